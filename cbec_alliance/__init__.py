@@ -1,0 +1,116 @@
+"""CBEC Alliance: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import BaseConfig, load_config
+
+__all__ = ["create_app"]
+
+
+def create_app(config: BaseConfig | str | None = None) -> Flask:
+    """Build the app from a settings object, a CBEC_CONFIG name, or the environment."""
+    if not isinstance(config, BaseConfig):
+        config = load_config(config)
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config)
+    app.config["CBEC_CONFIG"] = config.ENV_NAME
+    app.json.ensure_ascii = False  # Chinese text goes out as UTF-8, not \u escapes
+    app.json.sort_keys = False
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    """Log to stderr at INFO (gunicorn and Celery collect it)."""
+    if not app.debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions, the auth edge, the transaction edge and Celery."""
+    from cbec_alliance.accounts.auth import register_auth
+    from cbec_alliance.core.db import register_transaction_edge
+    from cbec_alliance.core.tasks import celery_init_app
+    from cbec_alliance.extensions import api, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
+    )
+    limiter.init_app(app)
+    register_transaction_edge(app)
+    register_auth(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "personal API token"}
+    )
+    api.spec.components.security_scheme(
+        "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
+    )
+    celery_init_app(app)
+    _import_models()
+
+
+def _migrations_dir():
+    from config.settings import BASE_DIR
+
+    return BASE_DIR / "migrations"
+
+
+def _import_models() -> None:
+    # Every model module, so metadata (and Alembic autogenerate) sees all tables.
+    import cbec_alliance.accounts.models
+    import cbec_alliance.audit.models
+    import cbec_alliance.organizations.models
+    import cbec_alliance.taxonomy.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every domain's flask-smorest Blueprint and the docs assets."""
+    from cbec_alliance.accounts.views import blp as auth_blp
+    from cbec_alliance.audit.views import blp as audit_blp
+    from cbec_alliance.core.docs import docs_assets
+    from cbec_alliance.extensions import api
+    from cbec_alliance.health.views import blp as health_blp
+    from cbec_alliance.organizations.views import blp as org_blp
+    from cbec_alliance.taxonomy.views import blp as taxonomy_blp
+
+    for blp in (health_blp, auth_blp, org_blp, taxonomy_blp, audit_blp):
+        api.register_blueprint(blp)
+    app.register_blueprint(docs_assets)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Database refusals become 409/422 problems, never 500."""
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    from cbec_alliance.core.api import problem_response
+    from cbec_alliance.extensions import db
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        db.session.rollback()
+        app.logger.info("integrity error: %s", exc.orig)
+        return problem_response(409, "The change conflicts with existing data.")
+
+    @app.errorhandler(DataError)
+    def _data(exc):
+        db.session.rollback()
+        app.logger.info("data error: %s", exc.orig)
+        return problem_response(422, "The database refused a value in the request.")
+
+
+def register_commands(app: Flask) -> None:
+    """Register the `flask` CLI commands."""
+    from cbec_alliance.cli import register
+
+    register(app)

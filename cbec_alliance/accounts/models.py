@@ -1,0 +1,90 @@
+"""User, server-side login sessions and personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+
+PLATFORM_ROLES = ("user", "coordinator")
+LANGUAGES = ("zh", "en")
+
+
+class User(db.Model):
+    """A person with a login; the platform role `coordinator` is the government's."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    platform_role: Mapped[str] = mapped_column(sa.String(20), default="user")
+    language: Mapped[str] = mapped_column(sa.String(5), default="zh")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+
+    memberships = relationship("Membership", back_populates="user", lazy="selectin")
+
+    # Flask-Login protocol. The id in the cookie is the login session's key, not the user id,
+    # so a logged-out or password-changed cookie stops working.
+    session_key = None  # set per request by the loaders; not a column
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Flask-Login: a loaded user is authenticated."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Flask-Login: never anonymous."""
+        return False
+
+    def get_id(self) -> str | None:
+        """Flask-Login: the login session key stored in the cookie."""
+        return self.session_key
+
+    @property
+    def is_coordinator(self) -> bool:
+        """True for government coordinators."""
+        return self.platform_role == "coordinator"
+
+
+class LoginSession(db.Model):
+    """A server-side record of one login; the cookie holds its key, the table its hash."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ApiToken(db.Model):
+    """A personal API token: shown once, stored as a SHA-256 hash, expiring, revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")

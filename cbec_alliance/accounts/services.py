@@ -1,0 +1,191 @@
+"""Account rules: registration, password checks, login sessions and API tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+from cbec_alliance.accounts.models import ApiToken, LoginSession, User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import conflict, invalid
+from cbec_alliance.core.timeutil import as_utc, utcnow
+from cbec_alliance.extensions import db
+
+TOKEN_PREFIX = "cbec_"  # noqa: S105 - a public prefix, not a secret
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"],
+        memory_cost=cfg["ARGON2_MEMORY_COST"],
+        parallelism=cfg["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id at the configured strength."""
+    return _hasher().hash(password)
+
+
+def _dummy_hash() -> str:
+    ext = current_app.extensions
+    if "cbec_dummy_hash" not in ext:
+        ext["cbec_dummy_hash"] = hash_password(secrets.token_urlsafe(16))
+    return ext["cbec_dummy_hash"]
+
+
+def sha256(value: str) -> str:
+    """Hex SHA-256 of a secret (tokens and session keys are stored only this way)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively."""
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    """The user with this email, if any."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, password: str, name: str, *, platform_role: str = "user") -> User:
+    """Create a user; 409 when the email is taken."""
+    email = normalise_email(email)
+    if get_user_by_email(email) is not None:
+        conflict("a user with this email already exists")
+    user = User(
+        email=email, name=name, password_hash=hash_password(password), platform_role=platform_role
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit(actor=user, obj=user, action="register", changes={"email": email, "name": name})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password matches; the same work is done for an unknown email."""
+    user = get_user_by_email(email)
+    hasher = _hasher()
+    if user is None or not user.is_active:
+        # Verify against a dummy hash so an unknown email costs the same time as a wrong password.
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            hasher.verify(_dummy_hash(), password)
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def start_session(user: User, *, remember: bool) -> str:
+    """Record a new login session and return its key (goes into the cookie)."""
+    key = secrets.token_urlsafe(32)
+    lifetime = (
+        current_app.config["REMEMBER_COOKIE_DURATION"]
+        if remember
+        else current_app.config["PERMANENT_SESSION_LIFETIME"]
+    )
+    db.session.add(
+        LoginSession(
+            key_hash=sha256(key), user=user, remember=remember, expires_at=utcnow() + lifetime
+        )
+    )
+    user.session_key = key
+    return key
+
+
+def load_session_user(key: str) -> User | None:
+    """The user behind a live login session key, or None if revoked, expired or unknown."""
+    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.key_hash == sha256(key)))
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
+        return None
+    if not row.user.is_active:
+        return None
+    row.user.session_key = key
+    return row.user
+
+
+def end_session(key: str | None) -> None:
+    """Revoke one login session."""
+    if not key:
+        return
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.key_hash == sha256(key), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password and revoke every login session of the user."""
+    try:
+        _hasher().verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        invalid("current_password", "does not match")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit(actor=user, obj=user, action="change_password", changes={"password": "changed"})
+
+
+def create_token(user: User, name: str, expires_in_days: int) -> tuple[ApiToken, str]:
+    """Create a personal API token (256 random bits); returns the row and the plain token."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        token_hash=sha256(plain),
+        prefix=plain[: len(TOKEN_PREFIX) + 6],
+        expires_at=utcnow() + timedelta(days=expires_in_days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit(actor=user, obj=token, action="create", changes={"name": name})
+    return token, plain
+
+
+def list_tokens(user: User) -> sa.Select:
+    """The user's tokens that are not revoked, newest first."""
+    return (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id.desc())
+    )
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's tokens at once; None if it is not theirs."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        return None
+    token.revoked_at = utcnow()
+    audit(actor=user, obj=token, action="revoke", changes={"revoked": True})
+    return token
+
+
+def load_token_user(plain: str) -> User | None:
+    """The user behind a live API token, or None."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == sha256(plain)))
+    if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= utcnow():
+        return None
+    if not token.user.is_active:
+        return None
+    return token.user

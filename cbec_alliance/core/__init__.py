@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: errors, schemas, pagination, transactions, tasks."""

@@ -1,0 +1,80 @@
+"""One transaction per request, committed at one edge; work queued for after the commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, Response, g
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from cbec_alliance.core.api import problem_response
+from cbec_alliance.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run `func` once the current request's transaction has committed (dropped on rollback)."""
+    queue = g.setdefault("_after_commit", [])
+    queue.append((func, args, kwargs))
+
+
+def run_after_commit() -> None:
+    """Run and clear the queued after-commit callbacks; a failing one is logged, not raised."""
+    queue = g.pop("_after_commit", [])
+    for func, args, kwargs in queue:
+        try:
+            func(*args, **kwargs)
+        except Exception:
+            log.exception("after-commit callback %r failed", func)
+
+
+def commit() -> None:
+    """Commit outside a request (CLI, tasks) and run the after-commit queue."""
+    db.session.commit()
+    run_after_commit()
+
+
+def _commit_response(response: Response) -> Response:
+    if response.status_code >= 400:
+        db.session.rollback()
+        g.pop("_after_commit", None)
+        return response
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        g.pop("_after_commit", None)
+        log.info("integrity error at commit: %s", exc.orig)
+        return problem_response(409, "The change conflicts with existing data.")
+    except DBAPIError as exc:
+        db.session.rollback()
+        g.pop("_after_commit", None)
+        log.info("database refused the data at commit: %s", exc.orig)
+        return problem_response(422, "The database refused a value in the request.")
+    run_after_commit()
+    return response
+
+
+def register_transaction_edge(app: Flask) -> None:
+    """Commit successful requests, roll back failed ones, then run after-commit work."""
+    app.after_request(_commit_response)
+
+    @app.teardown_request
+    def _rollback_leftovers(_exc):
+        # An unhandled error skips after_request; never leave a transaction open.
+        if _exc is not None:
+            db.session.rollback()
+
+
+def is_postgres() -> bool:
+    """True when the bound database is PostgreSQL."""
+    return db.engine.dialect.name == "postgresql"
+
+
+def for_update(stmt: sa.Select) -> sa.Select:
+    """Lock selected rows on PostgreSQL (SQLite serialises writers anyway)."""
+    return stmt.with_for_update() if is_postgres() else stmt

@@ -1,0 +1,24 @@
+"""marshmallow fields shared across domains."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from cbec_alliance.core.timeutil import as_utc, iso_z
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """ISO 8601 in UTC with `Z`; naive input is taken as UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return iso_z(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return as_utc(super()._deserialize(value, attr, data, **kwargs))
+
+
+def text(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.fields.String:
+    """A string field with length limits (any Unicode is kept byte-for-byte)."""
+    return ma.fields.String(
+        required=required, validate=ma.validate.Length(min=min_len, max=max_len), **kw
+    )

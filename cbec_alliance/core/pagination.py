@@ -1,0 +1,25 @@
+"""Page-number pagination into the contract's list envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from cbec_alliance.extensions import db
+
+
+def paginate(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
+    """Run `stmt` for one page: `{items, total, page, per_page}` (stmt must be ordered)."""
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
+
+
+def contains(column, q: str):
+    """Case-insensitive substring match (Chinese too), with LIKE wildcards escaped."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

@@ -1,0 +1,79 @@
+"""Base schemas: text that PostgreSQL accepts, pagination arguments and list envelopes."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import ValidationError
+
+_BAD_TEXT = "contains a character that cannot be stored (NUL or an unpaired surrogate)"
+
+
+def _bad_text(value: str) -> bool:
+    if "\x00" in value:
+        return True
+    # Lone surrogates come from JSON "\ud800" escapes and cannot be encoded as UTF-8.
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+
+
+def _scan(data, path: str, errors: dict) -> None:
+    if isinstance(data, str):
+        if _bad_text(data):
+            errors[path or "_schema"] = [_BAD_TEXT]
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            key_s = str(key)
+            if isinstance(key, str) and _bad_text(key):
+                errors[f"{path}.{key_s}" if path else "_schema"] = [_BAD_TEXT]
+                continue
+            _scan(value, f"{path}.{key_s}" if path else key_s, errors)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _scan(value, f"{path}.{i}" if path else str(i), errors)
+
+
+class BaseSchema(ma.Schema):
+    """Every input schema: unknown fields are errors and unstorable text gives 422."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    @ma.pre_load(pass_collection=True)
+    def _reject_unstorable_text(self, data, **_kwargs):
+        errors: dict = {}
+        # webargs hands query strings as a MultiDict proxy; scan its plain values.
+        plain = data.to_dict(flat=False) if hasattr(data, "to_dict") else data
+        _scan(plain, "", errors)
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+class OutSchema(ma.Schema):
+    """Output schemas: dump only; no input rules apply."""
+
+
+class PageArgs(BaseSchema):
+    """`?page=1&per_page=20` (at most 100)."""
+
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+
+
+_envelopes: dict[str, type[ma.Schema]] = {}
+
+
+def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The list envelope `{items, total, page, per_page}` for `item_schema`."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    if name not in _envelopes:
+        _envelopes[name] = type(
+            name,
+            (OutSchema,),
+            {
+                "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+                "total": ma.fields.Integer(required=True),
+                "page": ma.fields.Integer(required=True),
+                "per_page": ma.fields.Integer(required=True),
+            },
+        )
+    return _envelopes[name]

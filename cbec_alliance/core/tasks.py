@@ -1,0 +1,34 @@
+"""Handing work to Celery by task name (the web package never imports `tasks/`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask, current_app
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Flask's Celery pattern: every task runs inside the Flask app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def enqueue(name: str, *args: Any) -> None:
+    """Send task `name`; without a broker (no REDIS_URL) run it here and now."""
+    celery: Celery = current_app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        # Task modules are named in the `include` setting, a string, not an import.
+        celery.loader.import_default_modules()
+        celery.tasks[name].apply(args=args, throw=True)
+    else:
+        celery.send_task(name, args=list(args))

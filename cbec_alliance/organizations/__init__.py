@@ -1,0 +1,1 @@
+"""Organizations of the four kinds, their members and invitations."""

@@ -1,0 +1,190 @@
+"""Routes under /api/v1/organizations and /api/v1/invitations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from cbec_alliance.accounts.auth import me
+from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.errors import forbidden
+from cbec_alliance.core.pagination import contains, paginate
+from cbec_alliance.core.schemas import PageArgs, page_of
+from cbec_alliance.organizations import services
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.schemas import (
+    AcceptedSchema,
+    InvitationCreatedSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    MemberPatchSchema,
+    MemberSchema,
+    OrganizationCreateSchema,
+    OrganizationListArgs,
+    OrganizationPatchSchema,
+    OrganizationSchema,
+    ReasonSchema,
+)
+
+blp = Blueprint(
+    "organizations",
+    __name__,
+    url_prefix="/api/v1",
+    description="Organizations, members and invitations",
+)
+
+
+@blp.route("/organizations")
+class Organizations(MethodView):
+    """Organizations of the alliance."""
+
+    @blp.arguments(OrganizationListArgs, location="query")
+    @blp.response(200, page_of(OrganizationSchema))
+    def get(self, args):
+        """Approved organizations (coordinators may filter by any `status`)."""
+        status = args.get("status", "approved")
+        if status != "approved" and not (
+            current_user.is_authenticated and current_user.is_coordinator
+        ):
+            forbidden("only coordinators may list organizations that are not approved")
+        stmt = sa.select(Organization).where(Organization.status == status)
+        if "kind" in args:
+            stmt = stmt.where(Organization.kind == args["kind"])
+        if "district" in args:
+            stmt = stmt.where(Organization.district == args["district"])
+        if args.get("q"):
+            stmt = stmt.where(
+                sa.or_(
+                    contains(Organization.name, args["q"]),
+                    contains(Organization.name_en, args["q"]),
+                )
+            )
+        return paginate(stmt.order_by(Organization.id), args)
+
+    @login_required
+    @blp.arguments(OrganizationCreateSchema)
+    @blp.response(201, OrganizationSchema)
+    def post(self, data):
+        """Register an organization; it starts `pending` and the creator becomes its admin."""
+        return services.create(me(), data)
+
+
+@blp.route("/organizations/<int:org_id>")
+class OrganizationItem(MethodView):
+    """One organization."""
+
+    @blp.response(200, OrganizationSchema)
+    def get(self, org_id):
+        """An approved organization; pending ones only for their members and coordinators."""
+        return services.get_visible(org_id, current_user)
+
+    @login_required
+    @blp.arguments(OrganizationPatchSchema)
+    @blp.response(200, OrganizationSchema)
+    def patch(self, data, org_id):
+        """Change fields (its admins)."""
+        org = services.get_for_member(org_id, me(), roles=("admin",))
+        return services.update(me(), org, data)
+
+
+def _lifecycle(action: str):
+    class Step(MethodView):
+        @login_required
+        @blp.arguments(ReasonSchema)
+        @blp.response(200, OrganizationSchema)
+        def post(self, data, org_id):
+            require_coordinator()
+            org = services.get_visible(org_id, me())
+            return services.transition(me(), org, action, data.get("reason"))
+
+    Step.__name__ = f"Organization{action.title()}"
+    Step.post.__doc__ = f"{action.title()} an organization (coordinators)."
+    blp.route(f"/organizations/<int:org_id>/{action}")(Step)
+
+
+for _action in ("approve", "reject", "suspend"):
+    _lifecycle(_action)
+
+
+@blp.route("/organizations/<int:org_id>/members")
+class Members(MethodView):
+    """Members of an organization."""
+
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(MemberSchema))
+    def get(self, args, org_id):
+        """Its members (members and coordinators only)."""
+        org = services.get_for_member(org_id, me())
+        return paginate(services.members(org), args)
+
+
+@blp.route("/organizations/<int:org_id>/members/<int:user_id>")
+class MemberItem(MethodView):
+    """One member."""
+
+    @login_required
+    @blp.arguments(MemberPatchSchema)
+    @blp.response(200, MemberSchema)
+    def patch(self, data, org_id, user_id):
+        """Change a member's role (its admins); the last admin cannot be demoted."""
+        org = services.get_for_member(org_id, me(), roles=("admin",))
+        return services.change_role(me(), org, user_id, data["role"])
+
+    @login_required
+    @blp.response(204)
+    def delete(self, org_id, user_id):
+        """Remove a member (its admins), or leave (oneself); never the last admin."""
+        roles = None if user_id == me().id else ("admin",)
+        org = services.get_for_member(org_id, me(), roles=roles)
+        if services.membership(me(), org_id) is None:
+            forbidden("you are not a member of this organization")
+        services.remove_member(me(), org, user_id)
+
+
+@blp.route("/organizations/<int:org_id>/invitations")
+class Invitations(MethodView):
+    """Invitations to join an organization."""
+
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(InvitationSchema))
+    def get(self, args, org_id):
+        """Pending invitations (its admins)."""
+        org = services.get_for_member(org_id, me(), roles=("admin",))
+        return paginate(services.pending_invitations(org), args)
+
+    @login_required
+    @blp.arguments(InvitationCreateSchema)
+    @blp.response(201, InvitationCreatedSchema)
+    def post(self, data, org_id):
+        """Invite someone by email (its admins); the token is shown once and emailed."""
+        org = services.get_for_member(org_id, me(), roles=("admin",))
+        inv, plain = services.invite(me(), org, data["email"], data["role"])
+        inv.token = plain
+        return inv
+
+
+@blp.route("/organizations/<int:org_id>/invitations/<int:invitation_id>")
+class InvitationItem(MethodView):
+    """One invitation."""
+
+    @login_required
+    @blp.response(204)
+    def delete(self, org_id, invitation_id):
+        """Revoke a pending invitation (its admins)."""
+        org = services.get_for_member(org_id, me(), roles=("admin",))
+        services.revoke_invitation(me(), org, invitation_id)
+
+
+@blp.route("/invitations/<string:token>/accept")
+class AcceptInvitation(MethodView):
+    """Accepting an invitation."""
+
+    @login_required
+    @blp.response(201, AcceptedSchema)
+    def post(self, token):
+        """Join; the logged-in user's email must be the invited one."""
+        return services.accept_invitation(me(), token)

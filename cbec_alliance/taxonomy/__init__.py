@@ -1,0 +1,1 @@
+"""Taxonomy vocabularies (codes are stable; labels in English and Chinese)."""

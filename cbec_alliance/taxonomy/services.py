@@ -1,0 +1,88 @@
+"""Reading, checking and editing vocabularies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import g
+
+from cbec_alliance.audit.services import changed_fields
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import conflict, invalid, not_found
+from cbec_alliance.extensions import db
+from cbec_alliance.taxonomy.models import VOCABULARIES, TaxonomyItem
+
+
+def items(vocabulary: str) -> sa.Select:
+    """Items of a vocabulary in display order."""
+    return (
+        sa.select(TaxonomyItem)
+        .where(TaxonomyItem.vocabulary == vocabulary)
+        .order_by(TaxonomyItem.position, TaxonomyItem.id)
+    )
+
+
+def codes(vocabulary: str) -> frozenset[str]:
+    """The set of codes in a vocabulary (cached for the request)."""
+    cache = g.setdefault("_taxonomy_codes", {})
+    if vocabulary not in cache:
+        cache[vocabulary] = frozenset(
+            db.session.scalars(
+                sa.select(TaxonomyItem.code).where(TaxonomyItem.vocabulary == vocabulary)
+            )
+        )
+    return cache[vocabulary]
+
+
+def check(vocabulary: str, field: str, values: str | Iterable[str] | None) -> None:
+    """422 naming `field` when any value is not a code of `vocabulary`."""
+    if values is None:
+        return
+    values = [values] if isinstance(values, str) else list(values)
+    known = codes(vocabulary)
+    unknown = sorted({v for v in values if v not in known})
+    if unknown:
+        invalid(field, f"unknown {vocabulary} code(s): {', '.join(unknown)}")
+
+
+def require_vocabulary(vocabulary: str) -> None:
+    """404 for a vocabulary name that does not exist."""
+    if vocabulary not in VOCABULARIES:
+        not_found("vocabulary")
+
+
+def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
+    """Add an item (coordinators); 409 when the code exists."""
+    require_vocabulary(vocabulary)
+    exists = db.session.scalar(
+        sa.select(TaxonomyItem.id).where(
+            TaxonomyItem.vocabulary == vocabulary, TaxonomyItem.code == data["code"]
+        )
+    )
+    if exists:
+        conflict(f"code {data['code']!r} already exists in {vocabulary}")
+    last = db.session.scalar(
+        sa.select(sa.func.max(TaxonomyItem.position)).where(TaxonomyItem.vocabulary == vocabulary)
+    )
+    item = TaxonomyItem(vocabulary=vocabulary, position=(last or 0) + 1, **data)
+    db.session.add(item)
+    g.pop("_taxonomy_codes", None)
+    audit(actor=actor, obj=item, action="create", changes={"vocabulary": vocabulary, **data})
+    return item
+
+
+def rename(actor, vocabulary: str, code: str, data: dict) -> TaxonomyItem:
+    """Change an item's labels (codes never change)."""
+    require_vocabulary(vocabulary)
+    item = db.session.scalar(
+        sa.select(TaxonomyItem).where(
+            TaxonomyItem.vocabulary == vocabulary, TaxonomyItem.code == code
+        )
+    )
+    if item is None:
+        not_found("taxonomy item")
+    changes = changed_fields(item, data)
+    if changes:
+        audit(actor=actor, obj=item, action="rename", changes=changes)
+    return item

@@ -1,0 +1,216 @@
+"""Settings read from the environment (see the README's configuration table)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when a required setting is missing."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style and plain postgresql:// URLs would pick psycopg2; this project ships psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    JSON_SORT_KEYS = False
+
+    # Session cookies (Flask-Login): HttpOnly, SameSite=Lax; Secure in production.
+    SESSION_COOKIE_NAME = "cbec_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_NAME = "cbec_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+
+    # Password hashing: argon2id at OWASP's first recommended setting (19 MiB, t=2, p=1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    API_TOKEN_MAX_DAYS = 365
+    INVITATION_DAYS = 14
+
+    # Login throttling counts failed attempts only.
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "CBEC Alliance API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.DATABASE_URL = _env("DATABASE_URL")
+        self.REDIS_URL = _env("REDIS_URL")
+        self.MAIL_SERVER = _env("MAIL_SERVER")
+        self.MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
+        self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", self.MAIL_DEFAULT_SENDER)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+            self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
+        )
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.CELERY = self._celery_settings()
+
+    def _celery_settings(self) -> dict:
+        """Celery settings; without REDIS_URL tasks run in-process (eager)."""
+        eager = self.REDIS_URL is None
+        return {
+            "broker_url": self.REDIS_URL or "memory://",
+            "result_backend": None,
+            "task_ignore_result": True,
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "result_accept_content": ["json"],
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_always_eager": eager,
+            "task_eager_propagates": True,
+            "timezone": "UTC",
+            "enable_utc": True,
+            # A hung Redis must never hang a caller: short socket timeouts, bounded retries.
+            "broker_connection_timeout": 2,
+            "broker_connection_retry_on_startup": True,
+            "task_publish_retry_policy": {
+                "max_retries": 2,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.5,
+            },
+            "broker_transport_options": {
+                "socket_timeout": 2,
+                "socket_connect_timeout": 2,
+                # Longest task is bounded by task_time_limit below; twice that, and more.
+                "visibility_timeout": 3600,
+            },
+            "task_time_limit": 900,
+            "task_soft_time_limit": 840,
+            "include": ["tasks.mail"],
+        }
+
+    def check(self) -> None:
+        """Raise ConfigError if a setting this environment needs is missing."""
+        if not self.SECRET_KEY:
+            raise ConfigError("SECRET_KEY is not set")
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local development: a SQLite file and in-process tasks unless told otherwise."""
+
+    ENV_NAME = "development"
+    DEBUG = True
+    ARGON2_MEMORY_COST = 19 * 1024
+
+    def __init__(self) -> None:
+        super().__init__()
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _dev_secret()
+
+
+class TestingConfig(BaseConfig):
+    """The test suite: TEST_DATABASE_URL / DATABASE_URL, cheap hashing for speed."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    # Tests hash hundreds of passwords; production strength is asserted in its own test.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = "testing-" + secrets.token_hex(16)
+
+
+class ProductionConfig(BaseConfig):
+    """Production: PostgreSQL, Redis, secure cookies; refuses to start without its secrets."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def check(self) -> None:
+        """Refuse to start, naming every missing setting."""
+        missing = [
+            name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not getattr(self, name)
+        ]
+        if missing:
+            raise ConfigError(
+                "production configuration is missing: "
+                + ", ".join(missing)
+                + " (set them in the environment)"
+            )
+
+
+def _dev_secret() -> str:
+    """A per-checkout development secret kept under instance/ so sessions survive restarts."""
+    path = INSTANCE_DIR / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> BaseConfig:
+    """Build the settings object named by `name` or CBEC_CONFIG (default development)."""
+    name = name or _env("CBEC_CONFIG", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"CBEC_CONFIG={name!r} is not one of {', '.join(CONFIGS)}") from None
+    config = cls()
+    config.check()
+    return config
