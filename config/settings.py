@@ -167,6 +167,14 @@ class TestingConfig(BaseConfig):
         super().__init__()
         if not self.SECRET_KEY:
             self.SECRET_KEY = "testing-" + secrets.token_hex(16)
+        # The suite names its own database; it never touches DATABASE_URL's.
+        test_db = _env("TEST_DATABASE_URL")
+        if test_db:
+            self.DATABASE_URL = test_db
+            self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(test_db)
+        elif not self.DATABASE_URL:
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'test.db'}"
+        INSTANCE_DIR.mkdir(exist_ok=True)
 
 
 class ProductionConfig(BaseConfig):

@@ -1,0 +1,139 @@
+"""Test fixtures: the schema is built once by migrations; each test rolls back a savepoint.
+
+TEST_DATABASE_URL names the database (CI: the machine's PostgreSQL); without it a SQLite
+file is used. TEST_REDIS_URL names a Redis for the tests that run a real Celery worker.
+With CBEC_REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead of
+skipping those tests.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from cbec_alliance import create_app
+from cbec_alliance.extensions import db, limiter
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
+
+
+def service_url(name: str) -> str:
+    """The URL of a test service (TEST_REDIS_URL...); skip, or fail under CI, when unset."""
+    url = os.environ.get(name)
+    if not url:
+        message = f"{name} is not set: this test needs a real service"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def _reset_schema(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+class _TestScopedSession(scoped_session):
+    """The test's one session: at the end of each app context expire, do not close.
+
+    Closing would detach the rows the test holds; expiring makes the next request read
+    fresh state from the database, as a new session would.
+    """
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().expire_all()
+
+    def really_remove(self) -> None:
+        super().remove()
+
+
+class ApiClient(FlaskClient):
+    """A test client that sends the CSRF header on writes once it has logged in."""
+
+    csrf: str | None = None
+    bearer: str | None = None
+
+    def open(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.csrf and "X-CSRF-Token" not in headers:
+            headers["X-CSRF-Token"] = self.csrf
+        if self.bearer and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.bearer}"
+        kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The app on the test database, schema built once through Alembic."""
+    application = create_app("testing")
+    application.test_client_class = ApiClient
+    _reset_schema(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _db_transaction(app):
+    """Run each test inside a transaction that is rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    # One session for the whole test (requests and factories share it); requests still
+    # run in their own app contexts, so `g` and Flask-Login state never leak between them.
+    db.session = _TestScopedSession(factory, scopefunc=lambda: "test")
+    factories.bind(db.session)
+    limiter.reset()
+    try:
+        yield
+    finally:
+        db.session.really_remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app) -> ApiClient:
+    """An anonymous API client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that touch services or factories directly."""
+    with app.app_context():
+        yield
+
+
+def login(app, user, password: str = factories.PASSWORD) -> ApiClient:
+    """A client logged in with a session cookie (CSRF header set automatically)."""
+    c = app.test_client()
+    resp = c.post("/api/v1/auth/login", json={"email": user.email, "password": password})
+    assert resp.status_code == 200, resp.get_json()
+    c.csrf = resp.get_json()["csrf_token"]
+    return c
+
+
+@pytest.fixture
+def as_user(app):
+    """Factory fixture: `as_user(user)` gives a logged-in client."""
+    return lambda user: login(app, user)

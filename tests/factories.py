@@ -1,0 +1,101 @@
+"""factory-boy factories for the tests (rows go through the test's session)."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+from argon2 import PasswordHasher
+from factory.alchemy import SQLAlchemyModelFactory
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.organizations.codes import uscc_check_char
+from cbec_alliance.organizations.models import Membership, Organization, OrganizationMajor
+
+PASSWORD = "correct horse battery"  # noqa: S105 - the tests' shared password
+_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+_seq = itertools.count(1)
+
+
+def valid_uscc(n: int) -> str:
+    """A valid unified social credit code derived from `n`."""
+    body = f"91440101MA{n:07d}"[:17]
+    return body + uscc_check_char(body)
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_persistence = "flush"
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.cn")
+    name = factory.Sequence(lambda n: f"用户{n} User {n}")
+    password_hash = _HASH
+    platform_role = "user"
+
+
+class CoordinatorFactory(UserFactory):
+    platform_role = "coordinator"
+
+
+class OrganizationFactory(_Base):
+    class Meta:
+        model = Organization
+
+    kind = "enterprise"
+    name = factory.Sequence(lambda n: f"广州跨境企业{n}有限公司")
+    name_en = factory.Sequence(lambda n: f"Guangzhou CBEC Enterprise {n}")
+    district = "tianhe"
+    status = "approved"
+    uscc = factory.LazyFunction(lambda: valid_uscc(next(_seq)))
+    size = "small"
+    platforms = factory.LazyFunction(lambda: ["amazon"])
+
+
+class UniversityFactory(OrganizationFactory):
+    kind = "university"
+    name = factory.Sequence(lambda n: f"广州大学{n}")
+    name_en = factory.Sequence(lambda n: f"Guangzhou University {n}")
+    district = "panyu"
+    uscc = None
+    size = None
+    platforms = None
+    school_code = factory.Sequence(lambda n: f"{1400000000 + n}")
+    level = "undergraduate"
+
+    @factory.post_generation
+    def majors(obj, create, extracted, **kwargs):
+        obj.majors = [
+            OrganizationMajor(code=c, yearly_graduates=n)
+            for c, n in (extracted or [("e-commerce", 300)])
+        ]
+
+
+class MembershipFactory(_Base):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "staff"
+
+
+ALL = (UserFactory, CoordinatorFactory, OrganizationFactory, UniversityFactory, MembershipFactory)
+
+
+def bind(session) -> None:
+    """Point every factory at the test's session."""
+    for f in ALL:
+        f._meta.sqlalchemy_session = session
+
+
+def member(org: Organization, role: str = "staff", **user_kw) -> User:
+    """A new user who is a member of `org` with `role`."""
+    user = UserFactory(**user_kw)
+    MembershipFactory(user=user, organization=org, role=role)
+    return user
