@@ -89,9 +89,37 @@ def app():
     return application
 
 
+def _truncate_all(app) -> None:
+    # Committed tests clean up after themselves; the taxonomy seed stays.
+    keep = {"taxonomy_items", "alembic_version"}
+    with app.app_context():
+        tables = [t for t in db.metadata.sorted_tables if t.name not in keep]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    conn.execute(table.delete())
+        db.session.remove()
+
+
 @pytest.fixture(autouse=True)
-def _db_transaction(app):
-    """Run each test inside a transaction that is rolled back at the end."""
+def _db_transaction(request, app):
+    """Run each test inside a transaction that is rolled back at the end.
+
+    Tests marked `committed` (real workers, concurrency) commit for real instead, and the
+    tables are emptied afterwards.
+    """
+    limiter.reset()
+    if request.node.get_closest_marker("committed"):
+        _truncate_all(app)
+        factories.bind(db.session)
+        try:
+            yield
+        finally:
+            _truncate_all(app)
+        return
     with app.app_context():
         connection = db.engine.connect()
     outer = connection.begin()
@@ -101,7 +129,6 @@ def _db_transaction(app):
     # run in their own app contexts, so `g` and Flask-Login state never leak between them.
     db.session = _TestScopedSession(factory, scopefunc=lambda: "test")
     factories.bind(db.session)
-    limiter.reset()
     try:
         yield
     finally:

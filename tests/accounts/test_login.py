@@ -15,7 +15,8 @@ def test_register_returns_user_and_keeps_chinese(client):
     assert body["email"] == "li.hua@example.cn"
     assert body["name"] == "李华"
     assert "李华".encode() in resp.data  # UTF-8, not \\u escapes
-    assert "password" not in body and "password_hash" not in body
+    assert "password" not in body
+    assert "password_hash" not in body
 
 
 def test_register_duplicate_email_is_409(client):
@@ -42,7 +43,8 @@ def test_login_me_logout_and_replayed_cookie_is_401(app, client):
     )
     assert resp.status_code == 200
     body = resp.get_json()
-    assert body["user"]["email"] == user.email and body["csrf_token"]
+    assert body["user"]["email"] == user.email
+    assert body["csrf_token"]
     cookie = client.get_cookie("cbec_session")
     assert cookie is not None
     client.csrf = body["csrf_token"]
@@ -78,10 +80,6 @@ def test_session_id_changes_at_login(app, client):
     client.post("/api/v1/auth/login", json=creds)
     second = client.get_cookie("cbec_session").value
     assert first != second
-    replay = app.test_client()
-    replay.set_cookie("cbec_session", first)
-    # The first login's key is still a separate live session; the cookie differs though.
-    assert replay.get("/api/v1/auth/me").status_code in (200, 401)
 
 
 def test_wrong_password_and_unknown_email_same_401(client):
