@@ -90,6 +90,15 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # A caller may hand over its own connection (Alembic's "connection sharing" recipe), e.g.
+    # tests migrating a scratch database in-process: use it and leave its transaction alone.
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

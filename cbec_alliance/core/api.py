@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import http
+import time
+
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Response, json
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from cbec_alliance.core.schemas import INT32_MAX
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -13,10 +21,12 @@ PROBLEM_MIMETYPE = "application/problem+json"
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, as every error of this API is shaped."""
 
-    type = ma.fields.String(metadata={"description": "A URI naming the problem type"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
-    detail = ma.fields.String()
+    type = ma.fields.String(
+        required=True, metadata={"description": "A URI naming the problem type"}
+    )
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True)
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.String()),
@@ -65,7 +75,9 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
-    resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
+    # "replace": a message echoing a client's lone surrogate must not turn a 4xx into a 500.
+    text = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
+    resp = Response(text, status=status, mimetype=PROBLEM_MIMETYPE)
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
@@ -95,10 +107,66 @@ def _webargs_errors(messages) -> dict[str, list[str]]:
     return merged
 
 
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+class ProblemResponsesPlugin(BasePlugin):
+    """Document every error response as application/problem+json.
+
+    `@blp.alt_response(4xx/5xx, description=...)` without a schema would otherwise document
+    an error with no body, and clients (and schemathesis) could not check it.
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Give each bodiless 4xx/5xx response the Problem body."""
+        for operation in (operations or {}).values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in (operation.get("responses") or {}).items():
+                if not str(code).isdigit() or int(code) < 400:
+                    continue
+                if isinstance(response, dict) and "$ref" not in response:
+                    response.setdefault("content", {PROBLEM_MIMETYPE: {"schema": _PROBLEM_REF}})
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs: 1..2**31-1, the range of the integer primary keys.
+
+    A larger number cannot name a row; without the bound it reaches the database and fails
+    there (PostgreSQL: out of range; SQLite: OverflowError, a 500). Out of range is a 404.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=1, max=INT32_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 class ProblemApi(Api):
-    """Api whose error handler speaks problem+json for every HTTP error."""
+    """Api whose error handler speaks problem+json for every HTTP error, and documents it so."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app, *, spec_kwargs=None):
+        """Bound `<int:...>` URL parameters before any route is added, then init the Api."""
+        app.url_map.converters["int"] = IdConverter
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        # _register_responses (called from here) registers ProblemSchema as "Problem".
+        super()._init_spec(
+            extra_plugins=[*(extra_plugins or ()), ProblemResponsesPlugin()], **kwargs
+        )
+
+    def _register_responses(self):
+        """The standard error responses, as application/problem+json (not application/json)."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):
         """Render any HTTPException (ours, Flask's, webargs') as problem+json."""
@@ -119,9 +187,26 @@ class ProblemApi(Api):
                 detail = "Validation failed for: " + ", ".join(sorted(errors))
         if status == 429:
             detail = f"Too many requests: {error.description}"
-            retry = getattr(error, "retry_after", None)
-            if retry is not None and "Retry-After" not in headers:
-                headers["Retry-After"] = str(retry)
+            headers.setdefault("Retry-After", str(_retry_after()))
         if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
+        if status == 403 and not _authenticated():
+            # 403 means "logged in but not allowed"; an anonymous caller is told to log in.
+            status, detail = 401, "Log in or send a valid bearer token."
         return problem_response(status, detail, errors=errors, headers=headers)
+
+
+def _retry_after() -> int:
+    """Seconds until the breached limit's window resets (not left to limiter header config)."""
+    from cbec_alliance.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()))
+
+
+def _authenticated() -> bool:
+    from flask_login import current_user
+
+    return bool(getattr(current_user, "is_authenticated", False))

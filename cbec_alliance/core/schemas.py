@@ -22,13 +22,35 @@ def _scan(data, path: str, errors: dict) -> None:
     elif isinstance(data, dict):
         for key, value in data.items():
             key_s = str(key)
-            if isinstance(key, str) and _bad_text(key):
-                errors[f"{path}.{key_s}" if path else "_schema"] = [_BAD_TEXT]
+            if _bad_text(key_s):
+                # Blame the object holding the key: the key itself cannot go into a response.
+                errors[path or "_schema"] = [_BAD_TEXT]
                 continue
             _scan(value, f"{path}.{key_s}" if path else key_s, errors)
     elif isinstance(data, list):
         for i, value in enumerate(data):
             _scan(value, f"{path}.{i}" if path else str(i), errors)
+
+
+def _scan_multidict(data, errors: dict) -> None:
+    # Query strings and forms: `?q=a&q=b` is one parameter, so errors name `q`, not `q.1`.
+    for key, values in data.to_dict(flat=False).items():
+        if _bad_text(key) or any(isinstance(v, str) and _bad_text(v) for v in values):
+            errors["_schema" if _bad_text(key) else key] = [_BAD_TEXT]
+
+
+# The range of an integer column; numbers outside it would fail in the database instead.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _bound_integers(field: ma.fields.Field) -> None:
+    inner = getattr(field, "inner", None)  # List(Integer())
+    if inner is not None:
+        _bound_integers(inner)
+    if isinstance(field, ma.fields.Integer) and not any(
+        isinstance(v, ma.validate.Range) for v in field.validators
+    ):
+        field.validators = [*field.validators, ma.validate.Range(min=INT32_MIN, max=INT32_MAX)]
 
 
 class BaseSchema(ma.Schema):
@@ -37,12 +59,18 @@ class BaseSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        """Integers without an explicit Range get the integer column's range (422, not 500)."""
+        _bound_integers(field_obj)
+
     @ma.pre_load(pass_collection=True)
     def _reject_unstorable_text(self, data, **_kwargs):
         errors: dict = {}
-        # webargs hands query strings as a MultiDict proxy; scan its plain values.
-        plain = data.to_dict(flat=False) if hasattr(data, "to_dict") else data
-        _scan(plain, "", errors)
+        # webargs hands query strings as a MultiDict proxy.
+        if hasattr(data, "to_dict"):
+            _scan_multidict(data, errors)
+        else:
+            _scan(data, "", errors)
         if errors:
             raise ValidationError(errors)
         return data

@@ -1,0 +1,1 @@
+"""Cross-cutting conventions every route inherits: errors, validation, lists, health, docs."""

@@ -1,0 +1,153 @@
+"""422 validation problems: per-field `errors`, unknown fields, unstorable text, number ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.helpers import validation_errors
+
+REGISTER = "/api/v1/auth/register"
+ORGS = "/api/v1/organizations"
+UNSTORABLE = "cannot be stored"
+
+
+def _register(**fields) -> dict:
+    body = {"email": "v@example.cn", "password": "0123456789", "name": "李华"}
+    body.update(fields)
+    return body
+
+
+def _university(**fields) -> dict:
+    body = {
+        "kind": "university",
+        "name": "广州校验大学",
+        "district": "panyu",
+        "school_code": "4144099999",
+        "level": "undergraduate",
+        "majors": [{"code": "e-commerce", "yearly_graduates": 100}],
+    }
+    body.update(fields)
+    return body
+
+
+@pytest.fixture
+def user_client(as_user):
+    return as_user(factories.UserFactory())
+
+
+def test_flat_field_errors_are_keyed_by_field(client):
+    errors = validation_errors(client.post(REGISTER, json={"email": "not-an-email", "name": ""}))
+    assert set(errors) == {"email", "password", "name"}
+    assert any("Missing" in m for m in errors["password"])
+
+
+def test_detail_names_the_fields(client):
+    resp = client.post(REGISTER, json=_register(email="nope"))
+    validation_errors(resp)
+    assert "email" in resp.get_json()["detail"]
+
+
+def test_nested_errors_use_dotted_paths(user_client):
+    resp = user_client.post(
+        ORGS,
+        json=_university(
+            majors=[
+                {"code": "e-commerce", "yearly_graduates": 1},
+                {"yearly_graduates": "many"},
+            ]
+        ),
+    )
+    errors = validation_errors(resp)
+    assert set(errors) == {"majors.1.code", "majors.1.yearly_graduates"}
+    resp = user_client.post(ORGS, json=_university(majors=[{"yearly_graduates": 10}]))
+    assert set(validation_errors(resp)) == {"majors.0.code"}
+
+
+def test_unknown_fields_are_422_naming_them(client):
+    errors = validation_errors(client.post(REGISTER, json=_register(is_admin=True)))
+    assert set(errors) == {"is_admin"}
+
+
+def test_unknown_nested_fields_are_422(user_client):
+    majors = [{"code": "e-commerce", "yearly_graduates": 1, "rank": 3}]
+    errors = validation_errors(user_client.post(ORGS, json=_university(majors=majors)))
+    assert set(errors) == {"majors.0.rank"}
+
+
+def test_nul_in_register_name_is_422(client):
+    errors = validation_errors(client.post(REGISTER, json=_register(name="李\u0000华")))
+    assert set(errors) == {"name"}
+    assert UNSTORABLE in errors["name"][0]
+
+
+def test_nul_in_organization_name_is_422(user_client):
+    resp = user_client.post(ORGS, json=_university(name="广州\u0000大学"))
+    assert set(validation_errors(resp)) == {"name"}
+
+
+def test_nul_deep_inside_a_body_names_the_path(user_client):
+    majors = [{"code": "e-\u0000commerce", "yearly_graduates": 1}]
+    resp = user_client.post(ORGS, json=_university(majors=majors))
+    assert set(validation_errors(resp)) == {"majors.0.code"}
+
+
+@pytest.mark.parametrize("value", ["%00", "a%00b", "%00&q=x"])
+def test_nul_in_query_parameter_is_422_naming_it(client, value):
+    errors = validation_errors(client.get(f"{ORGS}?q={value}"))
+    assert set(errors) == {"q"}
+    assert UNSTORABLE in errors["q"][0]
+
+
+def test_nul_in_any_query_parameter_is_422(client):
+    assert set(validation_errors(client.get(f"{ORGS}?district=%00"))) == {"district"}
+    assert set(validation_errors(client.get(f"{ORGS}?page=%00"))) == {"page"}
+
+
+def test_lone_surrogate_in_json_is_422(client):
+    data = '{"email": "s@example.cn", "password": "0123456789", "name": "\\ud800"}'
+    resp = client.post(REGISTER, data=data, content_type="application/json")
+    assert set(validation_errors(resp)) == {"name"}
+
+
+def test_lone_surrogate_in_a_key_is_422_not_500(client, user_client):
+    data = '{"email": "s@example.cn", "password": "0123456789", "name": "A", "\\udfff": 1}'
+    resp = client.post(REGISTER, data=data, content_type="application/json")
+    validation_errors(resp)
+    data = (
+        '{"kind": "university", "name": "U", "district": "panyu",'
+        ' "majors": [{"code": "e-commerce", "yearly_graduates": 1, "\\ud800x": 2}]}'
+    )
+    resp = user_client.post(ORGS, data=data, content_type="application/json")
+    assert set(validation_errors(resp)) == {"majors.0"}
+
+
+def test_paired_surrogates_are_fine(client):
+    # "\ud83d\ude00" is a valid escape for U+1F600 and must be stored and returned as sent.
+    data = '{"email": "emoji@example.cn", "password": "0123456789", "name": "\\ud83d\\ude00 李"}'
+    resp = client.post(REGISTER, data=data, content_type="application/json")
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["name"] == "\U0001f600 李"
+
+
+def test_any_unicode_text_is_returned_byte_for_byte(client):
+    name = "李华 Zoë ﷺ ‏مرحبا‏ e\u0301 \u200d👩‍💻 𠀀 ~!@#$%^&*()_+{}|:<>?"
+    resp = client.post(REGISTER, json=_register(email="bytes@example.cn", name=name))
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["name"] == name
+    assert name.encode() in resp.data
+
+
+def test_integer_out_of_column_range_is_422_not_500(user_client):
+    big = 10**30
+    resp = user_client.post(ORGS, json=_university(majors=[{"code": "x", "yearly_graduates": big}]))
+    assert set(validation_errors(resp)) == {"majors.0.yearly_graduates"}
+    resp = user_client.get(f"/api/v1/auth/tokens?page={big}")
+    assert set(validation_errors(resp)) == {"page"}
+
+
+@pytest.mark.parametrize("org_id", ["2147483648", "99999999999999999999999", "0"])
+def test_id_outside_the_key_range_is_404_not_500(client, org_id):
+    resp = client.get(f"{ORGS}/{org_id}")
+    assert resp.status_code == 404
+    assert resp.mimetype == "application/problem+json"

@@ -1,0 +1,96 @@
+"""Every route needs a login unless it is on the public allow-list below.
+
+The rules come from the app's URL map, so a new route is covered the moment it is added: it
+must answer an anonymous caller 401 (problem+json), or be listed here on purpose.
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from tests.helpers import assert_problem
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+# (method, rule) pairs anyone may call without logging in.
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/assets/<path:filename>"),
+    ("GET", "/static/<path:filename>"),
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/organizations"),
+    ("GET", "/api/v1/organizations/<int:org_id>"),
+    ("GET", "/api/v1/taxonomy/<string:vocabulary>"),
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - SKIPPED_METHODS):
+            yield method, rule
+
+
+def _url(rule) -> str:
+    """The rule with plausible values: integers 1, anything else 'x'."""
+    values = {
+        name: 1 if isinstance(conv, IntegerConverter) else "x"
+        for name, conv in rule._converters.items()
+    }
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _protected(app):
+    return [(m, r) for m, r in _routes(app) if (m, r.rule) not in PUBLIC]
+
+
+def test_allow_list_has_no_stale_entries(app):
+    existing = {(m, r.rule) for m, r in _routes(app)}
+    assert not PUBLIC - existing, f"public routes that no longer exist: {PUBLIC - existing}"
+
+
+def test_the_walk_sees_the_api(app):
+    # Guards the walk itself: if it found nothing, every other test here would pass vacuously.
+    protected = {(m, r.rule) for m, r in _protected(app)}
+    assert ("GET", "/api/v1/auth/me") in protected
+    assert ("POST", "/api/v1/organizations") in protected
+    assert len(protected) >= 15
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie"),
+    [
+        ({}, None),
+        ({"Authorization": "Bearer cbec_not-a-real-token"}, None),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, None),
+        ({"X-CSRF-Token": "guess"}, "forged.session.cookie"),
+    ],
+    ids=["no-credentials", "bad-token", "other-scheme", "forged-cookie"],
+)
+def test_protected_routes_answer_anonymous_callers_401(app, headers, cookie):
+    failures = []
+    for method, rule in _protected(app):
+        client = app.test_client()
+        if cookie:
+            client.set_cookie("cbec_session", cookie)
+        resp = client.open(_url(rule), method=method, json={}, headers=headers)
+        if resp.status_code != 401 or resp.mimetype != "application/problem+json":
+            failures.append((method, rule.rule, resp.status_code, resp.data[:120]))
+            continue
+        assert_problem(resp, 401)
+    assert not failures, failures
+
+
+def test_public_routes_do_not_ask_for_a_login(app):
+    failures = []
+    for method, rule in _routes(app):
+        if (method, rule.rule) not in PUBLIC:
+            continue
+        resp = app.test_client().open(_url(rule), method=method, json={})
+        if resp.status_code in (401, 403) or resp.status_code >= 500:
+            failures.append((method, rule.rule, resp.status_code))
+    assert not failures, failures
