@@ -21,11 +21,14 @@ class AuditEntrySchema(OutSchema):
     created_at = UtcDateTime()
 
 
+_ID = ma.validate.Range(min=1, max=2**31 - 1)  # ids are 32-bit integer columns
+
+
 class AuditArgs(PageArgs):
     """Filters for the audit log."""
 
-    organization_id = ma.fields.Integer()
+    organization_id = ma.fields.Integer(validate=_ID)
     object_type = text(50)
     object_id = text(64)
     action = text(50)
-    actor_id = ma.fields.Integer()
+    actor_id = ma.fields.Integer(validate=_ID)

@@ -14,7 +14,7 @@ class MajorSchema(BaseSchema):
 
     code = text(60, required=True, min_len=1)
     yearly_graduates = ma.fields.Integer(
-        required=True, validate=ma.validate.Range(min=0, max=1_000_000)
+        required=True, strict=True, validate=ma.validate.Range(min=0, max=1_000_000)
     )
 
 

@@ -12,12 +12,11 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.accounts.services import normalise_email, sha256
 from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.db import after_commit
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
-from cbec_alliance.core.mail import send_mail
-from cbec_alliance.core.tasks import enqueue
-from cbec_alliance.core.timeutil import as_utc, utcnow
+from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
+from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.codes import school_code_error, uscc_error
 from cbec_alliance.organizations.models import (
     TRANSITIONS,
@@ -88,6 +87,8 @@ def _check_kind_fields(kind: str, data: dict) -> None:
             invalid(field, f"not allowed for kind {kind}")
     taxonomy.check("districts", "district", data.get("district"))
     taxonomy.check("platforms", "platforms", data.get("platforms"))
+    if data.get("platforms") is not None and len(set(data["platforms"])) != len(data["platforms"]):
+        invalid("platforms", "each platform may appear once")
     taxonomy.check("enterprise-sizes", "size", data.get("size"))
     taxonomy.check("university-levels", "level", data.get("level"))
     if data.get("majors") is not None:
@@ -142,7 +143,10 @@ def create(user: User, data: dict) -> Organization:
     db.session.add(Membership(user_id=user.id, organization_id=org.id, role="admin"))
     db.session.flush()
     db.session.expire(user, ["memberships"])
-    audit(actor=user, obj=org, action="create", changes=data, organization_id=org.id)
+    changes = dict(data)
+    if majors:
+        changes["majors"] = {m["code"]: m["yearly_graduates"] for m in majors}
+    audit(actor=user, obj=org, action="create", changes=changes, organization_id=org.id)
     return org
 
 
@@ -152,6 +156,10 @@ def update(user: User, org: Organization, data: dict) -> Organization:
     for field in ("uscc", "school_code", "size", "level"):
         if field in data and data[field] is None and getattr(org, field) is not None:
             invalid(field, "cannot be removed")
+    # The identifier is what a coordinator verified: once approved it is fixed.
+    for field in ("uscc", "school_code"):
+        if org.status != "pending" and data.get(field) not in (None, getattr(org, field)):
+            conflict(f"{field} cannot change after review; ask a coordinator")
     _check_unique(org, data)
     majors = data.pop("majors", None)
     changes = changed_fields(org, data)
@@ -183,6 +191,17 @@ def transition(user: User, org: Organization, action: str, reason: str | None) -
         changes={"status": {"from": before, "to": target}, "reason": reason},
         organization_id=org.id,
     )
+    emit(
+        f"organization.{target}",
+        {
+            "organization_id": org.id,
+            "organization_name": org.name,
+            "organization_name_en": org.name_en or org.name,
+            "reason": reason or "",
+        },
+        organization_id=org.id,
+        actor=user,
+    )
     return org
 
 
@@ -197,6 +216,12 @@ def _check_role(org: Organization, role: str) -> None:
 
 
 def _admin_count(org_id: int) -> int:
+    """How many admins the organization has, counted under a lock on its row.
+
+    The lock serialises concurrent demotions and removals in one organization, so two
+    admins demoting each other at the same moment cannot leave it without an admin.
+    """
+    db.session.execute(for_update(sa.select(Organization.id).where(Organization.id == org_id)))
     return (
         db.session.scalar(
             sa.select(sa.func.count())
@@ -280,7 +305,22 @@ def invite(actor: User, org: Organization, email: str, role: str) -> tuple[Invit
         changes={"email": email, "role": role},
         organization_id=org.id,
     )
-    after_commit(enqueue, "mail.send_invitation", inv.id, plain)
+    # The email goes out through the notifications outbox, after the commit.
+    emit(
+        "invitation.created",
+        {
+            "invitation_id": inv.id,
+            "organization_id": org.id,
+            "organization_name": org.name,
+            "organization_name_en": org.name_en or org.name,
+            "role": role,
+            "email": email,
+            "token": plain,
+            "expires_at": iso_z(inv.expires_at),
+        },
+        organization_id=org.id,
+        actor=actor,
+    )
     return inv, plain
 
 
@@ -333,18 +373,3 @@ def accept_invitation(user: User, token: str) -> Membership:
         organization_id=inv.organization_id,
     )
     return m
-
-
-def send_invitation_email(invitation_id: int, token: str) -> bool:
-    """Email an invitation (called by the task); False if it is gone or no longer pending."""
-    inv = db.session.get(Invitation, invitation_id)
-    if inv is None or inv.accepted_at or inv.revoked_at:
-        return False
-    org = inv.organization
-    text = (
-        f"您被邀请以 {inv.role} 身份加入「{org.name}」。\n"
-        f"You are invited to join {org.name_en or org.name} as {inv.role}.\n\n"
-        f"POST /api/v1/invitations/{token}/accept\n"
-    )
-    send_mail(inv.email, f"跨境电商教育联盟邀请 / Invitation: {org.name}", text)
-    return True

@@ -10,6 +10,15 @@ from cbec_alliance.core.schemas import BaseSchema, OutSchema
 CODE_RE = r"^[a-z0-9][a-z0-9-]{0,59}$"
 
 
+class FullMatch(ma.validate.Regexp):
+    """Regexp that must match the whole value (`$` alone lets a trailing newline through)."""
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
 class TaxonomyItemSchema(OutSchema):
     """`{code, name_en, name_zh}`."""
 
@@ -23,7 +32,7 @@ class TaxonomyCreateSchema(BaseSchema):
 
     code = ma.fields.String(
         required=True,
-        validate=ma.validate.Regexp(CODE_RE, error="lower-case letters, digits and hyphens"),
+        validate=FullMatch(CODE_RE, error="lower-case letters, digits and hyphens"),
     )
     name_en = text(200, required=True, min_len=1)
     name_zh = text(200, required=True, min_len=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -12,6 +13,9 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import conflict, invalid, not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.taxonomy.models import VOCABULARIES, TaxonomyItem
+from cbec_alliance.taxonomy.schemas import CODE_RE
+
+CODE_PATTERN = re.compile(CODE_RE)
 
 
 def items(vocabulary: str) -> sa.Select:
@@ -75,6 +79,8 @@ def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
 def rename(actor, vocabulary: str, code: str, data: dict) -> TaxonomyItem:
     """Change an item's labels (codes never change)."""
     require_vocabulary(vocabulary)
+    if not CODE_PATTERN.fullmatch(code):
+        not_found("taxonomy item")  # no item can have such a code; keep it from the database
     item = db.session.scalar(
         sa.select(TaxonomyItem).where(
             TaxonomyItem.vocabulary == vocabulary, TaxonomyItem.code == code

@@ -55,19 +55,3 @@ def association_body(**overrides) -> dict:
     body = {"kind": "association", "name": "广州市跨境电子商务行业协会", "district": "haizhu"}
     body.update(overrides)
     return body
-
-
-def errors_of(resp) -> dict:
-    """The per-field validation messages of a 422 problem."""
-    assert resp.status_code == 422, (resp.status_code, resp.get_json())
-    assert resp.mimetype == "application/problem+json"
-    return resp.get_json()["errors"]
-
-
-def assert_problem(resp, status: int) -> dict:
-    """Assert a problem+json response with `status` and return its body."""
-    assert resp.status_code == status, (resp.status_code, resp.get_json())
-    assert resp.mimetype == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    return body

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.helpers import assert_problem, validation_errors
 from tests.organizations.helpers import (
-    assert_problem,
     association_body,
     enterprise_body,
-    errors_of,
     government_body,
     university_body,
 )
@@ -39,7 +38,8 @@ def test_create_enterprise_is_pending_and_creator_is_admin(user_client):
     assert org["uscc"] == "91350100M000100Y43"
     assert org["size"] == "small"
     assert org["platforms"] == ["amazon", "aliexpress"]
-    assert org["school_code"] is None and org["level"] is None
+    assert org["school_code"] is None
+    assert org["level"] is None
     assert org["created_at"].endswith("Z")
     assert isinstance(org["id"], int)
     me = user_client.get("/api/v1/auth/me").get_json()
@@ -59,7 +59,9 @@ def test_create_university_with_majors(user_client):
         {"code": "e-commerce", "yearly_graduates": 420},
         {"code": "foreign-languages", "yearly_graduates": 120},
     ]
-    assert org["uscc"] is None and org["size"] is None and org["platforms"] is None
+    assert org["uscc"] is None
+    assert org["size"] is None
+    assert org["platforms"] is None
     me = user_client.get("/api/v1/auth/me").get_json()
     assert {"organization_id": org["id"], "organization_kind": "university", "role": "admin"} in (
         me["memberships"]
@@ -100,7 +102,7 @@ def test_chinese_text_round_trips_byte_for_byte(user_client):
     ],
 )
 def test_bad_uscc_check_character_is_422_naming_uscc(user_client, uscc):
-    errors = errors_of(user_client.post(URL, json=enterprise_body(uscc=uscc)))
+    errors = validation_errors(user_client.post(URL, json=enterprise_body(uscc=uscc)))
     assert list(errors) == ["uscc"]
     assert "check" in errors["uscc"][0]
 
@@ -119,14 +121,14 @@ def test_bad_uscc_check_character_is_422_naming_uscc(user_client, uscc):
     ],
 )
 def test_uscc_with_characters_outside_the_alphabet_is_422(user_client, uscc):
-    errors = errors_of(user_client.post(URL, json=enterprise_body(uscc=uscc)))
+    errors = validation_errors(user_client.post(URL, json=enterprise_body(uscc=uscc)))
     assert "uscc" in errors
     assert "not allowed" in errors["uscc"][0]
 
 
 @pytest.mark.parametrize("uscc", ["", "91350100M000100Y4", "91350100M000100Y430", "9" * 40])
 def test_uscc_of_wrong_length_is_422(user_client, uscc):
-    errors = errors_of(user_client.post(URL, json=enterprise_body(uscc=uscc)))
+    errors = validation_errors(user_client.post(URL, json=enterprise_body(uscc=uscc)))
     assert "uscc" in errors
     assert "18" in errors["uscc"][0]
 
@@ -135,26 +137,27 @@ def test_uscc_of_wrong_length_is_422(user_client, uscc):
 def test_enterprise_needs_uscc_and_size(user_client, field):
     body = enterprise_body()
     del body[field]
-    assert field in errors_of(user_client.post(URL, json=body))
+    assert field in validation_errors(user_client.post(URL, json=body))
 
 
 @pytest.mark.parametrize("field", ["school_code", "level"])
 def test_university_needs_school_code_and_level(user_client, field):
     body = university_body()
     del body[field]
-    assert field in errors_of(user_client.post(URL, json=body))
+    assert field in validation_errors(user_client.post(URL, json=body))
 
 
 @pytest.mark.parametrize(
-    "school_code", ["123456789", "12345678901", "12345678A0", "１２３４５６７８９０", "", "12345 6789"]
+    "school_code",
+    ["123456789", "12345678901", "12345678A0", "１２３４５６７８９０", "", "12345 6789"],
 )
 def test_school_code_must_be_10_digits(user_client, school_code):
-    errors = errors_of(user_client.post(URL, json=university_body(school_code=school_code)))
+    errors = validation_errors(user_client.post(URL, json=university_body(school_code=school_code)))
     assert "school_code" in errors
 
 
 def test_university_level_must_be_a_known_code(user_client):
-    errors = errors_of(user_client.post(URL, json=university_body(level="doctoral")))
+    errors = validation_errors(user_client.post(URL, json=university_body(level="doctoral")))
     assert "level" in errors
 
 
@@ -174,7 +177,7 @@ def test_university_level_must_be_a_known_code(user_client):
     ],
 )
 def test_fields_of_another_kind_are_422(user_client, make, field, value):
-    errors = errors_of(user_client.post(URL, json=make(**{field: value})))
+    errors = validation_errors(user_client.post(URL, json=make(**{field: value})))
     assert field in errors
 
 
@@ -189,18 +192,21 @@ def test_fields_of_another_kind_are_422(user_client, make, field, value):
     ],
 )
 def test_unknown_taxonomy_codes_are_422_naming_the_field(user_client, make, field, value):
-    errors = errors_of(user_client.post(URL, json=make(**{field: value})))
+    errors = validation_errors(user_client.post(URL, json=make(**{field: value})))
     assert list(errors) == [field]
 
 
 def test_duplicate_major_is_422(user_client):
-    majors = [{"code": "marketing", "yearly_graduates": 1}, {"code": "marketing", "yearly_graduates": 2}]
-    assert "majors" in errors_of(user_client.post(URL, json=university_body(majors=majors)))
+    majors = [
+        {"code": "marketing", "yearly_graduates": 1},
+        {"code": "marketing", "yearly_graduates": 2},
+    ]
+    assert "majors" in validation_errors(user_client.post(URL, json=university_body(majors=majors)))
 
 
 def test_negative_graduates_is_422(user_client):
     majors = [{"code": "marketing", "yearly_graduates": -1}]
-    errors = errors_of(user_client.post(URL, json=university_body(majors=majors)))
+    errors = validation_errors(user_client.post(URL, json=university_body(majors=majors)))
     assert any(k.startswith("majors") for k in errors)
 
 
@@ -216,7 +222,7 @@ def test_negative_graduates_is_422(user_client):
     ],
 )
 def test_invalid_bodies_are_422(user_client, body):
-    assert errors_of(user_client.post(URL, json=body))
+    assert validation_errors(user_client.post(URL, json=body))
 
 
 def test_malformed_json_is_400(user_client):

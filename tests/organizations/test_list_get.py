@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.organizations.helpers import assert_problem, errors_of
+from tests.helpers import assert_problem, validation_errors
 
 URL = "/api/v1/organizations"
 
@@ -19,7 +19,9 @@ def _ids(resp) -> set[int]:
 def orgs():
     """One organization in each status, plus a university."""
     return {
-        "approved": factories.OrganizationFactory(name="广州星河贸易有限公司", name_en="Xinghe Trading"),
+        "approved": factories.OrganizationFactory(
+            name="广州星河贸易有限公司", name_en="Xinghe Trading"
+        ),
         "pending": factories.OrganizationFactory(status="pending", name="待审企业"),
         "rejected": factories.OrganizationFactory(status="rejected", name="被拒企业"),
         "suspended": factories.OrganizationFactory(status="suspended", name="暂停企业"),
@@ -29,7 +31,8 @@ def orgs():
 
 def test_anonymous_list_shows_only_approved(client, orgs):
     ids = _ids(client.get(URL, query_string={"per_page": 100}))
-    assert orgs["approved"].id in ids and orgs["university"].id in ids
+    assert orgs["approved"].id in ids
+    assert orgs["university"].id in ids
     for hidden in ("pending", "rejected", "suspended"):
         assert orgs[hidden].id not in ids
     body = client.get(URL, query_string={"per_page": 100}).get_json()
@@ -41,22 +44,27 @@ def test_list_envelope_and_pagination(client):
     expected = sorted(o.id for o in made)
     first = client.get(URL, query_string={"district": "nansha", "per_page": 2}).get_json()
     assert set(first) == {"items", "total", "page", "per_page"}
-    assert first["total"] == 5 and first["page"] == 1 and first["per_page"] == 2
+    assert first["total"] == 5
+    assert first["page"] == 1
+    assert first["per_page"] == 2
     assert [o["id"] for o in first["items"]] == expected[:2]
     third = client.get(URL, query_string={"district": "nansha", "per_page": 2, "page": 3})
     assert [o["id"] for o in third.get_json()["items"]] == expected[4:]
     beyond = client.get(URL, query_string={"district": "nansha", "per_page": 2, "page": 9})
-    assert beyond.get_json()["items"] == [] and beyond.get_json()["total"] == 5
+    assert beyond.get_json()["items"] == []
+    assert beyond.get_json()["total"] == 5
     default = client.get(URL).get_json()
-    assert default["page"] == 1 and default["per_page"] == 20
+    assert default["page"] == 1
+    assert default["per_page"] == 20
 
 
 @pytest.mark.parametrize(
     "query", [{"per_page": 101}, {"per_page": 0}, {"page": 0}, {"page": "x"}, {"kind": "club"}]
 )
 def test_bad_list_arguments_are_422(client, query):
-    errors = errors_of(client.get(URL, query_string=query))
-    assert set(errors) <= set(query) and errors
+    errors = validation_errors(client.get(URL, query_string=query))
+    assert set(errors) <= set(query)
+    assert errors
 
 
 def test_per_page_100_is_allowed(client):
@@ -65,7 +73,8 @@ def test_per_page_100_is_allowed(client):
 
 def test_filter_kind_and_district(client, orgs):
     unis = client.get(URL, query_string={"kind": "university", "per_page": 100}).get_json()
-    assert unis["items"] and all(o["kind"] == "university" for o in unis["items"])
+    assert unis["items"]
+    assert all(o["kind"] == "university" for o in unis["items"])
     assert orgs["university"].id in {o["id"] for o in unis["items"]}
     assert orgs["approved"].id not in {o["id"] for o in unis["items"]}
     conghua = factories.OrganizationFactory(district="conghua")
@@ -91,7 +100,8 @@ def test_q_does_not_reveal_pending_and_treats_wildcards_literally(client, orgs):
 
 
 def test_non_coordinator_asking_for_pending_is_403(client, as_user, orgs):
-    assert_problem(client.get(URL, query_string={"status": "pending"}), 403)
+    # Anonymous callers are told to log in (401); logged-in non-coordinators get 403.
+    assert_problem(client.get(URL, query_string={"status": "pending"}), 401)
     admin = factories.member(orgs["pending"], "admin")
     assert_problem(as_user(admin).get(URL, query_string={"status": "pending"}), 403)
 
@@ -111,8 +121,10 @@ def test_get_approved_organization_is_public(client, orgs):
     resp = client.get(f"{URL}/{org.id}")
     assert resp.status_code == 200
     body = resp.get_json()
-    assert body["id"] == org.id and body["name"] == "广州星河贸易有限公司"
-    assert body["uscc"] == org.uscc and body["status"] == "approved"
+    assert body["id"] == org.id
+    assert body["name"] == "广州星河贸易有限公司"
+    assert body["uscc"] == org.uscc
+    assert body["status"] == "approved"
     assert body["updated_at"].endswith("Z")
 
 

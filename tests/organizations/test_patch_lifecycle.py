@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.organizations.helpers import assert_problem, enterprise_body, errors_of
+from tests.helpers import assert_problem, validation_errors
+from tests.organizations.helpers import enterprise_body
 
 URL = "/api/v1/organizations"
 
@@ -17,14 +18,6 @@ def _audit(coordinator_client, org_id: int, action: str) -> list[dict]:
     )
     assert resp.status_code == 200, resp.get_json()
     return resp.get_json()["items"]
-
-
-@pytest.fixture
-def coord(as_user):
-    user = factories.CoordinatorFactory()
-    c = as_user(user)
-    c.user = user
-    return c
 
 
 # --- PATCH ---------------------------------------------------------------------------------
@@ -45,7 +38,8 @@ def test_admin_patches_and_audit_entry_is_written(as_user, coord):
     assert again["description"] == "新的介绍：专注东南亚市场"
     (entry,) = _audit(coord, org.id, "update")
     assert entry["actor_id"] == admin.id
-    assert entry["object_type"] == "organizations" and entry["object_id"] == str(org.id)
+    assert entry["object_type"] == "organizations"
+    assert entry["object_id"] == str(org.id)
     assert entry["changes"]["description"] == {"from": "旧的介绍", "to": "新的介绍：专注东南亚市场"}
     assert entry["changes"]["platforms"] == {"from": ["amazon"], "to": ["shopee", "lazada"]}
 
@@ -61,7 +55,10 @@ def test_patch_without_changes_writes_no_audit_entry(as_user, coord):
 def test_university_admin_replaces_majors(as_user, coord):
     uni = factories.UniversityFactory()
     admin = factories.member(uni, "admin")
-    majors = [{"code": "marketing", "yearly_graduates": 80}, {"code": "e-commerce", "yearly_graduates": 350}]
+    majors = [
+        {"code": "marketing", "yearly_graduates": 80},
+        {"code": "e-commerce", "yearly_graduates": 350},
+    ]
     resp = as_user(admin).patch(f"{URL}/{uni.id}", json={"majors": majors})
     assert resp.status_code == 200, resp.get_json()
     assert sorted(resp.get_json()["majors"], key=lambda m: m["code"]) == sorted(
@@ -117,7 +114,7 @@ def test_patch_pending_org_of_stranger_is_404(as_user):
 def test_patch_validation(as_user, body, field):
     org = factories.OrganizationFactory()
     admin = factories.member(org, "admin")
-    assert field in errors_of(as_user(admin).patch(f"{URL}/{org.id}", json=body))
+    assert field in validation_errors(as_user(admin).patch(f"{URL}/{org.id}", json=body))
 
 
 def test_patch_to_existing_uscc_is_409(as_user):
@@ -194,7 +191,8 @@ def test_wrong_step_is_409_naming_allowed_steps(coord, status, action, allowed):
     for step in allowed:
         assert step in body["detail"]
     for step in {"approve", "reject", "suspend"} - set(allowed):
-        assert f"steps: {step}" not in body["detail"] and f", {step}" not in body["detail"]
+        assert f"steps: {step}" not in body["detail"]
+        assert f", {step}" not in body["detail"]
     assert coord.get(f"{URL}/{org.id}").get_json()["status"] == status
 
 
@@ -215,4 +213,6 @@ def test_lifecycle_on_unknown_org_is_404(coord):
 
 def test_reason_too_long_is_422(coord):
     org = factories.OrganizationFactory(status="pending")
-    assert "reason" in errors_of(coord.post(f"{URL}/{org.id}/reject", json={"reason": "长" * 2001}))
+    assert "reason" in validation_errors(
+        coord.post(f"{URL}/{org.id}/reject", json={"reason": "长" * 2001})
+    )
