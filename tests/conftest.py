@@ -80,12 +80,32 @@ class ApiClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def _sqlite_real_savepoints(app) -> None:
+    # pysqlite's own transaction handling makes RELEASE SAVEPOINT commit for real, so the
+    # outer rollback would undo nothing; SQLAlchemy's documented recipe hands control back.
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
 @pytest.fixture(scope="session")
 def app():
     """The app on the test database, schema built once through Alembic."""
     application = create_app("testing")
     application.test_client_class = ApiClient
+    _sqlite_real_savepoints(application)
     _reset_schema(application)
+    # The Limiter is one object shared by every app a test builds; remember this app's state.
+    application.extensions["test_limiter_state"] = dict(limiter.__dict__)
     return application
 
 
@@ -111,6 +131,7 @@ def _db_transaction(request, app):
     Tests marked `committed` (real workers, concurrency) commit for real instead, and the
     tables are emptied afterwards.
     """
+    limiter.__dict__.update(app.extensions["test_limiter_state"])
     limiter.reset()
     if request.node.get_closest_marker("committed"):
         _truncate_all(app)
@@ -164,3 +185,12 @@ def login(app, user, password: str = factories.PASSWORD) -> ApiClient:
 def as_user(app):
     """Factory fixture: `as_user(user)` gives a logged-in client."""
     return lambda user: login(app, user)
+
+
+@pytest.fixture
+def coord(as_user):
+    """A logged-in coordinator client; its user is `coord.user`."""
+    user = factories.CoordinatorFactory()
+    c = as_user(user)
+    c.user = user
+    return c

@@ -26,7 +26,9 @@ def valid_uscc(n: int) -> str:
 class _Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
-        sqlalchemy_session_persistence = "flush"
+        # Commit (to the test's savepoint): a later 4xx request, which rolls back its own
+        # work, must not also roll back the rows the test set up before it.
+        sqlalchemy_session_persistence = "commit"
 
 
 class UserFactory(_Base):

@@ -82,7 +82,9 @@ def test_unknown_config_name(clean_env):
 
 
 def test_flask_cli_refuses_production_without_secrets(clean_env):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+    }
     env["CBEC_CONFIG"] = "production"
     proc = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],

@@ -35,7 +35,9 @@ def test_unknown_email_does_the_same_hash_work_as_wrong_password(client, monkeyp
     a = client.post("/api/v1/auth/login", json={"email": user.email, "password": "wrong-pw-12"})
     known_calls = list(calls)
     calls.clear()
-    b = client.post("/api/v1/auth/login", json={"email": "no@example.cn", "password": "wrong-pw-12"})
+    b = client.post(
+        "/api/v1/auth/login", json={"email": "no@example.cn", "password": "wrong-pw-12"}
+    )
     assert a.status_code == b.status_code == 401
     assert a.get_json() == b.get_json()
     # Exactly one argon2id verification on both paths, so they take about the same time.
