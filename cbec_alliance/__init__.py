@@ -70,6 +70,7 @@ def _import_models() -> None:
     # Every model module, so metadata (and Alembic autogenerate) sees all tables.
     import cbec_alliance.accounts.models
     import cbec_alliance.audit.models
+    import cbec_alliance.notifications.models
     import cbec_alliance.organizations.models
     import cbec_alliance.taxonomy.models  # noqa: F401
 
@@ -81,10 +82,11 @@ def register_blueprints(app: Flask) -> None:
     from cbec_alliance.core.docs import docs_assets
     from cbec_alliance.extensions import api
     from cbec_alliance.health.views import blp as health_blp
+    from cbec_alliance.notifications.views import blp as notifications_blp
     from cbec_alliance.organizations.views import blp as org_blp
     from cbec_alliance.taxonomy.views import blp as taxonomy_blp
 
-    for blp in (health_blp, auth_blp, org_blp, taxonomy_blp, audit_blp):
+    for blp in (health_blp, auth_blp, org_blp, taxonomy_blp, audit_blp, notifications_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
 

@@ -66,7 +66,12 @@ class BaseConfig:
     # Login throttling counts failed attempts only.
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Retry-After on 429 comes from the error handler; no X-RateLimit-* on every login.
+    RATELIMIT_HEADERS_ENABLED = False
+    # A stopped or hung Redis must not fail or slow logins: short timeouts, then memory.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STRATEGY = "fixed-window"
 
     # flask-smorest / OpenAPI
@@ -77,6 +82,17 @@ class BaseConfig:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+
+    # Notifications
+    NOTIFY_BATCH_SIZE = 1000
+    NOTIFY_MAX_ATTEMPTS = 8
+    NOTIFY_RETRY_BASE = 30.0  # seconds; doubles per attempt, with jitter
+    NOTIFY_RETRY_MAX = 1200.0  # below the broker visibility timeout, so no early redelivery
+    APPROVAL_ESCALATION_DAYS = 5
+    # Web processes wake a relay thread after each commit that emitted events.
+    OUTBOX_RELAY_THREAD = True
+    WEBHOOK_TIMEOUT = 5
+    WEBHOOK_ALLOW_LOOPBACK = True  # development and testing only; production refuses it
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -93,11 +109,47 @@ class BaseConfig:
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
         )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.NOTIFY_BATCH_SIZE = int(_env("NOTIFY_BATCH_SIZE", str(self.NOTIFY_BATCH_SIZE)))
+        self.NOTIFY_RETRY_BASE = float(_env("NOTIFY_RETRY_BASE", str(self.NOTIFY_RETRY_BASE)))
+        self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", str(self.NOTIFY_MAX_ATTEMPTS)))
         self.CELERY = self._celery_settings()
+
+    # The longest task is bounded by the hard time limit; Redis redelivers an unacknowledged
+    # task after the visibility timeout, which must be at least twice that limit.
+    TASK_TIME_LIMIT = 900
+    VISIBILITY_TIMEOUT = 3600
+    RELAY_SWEEP_SECONDS = 10.0
+
+    def _beat_schedule(self) -> dict:
+        from celery.schedules import crontab
+
+        return {
+            "relay-outbox": {
+                "task": "notifications.relay_sweep",
+                "schedule": self.RELAY_SWEEP_SECONDS,
+            },
+            "escalate-overdue-approvals": {
+                "task": "notifications.escalate_overdue",
+                "schedule": crontab(minute=7),
+            },
+            # 08:00 in Guangzhou (UTC+8).
+            "daily-digest": {
+                "task": "notifications.send_digests",
+                "schedule": crontab(hour=0, minute=0),
+                "args": ["daily"],
+            },
+            "weekly-digest": {
+                "task": "notifications.send_digests",
+                "schedule": crontab(hour=0, minute=0, day_of_week="mon"),
+                "args": ["weekly"],
+            },
+        }
 
     def _celery_settings(self) -> dict:
         """Celery settings; without REDIS_URL tasks run in-process (eager)."""
         eager = self.REDIS_URL is None
+        time_limit = int(_env("CELERY_TASK_TIME_LIMIT", str(self.TASK_TIME_LIMIT)))
+        visibility = int(_env("CELERY_VISIBILITY_TIMEOUT", str(self.VISIBILITY_TIMEOUT)))
         return {
             "broker_url": self.REDIS_URL or "memory://",
             "result_backend": None,
@@ -109,7 +161,8 @@ class BaseConfig:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "task_always_eager": eager,
-            "task_eager_propagates": True,
+            # enqueue() inspects the result itself; a nested eager retry must not raise.
+            "task_eager_propagates": False,
             "timezone": "UTC",
             "enable_utc": True,
             # A hung Redis must never hang a caller: short socket timeouts, bounded retries.
@@ -124,12 +177,16 @@ class BaseConfig:
             "broker_transport_options": {
                 "socket_timeout": 2,
                 "socket_connect_timeout": 2,
-                # Longest task is bounded by task_time_limit below; twice that, and more.
-                "visibility_timeout": 3600,
+                "visibility_timeout": max(visibility, 2 * time_limit),
+                # Look for unacknowledged tasks of dead workers every few seconds.
+                "unacked_restore_interval": 5,
+                "unacked_restore_throttle": 1,
             },
-            "task_time_limit": 900,
-            "task_soft_time_limit": 840,
-            "include": ["tasks.mail"],
+            "task_time_limit": time_limit,
+            "task_soft_time_limit": max(time_limit - 30, int(time_limit * 0.9)),
+            "worker_cancel_long_running_tasks_on_connection_loss": True,
+            "beat_schedule": self._beat_schedule(),
+            "include": ["tasks.notifications", "tasks.system"],
         }
 
     def check(self) -> None:
@@ -162,6 +219,12 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
+    NOTIFY_RETRY_BASE = 0.2
+    NOTIFY_RETRY_MAX = 2.0
+    # Short limits so fault tests see a killed worker's tasks come back within seconds.
+    TASK_TIME_LIMIT = 10
+    VISIBILITY_TIMEOUT = 20
+    RELAY_SWEEP_SECONDS = 1.0
 
     def __init__(self) -> None:
         super().__init__()
@@ -183,6 +246,7 @@ class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    WEBHOOK_ALLOW_LOOPBACK = False
 
     def check(self) -> None:
         """Refuse to start, naming every missing setting."""

@@ -11,10 +11,15 @@ from flask import current_app
 log = logging.getLogger("cbec_alliance.mail")
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_mail(
+    to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None
+) -> None:
     """Send a multipart (text + HTML) message; raise on SMTP failure so tasks can retry."""
     cfg = current_app.config
     msg = EmailMessage()
+    if message_id:
+        # A stable Message-ID lets receiving servers drop a copy sent again after a crash.
+        msg["Message-ID"] = f"<{message_id}@cbec-alliance>"
     msg["From"] = cfg["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject

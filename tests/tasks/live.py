@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -66,13 +67,28 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 class Worker:
     """A `celery -A tasks worker` subprocess."""
 
-    def __init__(self, env: dict[str, str], concurrency: int = 1, pool: str = "prefork"):
+    def __init__(
+        self, env: dict[str, str], concurrency: int = 1, pool: str = "prefork", beat: bool = False
+    ):
         self.env = {**os.environ, **env}
         self.args = [
-            sys.executable, "-m", "celery", "-A", "tasks", "worker",
-            "--loglevel=INFO", f"--concurrency={concurrency}", f"--pool={pool}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tasks",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ]
+        if beat:
+            # Embedded beat (the relay sweep); its schedule file stays in a temp dir.
+            schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
+            self.args += ["--beat", f"--schedule={schedule}"]
         self.proc: subprocess.Popen | None = None
         self.log = ROOT / "instance" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
 
@@ -81,7 +97,11 @@ class Worker:
         self.log.parent.mkdir(exist_ok=True)
         out = self.log.open("wb")
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            self.args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout

@@ -23,8 +23,13 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(live_app, smtp, s
     c = _admin_client(live_app)
     org = c.post(
         "/api/v1/organizations",
-        json={"kind": "university", "name": "广州跨境学院", "district": "baiyun",
-              "school_code": "1400099999", "level": "vocational"},
+        json={
+            "kind": "university",
+            "name": "广州跨境学院",
+            "district": "baiyun",
+            "school_code": "1400099999",
+            "level": "vocational",
+        },
     )
     assert org.status_code == 201, org.get_json()
     inv = c.post(

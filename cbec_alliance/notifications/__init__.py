@@ -1,0 +1,1 @@
+"""Notifications: a transactional outbox, fan-out through Celery, inbox, email and webhooks."""

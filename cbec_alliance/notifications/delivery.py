@@ -1,0 +1,290 @@
+"""Fan-out and delivery: inbox rows in bulk, emails and webhooks one idempotent row each.
+
+Every step can run twice (a redelivered task, a sweep) without sending anything twice:
+inbox rows are unique per (event, user), deliveries per (event, recipient, channel), and a
+delivery is sent only while it is `pending`, under a row lock.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import smtplib
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.core.db import for_update
+from cbec_alliance.core.mail import send_mail
+from cbec_alliance.core.tasks import enqueue
+from cbec_alliance.core.timeutil import iso_z, utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications import webhooks
+from cbec_alliance.notifications.catalogue import render, spec_for
+from cbec_alliance.notifications.models import (
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+    OutboxEvent,
+    Webhook,
+)
+
+DELIVER_TASK = "notifications.deliver"
+EMAIL_TASK = "notifications.send_email"
+WEBHOOK_TASK = "notifications.send_webhook"
+
+
+class RetryLater(Exception):  # noqa: N818 - a signal to the task, not an error
+    """A delivery attempt failed and should be retried after `countdown` seconds."""
+
+    def __init__(self, countdown: float):
+        super().__init__(countdown)
+        self.countdown = countdown
+
+
+def insert_ignore(model, rows: list[dict[str, Any]], conflict: list[str]) -> None:
+    """Bulk INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite)."""
+    if not rows:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
+    db.session.execute(stmt, rows)
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter, capped (below the broker's visibility timeout)."""
+    cfg = current_app.config
+    ceiling = min(cfg["NOTIFY_RETRY_BASE"] * 2 ** max(attempt - 1, 0), cfg["NOTIFY_RETRY_MAX"])
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
+
+
+def _texts(event: OutboxEvent) -> dict[str, dict[str, str]]:
+    spec = spec_for(event.event_type)
+    payload = {**event.payload, "event_type": event.event_type}
+    payload.setdefault("organization_name_en", payload.get("organization_name", ""))
+    return {
+        lang: {
+            "title": render(spec.title[lang], payload)[:300],
+            "body": render(spec.body[lang], payload),
+            "html": render(spec.body[lang], payload, as_html=True),
+        }
+        for lang in ("zh", "en")
+    }
+
+
+def _email_delivery(event: OutboxEvent, texts: dict, lang: str, *, user_id=None, email: str):
+    t = texts.get(lang, texts["zh"])
+    recipient = f"user:{user_id}" if user_id else f"addr:{email}"
+    return {
+        "key": f"{event.id}:{recipient}:email",
+        "uid": str(uuid.uuid4()),
+        "event_id": event.id,
+        "channel": "email",
+        "user_id": user_id,
+        "email": email,
+        "subject": t["title"],
+        "body_text": t["body"],
+        "body_html": f"<html><body><h2>{t['title']}</h2><p>{t['html']}</p></body></html>",
+        "status": "pending",
+        "attempts": 0,
+        "created_at": utcnow(),
+    }
+
+
+def _send_pending(keys: list[str], task: str) -> None:
+    # Re-send the task for every still-pending delivery, including ones a crashed run made.
+    for chunk_start in range(0, len(keys), 1000):
+        ids = db.session.scalars(
+            sa.select(Delivery.id).where(
+                Delivery.key.in_(keys[chunk_start : chunk_start + 1000]),
+                Delivery.status == "pending",
+            )
+        ).all()
+        for delivery_id in ids:
+            enqueue(task, delivery_id)
+
+
+def fan_out(event_id: int) -> int:
+    """Resolve recipients in batches and dispatch a delivery task per batch; returns batches."""
+    event = db.session.get(OutboxEvent, event_id)
+    if event is None:
+        return 0
+    spec = spec_for(event.event_type)
+    batch = current_app.config["NOTIFY_BATCH_SIZE"]
+    batches = [ids for ids in spec.recipients(event, batch)]
+    texts = _texts(event)
+    email_rows = [
+        _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
+    ]
+    hook_rows = _webhook_rows(event, spec.webhook_orgs(event))
+    insert_ignore(Delivery, email_rows + hook_rows, ["key"])
+    db.session.commit()
+    for ids in batches:
+        enqueue(DELIVER_TASK, event_id, ids)
+    _send_pending([r["key"] for r in email_rows], EMAIL_TASK)
+    _send_pending([r["key"] for r in hook_rows], WEBHOOK_TASK)
+    event = db.session.get(OutboxEvent, event_id)
+    event.status = "fanned_out"
+    event.fanned_out_at = utcnow()
+    db.session.commit()
+    return len(batches)
+
+
+def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
+    if not org_ids:
+        return []
+    hooks = db.session.scalars(
+        sa.select(Webhook).where(Webhook.organization_id.in_(org_ids), Webhook.active)
+    ).all()
+    body = {
+        "type": event.event_type,
+        "created_at": iso_z(event.created_at),
+        "data": {k: v for k, v in event.payload.items() if k != "token"},
+    }
+    return [
+        {
+            "key": f"{event.id}:webhook:{hook.id}:webhook",
+            "uid": str(uuid.uuid4()),
+            "event_id": event.id,
+            "channel": "webhook",
+            "webhook_id": hook.id,
+            "body_text": json.dumps({"event_id": event.id, **body}, ensure_ascii=False),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        for hook in hooks
+        if event.event_type in (hook.events or [])
+    ]
+
+
+def deliver_batch(event_id: int, user_ids: list[int]) -> int:
+    """Inbox rows for a batch of users (one bulk insert) and their email deliveries."""
+    event = db.session.get(OutboxEvent, event_id)
+    if event is None:
+        return 0
+    spec = spec_for(event.event_type)
+    texts = _texts(event)
+    users = db.session.execute(
+        sa.select(
+            User.id,
+            User.email,
+            User.language,
+            NotificationPreference.channels,
+            NotificationPreference.digest,
+        )
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.id.in_(user_ids), User.is_active)
+    ).all()
+    now = utcnow()
+    inbox, emails = [], []
+    data = {k: v for k, v in event.payload.items() if k != "token"}
+    for uid, email, lang, channels, digest in users:
+        wanted = (channels or {}).get(event.event_type, spec.default_channels)
+        t = texts.get(lang, texts["zh"])
+        if "in_app" in wanted:
+            inbox.append(
+                {
+                    "event_id": event_id,
+                    "user_id": uid,
+                    "event_type": event.event_type,
+                    "title": t["title"],
+                    "body": t["body"],
+                    "data": data,
+                    "created_at": now,
+                }
+            )
+        # Users on a digest get one summary mail instead of single mails.
+        if "email" in wanted and (digest or "off") == "off":
+            emails.append(_email_delivery(event, texts, lang, user_id=uid, email=email))
+    insert_ignore(Notification, inbox, ["event_id", "user_id"])
+    insert_ignore(Delivery, emails, ["key"])
+    db.session.commit()
+    _send_pending([r["key"] for r in emails], EMAIL_TASK)
+    return len(inbox)
+
+
+def _attempt(delivery: Delivery, ok: bool, status_code=None, error=None, ms: int = 0) -> None:
+    delivery.attempts += 1
+    db.session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id,
+            number=delivery.attempts,
+            ok=ok,
+            status_code=status_code,
+            error=error,
+            duration_ms=ms,
+        )
+    )
+
+
+def _finish(delivery: Delivery, error: str | None) -> str:
+    if error is None:
+        delivery.status = "sent"
+        delivery.sent_at = utcnow()
+        delivery.last_error = None
+        db.session.commit()
+        return "sent"
+    delivery.last_error = error
+    if delivery.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
+        # Exhausted: kept, marked failed and visible in the deliveries log; never dropped.
+        delivery.status = "failed"
+        db.session.commit()
+        return "failed"
+    attempts = delivery.attempts
+    db.session.commit()
+    raise RetryLater(backoff(attempts))
+
+
+def _locked_pending(delivery_id: int) -> Delivery | None:
+    delivery = db.session.scalar(for_update(sa.select(Delivery).where(Delivery.id == delivery_id)))
+    if delivery is None or delivery.status != "pending":
+        db.session.rollback()
+        return None
+    return delivery
+
+
+def send_email(delivery_id: int) -> str:
+    """Send one email delivery (once); raises RetryLater on a transient SMTP failure."""
+    delivery = _locked_pending(delivery_id)
+    if delivery is None:
+        return "skipped"
+    try:
+        send_mail(
+            delivery.email,
+            delivery.subject or "",
+            delivery.body_text or "",
+            delivery.body_html,
+            message_id=delivery.uid,
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        _attempt(delivery, False, error=f"{type(exc).__name__}: {exc}"[:500])
+        return _finish(delivery, f"{type(exc).__name__}: {exc}"[:500])
+    _attempt(delivery, True)
+    return _finish(delivery, None)
+
+
+def send_webhook(delivery_id: int) -> str:
+    """POST one webhook delivery (once); raises RetryLater on failure until exhausted."""
+    delivery = _locked_pending(delivery_id)
+    if delivery is None:
+        return "skipped"
+    hook = db.session.get(Webhook, delivery.webhook_id)
+    if hook is None or not hook.active:
+        delivery.status = "failed"
+        delivery.last_error = "webhook deleted"
+        db.session.commit()
+        return "failed"
+    event_type = json.loads(delivery.body_text or "{}").get("type", "")
+    code, error, ms = webhooks.post(
+        hook.url, hook.secret, (delivery.body_text or "").encode(), delivery.uid, event_type
+    )
+    _attempt(delivery, error is None, status_code=code, error=error, ms=ms)
+    if error and error.startswith("refused:"):
+        delivery.attempts = max(delivery.attempts, current_app.config["NOTIFY_MAX_ATTEMPTS"])
+    return _finish(delivery, error)

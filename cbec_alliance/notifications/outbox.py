@@ -1,0 +1,145 @@
+"""The transactional outbox: events written with the change, relayed to Celery after commit.
+
+A web request never talks to the broker: after its commit it only wakes this process's relay
+thread. The relay hands pending events to Celery and marks them `queued` only once the broker
+took them; a Celery beat task sweeps whatever a relay missed (a stopped Redis, a crash).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from cbec_alliance.core.db import after_commit, is_postgres
+from cbec_alliance.core.tasks import enqueue
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications.catalogue import spec_for
+from cbec_alliance.notifications.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+FANOUT_TASK = "notifications.fanout"
+
+
+def emit(
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    organization_id: int | None = None,
+    actor=None,
+    dedupe_key: str | None = None,
+) -> OutboxEvent | None:
+    """Record an event in the current transaction; it is relayed after the commit.
+
+    With a `dedupe_key` an event that was already recorded is not recorded again (None).
+    """
+    spec_for(event_type)  # an unknown type is a programming error: fail loudly
+    if dedupe_key is not None:
+        exists = db.session.scalar(
+            sa.select(OutboxEvent.id).where(OutboxEvent.dedupe_key == dedupe_key)
+        )
+        if exists:
+            return None
+    event = OutboxEvent(
+        event_type=event_type,
+        payload=payload,
+        organization_id=organization_id,
+        actor_id=getattr(actor, "id", None),
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(event)
+    after_commit(kick)
+    return event
+
+
+def relay_pending(limit: int = 500) -> int:
+    """Hand up to `limit` pending events to the broker; return how many were queued."""
+    stmt = (
+        sa.select(OutboxEvent)
+        .where(OutboxEvent.status == "pending")
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+    )
+    if is_postgres():
+        # Two relays (a web thread and the beat sweep) never take the same rows.
+        stmt = stmt.with_for_update(skip_locked=True)
+    events = db.session.scalars(stmt).all()
+    queued = 0
+    try:
+        for event in events:
+            event_id = event.id
+            event.relay_attempts += 1
+            enqueue(FANOUT_TASK, event_id)
+            # Marked only after the broker accepted the message. (In-process tasks have
+            # already fanned it out and committed, so the row may be past `pending`.)
+            if event.status == "pending":
+                event.status = "queued"
+                event.queued_at = utcnow()
+                event.last_error = None
+            queued += 1
+    except Exception as exc:
+        for event in events[queued:]:
+            event.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        db.session.commit()
+        raise
+    db.session.commit()
+    return queued
+
+
+def relay_all(limit: int = 500) -> int:
+    """Relay until nothing is pending; return the total queued."""
+    total = 0
+    while True:
+        n = relay_pending(limit)
+        total += n
+        if n < limit:
+            return total
+
+
+class _RelayThread(threading.Thread):
+    """One per web process: wakes on kick, relays, backs off while the broker is down."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="outbox-relay", daemon=True)
+        self.app = app
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        delay = 0.5
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            try:
+                with self.app.app_context():
+                    relay_all()
+                delay = 0.5
+            except Exception:
+                log.warning("outbox relay failed; the beat sweep will retry", exc_info=True)
+                # Back off, then try again on our own; beat also sweeps.
+                self.wake.wait(delay)
+                delay = min(delay * 2, 30.0)
+                self.wake.set()
+
+
+_threads: dict[int, _RelayThread] = {}
+_threads_lock = threading.Lock()
+
+
+def kick() -> None:
+    """After a commit: relay now (in-process tasks) or wake the relay thread (broker)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions["celery"].conf.task_always_eager:
+        relay_all()
+        return
+    if not app.config["OUTBOX_RELAY_THREAD"]:
+        return  # the beat sweep alone relays
+    with _threads_lock:
+        thread = _threads.get(id(app))
+        if thread is None or not thread.is_alive():
+            thread = _threads[id(app)] = _RelayThread(app)
+            thread.start()
+    thread.wake.set()

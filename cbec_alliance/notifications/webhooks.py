@@ -1,0 +1,82 @@
+"""Webhooks: URL safety (no server-side request forgery), signing, and the HTTP POST."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import socket
+import time
+from urllib.parse import urlsplit
+
+import requests
+from flask import current_app
+
+SIGNATURE_HEADER = "X-Alliance-Signature"
+DELIVERY_HEADER = "X-Alliance-Delivery"
+EVENT_HEADER = "X-Alliance-Event"
+
+
+class UnsafeURL(ValueError):
+    """The URL is not allowed as a webhook target."""
+
+
+def sign(secret: str, body: bytes) -> str:
+    """`sha256=<hex HMAC-SHA256 of the body>`."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _address_allowed(ip: ipaddress._BaseAddress, allow_loopback: bool) -> bool:
+    if ip.is_loopback:
+        return allow_loopback
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+
+
+def check_url(url: str) -> None:
+    """Raise UnsafeURL unless every address the host resolves to is allowed.
+
+    Production refuses loopback, private, link-local and reserved addresses; development
+    and testing allow loopback so a receiver on this machine can be used.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeURL("must be an http or https URL with a host")
+    if parts.username or parts.password:
+        raise UnsafeURL("must not carry credentials")
+    allow_loopback = current_app.config["WEBHOOK_ALLOW_LOOPBACK"]
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeURL(f"host does not resolve: {exc}") from None
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not _address_allowed(ip, allow_loopback):
+            raise UnsafeURL(f"resolves to a non-public address ({ip})")
+
+
+def post(url: str, secret: str, body: bytes, delivery_uid: str, event_type: str):
+    """POST a signed delivery; returns (status_code or None, error or None, milliseconds)."""
+    started = time.monotonic()
+    try:
+        check_url(url)  # again at send time: DNS may have changed since creation
+        resp = requests.post(
+            url,
+            data=body,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                SIGNATURE_HEADER: sign(secret, body),
+                DELIVERY_HEADER: delivery_uid,
+                EVENT_HEADER: event_type,
+                "User-Agent": "CBEC-Alliance-Webhooks/1",
+            },
+            timeout=current_app.config["WEBHOOK_TIMEOUT"],
+            allow_redirects=False,
+        )
+        ms = int((time.monotonic() - started) * 1000)
+        if 200 <= resp.status_code < 300:
+            return resp.status_code, None, ms
+        return resp.status_code, f"HTTP {resp.status_code}", ms
+    except UnsafeURL as exc:
+        return None, f"refused: {exc}", int((time.monotonic() - started) * 1000)
+    except requests.RequestException as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500], int((time.monotonic() - started) * 1000)

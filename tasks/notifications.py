@@ -1,0 +1,55 @@
+"""Notification tasks: thin wrappers that load by id and call the delivery services."""
+
+from celery import shared_task
+
+from cbec_alliance.notifications import delivery, outbox, schedule
+
+_RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="notifications.fanout", **_RELIABLE)
+def fanout(event_id: int) -> int:
+    """Resolve an event's recipients and dispatch delivery batches."""
+    return delivery.fan_out(event_id)
+
+
+@shared_task(name="notifications.deliver", **_RELIABLE)
+def deliver(event_id: int, user_ids: list[int]) -> int:
+    """Write inbox rows (and email deliveries) for one batch of recipients."""
+    return delivery.deliver_batch(event_id, user_ids)
+
+
+@shared_task(name="notifications.send_email", bind=True, max_retries=None, **_RELIABLE)
+def send_email(self, delivery_id: int) -> str:
+    """Send one email; retried with backoff until the attempts are exhausted."""
+    try:
+        return delivery.send_email(delivery_id)
+    except delivery.RetryLater as later:
+        raise self.retry(countdown=later.countdown) from None
+
+
+@shared_task(name="notifications.send_webhook", bind=True, max_retries=None, **_RELIABLE)
+def send_webhook(self, delivery_id: int) -> str:
+    """POST one webhook delivery; retried with backoff until the attempts are exhausted."""
+    try:
+        return delivery.send_webhook(delivery_id)
+    except delivery.RetryLater as later:
+        raise self.retry(countdown=later.countdown) from None
+
+
+@shared_task(name="notifications.relay_sweep", **_RELIABLE)
+def relay_sweep() -> int:
+    """Hand to the broker every outbox event a web process could not."""
+    return outbox.relay_all()
+
+
+@shared_task(name="notifications.escalate_overdue", **_RELIABLE)
+def escalate_overdue() -> int:
+    """Escalate approvals that have waited too long to the coordinators."""
+    return schedule.escalate_overdue()
+
+
+@shared_task(name="notifications.send_digests", **_RELIABLE)
+def send_digests(period: str) -> int:
+    """Send the daily or weekly digest emails."""
+    return schedule.send_digests(period)

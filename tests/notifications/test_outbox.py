@@ -1,0 +1,91 @@
+"""The outbox: events commit with the change, the relay marks them only after the broker."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from cbec_alliance import create_app
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications import outbox, schedule
+from cbec_alliance.notifications.models import Notification, OutboxEvent
+from config import TestingConfig as _TestingConfig
+from tests import factories
+from tests.conftest import ApiClient
+
+
+def _events(event_type=None):
+    stmt = sa.select(OutboxEvent).order_by(OutboxEvent.id)
+    if event_type:
+        stmt = stmt.where(OutboxEvent.event_type == event_type)
+    return db.session.scalars(stmt).all()
+
+
+def test_unknown_event_type_is_a_programming_error(ctx):
+    with pytest.raises(KeyError):
+        outbox.emit("no.such.event", {})
+
+
+def test_dedupe_key_records_once(ctx):
+    assert outbox.emit("approval.overdue", {"name": "x"}, dedupe_key="k1") is not None
+    db.session.flush()
+    assert outbox.emit("approval.overdue", {"name": "x"}, dedupe_key="k1") is None
+
+
+@pytest.fixture
+def broker_down_app(monkeypatch):
+    """An app whose broker is a closed port: tasks would go to Redis, which is not there."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    app = create_app(_TestingConfig())
+    app.test_client_class = ApiClient
+    # The relay thread would share this test's one database connection; the live fault
+    # tests run it for real. Here the sweep is called by hand.
+    app.config["OUTBOX_RELAY_THREAD"] = False
+    return app
+
+
+def test_broker_down_requests_succeed_and_events_wait(broker_down_app):
+    org = factories.OrganizationFactory(status="pending")
+    coordinator = factories.CoordinatorFactory()
+    c = broker_down_app.test_client()
+    login = c.post(
+        "/api/v1/auth/login", json={"email": coordinator.email, "password": factories.PASSWORD}
+    )
+    c.csrf = login.get_json()["csrf_token"]
+    started = time.perf_counter()
+    resp = c.post(f"/api/v1/organizations/{org.id}/approve", json={})
+    elapsed = time.perf_counter() - started
+    assert resp.status_code == 200
+    # The request never waited on the broker (its socket timeouts alone are 2 s).
+    assert elapsed < 1.5
+    events = _events("organization.approved")
+    assert [e.status for e in events] == ["pending"]
+    # The sweep cannot hand it over either, and says why; the row stays pending.
+    with broker_down_app.app_context(), pytest.raises(Exception):  # noqa: B017, PT011
+        outbox.relay_pending()
+    db.session.expire_all()
+    event = _events("organization.approved")[0]
+    assert event.status == "pending"
+    assert event.last_error
+
+
+def test_escalation_once_per_overdue_organization(app, as_user):
+    coordinator = factories.CoordinatorFactory()
+    old = factories.OrganizationFactory(status="pending", name="迟迟未审的公司")
+    old.status_changed_at = utcnow() - timedelta(days=6)
+    factories.OrganizationFactory(status="pending")  # only 0 days: not yet
+    db.session.flush()
+    with app.app_context():
+        assert schedule.escalate_overdue() == 1
+        assert schedule.escalate_overdue() == 0
+    items = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == coordinator.id)
+    ).all()
+    assert len(items) == 1
+    assert items[0].event_type == "approval.overdue"
+    assert "迟迟未审的公司" in items[0].title
+    assert "6" in items[0].body
