@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from cbec_alliance.accounts import services as accounts
 from cbec_alliance.core.db import commit
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("create-coordinator")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--name", default="Coordinator 协调员")
@@ -150,6 +152,7 @@ def _demo_member(user, org: Organization, role: str) -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data() -> None:
     """Load a small Guangzhou alliance (idempotent) and print the demo logins."""
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
@@ -172,6 +175,7 @@ def demo_data() -> None:
 
 
 @click.command("serve-demo")
+@with_appcontext
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.pass_context

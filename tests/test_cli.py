@@ -1,0 +1,77 @@
+"""The `flask` commands: create-coordinator and demo-data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.cli import DEMO_PASSWORD
+from cbec_alliance.extensions import db
+from cbec_alliance.organizations.codes import uscc_error
+from cbec_alliance.organizations.models import Membership, Organization
+
+
+def _counts():
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (User, Organization, Membership)
+    )
+
+
+def test_create_coordinator_then_login(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-coordinator", "--email", "Gov@GZ.example.cn", "--password", "0123456789ab"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "coordinator gov@gz.example.cn" in result.output
+    resp = client.post(
+        "/api/v1/auth/login", json={"email": "gov@gz.example.cn", "password": "0123456789ab"}
+    )
+    assert resp.status_code == 200
+    assert resp.get_json()["user"]["platform_role"] == "coordinator"
+
+
+def test_create_coordinator_promotes_existing_user(app, client):
+    client.post(
+        "/api/v1/auth/register",
+        json={"email": "chen@gz.example.cn", "password": "0123456789ab", "name": "陈"},
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-coordinator", "--email", "chen@gz.example.cn", "--password", "whatever-123"]
+    )
+    assert result.exit_code == 0
+    user = db.session.scalar(sa.select(User).where(User.email == "chen@gz.example.cn"))
+    assert user.platform_role == "coordinator"
+
+
+def test_create_coordinator_rejects_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "--email", "x@gz.example.cn", "--password", "short"]
+    )
+    assert result.exit_code != 0
+    assert "10 characters" in result.output
+
+
+def test_demo_data_is_idempotent_and_valid(app, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_PASSWORD in first.output
+    assert "coordinator@demo.cbec-alliance.cn" in first.output
+    after_first = _counts()
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0
+    assert _counts() == after_first
+    orgs = db.session.scalars(sa.select(Organization)).all()
+    assert {o.kind for o in orgs} == {"enterprise", "university", "government", "association"}
+    assert all(uscc_error(o.uscc) is None for o in orgs if o.kind == "enterprise")
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": "student4-1@demo.cbec-alliance.cn", "password": DEMO_PASSWORD},
+    )
+    assert login.status_code == 200
+    memberships = login.get_json()["user"]["memberships"]
+    assert memberships[0]["role"] == "student"
+    assert memberships[0]["organization_kind"] == "university"
