@@ -183,8 +183,10 @@ def serve_demo(ctx: click.Context, host: str, port: int) -> None:
     """Upgrade the schema, load the demo data, and serve the app (development server)."""
     from flask import current_app
     from flask_migrate import upgrade
+    from werkzeug.serving import run_simple
 
     upgrade()
     ctx.invoke(demo_data)
     click.echo(f"Serving on http://{host}:{port}/api/docs")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask refuses app.run() inside its own CLI; serve with werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
