@@ -91,6 +91,8 @@ class BaseConfig:
     APPROVAL_ESCALATION_DAYS = 5
     # Web processes wake a relay thread after each commit that emitted events.
     OUTBOX_RELAY_THREAD = True
+    # An event queued this long ago but never fanned out is queued again by the sweep.
+    OUTBOX_REQUEUE_AFTER = 2 * 3600
     WEBHOOK_TIMEOUT = 5
     WEBHOOK_ALLOW_LOOPBACK = True  # development and testing only; production refuses it
 
@@ -225,6 +227,7 @@ class TestingConfig(BaseConfig):
     TASK_TIME_LIMIT = 10
     VISIBILITY_TIMEOUT = 20
     RELAY_SWEEP_SECONDS = 1.0
+    OUTBOX_REQUEUE_AFTER = 60
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,10 +1,20 @@
 """Notification tasks: thin wrappers that load by id and call the delivery services."""
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from cbec_alliance.notifications import delivery, outbox, schedule
 
-_RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+# Redelivered if the worker dies mid-task; retried with backoff while the database is away.
+_RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": None,  # a task is never dropped; the outbox sweep is the last resort
+}
 
 
 @shared_task(name="notifications.fanout", **_RELIABLE)
@@ -19,7 +29,7 @@ def deliver(event_id: int, user_ids: list[int]) -> int:
     return delivery.deliver_batch(event_id, user_ids)
 
 
-@shared_task(name="notifications.send_email", bind=True, max_retries=None, **_RELIABLE)
+@shared_task(name="notifications.send_email", bind=True, **_RELIABLE)
 def send_email(self, delivery_id: int) -> str:
     """Send one email; retried with backoff until the attempts are exhausted."""
     try:
@@ -28,7 +38,7 @@ def send_email(self, delivery_id: int) -> str:
         raise self.retry(countdown=later.countdown) from None
 
 
-@shared_task(name="notifications.send_webhook", bind=True, max_retries=None, **_RELIABLE)
+@shared_task(name="notifications.send_webhook", bind=True, **_RELIABLE)
 def send_webhook(self, delivery_id: int) -> str:
     """POST one webhook delivery; retried with backoff until the attempts are exhausted."""
     try:

@@ -49,6 +49,16 @@ def _reset_schema(app) -> None:
         upgrade()
 
 
+@pytest.fixture
+def redis_url():
+    """TEST_REDIS_URL, emptied before the test so no stale task or counter is left."""
+    import redis
+
+    url = service_url("TEST_REDIS_URL")
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 class _TestScopedSession(scoped_session):
     """The test's one session: at the end of each app context expire, do not close.
 

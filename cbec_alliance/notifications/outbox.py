@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,9 +59,17 @@ def emit(
 
 def relay_pending(limit: int = 500) -> int:
     """Hand up to `limit` pending events to the broker; return how many were queued."""
+    # Also events queued long ago and never fanned out: their message was lost (a Redis
+    # restarted without persistence). Fanning out twice is harmless; never at all is not.
+    stale = utcnow() - timedelta(seconds=current_app.config["OUTBOX_REQUEUE_AFTER"])
     stmt = (
         sa.select(OutboxEvent)
-        .where(OutboxEvent.status == "pending")
+        .where(
+            sa.or_(
+                OutboxEvent.status == "pending",
+                sa.and_(OutboxEvent.status == "queued", OutboxEvent.queued_at < stale),
+            )
+        )
         .order_by(OutboxEvent.id)
         .limit(limit)
     )
@@ -76,7 +85,7 @@ def relay_pending(limit: int = 500) -> int:
             enqueue(FANOUT_TASK, event_id)
             # Marked only after the broker accepted the message. (In-process tasks have
             # already fanned it out and committed, so the row may be past `pending`.)
-            if event.status == "pending":
+            if event.status in ("pending", "queued"):
                 event.status = "queued"
                 event.queued_at = utcnow()
                 event.last_error = None

@@ -89,3 +89,26 @@ def test_escalation_once_per_overdue_organization(app, as_user):
     assert items[0].event_type == "approval.overdue"
     assert "迟迟未审的公司" in items[0].title
     assert "6" in items[0].body
+
+
+def test_sweep_requeues_an_event_whose_message_was_lost(app, pending_org, coordinator_client):
+    org, admin, _staff = pending_org
+    with app.app_context():
+        event = outbox.emit(
+            "organization.approved",
+            {"organization_id": org.id, "organization_name": org.name},
+            organization_id=org.id,
+        )
+        db.session.flush()
+        # As if the relay had queued it and Redis then lost the message.
+        event.status = "queued"
+        event.queued_at = utcnow() - timedelta(hours=3)
+        db.session.commit()
+        assert outbox.relay_all() == 1
+    db.session.expire_all()
+    assert _events()[0].status == "fanned_out"
+    assert db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == admin.id)
+    ) == 1
+    with app.app_context():
+        assert outbox.relay_all() == 0  # fanned out: nothing to sweep any more

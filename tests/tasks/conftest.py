@@ -5,20 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-import redis
 
 from cbec_alliance import create_app
 from config import TestingConfig
-from tests.conftest import ApiClient, service_url
+from tests.conftest import ApiClient
 from tests.tasks.live import Worker, smtp_server
-
-
-@pytest.fixture
-def redis_url():
-    """TEST_REDIS_URL, emptied before the test so no stale task is picked up."""
-    url = service_url("TEST_REDIS_URL")
-    redis.Redis.from_url(url).flushdb()
-    return url
 
 
 @pytest.fixture
