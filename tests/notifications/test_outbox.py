@@ -107,8 +107,13 @@ def test_sweep_requeues_an_event_whose_message_was_lost(app, pending_org, coordi
         assert outbox.relay_all() == 1
     db.session.expire_all()
     assert _events()[0].status == "fanned_out"
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == admin.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == admin.id)
+        )
+        == 1
+    )
     with app.app_context():
         assert outbox.relay_all() == 0  # fanned out: nothing to sweep any more
