@@ -6,6 +6,7 @@ import pytest
 
 from tests import factories
 from tests.helpers import validation_errors
+from tests.organizations.helpers import university_body
 
 REGISTER = "/api/v1/auth/register"
 ORGS = "/api/v1/organizations"
@@ -14,19 +15,6 @@ UNSTORABLE = "cannot be stored"
 
 def _register(**fields) -> dict:
     body = {"email": "v@example.cn", "password": "0123456789", "name": "李华"}
-    body.update(fields)
-    return body
-
-
-def _university(**fields) -> dict:
-    body = {
-        "kind": "university",
-        "name": "广州校验大学",
-        "district": "panyu",
-        "school_code": "4144099999",
-        "level": "undergraduate",
-        "majors": [{"code": "e-commerce", "yearly_graduates": 100}],
-    }
     body.update(fields)
     return body
 
@@ -51,7 +39,7 @@ def test_detail_names_the_fields(client):
 def test_nested_errors_use_dotted_paths(user_client):
     resp = user_client.post(
         ORGS,
-        json=_university(
+        json=university_body(
             majors=[
                 {"code": "e-commerce", "yearly_graduates": 1},
                 {"yearly_graduates": "many"},
@@ -60,7 +48,7 @@ def test_nested_errors_use_dotted_paths(user_client):
     )
     errors = validation_errors(resp)
     assert set(errors) == {"majors.1.code", "majors.1.yearly_graduates"}
-    resp = user_client.post(ORGS, json=_university(majors=[{"yearly_graduates": 10}]))
+    resp = user_client.post(ORGS, json=university_body(majors=[{"yearly_graduates": 10}]))
     assert set(validation_errors(resp)) == {"majors.0.code"}
 
 
@@ -71,7 +59,7 @@ def test_unknown_fields_are_422_naming_them(client):
 
 def test_unknown_nested_fields_are_422(user_client):
     majors = [{"code": "e-commerce", "yearly_graduates": 1, "rank": 3}]
-    errors = validation_errors(user_client.post(ORGS, json=_university(majors=majors)))
+    errors = validation_errors(user_client.post(ORGS, json=university_body(majors=majors)))
     assert set(errors) == {"majors.0.rank"}
 
 
@@ -82,13 +70,13 @@ def test_nul_in_register_name_is_422(client):
 
 
 def test_nul_in_organization_name_is_422(user_client):
-    resp = user_client.post(ORGS, json=_university(name="广州\u0000大学"))
+    resp = user_client.post(ORGS, json=university_body(name="广州\u0000大学"))
     assert set(validation_errors(resp)) == {"name"}
 
 
 def test_nul_deep_inside_a_body_names_the_path(user_client):
     majors = [{"code": "e-\u0000commerce", "yearly_graduates": 1}]
-    resp = user_client.post(ORGS, json=_university(majors=majors))
+    resp = user_client.post(ORGS, json=university_body(majors=majors))
     assert set(validation_errors(resp)) == {"majors.0.code"}
 
 
@@ -140,7 +128,9 @@ def test_any_unicode_text_is_returned_byte_for_byte(client):
 
 def test_integer_out_of_column_range_is_422_not_500(user_client):
     big = 10**30
-    resp = user_client.post(ORGS, json=_university(majors=[{"code": "x", "yearly_graduates": big}]))
+    resp = user_client.post(
+        ORGS, json=university_body(majors=[{"code": "x", "yearly_graduates": big}])
+    )
     assert set(validation_errors(resp)) == {"majors.0.yearly_graduates"}
     resp = user_client.get(f"/api/v1/auth/tokens?page={big}")
     assert set(validation_errors(resp)) == {"page"}
