@@ -82,6 +82,8 @@ class BaseConfig:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+    # Every operation needs a bearer token or the session cookie unless it says `security: []`.
+    API_SPEC_OPTIONS = {"security": [{"bearer": []}, {"cookie": []}]}
 
     # Notifications
     NOTIFY_BATCH_SIZE = 1000

@@ -94,3 +94,22 @@ def test_public_routes_do_not_ask_for_a_login(app):
         if resp.status_code in (401, 403) or resp.status_code >= 500:
             failures.append((method, rule.rule, resp.status_code))
     assert not failures, failures
+
+
+def test_spec_marks_exactly_the_public_api_operations_public(app, client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["security"] == [{"bearer": []}, {"cookie": []}]
+    assert {"bearer", "cookie"} <= set(spec["components"]["securitySchemes"])
+    public_in_spec = {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in ("get", "post", "put", "patch", "delete") and op.get("security") == []
+    }
+
+    def as_spec_path(rule: str) -> str:
+        return rule.replace("<int:", "{").replace("<string:", "{").replace(">", "}")
+
+    documented = {(m, as_spec_path(r)) for m, r in PUBLIC if as_spec_path(r) in spec["paths"]}
+    assert len(documented) >= 7
+    assert public_in_spec == documented

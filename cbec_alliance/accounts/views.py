@@ -66,6 +66,7 @@ def _begin_login(user, remember: bool) -> dict:
 class Register(MethodView):
     """Create an account."""
 
+    @blp.doc(security=[])
     @blp.arguments(RegisterSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
@@ -84,6 +85,7 @@ class Login(MethodView):
         _limit("LOGIN_LIMIT_PER_ACCOUNT", _login_account_key, "login-account"),
     ]
 
+    @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, LoginResultSchema)
     @blp.alt_response(401, description="Wrong email or password (the same answer for both)")

@@ -51,6 +51,7 @@ def _check_broker() -> str:
 class Health(MethodView):
     """Liveness."""
 
+    @blp.doc(security=[])
     @blp.response(200, HealthSchema)
     def get(self):
         """200 while the process is up."""
@@ -61,6 +62,7 @@ class Health(MethodView):
 class Ready(MethodView):
     """Readiness."""
 
+    @blp.doc(security=[])
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, description="The database or the broker does not answer")
     def get(self):

@@ -40,6 +40,7 @@ blp = Blueprint(
 class Organizations(MethodView):
     """Organizations of the alliance."""
 
+    @blp.doc(security=[])  # public; a login only widens what `status` may ask for
     @blp.arguments(OrganizationListArgs, location="query")
     @blp.response(200, page_of(OrganizationSchema))
     def get(self, args):
@@ -75,6 +76,7 @@ class Organizations(MethodView):
 class OrganizationItem(MethodView):
     """One organization."""
 
+    @blp.doc(security=[])
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
         """An approved organization; pending ones only for their members and coordinators."""

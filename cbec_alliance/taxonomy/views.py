@@ -26,6 +26,7 @@ blp = Blueprint(
 class Vocabulary(MethodView):
     """One vocabulary."""
 
+    @blp.doc(security=[])
     @blp.response(200, TaxonomyListSchema)
     def get(self, vocabulary):
         """All items with English and Chinese labels (not paginated: vocabularies are short)."""
