@@ -44,7 +44,7 @@ def _serve(app, redis_url):
             "-m",
             "gunicorn",
             "--workers",
-            "2",
+            "1",
             "--bind",
             f"127.0.0.1:{port}",
             "wsgi:app",
@@ -67,11 +67,15 @@ def _serve(app, redis_url):
 
 @pytest.fixture
 def two_servers(app, redis_url):
-    servers = [_serve(app, redis_url) for _ in range(2)]
-    yield [base for _proc, base in servers]
-    for proc, _base in servers:
-        proc.terminate()
-        proc.wait(30)
+    servers = []
+    try:
+        for _ in range(2):
+            servers.append(_serve(app, redis_url))
+        yield [base for _proc, base in servers]
+    finally:
+        for proc, _base in servers:
+            proc.terminate()
+            proc.wait(30)
 
 
 def test_failed_logins_counted_across_two_workers(app, two_servers):
