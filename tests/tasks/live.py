@@ -111,6 +111,7 @@ class Worker:
             if b" ready." in self.log.read_bytes():
                 return self
             time.sleep(0.1)
+        self.kill()
         raise RuntimeError(f"worker did not become ready:\n{self.output()}")
 
     def output(self) -> str:
