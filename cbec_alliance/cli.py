@@ -11,7 +11,7 @@ from cbec_alliance.accounts import services as accounts
 from cbec_alliance.core.db import commit
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import uscc_check_char
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import Membership, Organization, OrganizationMajor
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo login
 
@@ -119,15 +119,11 @@ def _demo_user(email: str, name: str, role: str = "user"):
 
 
 def _demo_org(spec: dict, admin) -> Organization:
-    from cbec_alliance.organizations.models import OrganizationMajor
-
-    key = {"uscc": spec.get("uscc"), "school_code": spec.get("school_code")}
-    stmt = sa.select(Organization).where(Organization.name == spec["name"])
-    if key["uscc"]:
-        stmt = sa.select(Organization).where(Organization.uscc == key["uscc"])
-    elif key["school_code"]:
-        stmt = sa.select(Organization).where(Organization.school_code == key["school_code"])
-    org = db.session.scalar(stmt)
+    # Found again by its identifier (or name, for kinds without one): idempotent.
+    field = next((f for f in ("uscc", "school_code") if spec.get(f)), "name")
+    org = db.session.scalar(
+        sa.select(Organization).where(getattr(Organization, field) == spec[field])
+    )
     if org is None:
         fields = {k: v for k, v in spec.items() if k != "majors"}
         org = Organization(status="approved", **fields)

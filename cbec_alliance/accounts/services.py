@@ -57,13 +57,19 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def register(email: str, password: str, name: str, *, platform_role: str = "user") -> User:
+def register(
+    email: str, password: str, name: str, *, platform_role: str = "user", language: str = "zh"
+) -> User:
     """Create a user; 409 when the email is taken."""
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
         conflict("a user with this email already exists")
     user = User(
-        email=email, name=name, password_hash=hash_password(password), platform_role=platform_role
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        platform_role=platform_role,
+        language=language,
     )
     db.session.add(user)
     db.session.flush()

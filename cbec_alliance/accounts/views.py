@@ -71,9 +71,9 @@ class Register(MethodView):
     @blp.response(201, UserSchema)
     def post(self, data):
         """Register with email, password (10+ characters) and name."""
-        user = services.register(data["email"], data["password"], data["name"])
-        user.language = data["language"]
-        return user
+        return services.register(
+            data["email"], data["password"], data["name"], language=data["language"]
+        )
 
 
 @blp.route("/login")

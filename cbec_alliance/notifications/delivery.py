@@ -116,7 +116,7 @@ def fan_out(event_id: int) -> int:
         return 0
     spec = spec_for(event.event_type)
     batch = current_app.config["NOTIFY_BATCH_SIZE"]
-    batches = [ids for ids in spec.recipients(event, batch)]
+    batches = list(spec.recipients(event, batch))
     texts = _texts(event)
     email_rows = [
         _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
@@ -263,8 +263,9 @@ def send_email(delivery_id: int) -> str:
             message_id=delivery.uid,
         )
     except (smtplib.SMTPException, OSError) as exc:
-        _attempt(delivery, False, error=f"{type(exc).__name__}: {exc}"[:500])
-        return _finish(delivery, f"{type(exc).__name__}: {exc}"[:500])
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        _attempt(delivery, False, error=error)
+        return _finish(delivery, error)
     _attempt(delivery, True)
     return _finish(delivery, None)
 

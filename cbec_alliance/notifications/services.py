@@ -12,7 +12,7 @@ from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications import webhooks
-from cbec_alliance.notifications.catalogue import SPECS, spec_for
+from cbec_alliance.notifications.catalogue import SPECS
 from cbec_alliance.notifications.models import (
     Delivery,
     Notification,
@@ -180,6 +180,3 @@ def delete_webhook(user: User, org: Organization, webhook_id: int) -> None:
 def deliveries(hook: Webhook) -> sa.Select:
     """A webhook's deliveries with their attempts, newest first."""
     return sa.select(Delivery).where(Delivery.webhook_id == hook.id).order_by(Delivery.id.desc())
-
-
-__all__ = ["spec_for"]
