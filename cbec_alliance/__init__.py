@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from flask import Flask
@@ -66,28 +67,52 @@ def _migrations_dir():
     return BASE_DIR / "migrations"
 
 
+# Every domain package, in registration order. Each has models.py; later domains also
+# have events.py (their notification events) and views.py (their Blueprint).
+DOMAINS = (
+    "health",
+    "accounts",
+    "organizations",
+    "taxonomy",
+    "audit",
+    "notifications",
+    "students",
+    "internships",
+    "applications",
+    "recommendations",
+    "courses",
+    "training_bases",
+    "competitions",
+    "lectures",
+)
+
+
+def _domain_module(domain: str, name: str):
+    try:
+        return importlib.import_module(f"cbec_alliance.{domain}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"cbec_alliance.{domain}.{name}":
+            raise
+        return None
+
+
 def _import_models() -> None:
-    # Every model module, so metadata (and Alembic autogenerate) sees all tables.
-    import cbec_alliance.accounts.models
-    import cbec_alliance.audit.models
-    import cbec_alliance.notifications.models
-    import cbec_alliance.organizations.models
-    import cbec_alliance.taxonomy.models  # noqa: F401
+    # Every model module, so metadata (and Alembic autogenerate) sees all tables, and every
+    # domain's notification events, so the catalogue knows them in web and worker processes.
+    for domain in DOMAINS:
+        _domain_module(domain, "models")
+        _domain_module(domain, "events")
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every domain's flask-smorest Blueprint and the docs assets."""
-    from cbec_alliance.accounts.views import blp as auth_blp
-    from cbec_alliance.audit.views import blp as audit_blp
     from cbec_alliance.core.docs import docs_assets
     from cbec_alliance.extensions import api
-    from cbec_alliance.health.views import blp as health_blp
-    from cbec_alliance.notifications.views import blp as notifications_blp
-    from cbec_alliance.organizations.views import blp as org_blp
-    from cbec_alliance.taxonomy.views import blp as taxonomy_blp
 
-    for blp in (health_blp, auth_blp, org_blp, taxonomy_blp, audit_blp, notifications_blp):
-        api.register_blueprint(blp)
+    for domain in DOMAINS:
+        views = _domain_module(domain, "views")
+        if views is not None:
+            api.register_blueprint(views.blp)
     app.register_blueprint(docs_assets)
 
 

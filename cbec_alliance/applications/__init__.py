@@ -1,0 +1,1 @@
+"""Applications to internships: lifecycle, history, evaluations, hires."""

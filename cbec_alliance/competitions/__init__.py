@@ -1,0 +1,1 @@
+"""Competitions: tracks, teams, judges, scores and leaderboards."""

@@ -1,0 +1,3 @@
+"""Models of competitions (filled by its issue)."""
+
+from __future__ import annotations

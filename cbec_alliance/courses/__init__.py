@@ -1,0 +1,1 @@
+"""Joint courses co-developed by universities and enterprises."""

@@ -1,0 +1,1 @@
+"""Internship postings: taxonomy-checked, student internship rules, search."""

@@ -1,0 +1,1 @@
+"""Lectures, job fairs and workshops (`/api/v1/events`)."""

@@ -1,0 +1,1 @@
+"""Recommendations: one scoring function between students and internships."""

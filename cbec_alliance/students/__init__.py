@@ -1,0 +1,1 @@
+"""Student profiles: major, competencies, languages, certificates."""

@@ -1,0 +1,1 @@
+"""School-enterprise joint training bases."""
