@@ -1,3 +1,129 @@
-"""Models of internships (filled by its issue)."""
+"""Internship postings with the taxonomy fields they are matched and searched on."""
 
 from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+
+STATUSES = ("draft", "open", "closed", "filled", "taken_down")
+MODES = ("onsite", "remote", "hybrid")
+
+
+class Internship(db.Model):
+    """An internship posted by an enterprise."""
+
+    __tablename__ = "internships"
+    __table_args__ = (
+        # The default list: open postings, newest first, id as the tie-break (keyset cursor).
+        sa.Index("ix_internships_status_published", "status", "published_at", "id"),
+        sa.Index("ix_internships_status_apply_by", "status", "apply_by", "id"),
+        sa.Index("ix_internships_enterprise_status", "enterprise_id", "status"),
+        sa.Index("ix_internships_category_status", "category", "status"),
+        sa.Index("ix_internships_district_status", "district", "status"),
+        # `q` is ILIKE '%...%'; trigram GIN indexes serve it on PostgreSQL, Chinese included.
+        sa.Index(
+            "ix_internships_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_internships_description_trgm",
+            "description",
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        ),
+        sa.CheckConstraint("slots >= 1", name="slots"),
+        sa.CheckConstraint("accepted_count >= 0 AND accepted_count <= slots", name="accepted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[str] = mapped_column(sa.String(40))
+    district: Mapped[str] = mapped_column(sa.String(40))
+    mode: Mapped[str] = mapped_column(sa.String(10))
+    slots: Mapped[int]
+    # Accepted students, kept under the posting's row lock so it can never pass `slots`.
+    accepted_count: Mapped[int] = mapped_column(default=0)
+    stipend_min: Mapped[int | None]
+    stipend_max: Mapped[int | None]
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    apply_by: Mapped[date]
+    # The student internship rules are checked on these when the posting is published.
+    hours_per_day: Mapped[Decimal] = mapped_column(sa.Numeric(4, 1))
+    hours_per_week: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1))
+    night_shifts: Mapped[bool] = mapped_column(default=False)
+    insurance_provided: Mapped[bool] = mapped_column(default=False)
+    fee_charged: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    status_changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    competencies: Mapped[list[InternshipCompetency]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="InternshipCompetency.code"
+    )
+    majors: Mapped[list[InternshipMajor]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="InternshipMajor.code"
+    )
+    languages: Mapped[list[InternshipLanguage]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="InternshipLanguage.code"
+    )
+
+
+class InternshipCompetency(db.Model):
+    """A competency a posting asks for, with the minimum level 1..5."""
+
+    __tablename__ = "internship_competencies"
+    __table_args__ = (
+        sa.CheckConstraint("min_level BETWEEN 1 AND 5", name="level"),
+        sa.Index("ix_internship_competencies_code", "code", "internship_id"),
+    )
+
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    min_level: Mapped[int]
+
+
+class InternshipMajor(db.Model):
+    """A major a posting prefers."""
+
+    __tablename__ = "internship_majors"
+    __table_args__ = (sa.Index("ix_internship_majors_code", "code", "internship_id"),)
+
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+
+
+class InternshipLanguage(db.Model):
+    """A language a posting asks for."""
+
+    __tablename__ = "internship_languages"
+    __table_args__ = (sa.Index("ix_internship_languages_code", "code", "internship_id"),)
+
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)

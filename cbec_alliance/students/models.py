@@ -1,3 +1,88 @@
-"""Models of students (filled by its issue)."""
+"""Student profiles: major, graduation year, competencies, languages and certificates."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+
+LEVELS = range(1, 6)  # 1 aware .. 5 expert
+CERTIFICATE_LEVELS = ("junior", "intermediate", "senior")
+
+
+class StudentProfile(db.Model):
+    """A student's skills profile; one per user, tied to the university they study at."""
+
+    __tablename__ = "student_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The university of the student's membership when the profile was last saved; kept here so
+    # monitoring and recommendations join one table instead of walking memberships.
+    university_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    major: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    graduation_year: Mapped[int | None]
+    bio: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    competencies: Mapped[list[StudentCompetency]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StudentCompetency.code"
+    )
+    languages: Mapped[list[StudentLanguage]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StudentLanguage.code"
+    )
+    certificates: Mapped[list[StudentCertificate]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StudentCertificate.id"
+    )
+
+
+class StudentCompetency(db.Model):
+    """A competency a student has, at a level 1..5."""
+
+    __tablename__ = "student_competencies"
+    __table_args__ = (
+        sa.CheckConstraint("level BETWEEN 1 AND 5", name="level"),
+        sa.Index("ix_student_competencies_code_level", "code", "level"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("student_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    level: Mapped[int]
+
+
+class StudentLanguage(db.Model):
+    """A language a student speaks, at a level 1..5."""
+
+    __tablename__ = "student_languages"
+    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 5", name="level"),)
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("student_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    level: Mapped[int]
+
+
+class StudentCertificate(db.Model):
+    """A certificate a student holds, such as a "1+X" CBEC certificate, with its level."""
+
+    __tablename__ = "student_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("student_profiles.user_id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(sa.String(20))
