@@ -23,7 +23,9 @@ def valid_uscc(n: int) -> str:
     return body + uscc_check_char(body)
 
 
-class _Base(SQLAlchemyModelFactory):
+class Base(SQLAlchemyModelFactory):
+    """Every factory (domain factories in tests/<domain>/factories.py subclass it too)."""
+
     class Meta:
         abstract = True
         # Commit (to the test's savepoint): a later 4xx request, which rolls back its own
@@ -31,7 +33,7 @@ class _Base(SQLAlchemyModelFactory):
         sqlalchemy_session_persistence = "commit"
 
 
-class UserFactory(_Base):
+class UserFactory(Base):
     class Meta:
         model = User
 
@@ -45,7 +47,7 @@ class CoordinatorFactory(UserFactory):
     platform_role = "coordinator"
 
 
-class OrganizationFactory(_Base):
+class OrganizationFactory(Base):
     class Meta:
         model = Organization
 
@@ -78,7 +80,7 @@ class UniversityFactory(OrganizationFactory):
         ]
 
 
-class MembershipFactory(_Base):
+class MembershipFactory(Base):
     class Meta:
         model = Membership
 
@@ -87,12 +89,15 @@ class MembershipFactory(_Base):
     role = "staff"
 
 
-ALL = (UserFactory, CoordinatorFactory, OrganizationFactory, UniversityFactory, MembershipFactory)
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
 
 
 def bind(session) -> None:
-    """Point every factory at the test's session."""
-    for f in ALL:
+    """Point every factory, the domains' included, at the test's session."""
+    for f in _subclasses(Base):
         f._meta.sqlalchemy_session = session
 
 
