@@ -151,19 +151,27 @@ def _demo_member(user, org: Organization, role: str) -> None:
 @with_appcontext
 def demo_data() -> None:
     """Load a small Guangzhou alliance (idempotent) and print the demo logins."""
+    from cbec_alliance import demo_activity
+
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
     _demo_user(logins[0][0], "陈协调 Chen (coordinator)", role="coordinator")
+    enterprises, students = [], {}
     for i, spec in enumerate(DEMO_ORGS, start=1):
         email = f"admin{i}@demo.cbec-alliance.cn"
         admin = _demo_user(email, f"管理员{i} Admin {i}")
         org = _demo_org(spec, admin)
         logins.append((email, f"admin of {org.name_en}"))
+        if org.kind == "enterprise":
+            enterprises.append(org)
         if org.kind == "university":
+            students[org.id] = []
             for j in range(1, 4):
                 s_email = f"student{i}-{j}@demo.cbec-alliance.cn"
                 student = _demo_user(s_email, f"学生{i}-{j} Student")
                 _demo_member(student, org, "student")
+                students[org.id].append(student)
                 logins.append((s_email, f"student at {org.name_en}"))
+    demo_activity.load(enterprises, students)
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:
