@@ -22,45 +22,6 @@ from tests import factories
 REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
 
 
-def _isolate_xdist_worker() -> None:
-    """Under pytest-xdist give each worker its own PostgreSQL database and Redis database.
-
-    Worker `gwN` uses `<database>_gwN` (created when missing) and Redis database base+N, so
-    committed tests, truncation and real Celery workers never see another worker's rows.
-    Rewriting the environment also reaches the worker subprocesses the task tests start.
-    """
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return
-    n = int(worker.removeprefix("gw"))
-    db_url = os.environ.get("TEST_DATABASE_URL")
-    if db_url and db_url.startswith(("postgresql", "postgres:")):
-        base = sa.make_url(db_url.replace("postgres://", "postgresql://", 1))
-        name = f"{base.database}_{worker}"
-        admin = sa.create_engine(
-            base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-        )
-        with admin.connect() as conn:
-            if not conn.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-            ):
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(
-            hide_password=False
-        )
-    redis_url = os.environ.get("TEST_REDIS_URL")
-    if redis_url:
-        head, _, index = redis_url.rstrip("/").rpartition("/")
-        if index.isdigit():
-            os.environ["TEST_REDIS_URL"] = f"{head}/{(int(index) + n) % 16}"
-        else:
-            os.environ["TEST_REDIS_URL"] = f"{redis_url.rstrip('/')}/{n % 16}"
-
-
-_isolate_xdist_worker()
-
-
 def service_url(name: str) -> str:
     """The URL of a test service (TEST_REDIS_URL...); skip, or fail under CI, when unset."""
     url = os.environ.get(name)
