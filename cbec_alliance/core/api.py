@@ -32,6 +32,10 @@ class ProblemSchema(ma.Schema):
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Validation messages per field (422 only)"},
     )
+    rules = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={"description": "Rules a lifecycle step would break: `[{code, message}]`"},
+    )
 
 
 def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
@@ -62,8 +66,9 @@ def problem_response(
     title: str | None = None,
     errors: dict | None = None,
     headers: dict | None = None,
+    extra: dict | None = None,
 ) -> Response:
-    """Build an application/problem+json response."""
+    """Build an application/problem+json response (`extra`: extension members)."""
     from werkzeug.http import HTTP_STATUS_CODES
 
     title = title or HTTP_STATUS_CODES.get(status, "Error")
@@ -75,6 +80,7 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     # "replace": a message echoing a client's lone surrogate must not turn a 4xx into a 500.
     text = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
     resp = Response(text, status=status, mimetype=PROBLEM_MIMETYPE)
@@ -193,7 +199,8 @@ class ProblemApi(Api):
         if status == 403 and not _authenticated():
             # 403 means "logged in but not allowed"; an anonymous caller is told to log in.
             status, detail = 401, "Log in or send a valid bearer token."
-        return problem_response(status, detail, errors=errors, headers=headers)
+        extra = data.get("extra")
+        return problem_response(status, detail, errors=errors, headers=headers, extra=extra)
 
 
 def _retry_after() -> int:

@@ -17,8 +17,10 @@ def forbidden(detail: str = "You are not allowed to do this.") -> None:
     abort(403, message=detail)
 
 
-def conflict(detail: str) -> None:
-    """409: a state conflict such as a duplicate or a full capacity."""
+def conflict(detail: str, **extra) -> None:
+    """409: a state conflict such as a duplicate or a full capacity (`extra`: extra members)."""
+    if extra:
+        abort(409, message=detail, extra=extra)
     abort(409, message=detail)
 
 

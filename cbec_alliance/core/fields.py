@@ -22,3 +22,12 @@ def text(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.
     return ma.fields.String(
         required=required, validate=ma.validate.Length(min=min_len, max=max_len), **kw
     )
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """JSON `true` or `false` only (not 0, 1, "yes" or "true")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

@@ -1,3 +1,122 @@
-"""Notification events of internships, registered in the catalogue."""
+"""Notification events of internship postings, registered in the catalogue."""
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.services import active_applicant_ids
+from cbec_alliance.notifications.catalogue import (
+    Batches,
+    EventSpec,
+    id_batches,
+    org_members,
+    register,
+)
+from cbec_alliance.notifications.models import OutboxEvent, Subscription
+from cbec_alliance.organizations.models import Membership
+
+
+def applicants(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: students with a live application to the event's internship."""
+    from cbec_alliance.applications.models import Application
+
+    stmt = active_applicant_ids().where(Application.internship_id == event.payload["internship_id"])
+    return id_batches(stmt, Application.student_id, batch)
+
+
+def staff_and_applicants(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: the enterprise's admins and staff, then the live applicants."""
+    yield from org_members(("admin", "staff"))(event, batch)
+    yield from applicants(event, batch)
+
+
+def matches(sub: Subscription, payload: dict) -> bool:
+    """A subscription fits when each of its non-empty lists names something of the posting."""
+    return (
+        (not sub.categories or payload["category"] in sub.categories)
+        and (not sub.districts or payload["district"] in sub.districts)
+        and (not sub.competencies or bool(set(sub.competencies) & set(payload["competencies"])))
+    )
+
+
+def subscribers(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: users whose subscription fits the newly published posting (each once)."""
+    last, seen, out = 0, set(), []
+    enterprise_members = set(
+        db.session.scalars(
+            sa.select(Membership.user_id).where(Membership.organization_id == event.organization_id)
+        )
+    )
+    while True:
+        subs = db.session.scalars(
+            sa.select(Subscription)
+            .where(Subscription.id > last)
+            .order_by(Subscription.id)
+            .limit(batch)
+        ).all()
+        if not subs:
+            break
+        last = subs[-1].id
+        for sub in subs:
+            if sub.user_id in seen or sub.user_id in enterprise_members:
+                continue
+            if matches(sub, event.payload):
+                seen.add(sub.user_id)
+                out.append(sub.user_id)
+        while len(out) >= batch:
+            yield out[:batch]
+            out = out[batch:]
+    if out:
+        yield out
+
+
+register(
+    EventSpec(
+        type="internship.published",
+        description="A new internship that fits one of your subscriptions",
+        recipients=subscribers,
+        title={"zh": "新实习：{title}", "en": "New internship: {title}"},
+        body={
+            "zh": "「{enterprise_name}」发布了实习「{title}」（{district}）。",
+            "en": "{enterprise_name_en} posted the internship {title} ({district}).",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="internship.updated",
+        description="An internship you applied to was changed",
+        recipients=applicants,
+        title={"zh": "实习信息已更新：{title}", "en": "Internship updated: {title}"},
+        body={
+            "zh": "您申请的实习「{title}」更新了：{fields}。",
+            "en": "The internship {title} you applied to changed: {fields}.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="internship.closed",
+        description="An internship you applied to stopped taking applications",
+        recipients=applicants,
+        title={"zh": "实习已截止：{title}", "en": "Internship closed: {title}"},
+        body={
+            "zh": "实习「{title}」已停止接受申请。",
+            "en": "The internship {title} no longer takes applications.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="internship.taken_down",
+        description="A coordinator took an internship down",
+        recipients=staff_and_applicants,
+        title={"zh": "实习已被下架：{title}", "en": "Internship taken down: {title}"},
+        body={
+            "zh": "协调员下架了实习「{title}」。原因：{reason}",
+            "en": "A coordinator took down the internship {title}. Reason: {reason}",
+        },
+        webhook_orgs=lambda e: [e.organization_id] if e.organization_id else [],
+    )
+)

@@ -1,0 +1,185 @@
+"""Internship schemas: the posting's fields, list filters and the list envelope."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
+from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
+from cbec_alliance.internships.models import MODES, STATUSES
+
+_LEVEL = ma.validate.Range(min=1, max=5)
+
+
+class RequiredCompetencySchema(BaseSchema):
+    """`{code, min_level}`: a competency the posting asks for."""
+
+    code = text(60, required=True, min_len=1)
+    min_level = ma.fields.Integer(required=True, strict=True, validate=_LEVEL)
+
+
+def _codes(max_items: int) -> ma.fields.List:
+    return ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(max=max_items))
+
+
+def _hours(max_value: int) -> ma.fields.Decimal:
+    return ma.fields.Decimal(
+        places=1,
+        as_string=False,
+        allow_nan=False,
+        validate=ma.validate.Range(min=0, max=max_value, min_inclusive=False),
+    )
+
+
+class _PostingFields(BaseSchema):
+    title = text(200, min_len=1)
+    description = text(20_000, min_len=1)
+    category = text(40, min_len=1)
+    competencies = ma.fields.List(
+        ma.fields.Nested(RequiredCompetencySchema), validate=ma.validate.Length(max=20)
+    )
+    majors = _codes(20)
+    languages = _codes(20)
+    district = text(40, min_len=1)
+    mode = ma.fields.String(validate=ma.validate.OneOf(MODES))
+    slots = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=10_000))
+    stipend_min = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=1_000_000)
+    )
+    stipend_max = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=1_000_000)
+    )
+    start_date = ma.fields.Date()
+    end_date = ma.fields.Date()
+    apply_by = ma.fields.Date()
+    hours_per_day = _hours(24)
+    hours_per_week = _hours(168)
+    night_shifts = StrictBoolean()
+    insurance_provided = StrictBoolean()
+    fee_charged = StrictBoolean()
+
+
+_REQUIRED_ON_CREATE = (
+    "title",
+    "description",
+    "category",
+    "district",
+    "mode",
+    "slots",
+    "start_date",
+    "end_date",
+    "apply_by",
+    "hours_per_day",
+    "hours_per_week",
+    "night_shifts",
+    "insurance_provided",
+    "fee_charged",
+)
+
+
+class InternshipCreateSchema(_PostingFields):
+    """A new posting (created as `draft`); the student internship rules are checked on publish."""
+
+    enterprise_id = ma.fields.Integer(required=True, strict=True)
+
+    @ma.validates_schema
+    def _required(self, data, **_kw):
+        missing = {f: ["Missing data for required field."] for f in _REQUIRED_ON_CREATE}
+        missing = {f: m for f, m in missing.items() if f not in data}
+        if missing:
+            raise ma.ValidationError(missing)
+
+
+class InternshipPatchSchema(_PostingFields):
+    """Fields the enterprise may change; editing an open posting informs its applicants."""
+
+
+class ReasonRequiredSchema(BaseSchema):
+    """`{reason}` (required)."""
+
+    reason = text(2000, required=True, min_len=1)
+
+
+class CompetencyOutSchema(OutSchema):
+    """A required competency."""
+
+    code = ma.fields.String()
+    min_level = ma.fields.Integer()
+
+
+class InternshipSchema(OutSchema):
+    """An internship posting."""
+
+    id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    category = ma.fields.String()
+    competencies = ma.fields.List(ma.fields.Nested(CompetencyOutSchema))
+    majors = ma.fields.Function(
+        lambda o: [m.code for m in o.majors],
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
+    languages = ma.fields.Function(
+        lambda o: [x.code for x in o.languages],
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
+    district = ma.fields.String()
+    mode = ma.fields.String()
+    slots = ma.fields.Integer()
+    accepted_count = ma.fields.Integer()
+    stipend_min = ma.fields.Integer(allow_none=True)
+    stipend_max = ma.fields.Integer(allow_none=True)
+    start_date = ma.fields.Date()
+    end_date = ma.fields.Date()
+    apply_by = ma.fields.Date()
+    hours_per_day = ma.fields.Float()
+    hours_per_week = ma.fields.Float()
+    night_shifts = ma.fields.Boolean()
+    insurance_provided = ma.fields.Boolean()
+    fee_charged = ma.fields.Boolean()
+    status = ma.fields.String()
+    status_reason = ma.fields.String(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class InternshipListArgs(PageArgs):
+    """Filters, sort and keyset cursor for the internship list."""
+
+    category = text(40)
+    competency = text(60)
+    major = text(60)
+    language = text(10)
+    district = text(40)
+    mode = ma.fields.String(validate=ma.validate.OneOf(MODES))
+    enterprise_id = ma.fields.Integer()
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(STATUSES),
+        metadata={
+            "description": "default `open`; drafts and taken-down postings only to "
+            "their enterprise's members and coordinators"
+        },
+    )
+    q = text(200, metadata={"description": "case-insensitive substring of title or description"})
+    sort = ma.fields.String(
+        load_default="-published_at", validate=ma.validate.OneOf(["-published_at", "apply_by"])
+    )
+    after = text(
+        200,
+        metadata={
+            "description": "keyset cursor: the `next_after` of the previous page; `page` is "
+            "then ignored and deep pages stay as fast as the first"
+        },
+    )
+
+
+class InternshipPageSchema(OutSchema):
+    """`{items, total, page, per_page, next_after}`."""
+
+    items = ma.fields.List(ma.fields.Nested(InternshipSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    next_after = ma.fields.String(allow_none=True)

@@ -1,0 +1,271 @@
+"""Internship rules: who may post, validation against the taxonomy, the posting lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import changed_fields
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.internships import rules
+from cbec_alliance.internships.models import (
+    Internship,
+    InternshipCompetency,
+    InternshipLanguage,
+    InternshipMajor,
+)
+from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.services import membership, require_approved
+from cbec_alliance.taxonomy import services as taxonomy
+
+PUBLIC_STATUSES = ("open", "closed", "filled")
+STAFF_ROLES = ("admin", "staff")
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "publish": (("draft",), "open"),
+    "close": (("open",), "closed"),
+    "reopen": (("closed",), "open"),
+    "take-down": (("draft", "open", "closed", "filled"), "taken_down"),
+}
+# Applied fields whose change on an open posting the applicants are told about.
+CHILDREN = ("competencies", "majors", "languages")
+
+
+def is_insider(user: User | None, enterprise_id: int) -> bool:
+    """True for the enterprise's members and coordinators (they see drafts and taken-down)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_coordinator or membership(user, enterprise_id) is not None
+
+
+def get_visible(internship_id: int, user: User | None) -> Internship:
+    """The posting if the caller may see it; 404 otherwise (never reveal a hidden one)."""
+    posting = db.session.get(Internship, internship_id)
+    if posting is None:
+        not_found("internship")
+    if posting.status in PUBLIC_STATUSES or is_insider(user, posting.enterprise_id):
+        return posting
+    not_found("internship")
+
+
+def get_for_staff(internship_id: int, user: User) -> Internship:
+    """The posting for its enterprise's admins and staff; 403 for others who can see it."""
+    posting = get_visible(internship_id, user)
+    m = membership(user, posting.enterprise_id)
+    if m is None or m.role not in STAFF_ROLES:
+        forbidden("only the enterprise's admins and staff may change its postings")
+    return posting
+
+
+def _enterprise_for(user: User, enterprise_id: int) -> Organization:
+    org = db.session.get(Organization, enterprise_id)
+    m = membership(user, enterprise_id)
+    if org is None or (org.status != "approved" and m is None):
+        invalid("enterprise_id", "no such enterprise")
+    if org.kind != "enterprise":
+        invalid("enterprise_id", "must name an enterprise")
+    if m is None or m.role not in STAFF_ROLES:
+        forbidden("only the enterprise's admins and staff may post for it")
+    require_approved(org)
+    return org
+
+
+def _unique(field: str, codes: list[str]) -> None:
+    if len(set(codes)) != len(codes):
+        invalid(field, "each code may appear once")
+
+
+def _check(data: dict, posting: Internship | None = None) -> None:
+    """422 naming the field for codes outside the taxonomy and inconsistent values."""
+    taxonomy.check("job-categories", "category", data.get("category"))
+    taxonomy.check("districts", "district", data.get("district"))
+    if data.get("competencies") is not None:
+        codes = [c["code"] for c in data["competencies"]]
+        taxonomy.check("competencies", "competencies", codes)
+        _unique("competencies", codes)
+    for field, vocabulary in (("majors", "majors"), ("languages", "languages")):
+        if data.get(field) is not None:
+            taxonomy.check(vocabulary, field, data[field])
+            _unique(field, data[field])
+
+    def value(name):
+        return data[name] if name in data else getattr(posting, name, None)
+
+    lo, hi = value("stipend_min"), value("stipend_max")
+    if lo is not None and hi is not None and lo > hi:
+        invalid("stipend_max", "must not be below stipend_min")
+    start, end, apply_by = value("start_date"), value("end_date"), value("apply_by")
+    if start and end and start > end:
+        invalid("end_date", "must not be before start_date")
+    if start and apply_by and apply_by > start:
+        invalid("apply_by", "must not be after start_date")
+    per_day, per_week = value("hours_per_day"), value("hours_per_week")
+    if per_day is not None and per_week is not None and per_day > per_week:
+        invalid("hours_per_week", "must not be below hours_per_day")
+
+
+def _set_children(posting: Internship, data: dict) -> dict:
+    changes = {}
+    if "competencies" in data:
+        before = {c.code: c.min_level for c in posting.competencies}
+        after = {c["code"]: c["min_level"] for c in data["competencies"]}
+        if before != after:
+            posting.competencies = [
+                InternshipCompetency(code=c, min_level=lv) for c, lv in after.items()
+            ]
+            changes["competencies"] = {"from": before, "to": after}
+    for field, model in (("majors", InternshipMajor), ("languages", InternshipLanguage)):
+        if field in data:
+            before = [x.code for x in getattr(posting, field)]
+            after = list(data[field])
+            if sorted(before) != sorted(after):
+                setattr(posting, field, [model(code=c) for c in after])
+                changes[field] = {"from": before, "to": after}
+    return changes
+
+
+def create(user: User, data: dict) -> Internship:
+    """A new draft posting by the enterprise's admins or staff."""
+    _enterprise_for(user, data["enterprise_id"])
+    _check(data)
+    scalars = {k: v for k, v in data.items() if k not in CHILDREN}
+    posting = Internship(status="draft", created_by_id=user.id, **scalars)
+    posting.competencies, posting.majors, posting.languages = [], [], []
+    _set_children(posting, {c: data.get(c, []) for c in CHILDREN})
+    db.session.add(posting)
+    db.session.flush()
+    audit(
+        actor=user,
+        obj=posting,
+        action="create",
+        changes=data,
+        organization_id=posting.enterprise_id,
+    )
+    return posting
+
+
+def _refuse_if_rules_broken(posting: Internship, action: str) -> None:
+    broken = rules.of(posting)
+    if broken:
+        conflict(
+            f"cannot {action}: the posting breaks the student internship rules: "
+            + "; ".join(f"{r.code}: {r.message}" for r in broken),
+            rules=[{"code": r.code, "message": r.message} for r in broken],
+        )
+
+
+def update(user: User, posting: Internship, data: dict) -> Internship:
+    """Change a posting; an open one must keep the rules and its applicants hear of it."""
+    if posting.status == "taken_down":
+        conflict("a posting taken down by a coordinator cannot be edited")
+    _check(data, posting)
+    if "slots" in data and data["slots"] < posting.accepted_count:
+        conflict(f"slots cannot drop below the {posting.accepted_count} accepted students")
+    scalars = {k: v for k, v in data.items() if k not in CHILDREN}
+    changes = changed_fields(posting, scalars)
+    changes.update(_set_children(posting, data))
+    if not changes:
+        return posting
+    posting.updated_at = utcnow()  # also when only child rows changed
+    if posting.status == "open":
+        _refuse_if_rules_broken(posting, "change an open posting")
+        if "apply_by" in changes and posting.apply_by < date.today():
+            invalid("apply_by", "an open posting's deadline cannot be in the past")
+    audit(
+        actor=user,
+        obj=posting,
+        action="update",
+        changes=changes,
+        organization_id=posting.enterprise_id,
+    )
+    if posting.status in PUBLIC_STATUSES:
+        emit(
+            "internship.updated",
+            {**_payload(posting), "fields": ", ".join(sorted(changes))},
+            organization_id=posting.enterprise_id,
+            actor=user,
+        )
+    return posting
+
+
+def delete(user: User, posting: Internship) -> None:
+    """Delete a draft (anything published is closed instead, so applicants keep their record)."""
+    if posting.status != "draft":
+        conflict(f"only drafts can be deleted; this posting is {posting.status}: close it instead")
+    audit(
+        actor=user,
+        obj=posting,
+        action="delete",
+        changes={"title": posting.title},
+        organization_id=posting.enterprise_id,
+    )
+    db.session.delete(posting)
+
+
+def transition(user: User, posting: Internship, action: str, reason: str | None = None):
+    """Publish, close, reopen or take down; 409 naming the allowed steps or the broken rules."""
+    sources, target = TRANSITIONS[action]
+    if posting.status not in sources:
+        allowed = [a for a, (src, _) in TRANSITIONS.items() if posting.status in src]
+        if not user.is_coordinator:
+            allowed = [a for a in allowed if a != "take-down"]
+        wrong_step(action, posting.status, allowed)
+    if target == "open":
+        require_approved(db.session.get(Organization, posting.enterprise_id))
+        _refuse_if_rules_broken(posting, action)
+        if posting.apply_by < date.today():
+            conflict(f"cannot {action}: apply_by {posting.apply_by} has passed; change it first")
+    before = posting.status
+    posting.status = target
+    posting.status_reason = reason if target == "taken_down" else None
+    posting.status_changed_at = utcnow()
+    if action == "publish":
+        posting.published_at = utcnow()
+    audit(
+        actor=user,
+        obj=posting,
+        action=action,
+        changes={"status": {"from": before, "to": target}, "reason": reason},
+        organization_id=posting.enterprise_id,
+    )
+    event = {
+        "publish": "internship.published",
+        "reopen": "internship.published",
+        "close": "internship.closed",
+        "take-down": "internship.taken_down",
+    }[action]
+    emit(
+        event,
+        {**_payload(posting), "reason": reason or ""},
+        organization_id=posting.enterprise_id,
+        actor=user,
+    )
+    return posting
+
+
+def _payload(posting: Internship) -> dict:
+    org = db.session.get(Organization, posting.enterprise_id)
+    return {
+        "internship_id": posting.id,
+        "title": posting.title,
+        "enterprise_name": org.name,
+        "enterprise_name_en": org.name_en or org.name,
+        "category": posting.category,
+        "district": posting.district,
+        "competencies": [c.code for c in posting.competencies],
+    }
+
+
+def active_applicant_ids() -> sa.Select:
+    """Select student ids with a live application, to be filtered by internship id."""
+    from cbec_alliance.applications.models import Application
+
+    return sa.select(Application.student_id).where(
+        Application.status.in_(("submitted", "shortlisted", "offered", "accepted"))
+    )
