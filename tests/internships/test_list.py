@@ -1,0 +1,176 @@
+"""GET /api/v1/internships: filters, q over Chinese text, sort, pages and keyset cursors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from cbec_alliance.core.timeutil import utcnow
+from tests import factories
+from tests.helpers import assert_problem, validation_errors
+from tests.internships.factories import InternshipFactory
+from tests.internships.helpers import URL, enterprise_staff
+
+
+def _ids(resp) -> list[int]:
+    assert resp.status_code == 200, resp.get_json()
+    return [i["id"] for i in resp.get_json()["items"]]
+
+
+def test_default_lists_open_postings_newest_first(client):
+    now = utcnow()
+    old = InternshipFactory(published_at=now - timedelta(days=3))
+    new = InternshipFactory(published_at=now - timedelta(days=1))
+    InternshipFactory(status="draft", published_at=None)
+    InternshipFactory(status="closed")
+    body = client.get(URL).get_json()
+    assert [i["id"] for i in body["items"]] == [new.id, old.id]
+    assert body["total"] == 2
+    assert body["page"] == 1
+    assert body["per_page"] == 20
+    item = body["items"][0]
+    assert item["competencies"] == [{"code": "platform-operation", "min_level": 2}]
+    assert item["majors"] == ["e-commerce"]
+    assert item["hours_per_day"] == 8.0
+    assert item["published_at"].endswith("Z")
+
+
+def test_filters_combine(client):
+    hit = InternshipFactory(
+        category="data",
+        district="nansha",
+        mode="remote",
+        competencies={"data-analysis": 3, "english": 2},
+        majors=["marketing"],
+        languages=["es"],
+    )
+    InternshipFactory(category="data", district="nansha", mode="onsite")
+    InternshipFactory(category="marketing", district="nansha", mode="remote")
+    InternshipFactory(competencies={"data-analysis": 1}, district="tianhe")
+    query = {
+        "category": "data",
+        "district": "nansha",
+        "mode": "remote",
+        "competency": "data-analysis",
+        "major": "marketing",
+        "language": "es",
+        "enterprise_id": hit.enterprise_id,
+    }
+    assert _ids(client.get(URL, query_string=query)) == [hit.id]
+    for key in query:
+        # Each filter alone keeps the hit.
+        assert hit.id in _ids(client.get(URL, query_string={key: query[key]}))
+    assert _ids(client.get(URL, query_string={**query, "language": "ru"})) == []
+
+
+@pytest.mark.parametrize(
+    ("q", "hit"),
+    [
+        ("运营", True),
+        ("跨境电商", True),
+        ("AMAZON", True),
+        ("amazon", True),
+        ("数据分析", True),
+        ("物流", False),
+        ("100%", False),
+        ("_", False),
+    ],
+)
+def test_q_is_a_case_insensitive_substring_of_title_or_description(client, q, hit):
+    posting = InternshipFactory(title="跨境电商运营实习生", description="Amazon 店铺与数据分析")
+    assert (posting.id in _ids(client.get(URL, query_string={"q": q}))) is hit
+
+
+def test_sort_by_apply_by_then_id(client):
+    today = date.today()
+    late = InternshipFactory(apply_by=today + timedelta(days=9))
+    soon = InternshipFactory(apply_by=today + timedelta(days=2))
+    soon2 = InternshipFactory(apply_by=today + timedelta(days=2))
+    assert _ids(client.get(URL, query_string={"sort": "apply_by"})) == [soon.id, soon2.id, late.id]
+
+
+def _walk_keyset(client, **query):
+    ids, after = [], None
+    while True:
+        qs = {**query, "per_page": 3, **({"after": after} if after else {})}
+        body = client.get(URL, query_string=qs).get_json()
+        ids += [i["id"] for i in body["items"]]
+        after = body["next_after"]
+        if after is None:
+            return ids
+
+
+@pytest.mark.parametrize("sort", ["-published_at", "apply_by"])
+def test_keyset_walk_equals_the_page_walk(client, sort):
+    now = utcnow()
+    today = date.today()
+    for n in range(10):
+        # Shared timestamps and dates: the id tie-break must keep the order total.
+        InternshipFactory(
+            published_at=now - timedelta(hours=n // 3), apply_by=today + timedelta(days=1 + n % 4)
+        )
+    pages = []
+    for page in range(1, 5):
+        pages += _ids(client.get(URL, query_string={"sort": sort, "per_page": 3, "page": page}))
+    assert len(pages) == 10
+    assert _walk_keyset(client, sort=sort) == pages
+
+
+@pytest.mark.parametrize(
+    "after", ["garbage", "W10", "WyJhcHBseV9ieSIsIjIwMjYtMDEtMDEiLDFd", "bnVsbA", "%%%"]
+)
+def test_bad_cursors_are_422(client, after):
+    assert "after" in validation_errors(client.get(URL, query_string={"after": after}))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"per_page": 0},
+        {"per_page": 101},
+        {"page": 0},
+        {"sort": "title"},
+        {"status": "lost"},
+        {"mode": "x"},
+        {"enterprise_id": "abc"},
+        {"q": "x" * 201},
+        {"q": "\x00"},
+    ],
+)
+def test_bad_list_arguments_are_422(client, query):
+    errors = validation_errors(client.get(URL, query_string=query))
+    assert set(query) & set(errors), errors
+
+
+def test_drafts_list_only_for_insiders(client, as_user):
+    org, staff = enterprise_staff()
+    mine = InternshipFactory(enterprise_id=org.id, status="draft", published_at=None)
+    theirs = InternshipFactory(status="draft", published_at=None)
+    assert _ids(client.get(URL, query_string={"status": "draft"})) == []
+    assert _ids(as_user(staff).get(URL, query_string={"status": "draft"})) == [mine.id]
+    coordinator = factories.CoordinatorFactory()
+    seen = _ids(as_user(coordinator).get(URL, query_string={"status": "draft"}))
+    assert set(seen) == {mine.id, theirs.id}
+    drafts = _walk_keyset(as_user(staff), status="draft")
+    assert drafts == [mine.id]
+
+
+def test_total_counts_every_match_not_the_page(client):
+    for _ in range(5):
+        InternshipFactory(category="technical")
+    body = client.get(URL, query_string={"category": "technical", "per_page": 2}).get_json()
+    assert body["total"] == 5
+    assert len(body["items"]) == 2
+    assert body["next_after"]
+    last = client.get(URL, query_string={"category": "technical", "per_page": 2, "page": 3})
+    assert len(last.get_json()["items"]) == 1
+    assert last.get_json()["next_after"] is None
+
+
+def test_chinese_round_trips_byte_for_byte(client):
+    title = "越南语客服实习生（胡志明市）— Tiếng Việt 😀"
+    InternshipFactory(title=title)
+    resp = client.get(URL)
+    assert title.encode() in resp.data
+    assert_problem(client.get(f"{URL}/0"), 404)
