@@ -26,6 +26,8 @@ PUBLIC = {
     ("GET", "/api/v1/organizations"),
     ("GET", "/api/v1/organizations/<int:org_id>"),
     ("GET", "/api/v1/taxonomy/<string:vocabulary>"),
+    ("GET", "/api/v1/internships"),
+    ("GET", "/api/v1/internships/<int:internship_id>"),
 }
 
 

@@ -23,3 +23,13 @@ def contains(column, q: str):
     """Case-insensitive substring match (Chinese too), with LIKE wildcards escaped."""
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def paginate_rows(stmt: sa.Select, args: dict[str, Any], shape) -> dict[str, Any]:
+    """Like `paginate` for multi-column rows: `shape(rows)` turns the page into items."""
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": shape(rows), "total": total or 0, "page": page, "per_page": per_page}

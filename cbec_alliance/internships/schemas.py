@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import marshmallow as ma
 
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
@@ -22,10 +24,16 @@ def _codes(max_items: int) -> ma.fields.List:
     return ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(max=max_items))
 
 
-def _hours(max_value: int) -> ma.fields.Decimal:
-    return ma.fields.Decimal(
-        places=1,
-        as_string=False,
+class Hours(ma.fields.Float):
+    """Hours as a JSON number, kept exactly to one decimal (8.5, not 8.4999...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        return Decimal(str(number)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _hours(max_value: int) -> Hours:
+    return Hours(
         allow_nan=False,
         validate=ma.validate.Range(min=0, max=max_value, min_inclusive=False),
     )

@@ -45,6 +45,11 @@ class StudentProfile(db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by="StudentCertificate.id"
     )
 
+    @property
+    def id(self) -> int:
+        """The profile is identified by its student (the audit log names objects by id)."""
+        return self.user_id
+
 
 class StudentCompetency(db.Model):
     """A competency a student has, at a level 1..5."""

@@ -1,0 +1,99 @@
+"""Student profile schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
+from cbec_alliance.students.models import CERTIFICATE_LEVELS
+
+_LEVEL = ma.validate.Range(min=1, max=5)
+
+
+class LeveledCodeSchema(BaseSchema):
+    """`{code, level}` with a level from 1 (aware) to 5 (expert)."""
+
+    code = text(60, required=True, min_len=1)
+    level = ma.fields.Integer(required=True, strict=True, validate=_LEVEL)
+
+
+class CertificateSchema(BaseSchema):
+    """`{name, level}`: a certificate such as a "1+X" CBEC certificate."""
+
+    name = text(200, required=True, min_len=1)
+    level = ma.fields.String(required=True, validate=ma.validate.OneOf(CERTIFICATE_LEVELS))
+
+
+class ProfileInSchema(BaseSchema):
+    """The whole profile; PUT replaces it."""
+
+    major = text(60, allow_none=True, load_default=None)
+    graduation_year = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Range(min=2000, max=2100),
+    )
+    competencies = ma.fields.List(
+        ma.fields.Nested(LeveledCodeSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=30),
+    )
+    languages = ma.fields.List(
+        ma.fields.Nested(LeveledCodeSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=20),
+    )
+    certificates = ma.fields.List(
+        ma.fields.Nested(CertificateSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=30),
+    )
+    bio = text(2000, allow_none=True, load_default=None)
+
+
+class _LeveledOut(OutSchema):
+    code = ma.fields.String()
+    level = ma.fields.Integer()
+
+
+class _CertificateOut(OutSchema):
+    name = ma.fields.String()
+    level = ma.fields.String()
+
+
+class ProfileSchema(OutSchema):
+    """A student's profile."""
+
+    user_id = ma.fields.Integer()
+    university_id = ma.fields.Integer()
+    major = ma.fields.String(allow_none=True)
+    graduation_year = ma.fields.Integer(allow_none=True)
+    competencies = ma.fields.List(ma.fields.Nested(_LeveledOut))
+    languages = ma.fields.List(ma.fields.Nested(_LeveledOut))
+    certificates = ma.fields.List(ma.fields.Nested(_CertificateOut))
+    bio = ma.fields.String(allow_none=True)
+    updated_at = UtcDateTime()
+
+
+class StudentSchema(OutSchema):
+    """A student of a university, as its staff see them."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    email = ma.fields.String()
+    joined_at = UtcDateTime()
+    profile = ma.fields.Nested(ProfileSchema, allow_none=True)
+
+
+class StudentListArgs(PageArgs):
+    """Filters for a university's students."""
+
+    major = text(60)
+    graduation_year = ma.fields.Integer(validate=ma.validate.Range(min=2000, max=2100))
+    competency = text(60)
+    min_level = ma.fields.Integer(
+        validate=_LEVEL, metadata={"description": "with `competency`: at least this level"}
+    )
+    q = text(200, metadata={"description": "substring of the name or email"})

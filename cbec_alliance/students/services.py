@@ -1,0 +1,133 @@
+"""Student rules: who is a student, their profile, and what their university's staff see."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import forbidden, invalid, not_found
+from cbec_alliance.core.pagination import contains
+from cbec_alliance.extensions import db
+from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.services import get_for_member, get_visible
+from cbec_alliance.students.models import (
+    StudentCertificate,
+    StudentCompetency,
+    StudentLanguage,
+    StudentProfile,
+)
+from cbec_alliance.taxonomy import services as taxonomy
+
+
+def student_membership(user: User) -> Membership | None:
+    """The user's `student` membership in an approved university, if any (the oldest)."""
+    if user is None or not user.is_authenticated:
+        return None
+    found = [
+        m
+        for m in user.memberships
+        if m.role == "student"
+        and m.organization.kind == "university"
+        and m.organization.status == "approved"
+    ]
+    return min(found, key=lambda m: m.id) if found else None
+
+
+def require_student(user: User) -> Membership:
+    """The caller's student membership; 403 for anyone who is not a student."""
+    m = student_membership(user)
+    if m is None:
+        forbidden("only students of an approved alliance university may do this")
+    return m
+
+
+def get_profile(user: User) -> StudentProfile:
+    """The caller's profile; 404 before the first PUT."""
+    require_student(user)
+    profile = db.session.get(StudentProfile, user.id)
+    if profile is None:
+        not_found("profile (create it with PUT first)")
+    return profile
+
+
+def _check_levelled(field: str, vocabulary: str, items: list[dict]) -> None:
+    codes = [i["code"] for i in items]
+    taxonomy.check(vocabulary, field, codes)
+    if len(set(codes)) != len(codes):
+        invalid(field, "each code may appear once")
+
+
+def put_profile(user: User, data: dict) -> StudentProfile:
+    """Create or replace the caller's profile, checked against the taxonomy."""
+    m = require_student(user)
+    taxonomy.check("majors", "major", data.get("major"))
+    _check_levelled("competencies", "competencies", data["competencies"])
+    _check_levelled("languages", "languages", data["languages"])
+    profile = db.session.get(StudentProfile, user.id)
+    created = profile is None
+    if created:
+        profile = StudentProfile(user_id=user.id, university_id=m.organization_id)
+        db.session.add(profile)
+    profile.university_id = m.organization_id
+    profile.major = data["major"]
+    profile.graduation_year = data["graduation_year"]
+    profile.bio = data["bio"]
+    profile.competencies = [
+        StudentCompetency(code=c["code"], level=c["level"]) for c in data["competencies"]
+    ]
+    profile.languages = [
+        StudentLanguage(code=c["code"], level=c["level"]) for c in data["languages"]
+    ]
+    profile.certificates = [
+        StudentCertificate(name=c["name"], level=c["level"]) for c in data["certificates"]
+    ]
+    db.session.flush()
+    audit(
+        actor=user,
+        obj=profile,
+        action="create" if created else "update",
+        changes=data,
+        organization_id=m.organization_id,
+    )
+    return profile
+
+
+def students_of(university_id: int, user: User, args: dict) -> sa.Select:
+    """The university's students with their profiles (its admins, staff and coordinators)."""
+    org = (
+        get_visible(university_id, user)
+        if user.is_coordinator
+        else get_for_member(university_id, user, roles=("admin", "staff"))
+    )
+    if org.kind != "university":
+        not_found("university")
+    stmt = (
+        sa.select(User, Membership.created_at, StudentProfile)
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+        .where(Membership.organization_id == org.id, Membership.role == "student")
+    )
+    if args.get("major"):
+        stmt = stmt.where(StudentProfile.major == args["major"])
+    if args.get("graduation_year"):
+        stmt = stmt.where(StudentProfile.graduation_year == args["graduation_year"])
+    if args.get("competency"):
+        stmt = stmt.where(
+            sa.exists().where(
+                StudentCompetency.user_id == User.id,
+                StudentCompetency.code == args["competency"],
+                StudentCompetency.level >= args.get("min_level", 1),
+            )
+        )
+    if args.get("q"):
+        stmt = stmt.where(sa.or_(contains(User.name, args["q"]), contains(User.email, args["q"])))
+    return stmt.order_by(User.id)
+
+
+def page_rows(rows) -> list[dict]:
+    """Shape (user, joined_at, profile) rows for the student list."""
+    return [
+        {"id": u.id, "name": u.name, "email": u.email, "joined_at": joined, "profile": p}
+        for u, joined, p in rows
+    ]
