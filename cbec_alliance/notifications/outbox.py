@@ -77,6 +77,8 @@ def relay_pending(limit: int = 500) -> int:
         # Two relays (a web thread and the beat sweep) never take the same rows.
         stmt = stmt.with_for_update(skip_locked=True)
     events = db.session.scalars(stmt).all()
+    if current_app.extensions["celery"].conf.task_always_eager:
+        return _fan_out_here(events)
     queued = 0
     try:
         for event in events:
@@ -97,6 +99,25 @@ def relay_pending(limit: int = 500) -> int:
         raise
     db.session.commit()
     return queued
+
+
+def _fan_out_here(events: list[OutboxEvent]) -> int:
+    """In-process tasks: claim the events, commit, then fan them out here.
+
+    The task runs in its own app context, so its own session and connection: it must not wait
+    for row locks this relay still holds (on PostgreSQL its inserts reference these rows).
+    """
+    ids = []
+    for event in events:
+        event.relay_attempts += 1
+        event.status = "queued"
+        event.queued_at = utcnow()
+        event.last_error = None
+        ids.append(event.id)
+    db.session.commit()
+    for event_id in ids:
+        enqueue(FANOUT_TASK, event_id)
+    return len(ids)
 
 
 def relay_all(limit: int = 500) -> int:

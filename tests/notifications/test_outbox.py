@@ -117,3 +117,26 @@ def test_sweep_requeues_an_event_whose_message_was_lost(app, pending_org, coordi
     )
     with app.app_context():
         assert outbox.relay_all() == 0  # fanned out: nothing to sweep any more
+
+
+@pytest.mark.committed
+def test_in_process_delivery_on_postgresql_never_waits_for_its_own_relay(app, as_user):
+    """Without a broker the fan-out runs in its own session right after the commit.
+
+    It once ran while the relay still held the event row locked, and on PostgreSQL its
+    inserts (which reference that row) waited forever.
+    """
+    with app.app_context():
+        org = factories.OrganizationFactory(status="pending")
+        admin = factories.member(org, "admin")
+        coordinator = factories.CoordinatorFactory()
+        db.session.commit()
+        org_id, admin_id = org.id, admin.id
+        c = as_user(coordinator)
+    resp = c.post(f"/api/v1/organizations/{org_id}/approve", json={})
+    assert resp.status_code == 200, resp.get_json()
+    with app.app_context():
+        notes = db.session.scalars(
+            sa.select(Notification).where(Notification.user_id == admin_id)
+        ).all()
+        assert [n.event_type for n in notes] == ["organization.approved"]
