@@ -33,3 +33,41 @@ def validation_errors(resp) -> dict[str, list[str]]:
         assert messages
         assert all(isinstance(m, str) for m in messages)
     return errors
+
+
+def at_once(*calls):
+    """Run the calls in parallel threads; their results in order."""
+    import threading
+
+    results = [None] * len(calls)
+
+    def run(i, call):
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def held_at_barrier(monkeypatch, module, name: str, parties: int = 2):
+    """Make `module.name` wait (up to 2 s) for `parties` callers after it returns.
+
+    Without a row lock every request reads before any writes and they race; with the lock
+    the later ones wait for the first commit, the barrier times out, and they read again.
+    """
+    import contextlib
+    import threading
+
+    barrier = threading.Barrier(parties, timeout=2)
+    original = getattr(module, name)
+
+    def held(*args, **kwargs):
+        result = original(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return result
+
+    monkeypatch.setattr(module, name, held)

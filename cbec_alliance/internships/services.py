@@ -187,7 +187,7 @@ def update(user: User, posting: Internship, data: dict) -> Internship:
     if posting.status in PUBLIC_STATUSES:
         emit(
             "internship.updated",
-            {**_payload(posting), "fields": ", ".join(sorted(changes))},
+            {**payload(posting), "fields": ", ".join(sorted(changes))},
             organization_id=posting.enterprise_id,
             actor=user,
         )
@@ -242,14 +242,15 @@ def transition(user: User, posting: Internship, action: str, reason: str | None 
     }[action]
     emit(
         event,
-        {**_payload(posting), "reason": reason or ""},
+        {**payload(posting), "reason": reason or ""},
         organization_id=posting.enterprise_id,
         actor=user,
     )
     return posting
 
 
-def _payload(posting: Internship) -> dict:
+def payload(posting: Internship) -> dict:
+    """The fields every internship event carries."""
     org = db.session.get(Organization, posting.enterprise_id)
     return {
         "internship_id": posting.id,

@@ -10,6 +10,7 @@ import pytest
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations import services
 from tests import factories
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.committed
 
@@ -61,24 +62,10 @@ def _admins(app, org_id: int) -> int:
         )
 
 
-def _at_once(*calls):
-    results = [None] * len(calls)
-
-    def run(i, call):
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 def test_concurrent_mutual_demotion_keeps_one_admin(app, two_admins, race):
     org_id, (a_id, ca), (b_id, cb) = two_admins
     url = f"/api/v1/organizations/{org_id}/members"
-    results = _at_once(
+    results = at_once(
         lambda: ca.patch(f"{url}/{b_id}", json={"role": "staff"}).status_code,
         lambda: cb.patch(f"{url}/{a_id}", json={"role": "staff"}).status_code,
     )
@@ -89,7 +76,7 @@ def test_concurrent_mutual_demotion_keeps_one_admin(app, two_admins, race):
 def test_concurrent_mutual_removal_keeps_one_admin(app, two_admins, race):
     org_id, (a_id, ca), (b_id, cb) = two_admins
     url = f"/api/v1/organizations/{org_id}/members"
-    results = _at_once(
+    results = at_once(
         lambda: ca.delete(f"{url}/{b_id}").status_code,
         lambda: cb.delete(f"{url}/{a_id}").status_code,
     )
