@@ -26,6 +26,8 @@ class Internship(db.Model):
         sa.Index("ix_internships_enterprise_status", "enterprise_id", "status"),
         sa.Index("ix_internships_category_status", "category", "status"),
         sa.Index("ix_internships_district_status", "district", "status"),
+        # Recommendations rebuild their in-process index when max(updated_at) moves.
+        sa.Index("ix_internships_updated_at", "updated_at"),
         # `q` is ILIKE '%...%'; trigram GIN indexes serve it on PostgreSQL, Chinese included.
         sa.Index(
             "ix_internships_title_trgm",
