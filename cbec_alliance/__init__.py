@@ -43,6 +43,16 @@ def register_extensions(app: Flask) -> None:
     from cbec_alliance.core.tasks import celery_init_app
     from cbec_alliance.extensions import api, db, limiter, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Plan each statement for its own parameters: `q` patterns and filter values differ
+        # in selectivity by orders of magnitude, and a cached generic plan picked for one
+        # (say a trigram bitmap scan) can be 4x slower for another (docs/benchmarks.md).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options["connect_args"] = {
+            **options.get("connect_args", {}),
+            "options": "-c plan_cache_mode=force_custom_plan",
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True

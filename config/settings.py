@@ -100,6 +100,7 @@ class BaseConfig:
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
+    RECS_INDEX_MIN_AGE = 30.0
     MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
 
     def __init__(self) -> None:
@@ -116,6 +117,13 @@ class BaseConfig:
         self.NOTIFY_BATCH_SIZE = int(_env("NOTIFY_BATCH_SIZE", str(self.NOTIFY_BATCH_SIZE)))
         self.NOTIFY_RETRY_BASE = float(_env("NOTIFY_RETRY_BASE", str(self.NOTIFY_RETRY_BASE)))
         self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", str(self.NOTIFY_MAX_ATTEMPTS)))
+        # The public internship list keeps whole pages per data version (see listing_json);
+        # `0` turns that off, for benchmarks of the uncached path.
+        self.INTERNSHIP_PAGE_CACHE = _env("INTERNSHIP_PAGE_CACHE", "1") != "0"
+        # Seconds a student's recommendations may lag behind changed postings (index.py).
+        self.RECS_INDEX_MIN_AGE = float(
+            _env("RECS_INDEX_MIN_AGE", str(self.RECS_INDEX_MIN_AGE)) or 0
+        )
         self.CELERY = self._celery_settings()
 
     # The longest task is bounded by the hard time limit; Redis redelivers an unacknowledged
@@ -223,6 +231,7 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
+    RECS_INDEX_MIN_AGE = 0.0  # tests see every change at once (one test sets a lag)
     NOTIFY_RETRY_BASE = 0.2
     NOTIFY_RETRY_MAX = 2.0
     # Short limits so fault tests see a killed worker's tasks come back within seconds.

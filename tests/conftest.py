@@ -8,6 +8,7 @@ skipping those tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from cbec_alliance import create_app
+from cbec_alliance.core import db as core_db
 from cbec_alliance.extensions import db, limiter
 from tests import factories
 
@@ -160,9 +162,12 @@ def _db_transaction(request, app):
     # run in their own app contexts, so `g` and Flask-Login state never leak between them.
     db.session = _TestScopedSession(factory, scopefunc=lambda: "test")
     factories.bind(db.session)
+    # Reads outside the session must see this test's rows too.
+    core_db.READ_CONNECTION = lambda: contextlib.nullcontext(db.session.connection())
     try:
         yield
     finally:
+        core_db.READ_CONNECTION = core_db._autocommit_connection
         db.session.really_remove()
         db.session = original
         outer.rollback()

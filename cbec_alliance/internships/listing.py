@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.cache import VersionedCache
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import as_utc, iso_z
@@ -32,7 +33,7 @@ from cbec_alliance.organizations.models import Membership
 
 PUBLIC_STATUSES = ("open", "closed", "filled")
 T = Internship.__table__
-COLUMNS = [c for c in T.c if c.name not in ("created_by_id", "status_changed_at")]
+COLUMNS = [c for c in T.c if c.name not in ("created_by_id", "status_changed_at", "search_text")]
 
 
 def _visible(stmt: sa.Select, status: str, user: User | None) -> sa.Select:
@@ -63,9 +64,7 @@ def _filtered(stmt: sa.Select, args: dict, user: User | None) -> sa.Select:
     if args.get("language"):
         stmt = stmt.where(_child(InternshipLanguage, "code", args["language"]))
     if args.get("q"):
-        stmt = stmt.where(
-            sa.or_(contains(T.c.title, args["q"]), contains(T.c.description, args["q"]))
-        )
+        stmt = stmt.where(contains(T.c.search_text, args["q"], lowered=True))
     return stmt
 
 
@@ -96,24 +95,45 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     return key, last_id
 
 
-def _ordered(stmt: sa.Select, sort: str, after: str | None) -> sa.Select:
+def order_by(cols, sort: str, status: str) -> tuple:
+    """The ORDER BY of a list over `cols` (the table's columns, or a subquery's)."""
     if sort == "apply_by":
-        if after:
-            key, last_id = _decode_cursor(after, sort)
-            stmt = stmt.where(sa.tuple_(T.c.apply_by, T.c.id) > sa.tuple_(key, last_id))
-        return stmt.order_by(T.c.apply_by, T.c.id)
+        return (cols.apply_by, cols.id)
+    if status in PUBLIC_STATUSES:
+        # Every published posting has `published_at`: plain DESC, which PostgreSQL serves by
+        # scanning the (status, published_at, id) index backwards.
+        return (cols.published_at.desc(), cols.id.desc())
+    # Drafts have none, and taken-down postings may have been drafts: those come last, by id.
+    return (cols.published_at.desc().nulls_last(), cols.id.desc())
+
+
+def _after(stmt: sa.Select, sort: str, after: str, status: str) -> sa.Select:
+    """`stmt` narrowed to the rows after the cursor (same order as `order_by`)."""
+    key, last_id = _decode_cursor(after, sort)
+    if sort == "apply_by":
+        return stmt.where(sa.tuple_(T.c.apply_by, T.c.id) > sa.tuple_(key, last_id))
+    if status in PUBLIC_STATUSES:
+        return stmt.where(sa.tuple_(T.c.published_at, T.c.id) < sa.tuple_(key, last_id))
+    if key is None:
+        return stmt.where(T.c.published_at.is_(None), T.c.id < last_id)
+    return stmt.where(
+        sa.or_(
+            sa.tuple_(T.c.published_at, T.c.id) < sa.tuple_(key, last_id),
+            T.c.published_at.is_(None),
+        )
+    )
+
+
+def page_query(args: dict, user: User | None, columns=COLUMNS) -> sa.Select:
+    """The page's rows, and one more when more follow."""
+    after, per_page, status = args.get("after"), args["per_page"], args.get("status", "open")
+    stmt = _filtered(sa.select(*columns), args, user)
     if after:
-        key, last_id = _decode_cursor(after, sort)
-        if key is None:  # drafts have no published_at: they come last, by id
-            stmt = stmt.where(T.c.published_at.is_(None), T.c.id < last_id)
-        else:
-            stmt = stmt.where(
-                sa.or_(
-                    sa.tuple_(T.c.published_at, T.c.id) < sa.tuple_(key, last_id),
-                    T.c.published_at.is_(None),
-                )
-            )
-    return stmt.order_by(T.c.published_at.desc().nulls_last(), T.c.id.desc())
+        stmt = _after(stmt, args["sort"], after, status)
+    stmt = stmt.order_by(*order_by(T.c, args["sort"], status)).limit(per_page + 1)
+    if not after:
+        stmt = stmt.offset((args["page"] - 1) * per_page)
+    return stmt
 
 
 # --- serialisation -------------------------------------------------------------------------
@@ -173,21 +193,55 @@ def rows_to_items(rows) -> list[dict]:
     return items
 
 
+# An exact total is the one part of a page that costs O(matches): tens of thousands of rows
+# for a broad filter or a common `q`. Each process keeps totals per filter set, keyed by the
+# data version, the newest `updated_at`: inserting or changing a posting, its children
+# included, sets it, and only drafts (never counted here) can be deleted. So a total is never
+# stale while the servers' clocks agree; the TTL bounds what a skew could leave.
+CACHE_TTL = 60
+NOT_FILTERS = ("page", "per_page", "sort", "after")
+VERSION = sa.select(sa.func.max(T.c.updated_at))
+totals = VersionedCache(maxsize=4096, ttl=CACHE_TTL)
+_NO_VERSION = object()
+
+
+def total(args: dict, user: User | None, version=_NO_VERSION, scalar=None) -> int:
+    """How many postings match `args` (cached for published statuses, see above).
+
+    `version`: max(updated_at) if the caller read it already; `scalar`: how to run a query
+    (the session's by default).
+    """
+    scalar = scalar or db.session.scalar
+    if args.get("status", "open") not in PUBLIC_STATUSES:  # per user, and drafts get deleted
+        return scalar(_count(args, user)) or 0
+    if version is _NO_VERSION:
+        version = scalar(VERSION)
+    filters = tuple(sorted((k, v) for k, v in args.items() if k not in NOT_FILTERS))
+    hit = totals.get(version, filters)
+    if hit is None:
+        hit = scalar(_count(args, user)) or 0
+        totals.put(version, filters, hit)
+    return hit
+
+
+def _count(args: dict, user: User | None) -> sa.Select:
+    return _filtered(sa.select(sa.func.count()).select_from(T), args, user)
+
+
+def envelope(args: dict, user: User | None, next_after: str | None, **total_kw) -> dict:
+    """The page's members besides `items`."""
+    return {
+        "total": total(args, user, **total_kw),
+        "page": args["page"] if not args.get("after") else 1,
+        "per_page": args["per_page"],
+        "next_after": next_after,
+    }
+
+
 def page(args: dict, user: User | None) -> dict:
     """One page of postings: `{items, total, page, per_page, next_after}`."""
-    sort, after, per_page = args["sort"], args.get("after"), args["per_page"]
-    base = _filtered(sa.select(*COLUMNS), args, user)
-    total = db.session.scalar(_filtered(sa.select(sa.func.count()).select_from(T), args, user))
-    stmt = _ordered(base, sort, after).limit(per_page + 1)
-    if not after:
-        stmt = stmt.offset((args["page"] - 1) * per_page)
-    rows = db.session.execute(stmt).all()
-    more = len(rows) > per_page
-    items = rows_to_items(rows[:per_page])
-    return {
-        "items": items,
-        "total": total or 0,
-        "page": args["page"] if not after else 1,
-        "per_page": per_page,
-        "next_after": encode_cursor(sort, items[-1]) if more and items else None,
-    }
+    rows = db.session.execute(page_query(args, user)).all()
+    more = len(rows) > args["per_page"]
+    items = rows_to_items(rows[: args["per_page"]])
+    cursor = encode_cursor(args["sort"], items[-1]) if more and items else None
+    return {"items": items, **envelope(args, user, cursor)}

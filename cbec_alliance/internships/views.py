@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
-from cbec_alliance.internships import listing, services
+from cbec_alliance.extensions import db
+from cbec_alliance.internships import listing, listing_json, services
 from cbec_alliance.internships.schemas import (
     InternshipCreateSchema,
     InternshipListArgs,
@@ -35,7 +36,10 @@ class Internships(MethodView):
         Drafts and taken-down postings are listed only for their enterprise's members and
         coordinators (`status=draft`).
         """
-        # Plain dicts straight to JSON: the schema above documents them (see listing.py).
+        # Straight to JSON, built by PostgreSQL where it runs: the schema above documents
+        # the body (see listing.py and listing_json.py).
+        if db.engine.dialect.name == "postgresql":
+            return listing_json.page_response(args, current_user)
         return jsonify(listing.page(args, current_user))
 
     @login_required

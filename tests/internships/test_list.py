@@ -117,6 +117,22 @@ def test_keyset_walk_equals_the_page_walk(client, sort):
     assert _walk_keyset(client, sort=sort) == pages
 
 
+def test_taken_down_list_walks_published_then_never_published(coord):
+    now = utcnow()
+    published = [
+        InternshipFactory(status="taken_down", published_at=now - timedelta(hours=n))
+        for n in range(4)
+    ]
+    drafts = [InternshipFactory(status="taken_down", published_at=None) for _ in range(3)]
+    expected = [p.id for p in published] + sorted((d.id for d in drafts), reverse=True)
+    pages = []
+    for page in range(1, 4):
+        query = {"status": "taken_down", "per_page": 3, "page": page}
+        pages += _ids(coord.get(URL, query_string=query))
+    assert pages == expected
+    assert _walk_keyset(coord, status="taken_down") == expected
+
+
 @pytest.mark.parametrize(
     "after", ["garbage", "W10", "WyJhcHBseV9ieSIsIjIwMjYtMDEtMDEiLDFd", "bnVsbA", "%%%"]
 )
@@ -174,3 +190,36 @@ def test_chinese_round_trips_byte_for_byte(client):
     resp = client.get(URL)
     assert title.encode() in resp.data
     assert_problem(client.get(f"{URL}/0"), 404)
+
+
+def test_totals_and_pages_follow_every_change_to_the_postings(client, as_user):
+    org, staff = enterprise_staff()
+    c = as_user(staff)
+    first = InternshipFactory(enterprise_id=org.id, competencies={"english": 2})
+
+    def totals():
+        return [
+            client.get(URL, query_string=q).get_json()["total"]
+            for q in ({}, {"competency": "english"}, {"q": "直播"})
+        ]
+
+    assert totals() == [1, 1, 0]
+    draft = InternshipFactory(
+        enterprise_id=org.id, status="draft", published_at=None, title="TikTok 直播运营"
+    )
+    assert totals() == [1, 1, 0]
+    assert c.post(f"{URL}/{draft.id}/publish").status_code == 200
+    assert totals() == [2, 1, 1]
+    english = {"competencies": [{"code": "english", "min_level": 1}]}
+    resp = c.patch(f"{URL}/{draft.id}", json=english)
+    assert resp.status_code == 200, resp.get_json()
+    assert totals() == [2, 2, 1]
+    assert _ids(client.get(URL)) == [draft.id, first.id]
+    assert c.post(f"{URL}/{first.id}/close").status_code == 200
+    assert totals() == [1, 1, 1]
+    assert _ids(client.get(URL)) == [draft.id]
+    resp = c.patch(f"{URL}/{draft.id}", json={"title": "改过的标题"})
+    assert resp.status_code == 200, resp.get_json()
+    assert client.get(URL).get_json()["items"][0]["title"] == "改过的标题"
+    closed = client.get(URL, query_string={"status": "closed"}).get_json()
+    assert [closed["total"], [i["id"] for i in closed["items"]]] == [1, [first.id]]

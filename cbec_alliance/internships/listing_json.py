@@ -1,0 +1,115 @@
+"""The internship list page serialised by PostgreSQL itself.
+
+The list is the busiest route. On PostgreSQL the page's ids come from the same filtered,
+ordered query as on SQLite, then one fixed statement (its text built once, at import) returns
+those postings as JSON text with their children, and the data version for the cached total.
+Python neither converts 20 rows of dates and decimals nor encodes them again, and builds no
+large SQL expression per request (see docs/benchmarks.md). The body equals `listing.page`'s
+(a test compares them), which remains the path on SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Response, current_app
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.core.cache import VersionedCache
+from cbec_alliance.core.db import read_connection
+from cbec_alliance.core.timeutil import iso_z
+from cbec_alliance.internships import listing
+
+
+def _iso(column: str) -> str:
+    """`iso_z` in SQL: UTC, seconds, microseconds only when non-zero, then Z (NULL stays)."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24\\:MI\\:SS') || CASE WHEN "
+        f"CAST(extract(microseconds FROM {column}) AS bigint) % 1000000 = 0 THEN '' "
+        f"ELSE to_char({utc}, '.US') END || 'Z'"
+    )
+
+
+def _item_sql() -> str:
+    pairs = []
+    for column in listing.COLUMNS:
+        value = f"i.{column.name}"
+        if isinstance(column.type, sa.DateTime):
+            value = _iso(value)
+        pairs.append(f"'{column.name}', {value}")
+    pairs += [
+        "'competencies', (SELECT coalesce(json_agg(json_build_object('code', c.code,"
+        " 'min_level', c.min_level) ORDER BY c.code), CAST('[]' AS json))"
+        " FROM internship_competencies c WHERE c.internship_id = i.id)",
+        "'majors', (SELECT coalesce(json_agg(m.code ORDER BY m.code), CAST('[]' AS json))"
+        " FROM internship_majors m WHERE m.internship_id = i.id)",
+        "'languages', (SELECT coalesce(json_agg(g.code ORDER BY g.code), CAST('[]' AS json))"
+        " FROM internship_languages g WHERE g.internship_id = i.id)",
+    ]
+    return "json_build_object(" + ", ".join(pairs) + ")"
+
+
+# Our own text, from the model's column names; its one input is bound (:per_page). It reads
+# the CTE `p` of `page_response`: the page's ids with their place `rn` (1, 2, ...).
+ITEMS = sa.text(
+    "CASE WHEN p.rn = 1 THEN (SELECT CAST(coalesce(json_agg("  # noqa: S608 (see above)
+    + _item_sql()
+    + " ORDER BY p.rn), CAST('[]' AS json)) AS text)"
+    " FROM p JOIN internships i ON i.id = p.id WHERE p.rn <= :per_page) END AS items"
+)
+VERSION = sa.text(
+    "CASE WHEN p.rn = 1 THEN (SELECT max(updated_at) FROM internships) END AS version"
+)
+
+
+pages = VersionedCache(maxsize=1024, ttl=listing.CACHE_TTL)
+
+
+def page_response(args: dict, user: User | None) -> Response:
+    """The same body as `listing.page`, serialised by PostgreSQL in one statement.
+
+    A page of published postings is also kept per data version, like the totals (listing.py):
+    a hit costs one index lookup for the version instead of the page query.
+    """
+    public = args.get("status", "open") in listing.PUBLIC_STATUSES
+    cache = public and current_app.config["INTERNSHIP_PAGE_CACHE"]
+    key = tuple(sorted(args.items()))
+    # Not the request's session: a read needs no BEGIN and COMMIT, two of the five round
+    # trips a page took through it.
+    with read_connection() as conn:
+        body = pages.get(conn.scalar(listing.VERSION), key) if cache else None
+        if body is None:
+            body, version = _build(conn, args, user)
+            if cache:
+                pages.put(version, key, body)
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _build(conn, args: dict, user: User | None) -> tuple[str, object]:
+    """The body, and the data version it was read at (in the same statement)."""
+    T, status = listing.T, args.get("status", "open")
+    keys = listing.page_query(args, user, (T.c.id, T.c.published_at, T.c.apply_by)).subquery()
+    rn = sa.func.row_number().over(order_by=listing.order_by(keys.c, args["sort"], status))
+    p = sa.select(keys, rn.label("rn")).cte("p")
+    stmt = sa.select(p, ITEMS.bindparams(per_page=args["per_page"]), VERSION).order_by(p.c.rn)
+    rows = conn.execute(stmt).all()
+    if rows:
+        *_, items, version = rows[0]  # (textual columns have no names to get them by)
+    else:
+        version, items = conn.scalar(listing.VERSION), "[]"
+    cursor = _cursor(args, rows)
+    rest = listing.envelope(args, user, cursor, version=version, scalar=conn.scalar)
+    # `items` is JSON text already: splice it in rather than parse and encode it again.
+    return '{"items":' + items + "," + json.dumps(rest, separators=(",", ":"))[1:], version
+
+
+def _cursor(args: dict, rows) -> str | None:
+    """`next_after` when a row beyond the page came back."""
+    if len(rows) <= args["per_page"]:
+        return None
+    last = rows[args["per_page"] - 1]
+    key = {"id": last.id, "published_at": iso_z(last.published_at)}
+    key["apply_by"] = last.apply_by.isoformat()
+    return listing.encode_cursor(args["sort"], key)
