@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
@@ -174,12 +175,21 @@ _cached: dict = {"key": None, "at": 0.0, "index": None}
 
 
 def current() -> PostingIndex:
-    """This process's index, rebuilt when a posting changed or it is older than MAX_AGE."""
+    """This process's index: rebuilt when a posting changed, at most every `min_age` seconds.
+
+    A rebuild reads every open posting (about a second at 100,000), and any change to any
+    posting (an accepted student changes `accepted_count`) moves the version, so under a
+    steady stream of changes the index is rebuilt at most every RECS_INDEX_MIN_AGE seconds:
+    a new posting is recommended within that time, and the caller drops postings that are
+    no longer open when it loads the page.
+    """
     newest = db.session.scalar(sa.select(sa.func.max(Internship.updated_at)))
     key = (str(db.engine.url), newest)
+    min_age = current_app.config["RECS_INDEX_MIN_AGE"]
     with _lock:
-        fresh = time.monotonic() - _cached["at"] < MAX_AGE
-        if _cached["index"] is not None and _cached["key"] == key and fresh:
+        age = time.monotonic() - _cached["at"]
+        same_db = _cached["index"] is not None and _cached["key"][0] == key[0]
+        if same_db and age < MAX_AGE and (_cached["key"] == key or age < min_age):
             return _cached["index"]
     index = build()
     with _lock:

@@ -60,7 +60,7 @@ def internships_for(user: User, page: int, per_page: int) -> dict:
     items = []
     for r in rows:
         posting = by_id.get(int(idx.ids[r]))
-        if posting is None:  # deleted since the index was built
+        if posting is None or posting.status != "open":  # changed since the index was built
             continue
         match = score(student, posting_signals(posting))
         items.append({"internship": posting, "score": match.score, "reasons": match.reasons})

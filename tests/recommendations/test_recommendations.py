@@ -73,6 +73,24 @@ def test_only_open_postings_are_recommended_and_changes_show_at_once(as_user, co
     assert [i["internship"]["id"] for i in c.get(MINE).get_json()["items"]] == [fresh.id]
 
 
+def test_under_a_stream_of_changes_the_index_lags_but_never_shows_a_closed_posting(
+    app, as_user, monkeypatch
+):
+    user = fitting_student()
+    enterprise = factories.OrganizationFactory()
+    shown = InternshipFactory(enterprise_id=enterprise.id)
+    c = as_user(user)
+    assert [i["internship"]["id"] for i in c.get(MINE).get_json()["items"]] == [shown.id]
+    monkeypatch.setitem(app.config, "RECS_INDEX_MIN_AGE", 3600)
+    staff = as_user(factories.member(enterprise, "staff"))
+    assert staff.post(f"/api/v1/internships/{shown.id}/close").status_code == 200
+    fresh = InternshipFactory()
+    # The index is not rebuilt yet: the new posting waits, the closed one is dropped.
+    assert c.get(MINE).get_json()["items"] == []
+    monkeypatch.setitem(app.config, "RECS_INDEX_MIN_AGE", 0)
+    assert [i["internship"]["id"] for i in c.get(MINE).get_json()["items"]] == [fresh.id]
+
+
 def test_pages_split_the_same_order(as_user):
     user = fitting_student()
     postings = [InternshipFactory(competencies={"english": k % 5 + 1}) for k in range(7)]
