@@ -78,7 +78,8 @@ def encode_cursor(sort: str, row: dict) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    """The (sort key, id) a cursor holds; 422 naming `after` when it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cur_sort, key, last_id = json.loads(raw)
@@ -109,7 +110,7 @@ def order_by(cols, sort: str, status: str) -> tuple:
 
 def _after(stmt: sa.Select, sort: str, after: str, status: str) -> sa.Select:
     """`stmt` narrowed to the rows after the cursor (same order as `order_by`)."""
-    key, last_id = _decode_cursor(after, sort)
+    key, last_id = decode_cursor(after, sort)
     if sort == "apply_by":
         return stmt.where(sa.tuple_(T.c.apply_by, T.c.id) > sa.tuple_(key, last_id))
     if status in PUBLIC_STATUSES:
@@ -124,13 +125,23 @@ def _after(stmt: sa.Select, sort: str, after: str, status: str) -> sa.Select:
     )
 
 
-def page_query(args: dict, user: User | None, columns=COLUMNS) -> sa.Select:
-    """The page's rows, and one more when more follow."""
+def page_query(args: dict, user: User | None, columns=COLUMNS, few: bool = False) -> sa.Select:
+    """The page's rows, and one more when more follow.
+
+    `few`: the caller knows few postings match. Then they are gathered first and sorted
+    (PostgreSQL: a MATERIALIZED CTE) rather than found by walking the ordered index, which a
+    planner may choose for LIMIT 21 and which reads every posting when the filters are
+    correlated and match none (65 ms instead of 2 at 100,000 postings).
+    """
     after, per_page, status = args.get("after"), args["per_page"], args.get("status", "open")
     stmt = _filtered(sa.select(*columns), args, user)
     if after:
         stmt = _after(stmt, args["sort"], after, status)
-    stmt = stmt.order_by(*order_by(T.c, args["sort"], status)).limit(per_page + 1)
+    cols = T.c
+    if few:
+        matches = stmt.cte("matches").prefix_with("MATERIALIZED")
+        stmt, cols = sa.select(matches), matches.c
+    stmt = stmt.order_by(*order_by(cols, args["sort"], status)).limit(per_page + 1)
     if not after:
         stmt = stmt.offset((args["page"] - 1) * per_page)
     return stmt
@@ -228,10 +239,10 @@ def _count(args: dict, user: User | None) -> sa.Select:
     return _filtered(sa.select(sa.func.count()).select_from(T), args, user)
 
 
-def envelope(args: dict, user: User | None, next_after: str | None, **total_kw) -> dict:
+def envelope(args: dict, matches: int, next_after: str | None) -> dict:
     """The page's members besides `items`."""
     return {
-        "total": total(args, user, **total_kw),
+        "total": matches,
         "page": args["page"] if not args.get("after") else 1,
         "per_page": args["per_page"],
         "next_after": next_after,
@@ -244,4 +255,4 @@ def page(args: dict, user: User | None) -> dict:
     more = len(rows) > args["per_page"]
     items = rows_to_items(rows[: args["per_page"]])
     cursor = encode_cursor(args["sort"], items[-1]) if more and items else None
-    return {"items": items, **envelope(args, user, cursor)}
+    return {"items": items, **envelope(args, total(args, user), cursor)}

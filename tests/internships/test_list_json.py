@@ -36,7 +36,9 @@ def both(app, query: dict, user=None) -> tuple[dict, dict]:
 
 
 @pytest.mark.usefixtures("on_postgres")
-def test_the_database_page_equals_the_python_page(app):
+@pytest.mark.parametrize("few", [0, 10_000], ids=["walk the index", "gather and sort"])
+def test_the_database_page_equals_the_python_page(app, monkeypatch, few):
+    monkeypatch.setattr(listing_json, "FEW", few)
     enterprise = factories.OrganizationFactory()
     whole_second = datetime(2026, 11, 20, 8, 30, 0, tzinfo=UTC)
     for n in range(7):
