@@ -27,6 +27,10 @@ PUBLIC = {
     ("GET", "/api/v1/organizations/<int:org_id>"),
     ("GET", "/api/v1/taxonomy/<string:vocabulary>"),
     ("GET", "/api/v1/internships"),
+    ("GET", "/api/v1/competitions"),
+    ("GET", "/api/v1/competitions/<int:competition_id>"),
+    ("GET", "/api/v1/competitions/<int:competition_id>/teams"),
+    ("GET", "/api/v1/competitions/<int:competition_id>/leaderboard"),
     ("GET", "/api/v1/internships/<int:internship_id>"),
 }
 

@@ -1,3 +1,83 @@
 """Notification events of competitions, registered in the catalogue."""
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.notifications.catalogue import Batches, EventSpec, id_batches, register
+from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.organizations.models import Membership
+
+from .models import CompetitionOrganizer, TeamMember
+
+
+def team_members(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: the members of the event's team."""
+    stmt = sa.select(TeamMember.user_id).where(TeamMember.team_id == event.payload["team_id"])
+    return id_batches(stmt, TeamMember.user_id, batch)
+
+
+def the_judge(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: the judge just assigned."""
+    stmt = sa.select(User.id).where(User.id == event.payload["judge_id"])
+    return id_batches(stmt, User.id, batch)
+
+
+def participants_and_organizers(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: every team member, then the organizers' admins and staff (each once)."""
+    competition_id = event.payload["competition_id"]
+    members = sa.select(TeamMember.user_id.label("uid")).where(
+        TeamMember.competition_id == competition_id
+    )
+    staff = (
+        sa.select(Membership.user_id.label("uid"))
+        .join(
+            CompetitionOrganizer,
+            CompetitionOrganizer.organization_id == Membership.organization_id,
+        )
+        .where(
+            CompetitionOrganizer.competition_id == competition_id,
+            Membership.role.in_(("admin", "staff")),
+        )
+    )
+    union = sa.union(members, staff).subquery()
+    return id_batches(sa.select(union.c.uid), union.c.uid, batch)
+
+
+register(
+    EventSpec(
+        type="competition.team_registered",
+        description="You were registered in a competition team",
+        recipients=team_members,
+        title={"zh": "已报名竞赛：{title}", "en": "Registered for {title}"},
+        body={
+            "zh": "您所在的队伍「{team_name}」已报名竞赛「{title}」。",
+            "en": "Your team {team_name} is registered for the competition {title}.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="competition.judge_assigned",
+        description="You were asked to judge a competition",
+        recipients=the_judge,
+        title={"zh": "竞赛评委邀请：{title}", "en": "Judge for {title}"},
+        body={
+            "zh": "您已被指定为竞赛「{title}」的评委。",
+            "en": "You were assigned as a judge of the competition {title}.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="competition.results_published",
+        description="A competition you take part in published its results",
+        recipients=participants_and_organizers,
+        title={"zh": "竞赛结果已公布：{title}", "en": "Results published: {title}"},
+        body={
+            "zh": "竞赛「{title}」的结果已公布，请查看排行榜。",
+            "en": "The results of the competition {title} are out: see the leaderboard.",
+        },
+    )
+)
