@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import marshmallow as ma
 
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
-from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
+from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, require
 from cbec_alliance.internships.models import MODES, STATUSES
 
 _LEVEL = ma.validate.Range(min=1, max=5)
@@ -89,13 +89,7 @@ class InternshipCreateSchema(_PostingFields):
     """A new posting (created as `draft`); the student internship rules are checked on publish."""
 
     enterprise_id = ma.fields.Integer(required=True, strict=True)
-
-    @ma.validates_schema
-    def _required(self, data, **_kw):
-        missing = {f: ["Missing data for required field."] for f in _REQUIRED_ON_CREATE}
-        missing = {f: m for f, m in missing.items() if f not in data}
-        if missing:
-            raise ma.ValidationError(missing)
+    _required = require(*_REQUIRED_ON_CREATE)
 
 
 class InternshipPatchSchema(_PostingFields):
