@@ -82,9 +82,10 @@ def require(*names: str):
     For create schemas that share their fields with a patch schema (where all are optional).
     """
 
-    @ma.validates_schema
-    def _required(self, data, **_kw):
-        missing = {f: ["Missing data for required field."] for f in names if f not in data}
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _required(self, data, original, **_kw):
+        given = original if isinstance(original, dict) else {}
+        missing = {f: ["Missing data for required field."] for f in names if f not in given}
         if missing:
             raise ma.ValidationError(missing)
 
