@@ -24,6 +24,7 @@ from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import as_utc, iso_z
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
+    STATUSES,
     Internship,
     InternshipCompetency,
     InternshipLanguage,
@@ -139,6 +140,7 @@ def page_query(args: dict, user: User | None, columns=COLUMNS, few: bool = False
         stmt = _after(stmt, args["sort"], after, status)
     cols = T.c
     if few:
+        # Gathered from the filter index alone, which also holds the sort keys.
         matches = stmt.cte("matches").prefix_with("MATERIALIZED")
         stmt, cols = sa.select(matches), matches.c
     stmt = stmt.order_by(*order_by(cols, args["sort"], status)).limit(per_page + 1)
@@ -235,7 +237,33 @@ def total(args: dict, user: User | None, version=_NO_VERSION, scalar=None) -> in
     return hit
 
 
+CHILD_FILTERS = {
+    "competency": InternshipCompetency,
+    "major": InternshipMajor,
+    "language": InternshipLanguage,
+}
+
+
 def _count(args: dict, user: User | None) -> sa.Select:
+    filters = {k for k, v in args.items() if k not in (*NOT_FILTERS, "status") and v is not None}
+    status = args.get("status", "open")
+    single = len(filters) == 1 and status in PUBLIC_STATUSES
+    if single and (name := next(iter(filters))) in CHILD_FILTERS:
+        # One requirement filter alone on a published status: count the requirement rows
+        # and take away those of postings in any other status. Both sides are index-only
+        # scans of a few thousand rows, where the direct count joins every open posting
+        # (85,000 at alliance scale): 8 ms instead of 13-18 (docs/benchmarks.md).
+        child = CHILD_FILTERS[name]
+        has = sa.select(sa.func.count()).where(child.code == args[name]).scalar_subquery()
+        others = [s for s in STATUSES if s != status]
+        elsewhere = (
+            sa.select(sa.func.count())
+            .select_from(child)
+            .join(Internship, Internship.id == child.internship_id)
+            .where(child.code == args[name], Internship.status.in_(others))
+            .scalar_subquery()
+        )
+        return sa.select(has - elsewhere)
     return _filtered(sa.select(sa.func.count()).select_from(T), args, user)
 
 

@@ -223,3 +223,21 @@ def test_totals_and_pages_follow_every_change_to_the_postings(client, as_user):
     assert client.get(URL).get_json()["items"][0]["title"] == "改过的标题"
     closed = client.get(URL, query_string={"status": "closed"}).get_json()
     assert [closed["total"], [i["id"] for i in closed["items"]]] == [1, [first.id]]
+
+
+@pytest.mark.parametrize("status", ["open", "closed", "filled"])
+def test_a_single_requirement_filter_counts_only_postings_of_the_status(client, status):
+    for k, state in enumerate(["draft", "open", "open", "closed", "filled", "taken_down"] * 2):
+        InternshipFactory(
+            status=state,
+            published_at=None if state == "draft" else utcnow(),
+            competencies={"english": 2} if k % 3 else {"english": 1, "data-analysis": 2},
+            majors=["marketing"] if k % 2 else [],
+            languages=["es", "en"] if k % 4 == 0 else ["en"],
+        )
+    for name, code in [("competency", "english"), ("major", "marketing"), ("language", "es")]:
+        body = client.get(URL, query_string={name: code, "status": status, "per_page": 100})
+        got = body.get_json()
+        assert got["total"] == len(got["items"]), (name, status)
+    both = client.get(URL, query_string={"competency": "english", "language": "es"}).get_json()
+    assert both["total"] == len(both["items"])
