@@ -140,6 +140,7 @@ class BaseConfig:
                 "task": "notifications.relay_sweep",
                 "schedule": self.RELAY_SWEEP_SECONDS,
             },
+            "event-reminders": {"task": "lectures.send_reminders", "schedule": 900.0},
             "escalate-overdue-approvals": {
                 "task": "notifications.escalate_overdue",
                 "schedule": crontab(minute=7),
@@ -198,7 +199,7 @@ class BaseConfig:
             "task_soft_time_limit": max(time_limit - 30, int(time_limit * 0.9)),
             "worker_cancel_long_running_tasks_on_connection_loss": True,
             "beat_schedule": self._beat_schedule(),
-            "include": ["tasks.notifications", "tasks.system"],
+            "include": ["tasks.notifications", "tasks.system", "tasks.lectures"],
         }
 
     def check(self) -> None:
