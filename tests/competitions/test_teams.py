@@ -165,3 +165,12 @@ def test_bad_teams_are_422_naming_the_field(as_user, case, field):
 def test_unknown_competition_is_404(as_user):
     me = student()
     assert_problem(as_user(me).post("/api/v1/competitions/999999/teams", json=team_body([me])), 404)
+
+
+def test_a_member_of_another_organization_sees_no_members(as_user):
+    competition = CompetitionFactory()
+    uni = factories.UniversityFactory()
+    team(competition, [(student(uni), uni)])
+    outsider = as_user(factories.member(factories.OrganizationFactory(), "admin"))
+    (item,) = outsider.get(url(competition)).get_json()["items"]
+    assert item["members"] == []

@@ -237,3 +237,31 @@ def test_a_course_without_its_required_fields_is_422_naming_each(setup):
     expected = {"university_id", "code", "credits", "hours", "semester", "language", "capacity"}
     assert expected <= set(errors)
     assert "title" not in errors
+
+
+@pytest.mark.parametrize(
+    ("method", "tail", "json"),
+    [
+        ("post", "publish", None),
+        ("post", "archive", None),
+        ("post", "partners/{p}/confirm", None),
+        ("post", "partners/{p}/decline", {"reason": "不"}),
+        ("post", "enrollments", None),
+        ("get", "enrollments", None),
+        ("delete", "enrollments/mine", None),
+    ],
+)
+def test_a_member_of_another_organization_moves_nothing(as_user, method, tail, json):
+    partner = factories.OrganizationFactory()
+    course = CourseFactory(partners=[partner], status="confirmed")
+    outsider = as_user(factories.member(factories.OrganizationFactory(), "admin"))
+    url = f"{URL}/{course.id}/" + tail.format(p=partner.id)
+    resp = getattr(outsider, method)(url, json=json) if json else getattr(outsider, method)(url)
+    problem = assert_problem(resp, 404)  # a confirmed, unpublished course is not theirs to see
+    assert "university_id" not in problem
+    published = CourseFactory(partners=[partner])
+    url = f"{URL}/{published.id}/" + tail.format(p=partner.id)
+    resp = getattr(outsider, method)(url, json=json) if json else getattr(outsider, method)(url)
+    assert resp.status_code in (403, 404), resp.get_json()
+    assert "university_id" not in resp.get_json()
+    assert "items" not in resp.get_json()

@@ -239,3 +239,14 @@ def test_two_people_take_the_last_seat_at_once(app, as_user, monkeypatch):
             )
         )
         assert (db.session.get(Event, event_id).registered_count, seats) == (1, 1)
+
+
+def test_a_member_of_another_organization_checks_in_nobody(hosted, as_user):
+    _, _, event = hosted
+    person = student()
+    as_user(person).post(f"{URL}/{event['id']}/registrations")
+    outsider = as_user(factories.member(factories.OrganizationFactory(), "admin"))
+    url = f"{URL}/{event['id']}/registrations/{person.id}/check-in"
+    problem = assert_problem(outsider.post(url), 403)
+    assert "checked_in_at" not in problem
+    assert_problem(outsider.delete(f"{URL}/{event['id']}/registrations/mine"), 404)

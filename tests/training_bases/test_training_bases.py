@@ -209,3 +209,20 @@ def test_list_filters_combine(scene, coord, client):
     assert ids(level="national") == []
     assert "level" in validation_errors(client.get(URL, query_string={"level": "galactic"}))
     assert_problem(client.get(f"{URL}/987654"), 404)
+
+
+@pytest.mark.parametrize(
+    ("tail", "json"),
+    [
+        ("reject", {"reason": "不行"}),
+        ("approve", {"level": "national"}),
+        ("reviews", {"year": 2026, "rating": 1}),
+        ("sessions", {"date": "2026-01-05", "university_id": 1, "students": 1}),
+    ],
+)
+def test_a_member_of_another_organization_changes_nothing(scene, as_user, tail, json):
+    base = applied(scene)
+    outsider = as_user(factories.member(factories.OrganizationFactory(), "admin"))
+    resp = outsider.post(f"{URL}/{base['id']}/{tail}", json=json)
+    assert resp.status_code in (403, 404), resp.get_json()
+    assert "name" not in resp.get_json()
