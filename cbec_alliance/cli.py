@@ -151,7 +151,7 @@ def _demo_member(user, org: Organization, role: str) -> None:
 @with_appcontext
 def demo_data() -> None:
     """Load a small Guangzhou alliance (idempotent) and print the demo logins."""
-    from cbec_alliance import demo_activity
+    from cbec_alliance import demo_activity, demo_cooperation
 
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
     _demo_user(logins[0][0], "陈协调 Chen (coordinator)", role="coordinator")
@@ -172,6 +172,7 @@ def demo_data() -> None:
                 students[org.id].append(student)
                 logins.append((s_email, f"student at {org.name_en}"))
     demo_activity.load(enterprises, students)
+    demo_cooperation.load(enterprises, list(students))
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:

@@ -65,7 +65,16 @@ def test_demo_data_is_idempotent_and_valid(app, client):
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0
     assert _counts() == after_first
-    for table in ("users", "student_profiles", "internships", "applications"):
+    for table in (
+        "users",
+        "student_profiles",
+        "internships",
+        "applications",
+        "courses",
+        "training_bases",
+        "competitions",
+        "events",
+    ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
     assert {o.kind for o in orgs} == {"enterprise", "university", "government", "association"}
