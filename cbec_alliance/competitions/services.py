@@ -268,12 +268,15 @@ def register_team(user: User, competition: Competition, data: dict) -> Team:
     return team
 
 
-def team_view(team: Team, user: User, competition: Competition) -> dict:
+def is_insider(user: User, competition: Competition) -> bool:
+    """Organizers, coordinators and judges see every team's members."""
+    return user.is_authenticated and (can_manage(user, competition) or is_judge(user, competition))
+
+
+def team_view(team: Team, user: User, insider: bool) -> dict:
     """A team as shown to `user`: members only to the team and the competition's insiders."""
     member_ids = [m.user_id for m in team.members]
-    insider = user.is_authenticated and (
-        user.id in member_ids or can_manage(user, competition) or is_judge(user, competition)
-    )
+    insider = insider or (user.is_authenticated and user.id in member_ids)
     return {
         "id": team.id,
         "competition_id": team.competition_id,

@@ -83,7 +83,8 @@ class Teams(MethodView):
         """Teams by track and name; members are listed for the team and the insiders."""
         competition = services.get(competition_id)
         page = paginate(services.teams(competition), args)
-        page["items"] = [services.team_view(t, current_user, competition) for t in page["items"]]
+        insider = services.is_insider(current_user, competition)
+        page["items"] = [services.team_view(t, current_user, insider) for t in page["items"]]
         return page
 
     @login_required
@@ -93,7 +94,7 @@ class Teams(MethodView):
         """Register a team in the registration window (a member, or their university's staff)."""
         competition = services.get(competition_id)
         team = services.register_team(me(), competition, data)
-        return services.team_view(team, me(), competition)
+        return services.team_view(team, me(), services.is_insider(me(), competition))
 
 
 @blp.route("/competitions/<int:competition_id>/judges")

@@ -164,6 +164,7 @@ def update(user: User, course: Course, data: dict) -> Course:
         conflict("an archived course cannot change")
     _check(data, course)
     before = content(course)
+    partners_before = set(course.partner_enterprise_ids)
     for field in (*CONTENT, "code", "capacity"):
         if field in data:
             setattr(course, field, data[field])
@@ -185,6 +186,16 @@ def update(user: User, course: Course, data: dict) -> Course:
         else:
             course.status = "proposed"
         _ask_partners(course, user)
+    elif set(course.partner_enterprise_ids) - partners_before and course.status != "draft":
+        # A partner added to a course under way is asked too (the others keep their answer).
+        if course.status == "confirmed":
+            course.status = "proposed"
+        emit(
+            "course.confirmation_requested",
+            payload(course),
+            organization_id=course.university_id,
+            actor=user,
+        )
     audit(
         actor=user,
         obj=course,

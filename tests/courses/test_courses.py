@@ -265,3 +265,20 @@ def test_a_member_of_another_organization_moves_nothing(as_user, method, tail, j
     assert resp.status_code in (403, 404), resp.get_json()
     assert "university_id" not in resp.get_json()
     assert "items" not in resp.get_json()
+
+
+def test_a_partner_added_later_is_asked_and_the_others_keep_their_answer(setup):
+    uni, staff, partners, partner_staff = setup
+    course = CourseFactory(university_id=uni.id, partners=[partners[0]], status="confirmed")
+    resp = staff.patch(
+        f"{URL}/{course.id}", json={"partner_enterprise_ids": [partners[0].id, partners[1].id]}
+    )
+    got = resp.get_json()
+    assert got["status"] == "proposed"
+    assert [p["state"] for p in got["partners"]] == ["confirmed", "pending"]
+    asked = db.session.scalars(
+        sa.select(OutboxEvent).where(OutboxEvent.event_type == "course.confirmation_requested")
+    ).all()
+    assert len(asked) == 1
+    done = partner_staff[1].post(f"{URL}/{course.id}/partners/{partners[1].id}/confirm")
+    assert done.get_json()["status"] == "confirmed"
