@@ -29,6 +29,10 @@ class Hours(ma.fields.Float):
 
     def _deserialize(self, value, attr, data, **kwargs):
         number = super()._deserialize(value, attr, data, **kwargs)
+        if abs(number) >= 1e6:
+            # Quantizing 1e27 to one decimal overflows Decimal's precision (a 500 before);
+            # no real hours figure is anywhere near, and the range check names the limit.
+            raise ma.ValidationError("Must be a number of hours below 1,000,000.")
         return Decimal(str(number)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

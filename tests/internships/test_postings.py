@@ -99,6 +99,8 @@ def test_unknown_or_non_enterprise_ids_are_422(as_user):
         ("apply_by", "2999-01-01"),
         ("hours_per_day", 0),
         ("hours_per_day", 25),
+        ("hours_per_day", -1e27),
+        ("hours_per_week", 1e300),
         ("hours_per_week", 200),
         ("hours_per_week", 4),
         ("night_shifts", "no"),
