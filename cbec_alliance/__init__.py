@@ -94,6 +94,10 @@ DOMAINS = (
     "training_bases",
     "competitions",
     "lectures",
+    "matching",
+    "partnerships",
+    "monitoring",
+    "surveys",
 )
 
 

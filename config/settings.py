@@ -101,6 +101,9 @@ class BaseConfig:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     RECS_INDEX_MIN_AGE = 30.0
+    # Monitoring summaries and partnership health are refreshed by beat this often; a
+    # summary older than that is recomputed on request, so none is ever older (0: always).
+    MONITORING_REFRESH_SECONDS = 600
     MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
 
     def __init__(self) -> None:
@@ -124,6 +127,9 @@ class BaseConfig:
         self.RECS_INDEX_MIN_AGE = float(
             _env("RECS_INDEX_MIN_AGE", str(self.RECS_INDEX_MIN_AGE)) or 0
         )
+        self.MONITORING_REFRESH_SECONDS = int(
+            _env("MONITORING_REFRESH_SECONDS", str(self.MONITORING_REFRESH_SECONDS)) or 0
+        )
         self.CELERY = self._celery_settings()
 
     # The longest task is bounded by the hard time limit; Redis redelivers an unacknowledged
@@ -141,6 +147,10 @@ class BaseConfig:
                 "schedule": self.RELAY_SWEEP_SECONDS,
             },
             "event-reminders": {"task": "lectures.send_reminders", "schedule": 900.0},
+            "monitoring-refresh": {
+                "task": "monitoring.refresh",
+                "schedule": float(max(self.MONITORING_REFRESH_SECONDS, 60)),
+            },
             "escalate-overdue-approvals": {
                 "task": "notifications.escalate_overdue",
                 "schedule": crontab(minute=7),
@@ -199,7 +209,13 @@ class BaseConfig:
             "task_soft_time_limit": max(time_limit - 30, int(time_limit * 0.9)),
             "worker_cancel_long_running_tasks_on_connection_loss": True,
             "beat_schedule": self._beat_schedule(),
-            "include": ["tasks.notifications", "tasks.system", "tasks.lectures"],
+            "include": [
+                "tasks.notifications",
+                "tasks.system",
+                "tasks.lectures",
+                "tasks.matching",
+                "tasks.monitoring",
+            ],
         }
 
     def check(self) -> None:
@@ -233,6 +249,7 @@ class TestingConfig(BaseConfig):
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
     RECS_INDEX_MIN_AGE = 0.0  # tests see every change at once (one test sets a lag)
+    MONITORING_REFRESH_SECONDS = 0  # every monitoring request computes afresh
     NOTIFY_RETRY_BASE = 0.2
     NOTIFY_RETRY_MAX = 2.0
     # Short limits so fault tests see a killed worker's tasks come back within seconds.

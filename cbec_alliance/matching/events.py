@@ -1,0 +1,82 @@
+"""Notification events of match rounds, registered in the catalogue."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.notifications.catalogue import (
+    Batches,
+    EventSpec,
+    coordinators,
+    id_batches,
+    org_members,
+    register,
+)
+from cbec_alliance.notifications.models import OutboxEvent
+
+from .models import Preference
+
+
+def round_students(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: every student who gave preferences in the round."""
+    stmt = sa.select(Preference.student_id).where(Preference.round_id == event.payload["round_id"])
+    return id_batches(stmt, Preference.student_id, batch)
+
+
+_enterprise = org_members(("admin", "staff"))
+
+register(
+    EventSpec(
+        type="match_round.opened",
+        description="A match round includes your internships: rank the students who chose them",
+        recipients=_enterprise,
+        title={"zh": "匹配轮次开始：{name}", "en": "Match round opened: {name}"},
+        body={
+            "zh": "匹配轮次「{name}」包含贵单位的实习岗位，学生志愿截止于 {preferences_close_at}，"
+            "请为选择这些岗位的学生排序。",
+            "en": "The match round {name} includes your internships. Students choose until "
+            "{preferences_close_at}; please rank the students who chose them.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="match_round.finished",
+        description="A match round's run finished (or failed)",
+        recipients=coordinators,
+        title={"zh": "匹配运行结束：{name}", "en": "Match run finished: {name}"},
+        body={
+            "zh": "匹配轮次「{name}」状态：{status}；匹配 {matched}/{students} 名学生，"
+            "稳定性检查：{stable}。{error}",
+            "en": "Match round {name} is {status}: {matched} of {students} students matched, "
+            "stability check: {stable}. {error}",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="match_round.published",
+        description="The results of a match round you took part in are published",
+        recipients=round_students,
+        title={"zh": "匹配结果公布：{name}", "en": "Match results published: {name}"},
+        body={
+            "zh": "匹配轮次「{name}」的结果已公布，请查看您的分配结果及录用通知。",
+            "en": "The results of the match round {name} are published: see your assignment "
+            "and your offer.",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="match_round.enterprise_results",
+        description="A match round assigned students to your internships",
+        recipients=_enterprise,
+        title={"zh": "匹配结果：{name}", "en": "Match results: {name}"},
+        body={
+            "zh": "匹配轮次「{name}」为贵单位的 {slots} 个名额分配了 {assigned} 名学生，"
+            "{unfilled} 个名额未满。",
+            "en": "The match round {name} assigned {assigned} students to your {slots} slots; "
+            "{unfilled} slots are unfilled.",
+        },
+    )
+)

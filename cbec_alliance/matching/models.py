@@ -1,0 +1,131 @@
+"""Models of match rounds: the round, its internships (slots), students' preferences,
+enterprises' rankings and the stored result."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+
+STATUSES = ("collecting", "running", "done", "failed", "published")
+
+
+class MatchRound(db.Model):
+    """A central allocation of students to internship slots, run by a coordinator."""
+
+    __tablename__ = "match_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), default="collecting", index=True)
+    preferences_close_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    # The lottery that breaks the ties left after rankings and scores: stored, so a run can
+    # be repeated and audited.
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("match_rounds.id"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    run_requested_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    run_finished_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    stats: Mapped[dict | None] = mapped_column(sa.JSON)
+    verdict: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    internships: Mapped[list[RoundInternship]] = relationship(
+        cascade="all, delete-orphan", order_by="RoundInternship.internship_id"
+    )
+
+    @property
+    def internship_ids(self) -> list[int]:
+        """The internships whose slots the round allocates."""
+        return [i.internship_id for i in self.internships]
+
+
+class RoundInternship(db.Model):
+    """An internship in a round, with the slots it offers there and, after a run, the result."""
+
+    __tablename__ = "match_round_internships"
+    __table_args__ = (sa.CheckConstraint("slots >= 1", name="slots"),)
+
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    slots: Mapped[int]
+    filled: Mapped[int | None]
+    # The rank (1 = best) of the last student admitted, in the internship's final order.
+    cutoff_rank: Mapped[int | None]
+
+
+class Preference(db.Model):
+    """A student's ranked choice of internships in a round."""
+
+    __tablename__ = "match_preferences"
+
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    university_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    # One row a student, the list in order: loading 100,000 rows is far cheaper than loading
+    # 1.5 million (round, student, internship, position) rows.
+    internship_ids: Mapped[list[int]] = mapped_column(sa.JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Ranking(db.Model):
+    """An enterprise's order of the students for one internship in a round."""
+
+    __tablename__ = "match_rankings"
+
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    excluded_student_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Assignment(db.Model):
+    """A student's result in a run: the internship (or none) and why not a higher choice."""
+
+    __tablename__ = "match_assignments"
+    __table_args__ = (sa.Index("ix_match_assignments_internship", "round_id", "internship_id"),)
+
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    university_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    internship_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE")
+    )
+    choice: Mapped[int | None]  # 1 = the student's first choice
+    # Each choice above the one given, best first, as [internship_id, your rank there (None:
+    # excluded), the rank of the last student it admitted]: compact, as 100,000 of these are
+    # written per run; the API expands them into sentences.
+    explanation: Mapped[list[list]] = mapped_column(sa.JSON, default=list)

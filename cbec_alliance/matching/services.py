@@ -1,0 +1,258 @@
+"""Match round rules: creating rounds, collecting preferences and rankings, running."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.db import after_commit, for_update
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.tasks import enqueue
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import Internship
+from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.services import get_for_member
+from cbec_alliance.students.services import require_student
+
+from .models import Assignment, MatchRound, Preference, Ranking, RoundInternship
+
+STAFF = ("admin", "staff")
+RUN_TASK = "matching.run_round"
+# What may follow each status (the 409 names them).
+NEXT = {
+    "collecting": ("run",),
+    "running": (),
+    "done": ("run", "publish"),
+    "failed": ("run",),
+    "published": ("follow-up",),
+}
+
+
+def _unique(field: str, ids: list[int]) -> None:
+    seen, twice = set(), []
+    for i in ids:
+        if i in seen:
+            twice.append(i)
+        seen.add(i)
+    if twice:
+        invalid(field, f"listed more than once: {sorted(set(twice))}")
+
+
+def get_visible(round_id: int, user: User) -> MatchRound:
+    """A round: every logged-in user may see one (404 when missing)."""
+    rnd = db.session.get(MatchRound, round_id)
+    if rnd is None or not user.is_authenticated:
+        not_found("match round")
+    return rnd
+
+
+def listing(args: dict) -> sa.Select:
+    """Rounds newest first, optionally by status."""
+    stmt = sa.select(MatchRound).order_by(MatchRound.id.desc())
+    if args.get("status"):
+        stmt = stmt.where(MatchRound.status == args["status"])
+    return stmt
+
+
+def _check_close(value) -> None:
+    if value <= utcnow():
+        invalid("preferences_close_at", "must be in the future")
+
+
+def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRound:
+    """A coordinator opens a round over open internships, each with its free slots."""
+    _check_close(data["preferences_close_at"])
+    ids = data["internship_ids"]
+    _unique("internship_ids", ids)
+    postings = {
+        p.id: p for p in db.session.scalars(sa.select(Internship).where(Internship.id.in_(ids)))
+    }
+    missing = [i for i in ids if i not in postings]
+    if missing:
+        invalid("internship_ids", f"unknown internships: {missing}")
+    not_open = [i for i in ids if postings[i].status != "open"]
+    if not_open:
+        invalid("internship_ids", f"only open internships can be matched; not open: {not_open}")
+    slots = data.get("slots") or {}
+    rnd = MatchRound(
+        name=data["name"],
+        preferences_close_at=data["preferences_close_at"],
+        seed=data.get("seed") if data.get("seed") is not None else secrets.randbits(62),
+        parent_id=parent.id if parent else None,
+        created_by_id=user.id,
+    )
+    for i in ids:
+        free = slots.get(i, postings[i].slots - postings[i].accepted_count)
+        if free < 1:
+            invalid("internship_ids", f"internship {i} has no free slot")
+        rnd.internships.append(
+            RoundInternship(internship_id=i, enterprise_id=postings[i].enterprise_id, slots=free)
+        )
+    db.session.add(rnd)
+    db.session.flush()
+    audit(actor=user, obj=rnd, action="create", changes={"internship_ids": ids})
+    for enterprise_id in sorted({postings[i].enterprise_id for i in ids}):
+        emit(
+            "match_round.opened",
+            {
+                "round_id": rnd.id,
+                "name": rnd.name,
+                "preferences_close_at": rnd.preferences_close_at.isoformat(),
+            },
+            organization_id=enterprise_id,
+            actor=user,
+        )
+    return rnd
+
+
+def update(user: User, rnd: MatchRound, data: dict) -> MatchRound:
+    """Rename a round or move its closing time (coordinators, while collecting)."""
+    if rnd.status != "collecting":
+        wrong_step("change the round", rnd.status, NEXT[rnd.status])
+    if "preferences_close_at" in data:
+        _check_close(data["preferences_close_at"])
+    for key, value in data.items():
+        setattr(rnd, key, value)
+    audit(actor=user, obj=rnd, action="update", changes={k: str(v) for k, v in data.items()})
+    return rnd
+
+
+def _collecting(rnd: MatchRound, what: str) -> None:
+    if rnd.status != "collecting":
+        conflict(f"the round is {rnd.status}; {what} can no longer change")
+
+
+def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference | None:
+    """A student's ranked internships (an empty list withdraws), before the closing time."""
+    m = require_student(user)
+    _collecting(rnd, "preferences")
+    if utcnow() >= rnd.preferences_close_at:
+        conflict(f"preferences closed at {rnd.preferences_close_at.isoformat()}")
+    if rnd.parent_id is not None:
+        left_out = db.session.scalar(
+            sa.select(Assignment.student_id).where(
+                Assignment.round_id == rnd.parent_id,
+                Assignment.student_id == user.id,
+                Assignment.internship_id.is_(None),
+            )
+        )
+        if left_out is None:
+            forbidden("this follow-up round is for the students the earlier round left unmatched")
+    _unique("internship_ids", ids)
+    unknown = [i for i in ids if i not in set(rnd.internship_ids)]
+    if unknown:
+        invalid("internship_ids", f"not in this round: {unknown}")
+    pref = db.session.get(Preference, (rnd.id, user.id))
+    if not ids:
+        if pref is not None:
+            db.session.delete(pref)
+        return None
+    if pref is None:
+        pref = Preference(round_id=rnd.id, student_id=user.id, university_id=m.organization_id)
+        db.session.add(pref)
+    pref.internship_ids = list(ids)
+    pref.updated_at = utcnow()
+    db.session.flush()
+    return pref
+
+
+def get_preferences(user: User, rnd: MatchRound) -> Preference:
+    """The calling student's preferences in a round."""
+    require_student(user)
+    pref = db.session.get(Preference, (rnd.id, user.id))
+    if pref is None:
+        not_found("preferences")
+    return pref
+
+
+def round_internship(rnd: MatchRound, internship_id: int, user: User) -> RoundInternship:
+    """An internship of the round, for its enterprise's admins and staff (404 outside the round)."""
+    ri = db.session.get(RoundInternship, (rnd.id, internship_id))
+    if ri is None:
+        not_found("internship in this round")
+    get_for_member(ri.enterprise_id, user, roles=STAFF)
+    return ri
+
+
+def _students_check(field: str, ids: list[int]) -> None:
+    _unique(field, ids)
+    found = set()
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start : start + 5_000]
+        found.update(
+            db.session.scalars(
+                sa.select(Membership.user_id).where(
+                    Membership.user_id.in_(chunk), Membership.role == "student"
+                )
+            )
+        )
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        invalid(field, f"not students: {unknown[:20]}")
+
+
+def put_ranking(user: User, rnd: MatchRound, internship_id: int, data: dict) -> Ranking:
+    """An enterprise's order of students for its internship, and whom it will not take."""
+    round_internship(rnd, internship_id, user)
+    _collecting(rnd, "rankings")
+    ranked, excluded = data["student_ids"], data.get("excluded_student_ids") or []
+    _students_check("student_ids", ranked)
+    _students_check("excluded_student_ids", excluded)
+    both = sorted(set(ranked) & set(excluded))
+    if both:
+        invalid("excluded_student_ids", f"also ranked in student_ids: {both}")
+    ranking = db.session.get(Ranking, (rnd.id, internship_id))
+    if ranking is None:
+        ranking = Ranking(round_id=rnd.id, internship_id=internship_id)
+        db.session.add(ranking)
+    ranking.student_ids = list(ranked)
+    ranking.excluded_student_ids = list(excluded)
+    ranking.updated_by_id = user.id
+    ranking.updated_at = utcnow()
+    db.session.flush()
+    return ranking
+
+
+def get_ranking(user: User, rnd: MatchRound, internship_id: int) -> Ranking:
+    """The enterprise's ranking for its internship (an empty one before any is given)."""
+    round_internship(rnd, internship_id, user)
+    ranking = db.session.get(Ranking, (rnd.id, internship_id))
+    return ranking or Ranking(
+        round_id=rnd.id, internship_id=internship_id, student_ids=[], excluded_student_ids=[]
+    )
+
+
+def lock(round_id: int, user: User, *, shared: bool = False) -> MatchRound:
+    """The round under a row lock: two coordinators cannot run or publish it at once, and
+    (`shared`) a preference or ranking written while the run starts waits and then sees
+    the round is no longer collecting, instead of being silently left out of the run."""
+    stmt = sa.select(MatchRound).where(MatchRound.id == round_id)
+    rnd = db.session.scalars(
+        for_update(stmt, shared=shared).execution_options(populate_existing=True)
+    ).first()
+    if rnd is None or not user.is_authenticated:
+        not_found("match round")
+    return rnd
+
+
+def request_run(user: User, rnd: MatchRound) -> MatchRound:
+    """Queue the run for a worker once preferences have closed (again after done: the
+    stored seed makes it the same run)."""
+    if "run" not in NEXT[rnd.status]:
+        wrong_step("run", rnd.status, NEXT[rnd.status])
+    if utcnow() < rnd.preferences_close_at:
+        conflict(
+            "preferences are open until "
+            f"{rnd.preferences_close_at.isoformat()}; run the round after that"
+        )
+    rnd.status = "running"
+    rnd.run_requested_at = utcnow()
+    rnd.error = None
+    audit(actor=user, obj=rnd, action="run", changes={"seed": rnd.seed})
+    after_commit(enqueue, RUN_TASK, rnd.id)
+    return rnd

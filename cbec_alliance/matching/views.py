@@ -1,0 +1,222 @@
+"""Routes under /api/v1/match-rounds."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import login_required
+from flask_smorest import Blueprint
+
+from cbec_alliance.accounts.auth import me
+from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.pagination import paginate
+from cbec_alliance.core.schemas import PageArgs
+
+from . import results, services
+from .schemas import (
+    AssignmentArgs,
+    FollowUpSchema,
+    MatchAssignmentPage,
+    MatchPreferencesInSchema,
+    MatchPreferencesSchema,
+    MatchRankingInSchema,
+    MatchRankingSchema,
+    MyMatchAssignmentSchema,
+    RoundCreateSchema,
+    RoundInternshipPage,
+    RoundListArgs,
+    RoundPage,
+    RoundPatchSchema,
+    RoundSchema,
+)
+
+blp = Blueprint(
+    "matching",
+    __name__,
+    url_prefix="/api/v1",
+    description="Match rounds: a central, stable allocation of students to internship slots",
+)
+
+
+def _shown(rnd):
+    """The round as the caller may see it: the seed and results wait for publication."""
+    if me().is_coordinator or rnd.status == "published":
+        return rnd
+    return {
+        **{k: getattr(rnd, k) for k in RoundSchema().fields},
+        "seed": None,
+        "stats": None,
+        "verdict": None,
+        "error": None,
+    }
+
+
+@blp.route("/match-rounds")
+class Rounds(MethodView):
+    """Match rounds."""
+
+    @login_required
+    @blp.arguments(RoundListArgs, location="query")
+    @blp.response(200, RoundPage)
+    def get(self, args):
+        """Rounds newest first (any logged-in user)."""
+        page = paginate(services.listing(args), args)
+        page["items"] = [_shown(r) for r in page["items"]]
+        return page
+
+    @login_required
+    @blp.arguments(RoundCreateSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, data):
+        """Open a round over open internships, each with its free slots (coordinators)."""
+        require_coordinator()
+        return services.create(me(), data)
+
+
+@blp.route("/match-rounds/<int:round_id>")
+class RoundItem(MethodView):
+    """One round."""
+
+    @login_required
+    @blp.response(200, RoundSchema)
+    def get(self, round_id):
+        """A round with its status and, after a run, its stats and the check's verdict."""
+        return _shown(services.get_visible(round_id, me()))
+
+    @login_required
+    @blp.arguments(RoundPatchSchema)
+    @blp.response(200, RoundSchema)
+    def patch(self, data, round_id):
+        """Rename the round or move the closing time (coordinators, while collecting)."""
+        require_coordinator()
+        return services.update(me(), services.lock(round_id, me()), data)
+
+
+@blp.route("/match-rounds/<int:round_id>/preferences")
+class Preferences(MethodView):
+    """A student's ranked choices."""
+
+    @login_required
+    @blp.response(200, MatchPreferencesSchema)
+    def get(self, round_id):
+        """The calling student's preferences."""
+        return services.get_preferences(me(), services.get_visible(round_id, me()))
+
+    @login_required
+    @blp.arguments(MatchPreferencesInSchema)
+    @blp.response(200, MatchPreferencesSchema)
+    def put(self, data, round_id):
+        """Set the calling student's ranked internships before `preferences_close_at`.
+
+        An empty list withdraws them (the response then lists none).
+        """
+        rnd = services.lock(round_id, me(), shared=True)
+        pref = services.put_preferences(me(), rnd, data["internship_ids"])
+        if pref is None:
+            return {"round_id": rnd.id, "student_id": me().id, "internship_ids": []}
+        return pref
+
+
+@blp.route("/match-rounds/<int:round_id>/rankings/<int:internship_id>")
+class Rankings(MethodView):
+    """An enterprise's order of students for one of its internships."""
+
+    @login_required
+    @blp.response(200, MatchRankingSchema)
+    def get(self, round_id, internship_id):
+        """The ranking (the internship's enterprise admins and staff)."""
+        return services.get_ranking(me(), services.get_visible(round_id, me()), internship_id)
+
+    @login_required
+    @blp.arguments(MatchRankingInSchema)
+    @blp.response(200, MatchRankingSchema)
+    def put(self, data, round_id, internship_id):
+        """Rank students best first; those left unranked follow by recommendation score."""
+        rnd = services.lock(round_id, me(), shared=True)
+        return services.put_ranking(me(), rnd, internship_id, data)
+
+
+@blp.route("/match-rounds/<int:round_id>/run")
+class Run(MethodView):
+    """Start the computation."""
+
+    @login_required
+    @blp.response(202, RoundSchema)
+    def post(self, round_id):
+        """Queue the run for a worker (coordinators; after preferences close)."""
+        require_coordinator()
+        return services.request_run(me(), services.lock(round_id, me()))
+
+
+@blp.route("/match-rounds/<int:round_id>/publish")
+class Publish(MethodView):
+    """Make the result official."""
+
+    @login_required
+    @blp.response(200, RoundSchema)
+    def post(self, round_id):
+        """Turn assignments into `offered` applications and notify everyone (coordinators)."""
+        require_coordinator()
+        return results.publish(me(), services.lock(round_id, me()))
+
+
+@blp.route("/match-rounds/<int:round_id>/follow-up")
+class FollowUp(MethodView):
+    """The next round over what is left."""
+
+    @login_required
+    @blp.arguments(FollowUpSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, data, round_id):
+        """A round over the unfilled slots for the unmatched students (coordinators)."""
+        require_coordinator()
+        return results.follow_up(me(), services.get_visible(round_id, me()), data)
+
+
+@blp.route("/match-rounds/<int:round_id>/assignments")
+class Assignments(MethodView):
+    """The result."""
+
+    @login_required
+    @blp.arguments(AssignmentArgs, location="query")
+    @blp.response(200, MatchAssignmentPage)
+    def get(self, args, round_id):
+        """Assignments: coordinators all (after a run), an enterprise its own (once published)."""
+        rnd = services.get_visible(round_id, me())
+        return paginate(results.assignments(rnd, me(), args), args)
+
+
+@blp.route("/match-rounds/<int:round_id>/assignments/mine")
+class MyAssignment(MethodView):
+    """A student's own result."""
+
+    @login_required
+    @blp.response(200, MyMatchAssignmentSchema)
+    def get(self, round_id):
+        """The calling student's assignment and why each higher choice was not given."""
+        return results.explained(results.mine(services.get_visible(round_id, me()), me()))
+
+
+@blp.route("/match-rounds/<int:round_id>/internships")
+class RoundInternships(MethodView):
+    """Slots per internship."""
+
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, RoundInternshipPage)
+    def get(self, args, round_id):
+        """Slots, filled and unfilled per internship (coordinators; an enterprise its own)."""
+        rnd = services.get_visible(round_id, me())
+        stmt, with_results = results.internships(rnd, me())
+        page = paginate(stmt, args)
+        if not with_results:
+            page["items"] = [
+                {
+                    "internship_id": i.internship_id,
+                    "enterprise_id": i.enterprise_id,
+                    "slots": i.slots,
+                    "filled": None,
+                    "cutoff_rank": None,
+                }
+                for i in page["items"]
+            ]
+        return page

@@ -1,0 +1,166 @@
+"""Deferred acceptance: unit tests, and property tests against a brute-force stability check
+and the `matching` package's student-optimal solution."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matching.games import HospitalResident
+
+from cbec_alliance.matching.algorithm import InstanceError, build, check, match
+
+
+def blocking_pairs(capacities, student_prefs, posting_ranks, result) -> list:
+    """Every (student, posting) pair that would both rather be together (brute force)."""
+    held = {p: [s for s, q in result.items() if q == p] for p in capacities}
+    found = []
+    for s, prefs in student_prefs.items():
+        for p in prefs:
+            if result.get(s) == p:
+                break
+            ranks = posting_ranks.get(p, [])
+            if s not in ranks:
+                continue
+            worst = max((ranks.index(t) for t in held[p]), default=-1)
+            if len(held[p]) < capacities[p] or ranks.index(s) < worst:
+                found.append((s, p))
+    return found
+
+
+def valid(capacities, student_prefs, posting_ranks, result) -> bool:
+    """Within capacity and every pair mutually acceptable."""
+    load = {p: 0 for p in capacities}
+    for s, p in result.items():
+        if p not in student_prefs[s] or s not in posting_ranks.get(p, []):
+            return False
+        load[p] += 1
+    return all(load[p] <= capacities[p] for p in capacities)
+
+
+@st.composite
+def instances(draw, exclusions: bool = True):
+    """Small random instances; a posting ranks those who listed it, minus some it excludes."""
+    n_students = draw(st.integers(1, 9))
+    n_postings = draw(st.integers(1, 5))
+    postings = list(range(100, 100 + n_postings))
+    capacities = {p: draw(st.integers(1, 3)) for p in postings}
+    student_prefs = {}
+    for s in range(1, n_students + 1):
+        chosen = draw(st.lists(st.sampled_from(postings), min_size=1, unique=True))
+        student_prefs[s] = chosen
+    posting_ranks = {}
+    for p in postings:
+        listed = [s for s, prefs in student_prefs.items() if p in prefs]
+        order = draw(st.permutations(listed))
+        if exclusions:
+            order = [s for s in order if not draw(st.booleans()) or len(order) < 2]
+        posting_ranks[p] = order
+    return capacities, student_prefs, posting_ranks
+
+
+def package_solution(capacities, student_prefs, posting_ranks) -> dict:
+    """The `matching` package's student-optimal matching, over mutually acceptable pairs."""
+    ok = {(s, p) for p, ranks in posting_ranks.items() for s in ranks}
+    residents = {s: [p for p in prefs if (s, p) in ok] for s, prefs in student_prefs.items()}
+    residents = {s: prefs for s, prefs in residents.items() if prefs}
+    hospitals = {p: [s for s in ranks if s in residents] for p, ranks in posting_ranks.items()}
+    hospitals = {p: ranks for p, ranks in hospitals.items() if ranks}
+    if not residents:
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        game = HospitalResident.create_from_dictionaries(
+            residents, hospitals, {p: capacities[p] for p in hospitals}
+        )
+        solution = game.solve(optimal="resident")
+    return {r.name: h.name for h, rs in solution.items() for r in rs}
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances())
+def test_the_result_is_stable_within_capacity_and_verified(instance):
+    result = match(*instance)
+    assignments = result.assignments()
+    assert valid(*instance, assignments)
+    assert blocking_pairs(*instance, assignments) == []
+    assert result.verdict.stable
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances())
+def test_the_result_equals_the_matching_package_student_optimal_solution(instance):
+    assert match(*instance).assignments() == package_solution(*instance)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(exclusions=False), st.data())
+def test_the_check_finds_a_planted_blocking_pair_or_overload(instance, data):
+    result = match(*instance)
+    inst = result.instance
+    # Move one student to another of their choices: the result stops being the stable one
+    # unless the move is harmless, which the brute force decides independently.
+    s = data.draw(st.integers(0, len(inst.student_ids) - 1))
+    options = list(range(inst.pref_ptr[s], inst.pref_ptr[s + 1]))
+    choice = result.choice.copy()
+    choice[s] = data.draw(st.sampled_from([*options, -1]))
+    moved = check(inst, choice)
+    ids = moved.assignments()
+    expected_stable = valid(*instance, ids) and not blocking_pairs(*instance, ids)
+    assert moved.verdict.stable == expected_stable
+
+
+def test_a_student_is_held_until_someone_the_posting_ranks_higher_arrives():
+    capacities = {"a": 1, "b": 1}
+    prefs = {"x": ["a", "b"], "y": ["a", "b"]}
+    ranks = {"a": ["y", "x"], "b": ["x", "y"]}
+    result = match(capacities, prefs, ranks)
+    assert result.assignments() == {"y": "a", "x": "b"}
+    assert result.position().tolist() == [1, 0]
+    assert result.cutoff.tolist() == [0, 0]
+
+
+def test_students_who_do_not_list_a_posting_are_ignored_in_its_ranking():
+    result = match({"a": 1}, {"x": ["a"]}, {"a": ["ghost", "x"]})
+    assert result.assignments() == {"x": "a"}
+
+
+def test_a_student_the_posting_does_not_rank_is_unacceptable():
+    result = match({"a": 2}, {"x": ["a"], "y": ["a"]}, {"a": ["y"]})
+    assert result.assignments() == {"y": "a"}
+    assert result.instance.pref_rank.tolist() == [-1, 0]
+
+
+def test_zero_capacity_takes_nobody_and_empty_lists_stay_unmatched():
+    result = match({"a": 0, "b": 1}, {"x": ["a", "b"], "y": []}, {"a": ["x"], "b": ["x"]})
+    assert result.assignments() == {"x": "b"}
+    assert result.filled.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("capacities", "prefs", "ranks", "message"),
+    [
+        ({"a": 1}, {"x": ["a", "a"]}, {"a": ["x"]}, "lists posting 'a' twice"),
+        ({"a": 1}, {"x": ["b"]}, {"a": ["x"]}, "unknown posting id 'b'"),
+        ({"a": 1}, {"x": ["a"]}, {"b": ["x"]}, "unknown posting id 'b'"),
+        ({"a": 1}, {"x": ["a"]}, {"a": ["x", "x"]}, "ranks student 'x' twice"),
+        ({"a": -1}, {"x": ["a"]}, {"a": ["x"]}, "negative"),
+    ],
+)
+def test_bad_instances_are_refused_with_the_offending_id(capacities, prefs, ranks, message):
+    with pytest.raises(InstanceError, match=message):
+        build(capacities, prefs, ranks)
+
+
+def test_a_skewed_instance_matches_the_package_and_verifies():
+    from bench.match_instance import generate
+
+    capacities, prefs, ranks = generate(400, 60, seed=7)
+    result = match(capacities, prefs, ranks)
+    assert result.verdict.stable
+    assert result.assignments() == package_solution(capacities, prefs, ranks)
+    assert int(result.filled.sum()) == len(result.assignments())
+    assert (result.filled <= np.array(list(capacities.values()))).all()
