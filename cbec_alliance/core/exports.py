@@ -1,0 +1,157 @@
+"""Downloads of report tables: CSV (UTF-8 with BOM), XLSX (openpyxl) and charts (SVG or PNG).
+
+Coordinators open these in Excel and paste charts into reports, in Chinese: CSV starts with
+a byte-order mark (without it Excel reads UTF-8 as the local code page and garbles Chinese),
+headers are bilingual, and charts use the Noto Sans CJK SC font shipped in the `mplfonts`
+package, never whatever fonts the machine happens to have.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import quote
+
+from flask import Response
+
+FORMATS = ("json", "csv", "xlsx")
+CHART_FORMATS = ("svg", "png")
+MIME = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a report table: the row key and its Chinese and English headers."""
+
+    key: str
+    zh: str
+    en: str
+
+    @property
+    def header(self) -> str:
+        """The bilingual header, Chinese first."""
+        return f"{self.zh} {self.en}"
+
+
+def _cell(value):
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[dict]) -> bytes:
+    """The table as CSV: BOM, one bilingual header row, then the rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(c.key)) for c in columns])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(columns: Sequence[Column], rows: Iterable[dict], sheet: str) -> bytes:
+    """The table as an XLSX workbook: a bold header row in Chinese and English."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([c.header for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_cell(row.get(c.key)) for c in columns])
+    for k, c in enumerate(columns, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = max(
+            12, len(c.header) + 4
+        )
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def download(data: bytes, fmt: str, name: str) -> Response:
+    """A download response named `name.fmt` (UTF-8 file names, RFC 5987)."""
+    encoded = quote(f"{name}.{fmt}")
+    disposition = f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{encoded}"
+    return Response(data, content_type=MIME[fmt], headers={"Content-Disposition": disposition})
+
+
+def table(fmt: str, name: str, columns: Sequence[Column], rows: list[dict]) -> Response:
+    """A CSV or XLSX download of `rows`."""
+    if fmt == "csv":
+        return download(csv_bytes(columns, rows), "csv", name)
+    return download(xlsx_bytes(columns, rows, name), "xlsx", name)
+
+
+_font_lock = threading.Lock()
+_font: dict = {}
+
+
+def _font_name() -> str:
+    with _font_lock:
+        if "name" not in _font:
+            from matplotlib import font_manager
+
+            path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
+            font_manager.fontManager.addfont(str(path))
+            _font["name"] = font_manager.FontProperties(fname=str(path)).get_name()
+        return _font["name"]
+
+
+def bar_chart(
+    fmt: str,
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    horizontal: bool = False,
+) -> bytes:
+    """A grouped bar chart as SVG (text drawn as paths, so it needs no font) or PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    font = _font_name()
+    height = max(4.0, 0.35 * len(categories) + 1.5) if horizontal else 5.0
+    fig = Figure(figsize=(10, height), dpi=100)
+    ax = fig.add_subplot()
+    n = max(len(series), 1)
+    width = 0.8 / n
+    positions = list(range(len(categories)))
+    for k, (label, values) in enumerate(series.items()):
+        offsets = [p - 0.4 + width * (k + 0.5) for p in positions]
+        if horizontal:
+            ax.barh(offsets, list(values), height=width, label=label)
+        else:
+            ax.bar(offsets, list(values), width=width, label=label)
+    if horizontal:
+        ax.set_yticks(positions, list(categories), fontfamily=font)
+        ax.invert_yaxis()
+    else:
+        ax.set_xticks(positions, list(categories), fontfamily=font, rotation=45, ha="right")
+    ax.set_title(title, fontfamily=font)
+    if len(series) > 1:
+        ax.legend(prop={"family": font})
+    ax.grid(axis="x" if horizontal else "y", alpha=0.3)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return out.getvalue()
+
+
+def chart(fmt: str, name: str, title: str, categories, series, **kw) -> Response:
+    """A chart download."""
+    return download(bar_chart(fmt, title, categories, series, **kw), fmt, name)

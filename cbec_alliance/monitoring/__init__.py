@@ -1,0 +1,1 @@
+"""Monitoring for coordinators and associations: the alliance in numbers, tables and charts."""

@@ -1,0 +1,120 @@
+"""Monitoring schemas: the download format and each summary's shape."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from cbec_alliance.core.exports import CHART_FORMATS, FORMATS
+from cbec_alliance.core.fields import UtcDateTime
+from cbec_alliance.core.schemas import BaseSchema, OutSchema
+
+
+class TableArgs(BaseSchema):
+    """`?format=json|csv|xlsx` (csv is UTF-8 with a BOM; headers in Chinese and English)."""
+
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
+
+
+class ChartArgs(BaseSchema):
+    """`?format=json|csv|xlsx|svg|png` (svg and png: a chart)."""
+
+    format = ma.fields.String(
+        load_default="json", validate=ma.validate.OneOf(FORMATS + CHART_FORMATS)
+    )
+
+
+class InternshipArgs(ChartArgs):
+    """Also `?category=` (one job category) and `?from=YYYY-MM&to=YYYY-MM`."""
+
+    category = ma.fields.String(validate=ma.validate.Length(min=1, max=60))
+    from_ = ma.fields.String(
+        data_key="from", validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
+    )
+    to = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+
+
+class _Fresh(OutSchema):
+    as_of = UtcDateTime(metadata={"description": "when the summary was computed"})
+    refresh_interval_seconds = ma.fields.Integer(
+        metadata={"description": "the summary is never older than this"}
+    )
+    compute_seconds = ma.fields.Float()
+
+
+class OverviewSchema(_Fresh):
+    """Counts across the alliance."""
+
+    organizations = ma.fields.List(ma.fields.Dict())
+    partnerships = ma.fields.Dict()
+    internships = ma.fields.Dict()
+    courses = ma.fields.List(ma.fields.Dict())
+    training_bases = ma.fields.List(ma.fields.Dict())
+    competitions = ma.fields.Integer()
+    students = ma.fields.Integer()
+
+
+class GapRowSchema(OutSchema):
+    """Demand, supply and gap."""
+
+    code = ma.fields.String()
+    label_zh = ma.fields.String()
+    label_en = ma.fields.String()
+    demand_slots = ma.fields.Integer()
+    survey_weight = ma.fields.Integer()
+    demand = ma.fields.Integer()
+    supply_students = ma.fields.Integer()
+    supply_seats = ma.fields.Integer()
+    supply = ma.fields.Integer()
+    gap = ma.fields.Integer()
+
+
+class SkillsGapSchema(_Fresh):
+    """Per competency, largest gap first."""
+
+    items = ma.fields.List(ma.fields.Nested(GapRowSchema))
+    survey_id = ma.fields.Integer(allow_none=True)
+
+
+class DistrictRowSchema(GapRowSchema):
+    """A district."""
+
+    enterprises = ma.fields.Integer()
+    universities = ma.fields.Integer()
+    open_internships = ma.fields.Integer()
+
+
+class DistrictsSchema(_Fresh):
+    """Per Guangzhou district."""
+
+    items = ma.fields.List(ma.fields.Nested(DistrictRowSchema))
+
+
+class InternshipRowSchema(OutSchema):
+    """A category in a month."""
+
+    category = ma.fields.String()
+    month = ma.fields.String()
+    posted = ma.fields.Integer()
+    filled = ma.fields.Integer()
+    hired = ma.fields.Integer()
+
+
+class InternshipsSchema(_Fresh):
+    """Posted, filled and hired by category and month."""
+
+    items = ma.fields.List(ma.fields.Nested(InternshipRowSchema))
+
+
+class PartnershipRowSchema(OutSchema):
+    """A count."""
+
+    mode = ma.fields.String()
+    status = ma.fields.String()
+    health = ma.fields.String(allow_none=True)
+    count = ma.fields.Integer()
+
+
+class PartnershipsSummarySchema(_Fresh):
+    """Partnerships by mode, status and health."""
+
+    items = ma.fields.List(ma.fields.Nested(PartnershipRowSchema))

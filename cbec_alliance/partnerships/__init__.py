@@ -1,0 +1,1 @@
+"""Enterprise-university partnerships: lifecycle, activity, health and partner matching."""

@@ -1,0 +1,84 @@
+"""Progress against goals and health: pure rules, no database.
+
+- The agreement year is the year from `starts_on` (or its latest anniversary) that contains
+  today; goals are per agreement year.
+- `quiet`: nothing shared for 180 days (nor since the acceptance).
+- `behind`: past the middle of the agreement year with some goal under half reached.
+- `ended`: ended or declined. A proposal has no health yet. Quiet wins over behind: nothing
+  happening at all is the stronger signal for a coordinator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+QUIET_AFTER = dt.timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class Year:
+    """An agreement year [start, end) and how much of it has passed (0..1)."""
+
+    start: dt.date
+    end: dt.date
+    elapsed: float
+
+
+def _anniversary(start: dt.date, years: int) -> dt.date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a common year
+        return start.replace(year=start.year + years, day=28)
+
+
+def agreement_year(starts_on: dt.date, today: dt.date) -> Year:
+    """The agreement year containing `today` (the first one before the start)."""
+    years = 0
+    if today >= starts_on:
+        years = today.year - starts_on.year
+        if _anniversary(starts_on, years) > today:
+            years -= 1
+    start = _anniversary(starts_on, years)
+    end = _anniversary(starts_on, years + 1)
+    elapsed = (today - start).days / (end - start).days if today >= start else 0.0
+    return Year(start, end, min(max(elapsed, 0.0), 1.0))
+
+
+def progress(goals: dict, actual: dict, year: Year) -> dict:
+    """`{year_start, year_end, elapsed, goals: [{goal, target, actual, percent}]}`."""
+    items = []
+    for goal, target in sorted(goals.items()):
+        if target is None:
+            continue
+        done = actual.get(goal, 0)
+        percent = round(100 * done / target, 2) if target else 100.0
+        items.append({"goal": goal, "target": target, "actual": done, "percent": percent})
+    return {
+        "year_start": year.start,
+        "year_end": year.end,
+        "elapsed": round(year.elapsed, 4),
+        "goals": items,
+    }
+
+
+def health(
+    status: str,
+    last_activity: dt.datetime | None,
+    since: dt.datetime,
+    report: dict,
+    now: dt.datetime,
+) -> str | None:
+    """The health of a partnership (see the module docstring)."""
+    if status in ("ended", "declined"):
+        return "ended"
+    if status == "proposed":
+        return None
+    latest = max(since, last_activity) if last_activity else since
+    if now - latest > QUIET_AFTER:
+        return "quiet"
+    if report["elapsed"] > 0.5 and any(
+        g["target"] and g["actual"] * 2 < g["target"] for g in report["goals"]
+    ):
+        return "behind"
+    return "active"

@@ -1,0 +1,238 @@
+"""Partner matching from the database: signals for every approved organization of a kind,
+scored with `fit`, best first; live partnerships are marked, not hidden."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
+from cbec_alliance.core.errors import forbidden, invalid, not_found
+from cbec_alliance.courses.models import Course, CourseCompetency
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
+from cbec_alliance.organizations.models import Organization, OrganizationMajor
+from cbec_alliance.organizations.services import membership
+from cbec_alliance.students.models import StudentCompetency, StudentProfile
+from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
+
+from . import fit
+from .models import LIVE, Partnership
+
+# The survey tables, by name: answers count as demand once the survey package stores them.
+_responses = sa.table("survey_responses", sa.column("id"), sa.column("enterprise_id"))
+_answers = sa.table(
+    "survey_answers", sa.column("response_id"), sa.column("question_code"), sa.column("option_code")
+)
+
+
+def _survey(question: str, enterprise_ids) -> list[tuple[int, str]]:
+    stmt = (
+        sa.select(_responses.c.enterprise_id, _answers.c.option_code)
+        .join(_answers, _answers.c.response_id == _responses.c.id)
+        .where(_answers.c.question_code == question)
+    )
+    if enterprise_ids is not None:
+        stmt = stmt.where(_responses.c.enterprise_id.in_(enterprise_ids))
+    return db.session.execute(stmt).all()
+
+
+def enterprise_signals(ids: list[int] | None) -> dict[int, fit.EnterpriseSignals]:
+    """Signals of the given enterprises (None: every approved enterprise)."""
+    orgs = _orgs("enterprise", ids)
+    wanted = list(orgs) if ids is not None else None
+    demand: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    majors: dict[int, set[str]] = defaultdict(set)
+    i, ic, im = Internship, InternshipCompetency, InternshipMajor
+    open_ = [i.status == "open"] + ([i.enterprise_id.in_(wanted)] if wanted is not None else [])
+    for e, code, slots in db.session.execute(
+        sa.select(i.enterprise_id, ic.code, sa.func.sum(i.slots - i.accepted_count))
+        .join(ic, ic.internship_id == i.id)
+        .where(*open_)
+        .group_by(i.enterprise_id, ic.code)
+    ):
+        demand[e][code] += int(slots or 0)
+    for e, code in db.session.execute(
+        sa.select(i.enterprise_id, im.code).join(im, im.internship_id == i.id).where(*open_)
+    ):
+        majors[e].add(code)
+    for e, code in _survey("competencies", wanted):
+        demand[e][code] += 1
+    for e, code in _survey("majors", wanted):
+        majors[e].add(code)
+    bases: dict[int, list] = defaultdict(list)
+    b = TrainingBase
+    base_stmt = sa.select(b.id, b.host_enterprise_id, b.district).where(b.status == "approved")
+    if wanted is not None:
+        base_stmt = base_stmt.where(b.host_enterprise_id.in_(wanted))
+    base_rows = db.session.execute(base_stmt).all()
+    comps: dict[int, set[str]] = defaultdict(set)
+    for base_id, code in db.session.execute(
+        sa.select(BaseCompetency.base_id, BaseCompetency.code).where(
+            BaseCompetency.base_id.in_([r[0] for r in base_rows])
+        )
+    ):
+        comps[base_id].add(code)
+    for base_id, e, district in base_rows:
+        bases[e].append(fit.Base(district, frozenset(comps[base_id])))
+    return {
+        e: fit.EnterpriseSignals(
+            district=org.district,
+            majors=frozenset(majors[e]),
+            demand=dict(demand[e]),
+            bases=tuple(bases[e]),
+        )
+        for e, org in orgs.items()
+    }
+
+
+def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals]:
+    """Signals of the given universities (None: every approved university)."""
+    orgs = _orgs("university", ids)
+    wanted = list(orgs)
+
+    def grouped(stmt) -> dict[int, set]:
+        out: dict[int, set] = defaultdict(set)
+        for u, code in db.session.execute(stmt):
+            out[u].add(code)
+        return out
+
+    om = OrganizationMajor
+    majors = grouped(sa.select(om.organization_id, om.code).where(om.organization_id.in_(wanted)))
+    graduates = dict(
+        db.session.execute(
+            sa.select(om.organization_id, sa.func.sum(om.yearly_graduates))
+            .where(om.organization_id.in_(wanted))
+            .group_by(om.organization_id)
+        ).all()
+    )
+    supply: dict[int, dict[str, int]] = defaultdict(dict)
+    sp, sc = StudentProfile, StudentCompetency
+    for u, code, n in db.session.execute(
+        sa.select(sp.university_id, sc.code, sa.func.count())
+        .join(sc, sc.user_id == sp.user_id)
+        .where(sc.level >= 3, sp.university_id.in_(wanted))
+        .group_by(sp.university_id, sc.code)
+    ):
+        supply[u][code] = int(n)
+    taught = grouped(
+        sa.select(Course.university_id, CourseCompetency.code)
+        .join(CourseCompetency, CourseCompetency.course_id == Course.id)
+        .where(Course.status == "published", Course.university_id.in_(wanted))
+    )
+    based = grouped(
+        sa.select(BaseUniversity.university_id, BaseCompetency.code)
+        .join(TrainingBase, TrainingBase.id == BaseUniversity.base_id)
+        .join(BaseCompetency, BaseCompetency.base_id == TrainingBase.id)
+        .where(TrainingBase.status == "approved", BaseUniversity.university_id.in_(wanted))
+    )
+    tracks: dict[int, set] = defaultdict(set)
+    for u, codes in db.session.execute(
+        sa.select(TeamMember.university_id, CompetitionTrack.competencies)
+        .join(Team, Team.id == TeamMember.team_id)
+        .join(
+            CompetitionTrack,
+            (CompetitionTrack.competition_id == Team.competition_id)
+            & (CompetitionTrack.name == Team.track),
+        )
+        .where(TeamMember.university_id.in_(wanted))
+    ):
+        tracks[u].update(codes or [])
+    return {
+        u: fit.UniversitySignals(
+            district=org.district,
+            majors=frozenset(majors[u]),
+            graduates=int(graduates.get(u) or 0),
+            supply=supply[u],
+            taught=frozenset(taught[u]),
+            base_competencies=frozenset(based[u]),
+            track_competencies=frozenset(tracks[u]),
+        )
+        for u, org in orgs.items()
+    }
+
+
+def _orgs(kind: str, ids: list[int] | None) -> dict[int, Organization]:
+    stmt = sa.select(Organization).where(
+        Organization.kind == kind, Organization.status == "approved"
+    )
+    if ids is not None:
+        stmt = stmt.where(Organization.id.in_(ids))
+    return {o.id: o for o in db.session.scalars(stmt)}
+
+
+def _live(enterprise_ids, university_ids) -> dict[tuple[int, int], dict]:
+    stmt = sa.select(
+        Partnership.id, Partnership.enterprise_id, Partnership.university_id, Partnership.status
+    ).where(Partnership.status.in_(LIVE))
+    if enterprise_ids is not None:
+        stmt = stmt.where(Partnership.enterprise_id.in_(enterprise_ids))
+    if university_ids is not None:
+        stmt = stmt.where(Partnership.university_id.in_(university_ids))
+    return {(e, u): {"id": i, "status": s} for i, e, u, s in db.session.execute(stmt)}
+
+
+def _ref(org: Organization) -> dict:
+    return {"id": org.id, "kind": org.kind, "name": org.name, "district": org.district}
+
+
+def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) -> dict:
+    """The other kind's organizations best first for `org_id` in `mode` (its members and
+    coordinators)."""
+    org = db.session.get(Organization, org_id)
+    if org is None or (membership(user, org_id) is None and not user.is_coordinator):
+        not_found("organization")
+    if org.kind not in ("enterprise", "university"):
+        invalid("id", "partner matching is for enterprises and universities")
+    score = fit.SCORERS[mode]
+    if org.kind == "enterprise":
+        me = enterprise_signals([org.id]).get(org.id) or fit.EnterpriseSignals()
+        others = university_signals(None)
+        scored = [(u, score(me, s)) for u, s in others.items()]
+        live = _live([org.id], None)
+        key = lambda other: (org.id, other)  # noqa: E731
+    else:
+        me = university_signals([org.id]).get(org.id) or fit.UniversitySignals()
+        others = enterprise_signals(None)
+        scored = [(e, score(s, me)) for e, s in others.items()]
+        live = _live(None, [org.id])
+        key = lambda other: (other, org.id)  # noqa: E731
+    scored.sort(key=lambda item: (-item[1].score, item[0]))
+    rows = scored[(page - 1) * per_page : page * per_page]
+    names = _orgs("university" if org.kind == "enterprise" else "enterprise", [r[0] for r in rows])
+    items = [
+        {
+            "organization": _ref(names[other]),
+            "score": result.score,
+            "reasons": result.reasons,
+            "partnership": live.get(key(other)),
+        }
+        for other, result in rows
+    ]
+    return {"items": items, "total": len(scored), "page": page, "per_page": per_page}
+
+
+def pair(user: User, enterprise_id: int, university_id: int) -> dict:
+    """The fit of one enterprise and one university in every mode (coordinators)."""
+    if not user.is_coordinator:
+        forbidden("only coordinators score any pair")
+    enterprises = enterprise_signals([enterprise_id])
+    universities = university_signals([university_id])
+    if enterprise_id not in enterprises:
+        invalid("enterprise_id", f"no approved enterprise with id {enterprise_id}")
+    if university_id not in universities:
+        invalid("university_id", f"no approved university with id {university_id}")
+    e, u = enterprises[enterprise_id], universities[university_id]
+    orgs = {o.id: o for o in _orgs("enterprise", [enterprise_id]).values()}
+    orgs.update(_orgs("university", [university_id]))
+    return {
+        "enterprise": _ref(orgs[enterprise_id]),
+        "university": _ref(orgs[university_id]),
+        "partnership": _live([enterprise_id], [university_id]).get((enterprise_id, university_id)),
+        "modes": [
+            {"mode": mode, "score": f.score, "reasons": f.reasons}
+            for mode, f in ((m, s(e, u)) for m, s in fit.SCORERS.items())
+        ],
+    }

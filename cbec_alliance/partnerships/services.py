@@ -1,0 +1,246 @@
+"""Partnership rules: who proposes and answers, the lifecycle, coordinators' notes, lists."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.services import membership
+from cbec_alliance.taxonomy import services as taxonomy
+
+from . import activity
+from .models import LIVE, Partnership, PartnershipMode
+
+STAFF = ("admin", "staff")
+# verb: (from statuses, to status, who: "other" side of the proposer, or "either" side)
+STEPS = {
+    "accept": (("proposed",), "active", "other"),
+    "decline": (("proposed",), "declined", "other"),
+    "suspend": (("active",), "suspended", "either"),
+    "resume": (("suspended",), "active", "either"),
+    "end": (("active", "suspended"), "ended", "either"),
+}
+
+
+def sees_all(user: User) -> bool:
+    """Coordinators and members of an association see every partnership."""
+    if user.is_coordinator:
+        return True
+    return any(
+        m.organization.kind == "association" and m.organization.status == "approved"
+        for m in user.memberships
+    )
+
+
+def side(user: User, p: Partnership) -> int | None:
+    """The organization (of the two) whose admin or staff the user is, if any."""
+    for org_id in (p.enterprise_id, p.university_id):
+        m = membership(user, org_id)
+        if m is not None and m.role in STAFF:
+            return org_id
+    return None
+
+
+def _member_of(user: User, p: Partnership) -> bool:
+    return any(membership(user, o) is not None for o in (p.enterprise_id, p.university_id))
+
+
+def get_visible(partnership_id: int, user: User) -> Partnership:
+    """A partnership for both sides' members, coordinators and associations; else 404."""
+    p = db.session.get(Partnership, partnership_id)
+    if p is None or not (sees_all(user) or _member_of(user, p)):
+        not_found("partnership")
+    return p
+
+
+def listing(args: dict, user: User) -> sa.Select:
+    """Visible partnerships, newest first, with the contract's filters (they combine)."""
+    stmt = sa.select(Partnership).order_by(Partnership.id.desc())
+    if not sees_all(user):
+        mine = [m.organization_id for m in user.memberships]
+        stmt = stmt.where(
+            sa.or_(Partnership.enterprise_id.in_(mine), Partnership.university_id.in_(mine))
+        )
+    for field in ("status", "health", "enterprise_id", "university_id"):
+        if args.get(field) is not None:
+            stmt = stmt.where(getattr(Partnership, field) == args[field])
+    if args.get("mode"):
+        stmt = stmt.where(
+            Partnership.id.in_(
+                sa.select(PartnershipMode.partnership_id).where(
+                    PartnershipMode.mode == args["mode"]
+                )
+            )
+        )
+    if args.get("flagged") is not None:
+        stmt = stmt.where(Partnership.flagged.is_(args["flagged"]))
+    if args.get("district"):
+        # Either side in the district.
+        in_district = sa.select(Organization.id).where(Organization.district == args["district"])
+        stmt = stmt.where(
+            sa.or_(
+                Partnership.enterprise_id.in_(in_district),
+                Partnership.university_id.in_(in_district),
+            )
+        )
+    return stmt
+
+
+def _org(field: str, org_id: int, kind: str) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None or org.kind != kind:
+        invalid(field, f"no {kind} with id {org_id}")
+    if org.status != "approved":
+        conflict(f"organization {org_id} is {org.status}; only approved organizations cooperate")
+    return org
+
+
+def _check(data: dict, starts_on, ends_on) -> None:
+    if "modes" in data:
+        modes = data["modes"]
+        if len(set(modes)) != len(modes):
+            invalid("modes", "a mode is listed more than once")
+        taxonomy.check("cooperation-modes", "modes", modes)
+    if ends_on is not None and starts_on is not None and ends_on < starts_on:
+        invalid("ends_on", "must not be before starts_on")
+
+
+def _payload(p: Partnership) -> dict:
+    return {
+        "partnership_id": p.id,
+        "enterprise_id": p.enterprise_id,
+        "enterprise_name": db.session.get(Organization, p.enterprise_id).name,
+        "university_id": p.university_id,
+        "university_name": db.session.get(Organization, p.university_id).name,
+        "status": p.status,
+        "modes": ", ".join(p.mode_codes),
+    }
+
+
+def create(user: User, data: dict) -> Partnership:
+    """Either side's admins or staff propose a partnership to the other side."""
+    _org("enterprise_id", data["enterprise_id"], "enterprise")
+    _org("university_id", data["university_id"], "university")
+    _check(data, data["starts_on"], data.get("ends_on"))
+    p = Partnership(
+        enterprise_id=data["enterprise_id"],
+        university_id=data["university_id"],
+        starts_on=data["starts_on"],
+        ends_on=data.get("ends_on"),
+        goals={k: v for k, v in (data.get("goals") or {}).items() if v is not None},
+        modes=[PartnershipMode(mode=m) for m in data["modes"]],
+        proposed_by_id=user.id,
+        proposed_by_org_id=0,
+    )
+    proposer = side(user, p)
+    if proposer is None:
+        forbidden("only the admins and staff of the enterprise or the university may propose")
+    live = db.session.scalar(
+        sa.select(Partnership.id).where(
+            Partnership.enterprise_id == p.enterprise_id,
+            Partnership.university_id == p.university_id,
+            Partnership.status.in_(LIVE),
+        )
+    )
+    if live:
+        conflict(f"these two already have a partnership in progress (id {live})")
+    p.proposed_by_org_id = proposer
+    db.session.add(p)
+    db.session.flush()
+    audit(
+        actor=user,
+        obj=p,
+        action="create",
+        changes={"modes": p.mode_codes},
+        organization_id=proposer,
+    )
+    other = p.university_id if proposer == p.enterprise_id else p.enterprise_id
+    emit("partnership.proposed", _payload(p), organization_id=other, actor=user)
+    return p
+
+
+def update(user: User, p: Partnership, data: dict) -> Partnership:
+    """Change modes, dates or goals (either side, until it ends)."""
+    if side(user, p) is None:
+        forbidden("only the admins and staff of the two sides may change a partnership")
+    if p.status not in LIVE:
+        conflict(f"the partnership is {p.status}; it can no longer change")
+    _check(data, data.get("starts_on", p.starts_on), data.get("ends_on", p.ends_on))
+    if "modes" in data:
+        p.modes = [PartnershipMode(mode=m) for m in data.pop("modes")]
+    if "goals" in data:
+        data["goals"] = {k: v for k, v in (data["goals"] or {}).items() if v is not None}
+    for key, value in data.items():
+        setattr(p, key, value)
+    db.session.flush()
+    audit(actor=user, obj=p, action="update", changes={k: str(v) for k, v in data.items()})
+    activity.refresh([p.id])
+    return p
+
+
+def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnership:
+    """Accept, decline, suspend, resume or end, by the side allowed to."""
+    sources, target, who = STEPS[verb]
+    mine = side(user, p)
+    if mine is None:
+        forbidden("only the admins and staff of the two sides may do this")
+    if p.status not in sources:
+        allowed = [v for v, (src, _t, _w) in STEPS.items() if p.status in src]
+        wrong_step(verb, p.status, allowed)
+    if who == "other" and mine == p.proposed_by_org_id:
+        forbidden(f"the other side must {verb} the proposal")
+    before = p.status
+    now = utcnow()
+    p.status = target
+    p.status_changed_at = now
+    p.status_reason = reason
+    if verb == "accept":
+        p.accepted_at = now
+    audit(
+        actor=user,
+        obj=p,
+        action=verb,
+        changes={"status": {"from": before, "to": target}, "reason": reason},
+        organization_id=mine,
+    )
+    other = p.university_id if mine == p.enterprise_id else p.enterprise_id
+    emit(
+        f"partnership.{target}",
+        {**_payload(p), "reason": reason or ""},
+        organization_id=other,
+        actor=user,
+    )
+    db.session.flush()
+    activity.refresh([p.id])
+    return p
+
+
+def note(user: User, p: Partnership, data: dict) -> Partnership:
+    """A coordinator's note and flag on a partnership."""
+    if "note" in data:
+        p.coordinator_note = data["note"]
+    if "flagged" in data:
+        p.flagged = data["flagged"]
+    p.noted_by_id = user.id
+    p.noted_at = utcnow()
+    audit(actor=user, obj=p, action="note", changes=data)
+    return p
+
+
+def detail(p: Partnership) -> dict:
+    """A partnership with its activity, progress and health computed now."""
+    found = activity.evaluate([p])[p.id]
+    return {
+        **{c.key: getattr(p, c.key) for c in Partnership.__table__.columns},
+        "modes": p.mode_codes,
+        "activity": activity.counts(p),
+        "progress": found["progress"],
+        "health": found["health"],
+        "last_activity_at": found["last_activity_at"],
+    }

@@ -1,0 +1,135 @@
+"""Routes under /api/v1/partnerships, and partner matching for organizations."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import login_required
+from flask_smorest import Blueprint
+
+from cbec_alliance.accounts.auth import me
+from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.pagination import paginate
+
+from . import recommend, services
+from .schemas import (
+    FitArgs,
+    PairArgs,
+    PairFitSchema,
+    PartnershipCreateSchema,
+    PartnershipDetailSchema,
+    PartnershipListArgs,
+    PartnershipNoteSchema,
+    PartnershipPage,
+    PartnershipPatchSchema,
+    PartnershipReasonSchema,
+    PartnershipSchema,
+    RecommendedPartnerPage,
+)
+
+blp = Blueprint(
+    "partnerships",
+    __name__,
+    url_prefix="/api/v1",
+    description="Enterprise-university partnerships and partner matching",
+)
+
+
+@blp.route("/partnerships")
+class Partnerships(MethodView):
+    """Partnerships."""
+
+    @login_required
+    @blp.arguments(PartnershipListArgs, location="query")
+    @blp.response(200, PartnershipPage)
+    def get(self, args):
+        """Partnerships: all for coordinators and associations, one's own for members.
+
+        `health` filters by the stored health (see `health_checked_at`); `district` matches
+        either side's district.
+        """
+        return paginate(services.listing(args, me()), args)
+
+    @login_required
+    @blp.arguments(PartnershipCreateSchema)
+    @blp.response(201, PartnershipSchema)
+    def post(self, data):
+        """Propose a partnership (either side's admins and staff); the other side answers."""
+        return services.create(me(), data)
+
+
+@blp.route("/partnerships/fit")
+class PairFit(MethodView):
+    """Partner matching for any pair."""
+
+    @login_required
+    @blp.arguments(PairArgs, location="query")
+    @blp.response(200, PairFitSchema)
+    def get(self, args):
+        """How well an enterprise and a university fit, per mode (coordinators)."""
+        return recommend.pair(me(), args["enterprise_id"], args["university_id"])
+
+
+@blp.route("/partnerships/<int:partnership_id>")
+class PartnershipItem(MethodView):
+    """One partnership."""
+
+    @login_required
+    @blp.response(200, PartnershipDetailSchema)
+    def get(self, partnership_id):
+        """With `activity`, `progress` against the goals and `health`, computed now."""
+        return services.detail(services.get_visible(partnership_id, me()))
+
+    @login_required
+    @blp.arguments(PartnershipPatchSchema)
+    @blp.response(200, PartnershipSchema)
+    def patch(self, data, partnership_id):
+        """Change modes, dates or goals (either side's admins and staff, until it ends)."""
+        return services.update(me(), services.get_visible(partnership_id, me()), data)
+
+
+def _lifecycle(verb: str, doc: str):
+    class Action(MethodView):
+        @login_required
+        @blp.arguments(PartnershipReasonSchema)
+        @blp.response(200, PartnershipSchema)
+        def post(self, data, partnership_id):
+            p = services.get_visible(partnership_id, me())
+            return services.act(me(), p, verb, data.get("reason"))
+
+    Action.post.__doc__ = doc
+    Action.__name__ = f"Partnership{verb.title()}"
+    blp.route(f"/partnerships/<int:partnership_id>/{verb}")(Action)
+
+
+_lifecycle("accept", "Accept a proposal (the other side's admins and staff).")
+_lifecycle("decline", "Decline a proposal, with a reason (the other side).")
+_lifecycle("suspend", "Suspend an active partnership (either side).")
+_lifecycle("resume", "Resume a suspended partnership (either side).")
+_lifecycle("end", "End a partnership (either side).")
+
+
+@blp.route("/partnerships/<int:partnership_id>/note")
+class Note(MethodView):
+    """Coordinators' note and flag."""
+
+    @login_required
+    @blp.arguments(PartnershipNoteSchema)
+    @blp.response(200, PartnershipSchema)
+    def post(self, data, partnership_id):
+        """Attach a note or flag a partnership (coordinators)."""
+        require_coordinator()
+        return services.note(me(), services.get_visible(partnership_id, me()), data)
+
+
+@blp.route("/organizations/<int:org_id>/recommended-partners")
+class RecommendedPartners(MethodView):
+    """Partner matching."""
+
+    @login_required
+    @blp.arguments(FitArgs, location="query")
+    @blp.response(200, RecommendedPartnerPage)
+    def get(self, args, org_id):
+        """Universities for an enterprise, or enterprises for a university, best first, in
+        one cooperation mode, each with a score in 0..1 and reasons (the organization's
+        members and coordinators); live partners are marked in `partnership`."""
+        return recommend.recommended(org_id, me(), args["mode"], args["page"], args["per_page"])

@@ -1,0 +1,1 @@
+"""The talent-demand survey (the paper's questionnaire, run every year) and its reports."""

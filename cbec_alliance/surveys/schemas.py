@@ -1,0 +1,152 @@
+"""Survey schemas: surveys, questions, responses and reports."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from cbec_alliance.core.exports import CHART_FORMATS, FORMATS
+from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
+
+from .models import KINDS, STATUSES
+from .template import TALENT_DEMAND
+
+_CODE = {"validate": ma.validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$")}
+
+
+class OptionInSchema(BaseSchema):
+    """`{code, label}`."""
+
+    code = ma.fields.String(required=True, **_CODE)
+    label = text(200, required=True, min_len=1)
+
+
+class QuestionInSchema(BaseSchema):
+    """A coordinator's own question."""
+
+    code = ma.fields.String(required=True, **_CODE)
+    text = text(500, required=True, min_len=1)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+    options = ma.fields.List(
+        ma.fields.Nested(OptionInSchema), required=True, validate=ma.validate.Length(1, 100)
+    )
+
+
+class SurveyCreateSchema(BaseSchema):
+    """`{title, year, template: "talent-demand" | null, questions?, distributed}`."""
+
+    title = text(200, required=True, min_len=1)
+    year = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(2000, 2100))
+    template = ma.fields.String(
+        load_default=None, allow_none=True, validate=ma.validate.OneOf([TALENT_DEMAND])
+    )
+    questions = ma.fields.List(
+        ma.fields.Nested(QuestionInSchema), validate=ma.validate.Length(max=50)
+    )
+    distributed = ma.fields.Integer(
+        required=True, strict=True, validate=ma.validate.Range(1, 10_000_000)
+    )
+
+
+class SurveyListArgs(PageArgs):
+    """`?year=&status=`."""
+
+    year = ma.fields.Integer(validate=ma.validate.Range(2000, 2100))
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+
+
+class OptionSchema(OutSchema):
+    """An option."""
+
+    code = ma.fields.String()
+    label = ma.fields.String()
+
+
+class QuestionSchema(OutSchema):
+    """A question."""
+
+    code = ma.fields.String()
+    text = ma.fields.String()
+    kind = ma.fields.String()
+    options = ma.fields.List(ma.fields.Nested(OptionSchema))
+
+
+class SurveySchema(OutSchema):
+    """A survey."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    year = ma.fields.Integer()
+    template = ma.fields.String(allow_none=True)
+    distributed = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    created_at = UtcDateTime()
+    opened_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+    questions = ma.fields.List(ma.fields.Nested(QuestionSchema))
+
+
+SurveyPage = page_of(SurveySchema)
+
+
+class ResponseInSchema(BaseSchema):
+    """`{enterprise_id, answers: {question_code: option code or [option codes]}}`."""
+
+    enterprise_id = ma.fields.Integer(required=True, strict=True)
+    answers = ma.fields.Dict(keys=ma.fields.String(), required=True)
+
+
+class ResponseSchema(OutSchema):
+    """A response."""
+
+    id = ma.fields.Integer()
+    survey_id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    answers = ma.fields.Dict()
+    created_at = UtcDateTime()
+
+
+class ReportArgs(BaseSchema):
+    """`?compare_to=<survey id>&format=json|csv|xlsx|svg|png&question=<code for charts>`."""
+
+    compare_to = ma.fields.Integer()
+    format = ma.fields.String(
+        load_default="json", validate=ma.validate.OneOf(FORMATS + CHART_FORMATS)
+    )
+    question = ma.fields.String(**_CODE)
+
+
+class ReportOptionSchema(OutSchema):
+    """An option's count and percent (over responses, two decimals, half up)."""
+
+    code = ma.fields.String()
+    label = ma.fields.String()
+    count = ma.fields.Integer()
+    percent = ma.fields.Float()
+    previous_count = ma.fields.Integer()
+    previous_percent = ma.fields.Float()
+    change = ma.fields.Float(metadata={"description": "percentage points since compare_to"})
+
+
+class ReportQuestionSchema(OutSchema):
+    """A question's results."""
+
+    code = ma.fields.String()
+    text = ma.fields.String()
+    kind = ma.fields.String()
+    answered = ma.fields.Integer()
+    options = ma.fields.List(ma.fields.Nested(ReportOptionSchema))
+
+
+class ReportSchema(OutSchema):
+    """A survey's report."""
+
+    survey_id = ma.fields.Integer()
+    title = ma.fields.String()
+    year = ma.fields.Integer()
+    status = ma.fields.String()
+    distributed = ma.fields.Integer()
+    responses = ma.fields.Integer()
+    response_rate = ma.fields.Float(metadata={"description": "percent, two decimals"})
+    questions = ma.fields.List(ma.fields.Nested(ReportQuestionSchema))
+    compare_to = ma.fields.Dict()

@@ -1,0 +1,185 @@
+"""Survey rules: coordinators create, open and close; each enterprise answers once."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.services import membership
+from cbec_alliance.partnerships.services import sees_all
+
+from . import template
+from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+
+STAFF = ("admin", "staff")
+STEPS = {"open": ("draft", "open"), "close": ("open", "closed")}
+
+
+def _enterprise_staff(user: User) -> list[int]:
+    return [
+        m.organization_id
+        for m in user.memberships
+        if m.role in STAFF
+        and m.organization.kind == "enterprise"
+        and m.organization.status == "approved"
+    ]
+
+
+def _may_see(user: User, survey: Survey) -> bool:
+    if sees_all(user):
+        return True
+    return survey.status != "draft" and bool(_enterprise_staff(user))
+
+
+def get_visible(survey_id: int, user: User) -> Survey:
+    """A survey for coordinators and associations; open or closed ones for enterprises."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or not _may_see(user, survey):
+        not_found("survey")
+    return survey
+
+
+def listing(args: dict, user: User) -> sa.Select:
+    """Surveys newest first (403 for users who see none)."""
+    stmt = sa.select(Survey).order_by(Survey.year.desc(), Survey.id.desc())
+    if not sees_all(user):
+        if not _enterprise_staff(user):
+            forbidden("surveys are for coordinators, associations and enterprises")
+        stmt = stmt.where(Survey.status != "draft")
+    for field in ("year", "status"):
+        if args.get(field) is not None:
+            stmt = stmt.where(getattr(Survey, field) == args[field])
+    return stmt
+
+
+def _own_questions(items: list[dict]) -> list[dict]:
+    out = []
+    for k, q in enumerate(items):
+        codes = [o["code"] for o in q["options"]]
+        if len(set(codes)) != len(codes):
+            invalid(f"questions.{k}.options", "an option code is listed more than once")
+        out.append(
+            {**q, "options": [{"code": o["code"], "label": o["label"]} for o in q["options"]]}
+        )
+    return out
+
+
+def create(user: User, data: dict) -> Survey:
+    """A coordinator's survey: the template's questions and/or their own."""
+    questions = template.questions() if data.get("template") else []
+    questions += _own_questions(data.get("questions") or [])
+    if not questions:
+        invalid("questions", "a survey without the template needs its own questions")
+    codes = [q["code"] for q in questions]
+    if len(set(codes)) != len(codes):
+        invalid("questions", "question codes must be unique (the template's included)")
+    survey = Survey(
+        title=data["title"],
+        year=data["year"],
+        template=data.get("template"),
+        distributed=data["distributed"],
+        created_by_id=user.id,
+        questions=[
+            SurveyQuestion(
+                code=q["code"], position=k, text=q["text"], kind=q["kind"], options=q["options"]
+            )
+            for k, q in enumerate(questions)
+        ],
+    )
+    db.session.add(survey)
+    db.session.flush()
+    audit(actor=user, obj=survey, action="create", changes={"title": survey.title})
+    return survey
+
+
+def step(user: User, survey: Survey, verb: str) -> Survey:
+    """Open a draft or close an open survey (coordinators)."""
+    source, target = STEPS[verb]
+    if survey.status != source:
+        wrong_step(verb, survey.status, [v for v, (s, _t) in STEPS.items() if s == survey.status])
+    survey.status = target
+    if verb == "open":
+        survey.opened_at = utcnow()
+        emit(
+            "survey.opened",
+            {"survey_id": survey.id, "title": survey.title, "year": survey.year},
+            actor=user,
+        )
+    else:
+        survey.closed_at = utcnow()
+    audit(actor=user, obj=survey, action=verb, changes={"status": target})
+    return survey
+
+
+def _check_answers(survey: Survey, answers: dict) -> list[tuple[str, str]]:
+    questions = {q.code: q for q in survey.questions}
+    chosen = []
+    for code, value in answers.items():
+        field = f"answers.{code}"
+        q = questions.get(code)
+        if q is None:
+            invalid(field, "no such question in this survey")
+        options = {o["code"] for o in q.options}
+        if q.kind == "single":
+            if not isinstance(value, str):
+                invalid(field, "a single-choice question takes one option code")
+            values = [value]
+        else:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                invalid(field, "a multiple-choice question takes a list of option codes")
+            if len(set(value)) != len(value):
+                invalid(field, "an option is chosen more than once")
+            values = value
+        unknown = sorted(set(values) - options)
+        if unknown:
+            invalid(field, f"unknown options: {unknown}")
+        chosen += [(code, v) for v in values]
+    return chosen
+
+
+def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
+    """An enterprise's admins or staff answer an open survey, once per enterprise."""
+    enterprise = db.session.get(Organization, data["enterprise_id"])
+    if enterprise is None or enterprise.kind != "enterprise":
+        invalid("enterprise_id", "no such enterprise")
+    m = membership(user, enterprise.id)
+    if m is None or m.role not in STAFF:
+        forbidden("only the enterprise's admins and staff answer for it")
+    if enterprise.status != "approved":
+        conflict(f"the enterprise is {enterprise.status}; only approved enterprises answer")
+    if survey.status != "open":
+        conflict(f"the survey is {survey.status}; answers are taken while it is open")
+    chosen = _check_answers(survey, data["answers"])
+    exists = db.session.scalar(
+        sa.select(SurveyResponse.id).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.enterprise_id == enterprise.id
+        )
+    )
+    if exists:
+        conflict("this enterprise has already answered the survey")
+    response = SurveyResponse(
+        survey_id=survey.id,
+        enterprise_id=enterprise.id,
+        submitted_by_id=user.id,
+        answers=data["answers"],
+    )
+    db.session.add(response)
+    db.session.flush()
+    db.session.add_all(
+        SurveyAnswer(response_id=response.id, survey_id=survey.id, question_code=q, option_code=o)
+        for q, o in chosen
+    )
+    audit(
+        actor=user,
+        obj=response,
+        action="create",
+        changes={"survey_id": survey.id},
+        organization_id=enterprise.id,
+    )
+    return response

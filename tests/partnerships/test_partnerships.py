@@ -1,0 +1,223 @@
+"""Partnerships through the API: proposals, answers, the lifecycle, activity and health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from cbec_alliance.applications.models import Hire
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.partnerships.models import Partnership
+from tests import factories
+from tests.applications.factories import apply_for
+from tests.helpers import assert_problem, validation_errors
+from tests.internships.factories import InternshipFactory
+
+URL = "/api/v1/partnerships"
+
+
+@pytest.fixture
+def pair(as_user, coord):
+    """An enterprise and a university with staff clients, and outsiders."""
+    ent = factories.OrganizationFactory(district="tianhe")
+    uni = factories.UniversityFactory(district="panyu")
+    association = factories.OrganizationFactory(kind="association", uscc=None)
+    return SimpleNamespace(
+        ent=ent,
+        uni=uni,
+        coord=coord,
+        e=as_user(factories.member(ent, "staff")),
+        u=as_user(factories.member(uni, "admin")),
+        student=as_user(factories.member(uni, "student")),
+        other=as_user(factories.member(factories.OrganizationFactory(), "admin")),
+        association=as_user(factories.member(association, "staff")),
+    )
+
+
+def body(pair, **overrides) -> dict:
+    return {
+        "enterprise_id": pair.ent.id,
+        "university_id": pair.uni.id,
+        "modes": ["internship-employment", "co-developed-courses"],
+        "starts_on": dt.date.today().isoformat(),
+        "ends_on": (dt.date.today() + dt.timedelta(days=800)).isoformat(),
+        "goals": {"interns_per_year": 4, "courses": 1},
+    } | overrides
+
+
+def active(pair, **overrides) -> dict:
+    resp = pair.e.post(URL, json=body(pair, **overrides))
+    assert resp.status_code == 201, resp.get_json()
+    p = resp.get_json()
+    resp = pair.u.post(f"{URL}/{p['id']}/accept", json={})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def test_proposed_by_one_side_and_accepted_by_the_other(pair):
+    resp = pair.e.post(URL, json=body(pair))
+    assert resp.status_code == 201, resp.get_json()
+    p = resp.get_json()
+    assert (p["status"], p["proposed_by_org_id"], p["health"]) == ("proposed", pair.ent.id, None)
+    event = db.session.scalars(
+        sa.select(OutboxEvent).where(OutboxEvent.event_type == "partnership.proposed")
+    ).one()
+    assert event.organization_id == pair.uni.id
+    assert_problem(pair.e.post(f"{URL}/{p['id']}/accept", json={}), 403)  # its own proposal
+    assert (
+        "allowed next steps: accept, decline"
+        in assert_problem(pair.u.post(f"{URL}/{p['id']}/suspend", json={}), 409)["detail"]
+    )
+    accepted = pair.u.post(f"{URL}/{p['id']}/accept", json={}).get_json()
+    assert (accepted["status"], accepted["health"]) == ("active", "active")
+    assert_problem(pair.u.post(URL, json=body(pair)), 409)  # one live partnership per pair
+
+
+def test_suspend_resume_end_by_either_side_and_decline_with_a_reason(pair):
+    p = active(pair)
+    assert (
+        pair.e.post(f"{URL}/{p['id']}/suspend", json={"reason": "淡季"}).get_json()["status_reason"]
+        == "淡季"
+    )
+    assert pair.u.post(f"{URL}/{p['id']}/resume", json={}).get_json()["status"] == "active"
+    ended = pair.u.post(f"{URL}/{p['id']}/end", json={"reason": "协议到期"}).get_json()
+    assert (ended["status"], ended["health"]) == ("ended", "ended")
+    assert_problem(pair.e.post(f"{URL}/{p['id']}/resume", json={}), 409)
+    again = pair.u.post(URL, json=body(pair)).get_json()  # history does not block a new one
+    declined = pair.e.post(f"{URL}/{again['id']}/decline", json={"reason": "名额已满"})
+    assert declined.get_json()["status"] == "declined"
+
+
+def test_activity_progress_and_health_come_from_what_the_sides_share(pair):
+    p = active(pair, starts_on=(dt.date.today() - dt.timedelta(days=300)).isoformat())
+    posting = InternshipFactory(enterprise_id=pair.ent.id)
+    for status in ("accepted", "completed", "submitted"):
+        apply_for(posting, status, university=pair.uni)
+    _user, hired = apply_for(posting, "completed", university=pair.uni)
+    db.session.add(
+        Hire(
+            application_id=hired.id,
+            enterprise_id=pair.ent.id,
+            university_id=pair.uni.id,
+            student_id=hired.student_id,
+        )
+    )
+    apply_for(InternshipFactory(), "accepted", university=pair.uni)  # another enterprise
+    db.session.flush()
+    got = pair.e.get(f"{URL}/{p['id']}").get_json()
+    assert got["activity"]["internships"] == 1
+    assert got["activity"]["placements"] == 3
+    assert got["activity"]["hires"] == 1
+    assert got["activity"]["courses"] == 0
+    goals = {g["goal"]: (g["target"], g["actual"]) for g in got["progress"]["goals"]}
+    assert goals == {"courses": (1, 0), "interns_per_year": (4, 3)}
+    # 300 days into the year with no course of the one promised: behind.
+    assert got["health"] == "behind"
+    assert got["last_activity_at"] is not None
+
+
+def test_a_partnership_with_nothing_for_180_days_is_quiet_after_the_refresh(pair, app):
+    from cbec_alliance.partnerships import activity
+
+    p = active(pair)
+    db.session.execute(
+        sa.update(Partnership)
+        .where(Partnership.id == p["id"])
+        .values(accepted_at=utcnow() - dt.timedelta(days=200), goals={})
+    )
+    activity.refresh()
+    db.session.commit()
+    listed = pair.coord.get(f"{URL}?health=quiet").get_json()
+    assert [x["id"] for x in listed["items"]] == [p["id"]]
+    assert pair.coord.get(f"{URL}?health=active").get_json()["items"] == []
+
+
+def test_filters_combine(pair):
+    p = active(pair)
+    c = pair.coord
+    assert [x["id"] for x in c.get(f"{URL}?mode=co-developed-courses").get_json()["items"]] == [
+        p["id"]
+    ]
+    assert c.get(f"{URL}?mode=joint-competitions").get_json()["items"] == []
+    assert c.get(f"{URL}?district=panyu&status=active").get_json()["total"] == 1
+    assert c.get(f"{URL}?district=huadu").get_json()["total"] == 0
+    assert (
+        c.get(f"{URL}?university_id={pair.uni.id}&enterprise_id={pair.ent.id}").get_json()["total"]
+        == 1
+    )
+    assert c.get(f"{URL}?status=ended").get_json()["total"] == 0
+
+
+def test_coordinators_note_and_flag(pair):
+    p = active(pair)
+    resp = pair.coord.post(f"{URL}/{p['id']}/note", json={"note": "关注进度", "flagged": True})
+    assert (resp.get_json()["coordinator_note"], resp.get_json()["flagged"]) == ("关注进度", True)
+    assert pair.coord.get(f"{URL}?flagged=true").get_json()["total"] == 1
+    assert_problem(pair.e.post(f"{URL}/{p['id']}/note", json={"note": "x"}), 403)
+
+
+def test_either_side_changes_goals_and_modes(pair):
+    p = active(pair)
+    resp = pair.u.patch(
+        f"{URL}/{p['id']}", json={"goals": {"students_trained": 30}, "modes": ["lectures"]}
+    )
+    assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["goals"], resp.get_json()["modes"]) == (
+        {"students_trained": 30},
+        ["lectures"],
+    )
+
+
+def test_who_sees_and_moves_a_partnership(pair, client):
+    p = active(pair)
+    for viewer in (pair.e, pair.u, pair.student, pair.coord, pair.association):
+        assert viewer.get(f"{URL}/{p['id']}").status_code == 200
+    assert_problem(pair.other.get(f"{URL}/{p['id']}"), 404)
+    assert pair.other.get(URL).get_json()["items"] == []
+    assert pair.association.get(URL).get_json()["total"] == 1
+    for verb in ("suspend", "end", "accept", "decline"):
+        assert_problem(pair.other.post(f"{URL}/{p['id']}/{verb}", json={}), 404)
+        assert_problem(pair.student.post(f"{URL}/{p['id']}/{verb}", json={}), 403)
+        assert_problem(pair.coord.post(f"{URL}/{p['id']}/{verb}", json={}), 403)
+    assert_problem(pair.other.patch(f"{URL}/{p['id']}", json={"goals": {}}), 404)
+    assert_problem(pair.student.patch(f"{URL}/{p['id']}", json={"goals": {}}), 403)
+    assert_problem(pair.other.post(URL, json=body(pair)), 403)
+    assert_problem(pair.student.post(URL, json=body(pair)), 403)
+    assert_problem(client.get(URL), 401)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"modes": []}, "modes"),
+        ({"modes": ["teleportation"]}, "modes"),
+        ({"modes": ["lectures", "lectures"]}, "modes"),
+        ({"starts_on": "2026-13-01"}, "starts_on"),
+        ({"ends_on": "2000-01-01"}, "ends_on"),
+        ({"goals": {"interns_per_year": -1}}, "goals"),
+        ({"goals": {"unknown": 1}}, "goals"),
+        ({"enterprise_id": "x"}, "enterprise_id"),
+        ({"university_id": 999999}, "university_id"),
+        ({"extra": True}, "extra"),
+    ],
+)
+def test_bad_proposals_name_the_field(pair, overrides, field):
+    errors = validation_errors(pair.e.post(URL, json=body(pair, **overrides)))
+    assert any(k.split(".")[0] == field for k in errors), errors
+
+
+def test_the_enterprise_must_be_an_enterprise_and_bad_filters(pair):
+    wrong = body(pair, enterprise_id=pair.uni.id)
+    assert "enterprise_id" in validation_errors(pair.u.post(URL, json=wrong))
+    assert "health" in validation_errors(pair.coord.get(f"{URL}?health=sick"))
+    assert "status" in validation_errors(pair.coord.get(f"{URL}?status=x"))
+    p = active(pair)
+    assert "flagged" in validation_errors(
+        pair.coord.post(f"{URL}/{p['id']}/note", json={"flagged": "yes"})
+    )
+    assert "reason" in validation_errors(pair.e.post(f"{URL}/{p['id']}/end", json={"reason": 5}))

@@ -1,0 +1,168 @@
+"""Partner matching through the API: recommended partners per mode, and any pair's fit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cbec_alliance.courses.models import Course, CourseCompetency
+from cbec_alliance.extensions import db
+from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
+from tests import factories
+from tests.helpers import assert_problem, validation_errors
+from tests.internships.factories import InternshipFactory
+from tests.students.factories import student
+
+URL = "/api/v1/organizations/{}/recommended-partners"
+
+
+@pytest.fixture
+def alliance(as_user, coord):
+    """An enterprise asking for English and data analysis, and two universities: one whose
+    students have it (and teach it), one that offers neither."""
+    ent = factories.OrganizationFactory(district="tianhe")
+    InternshipFactory(
+        enterprise_id=ent.id,
+        slots=2,
+        competencies={"english": 2, "data-analysis": 2},
+        majors=["e-commerce"],
+    )
+    strong = factories.UniversityFactory(district="tianhe")
+    weak = factories.UniversityFactory(district="huadu")
+    for _ in range(2):
+        student(strong, competencies={"english": 4, "data-analysis": 3})
+    student(weak, competencies={"english": 1})
+    db.session.add(
+        Course(
+            university_id=strong.id,
+            code="EN-101",
+            title="商务英语",
+            credits=Decimal("2"),
+            hours=32,
+            semester="2026-fall",
+            language="zh",
+            capacity=30,
+            status="published",
+            competencies=[CourseCompetency(code="english")],
+        )
+    )
+    db.session.add(
+        TrainingBase(
+            name="天河实训基地",
+            host_enterprise_id=ent.id,
+            district="tianhe",
+            capacity=20,
+            status="approved",
+            level="municipal",
+            universities=[BaseUniversity(university_id=weak.id)],
+            competencies=[BaseCompetency(code="data-analysis")],
+        )
+    )
+    db.session.flush()
+    return {
+        "ent": ent,
+        "strong": strong,
+        "weak": weak,
+        "e": as_user(factories.member(ent, "staff")),
+        "s": as_user(factories.member(strong, "admin")),
+        "coord": coord,
+        "other": as_user(factories.member(factories.OrganizationFactory(), "admin")),
+    }
+
+
+def test_an_enterprise_gets_the_universities_that_fit_best_with_reasons(alliance):
+    got = (
+        alliance["e"].get(URL.format(alliance["ent"].id) + "?mode=internship-employment").get_json()
+    )
+    ids = [i["organization"]["id"] for i in got["items"]]
+    assert ids.index(alliance["strong"].id) < ids.index(alliance["weak"].id)
+    top = got["items"][0]
+    assert 0 <= top["score"] <= 1
+    assert {r["factor"] for r in top["reasons"]} == {"majors", "competencies", "size"}
+    assert top["partnership"] is None
+
+
+def test_courses_go_where_the_demand_is_not_taught_and_bases_where_there_is_none(alliance):
+    courses = (
+        alliance["e"]
+        .get(URL.format(alliance["ent"].id) + "?mode=co-developed-courses")
+        .get_json()["items"]
+    )
+    score = {i["organization"]["id"]: i["score"] for i in courses}
+    assert score[alliance["weak"].id] > score[alliance["strong"].id]  # strong teaches English
+    bases = (
+        alliance["e"]
+        .get(URL.format(alliance["ent"].id) + "?mode=joint-training-bases")
+        .get_json()["items"]
+    )
+    score = {i["organization"]["id"]: i["score"] for i in bases}
+    # Same district and no base for data analysis yet, against a university that has one.
+    assert score[alliance["strong"].id] == 1.0
+    assert score[alliance["weak"].id] == 0.2
+
+
+def test_a_university_gets_enterprises_and_a_live_partner_is_marked(alliance):
+    p = (
+        alliance["s"]
+        .post(
+            "/api/v1/partnerships",
+            json={
+                "enterprise_id": alliance["ent"].id,
+                "university_id": alliance["strong"].id,
+                "modes": ["internship-employment"],
+                "starts_on": "2026-09-01",
+            },
+        )
+        .get_json()
+    )
+    got = (
+        alliance["s"]
+        .get(URL.format(alliance["strong"].id) + "?mode=internship-employment")
+        .get_json()
+    )
+    mine = next(i for i in got["items"] if i["organization"]["id"] == alliance["ent"].id)
+    assert mine["partnership"] == {"id": p["id"], "status": "proposed"}
+
+
+def test_coordinators_score_any_pair_in_every_mode(alliance):
+    got = (
+        alliance["coord"]
+        .get(
+            f"/api/v1/partnerships/fit?enterprise_id={alliance['ent'].id}"
+            f"&university_id={alliance['strong'].id}"
+        )
+        .get_json()
+    )
+    assert [m["mode"] for m in got["modes"]] == [
+        "internship-employment",
+        "co-developed-courses",
+        "joint-training-bases",
+        "joint-competitions",
+    ]
+    assert got["university"]["id"] == alliance["strong"].id
+
+
+def test_who_may_ask_and_bad_input(alliance, client):
+    url = URL.format(alliance["ent"].id) + "?mode=internship-employment"
+    assert_problem(alliance["other"].get(url), 404)
+    assert_problem(client.get(url), 401)
+    assert alliance["coord"].get(url).status_code == 200
+    assert "mode" in validation_errors(alliance["e"].get(URL.format(alliance["ent"].id)))
+    assert "mode" in validation_errors(
+        alliance["e"].get(URL.format(alliance["ent"].id) + "?mode=lectures")
+    )
+    fit = "/api/v1/partnerships/fit"
+    assert_problem(
+        alliance["e"].get(
+            f"{fit}?enterprise_id={alliance['ent'].id}&university_id={alliance['strong'].id}"
+        ),
+        403,
+    )
+    assert "university_id" in validation_errors(
+        alliance["coord"].get(f"{fit}?enterprise_id={alliance['ent'].id}&university_id=999999")
+    )
+    assert "enterprise_id" in validation_errors(
+        alliance["coord"].get(f"{fit}?enterprise_id=x&university_id=1")
+    )
+    assert_problem(alliance["coord"].get(URL.format(999999) + "?mode=joint-competitions"), 404)

@@ -1,0 +1,251 @@
+"""Talent-demand surveys through the API: the template, answers, reports and downloads."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from cbec_alliance.extensions import db
+from cbec_alliance.notifications.models import OutboxEvent
+from tests import factories
+from tests.helpers import assert_problem, validation_errors
+
+URL = "/api/v1/surveys"
+QUESTIONS = [
+    "job_category",
+    "majors",
+    "qualities",
+    "competencies",
+    "training_needs",
+    "training_channels",
+    "cooperation_modes",
+]
+
+
+@pytest.fixture
+def s(coord, as_user):
+    """A coordinator, three enterprises with staff, an association and outsiders."""
+    enterprises = [factories.OrganizationFactory() for _ in range(3)]
+    association = factories.OrganizationFactory(kind="association", uscc=None)
+    return SimpleNamespace(
+        coord=coord,
+        enterprises=enterprises,
+        staff=[as_user(factories.member(e, "staff")) for e in enterprises],
+        association=as_user(factories.member(association, "staff")),
+        university=as_user(factories.member(factories.UniversityFactory(), "admin")),
+    )
+
+
+def survey(s, year=2026, distributed=170, **extra) -> dict:
+    body = {"title": f"{year} 跨境电商人才需求调查", "year": year, "template": "talent-demand"}
+    resp = s.coord.post(URL, json=body | {"distributed": distributed} | extra)
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()
+
+
+def opened(s, **kw) -> dict:
+    got = survey(s, **kw)
+    resp = s.coord.post(f"{URL}/{got['id']}/open", json={})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def answer(s, k: int, survey_id: int, answers: dict):
+    return s.staff[k].post(
+        f"{URL}/{survey_id}/responses",
+        json={"enterprise_id": s.enterprises[k].id, "answers": answers},
+    )
+
+
+def test_the_template_holds_the_papers_questions_with_taxonomy_options(s):
+    got = survey(s)
+    assert [q["code"] for q in got["questions"]] == QUESTIONS
+    first = got["questions"][0]
+    assert first["kind"] == "single"
+    assert {o["code"] for o in first["options"]} >= {"marketing", "technical", "management"}
+    assert "岗位" in first["text"]
+    assert got["status"] == "draft"
+
+
+def test_own_questions_are_added_after_the_template(s):
+    own = {
+        "code": "platforms",
+        "text": "主要销售平台 Main platforms",
+        "kind": "multiple",
+        "options": [{"code": "amazon", "label": "亚马逊"}, {"code": "temu", "label": "Temu"}],
+    }
+    got = survey(s, questions=[own])
+    assert got["questions"][-1]["code"] == "platforms"
+    alone = s.coord.post(
+        URL, json={"title": "平台调查", "year": 2026, "distributed": 10, "questions": [own]}
+    )
+    assert [q["code"] for q in alone.get_json()["questions"]] == ["platforms"]
+    clash = dict(own, code="majors")
+    assert "questions" in validation_errors(
+        s.coord.post(
+            URL,
+            json={
+                "title": "x",
+                "year": 2026,
+                "distributed": 1,
+                "template": "talent-demand",
+                "questions": [clash],
+            },
+        )
+    )
+
+
+def test_opening_notifies_enterprises_and_each_answers_once(s):
+    got = opened(s)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(OutboxEvent.event_type == "survey.opened")
+        )
+        == 1
+    )
+    ok = answer(s, 0, got["id"], {"job_category": "marketing", "competencies": ["english"]})
+    assert ok.status_code == 201, ok.get_json()
+    assert_problem(answer(s, 0, got["id"], {"job_category": "technical"}), 409)
+    closed = s.coord.post(f"{URL}/{got['id']}/close", json={}).get_json()
+    assert closed["status"] == "closed"
+    assert_problem(answer(s, 1, got["id"], {}), 409)
+    assert (
+        "allowed next steps: none"
+        in assert_problem(s.coord.post(f"{URL}/{got['id']}/open", json={}), 409)["detail"]
+    )
+
+
+def test_the_report_counts_percentages_half_up_and_the_response_rate(s):
+    got = opened(s, distributed=8)
+    answer(s, 0, got["id"], {"job_category": "marketing", "competencies": ["english", "ai-tools"]})
+    answer(s, 1, got["id"], {"job_category": "marketing", "competencies": ["english"]})
+    answer(s, 2, got["id"], {"job_category": "technical"})
+    report = s.coord.get(f"{URL}/{got['id']}/report").get_json()
+    assert (report["responses"], report["distributed"], report["response_rate"]) == (3, 8, 37.5)
+    q = {x["code"]: x for x in report["questions"]}
+    jobs = {o["code"]: (o["count"], o["percent"]) for o in q["job_category"]["options"]}
+    assert jobs["marketing"] == (2, 66.67)  # 66.666… rounds up
+    assert jobs["technical"] == (1, 33.33)
+    assert jobs["management"] == (0, 0.0)
+    comps = {o["code"]: o["percent"] for o in q["competencies"]["options"]}
+    assert (comps["english"], comps["ai-tools"]) == (66.67, 33.33)
+    assert q["competencies"]["answered"] == 2
+    assert q["majors"]["answered"] == 0
+
+
+def test_one_of_eight_is_12_50_and_comparison_with_last_year(s, as_user):
+    last = opened(s, year=2025, distributed=8)
+    answer(s, 0, last["id"], {"job_category": "marketing"})
+    this = opened(s, year=2026, distributed=8)
+    answer(s, 0, this["id"], {"job_category": "technical"})
+    answer(s, 1, this["id"], {"job_category": "technical"})
+    report = s.coord.get(f"{URL}/{this['id']}/report?compare_to={last['id']}").get_json()
+    assert report["response_rate"] == 25.0
+    assert s.coord.get(f"{URL}/{last['id']}/report").get_json()["response_rate"] == 12.5
+    jobs = {o["code"]: o for o in report["questions"][0]["options"]}
+    assert (jobs["technical"]["percent"], jobs["technical"]["previous_percent"]) == (100.0, 0.0)
+    assert (jobs["marketing"]["previous_percent"], jobs["marketing"]["change"]) == (100.0, -100.0)
+    assert report["compare_to"] == {"survey_id": last["id"], "year": 2025, "responses": 1}
+    assert_problem(s.coord.get(f"{URL}/{this['id']}/report?compare_to=999999"), 404)
+
+
+def test_downloads_and_charts(s):
+    got = opened(s)
+    answer(s, 0, got["id"], {"job_category": "marketing", "majors": ["e-commerce"]})
+    csv = s.coord.get(f"{URL}/{got['id']}/report?format=csv")
+    assert csv.data.startswith(b"\xef\xbb\xbf")
+    text = csv.data[3:].decode("utf-8")
+    assert text.splitlines()[0].startswith("题目代码 question,")
+    assert "电子商务" in text or "跨境" in text or "营销" in text
+    ws = load_workbook(io.BytesIO(s.coord.get(f"{URL}/{got['id']}/report?format=xlsx").data)).active
+    assert ws.cell(row=1, column=5).value == "数量 count"
+    svg = s.coord.get(f"{URL}/{got['id']}/report?format=svg&question=majors")
+    assert svg.data.startswith(b"<?xml")
+    assert s.coord.get(f"{URL}/{got['id']}/report?format=png").data.startswith(b"\x89PNG")
+    assert "question" in validation_errors(
+        s.coord.get(f"{URL}/{got['id']}/report?format=svg&question=nope")
+    )
+
+
+def test_who_sees_answers_and_reads_what(s, client, as_user):
+    draft = survey(s)
+    assert_problem(s.staff[0].get(f"{URL}/{draft['id']}"), 404)  # drafts are the coordinators'
+    assert s.association.get(f"{URL}/{draft['id']}").status_code == 200
+    got = opened(s)
+    assert s.staff[0].get(f"{URL}/{got['id']}").status_code == 200
+    assert [x["id"] for x in s.staff[0].get(URL).get_json()["items"]] == [got["id"]]
+    assert_problem(s.university.get(URL), 403)
+    assert_problem(s.university.get(f"{URL}/{got['id']}"), 404)
+    assert_problem(client.get(URL), 401)
+    # Answering for another enterprise, or as a student member, is refused.
+    other = s.staff[0].post(
+        f"{URL}/{got['id']}/responses",
+        json={"enterprise_id": s.enterprises[1].id, "answers": {}},
+    )
+    assert_problem(other, 403)
+    student = as_user(factories.member(s.enterprises[2], "student"))
+    assert_problem(
+        student.post(
+            f"{URL}/{got['id']}/responses",
+            json={"enterprise_id": s.enterprises[2].id, "answers": {}},
+        ),
+        404,
+    )
+    for who in (s.staff[0], s.university):
+        assert_problem(who.post(URL, json={"title": "x", "year": 2026, "distributed": 1}), 403)
+        assert_problem(who.post(f"{URL}/{got['id']}/close", json={}), 403)
+        assert_problem(who.get(f"{URL}/{got['id']}/report"), 403)
+    assert s.association.get(f"{URL}/{got['id']}/report").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"nope": "x"}, "answers.nope"),
+        ({"job_category": ["marketing"]}, "answers.job_category"),
+        ({"job_category": "astronaut"}, "answers.job_category"),
+        ({"majors": "e-commerce"}, "answers.majors"),
+        ({"majors": ["e-commerce", "e-commerce"]}, "answers.majors"),
+        ({"majors": ["basket-weaving"]}, "answers.majors"),
+        ({"majors": [1]}, "answers.majors"),
+    ],
+)
+def test_bad_answers_name_the_question(s, answers, field):
+    got = opened(s)
+    assert field in validation_errors(answer(s, 0, got["id"], answers))
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"year": 1999}, "year"),
+        ({"distributed": 0}, "distributed"),
+        ({"template": "census"}, "template"),
+        ({"title": ""}, "title"),
+        ({"template": None}, "questions"),
+        ({"questions": [{"code": "x", "text": "t", "kind": "ranked", "options": []}]}, "questions"),
+    ],
+)
+def test_bad_surveys_name_the_field(s, body, field):
+    base = {"title": "调查", "year": 2026, "distributed": 10, "template": "talent-demand"}
+    errors = validation_errors(s.coord.post(URL, json=base | body))
+    assert any(k.split(".")[0] == field for k in errors), errors
+
+
+def test_bad_queries_and_responses(s):
+    got = opened(s)
+    assert "format" in validation_errors(s.coord.get(f"{URL}/{got['id']}/report?format=pdf"))
+    assert "compare_to" in validation_errors(s.coord.get(f"{URL}/{got['id']}/report?compare_to=x"))
+    assert "status" in validation_errors(s.coord.get(f"{URL}?status=x"))
+    assert "answers" in validation_errors(
+        s.staff[0].post(f"{URL}/{got['id']}/responses", json={"enterprise_id": s.enterprises[0].id})
+    )
+    assert "enterprise_id" in validation_errors(
+        s.staff[0].post(
+            f"{URL}/{got['id']}/responses", json={"enterprise_id": 999999, "answers": {}}
+        )
+    )
