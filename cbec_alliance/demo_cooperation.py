@@ -1,5 +1,6 @@
-"""Demo cooperation for `flask demo-data`: a joint course, a training base, a competition and
-a lecture (idempotent: each found again by its natural key)."""
+"""Demo cooperation for `flask demo-data`: a joint course, a training base, a competition, a
+lecture, a match round collecting preferences, an active partnership and an open
+talent-demand survey with one response (idempotent: each found again by its natural key)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from cbec_alliance.competitions.models import (
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.courses.models import Course, CourseCompetency, CoursePartner
 from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import Internship
 from cbec_alliance.lectures.models import Event
+from cbec_alliance.matching.models import MatchRound, RoundInternship
 from cbec_alliance.organizations.models import Organization
+from cbec_alliance.partnerships.models import Partnership, PartnershipMode
+from cbec_alliance.surveys import template
+from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
 
 
@@ -103,3 +109,106 @@ def load(enterprises: list[Organization], university_ids: list[int]) -> None:
             )
         )
     db.session.flush()
+    _match_round(enterprises)
+    _partnership(host, first_uni)
+    _survey(host)
+    db.session.flush()
+
+
+def _partnership(host: Organization, university_id: int) -> None:
+    if db.session.scalar(
+        sa.select(Partnership.id).where(
+            Partnership.enterprise_id == host.id, Partnership.university_id == university_id
+        )
+    ):
+        return
+    now = utcnow()
+    db.session.add(
+        Partnership(
+            enterprise_id=host.id,
+            university_id=university_id,
+            starts_on=now.date() - timedelta(days=60),
+            ends_on=now.date() + timedelta(days=3 * 365),
+            goals={"interns_per_year": 10, "courses": 1, "students_trained": 40},
+            status="active",
+            proposed_by_org_id=host.id,
+            accepted_at=now - timedelta(days=55),
+            modes=[
+                PartnershipMode(mode=m)
+                for m in ("internship-employment", "co-developed-courses", "joint-training-bases")
+            ],
+        )
+    )
+
+
+def _survey(host: Organization) -> None:
+    year = utcnow().year
+    title = f"{year} 广州跨境电商人才需求调查 Talent-demand survey"
+    if not _absent(Survey, title=title):
+        return
+    survey = Survey(
+        title=title,
+        year=year,
+        template=template.TALENT_DEMAND,
+        distributed=170,
+        status="open",
+        opened_at=utcnow(),
+        questions=[
+            SurveyQuestion(
+                code=q["code"], position=k, text=q["text"], kind=q["kind"], options=q["options"]
+            )
+            for k, q in enumerate(template.questions())
+        ],
+    )
+    db.session.add(survey)
+    db.session.flush()
+    answers = {
+        "job_category": "marketing",
+        "majors": ["e-commerce", "foreign-languages"],
+        "competencies": ["platform-operation", "english", "data-analysis"],
+        "cooperation_modes": ["internship-employment", "co-developed-courses"],
+    }
+    response = SurveyResponse(survey_id=survey.id, enterprise_id=host.id, answers=answers)
+    db.session.add(response)
+    db.session.flush()
+    for code, value in answers.items():
+        for option in [value] if isinstance(value, str) else value:
+            db.session.add(
+                SurveyAnswer(
+                    response_id=response.id,
+                    survey_id=survey.id,
+                    question_code=code,
+                    option_code=option,
+                )
+            )
+
+
+def _match_round(enterprises: list[Organization]) -> None:
+    name = "2027 春季实习匹配 Spring 2027 internship match"
+    if not _absent(MatchRound, name=name):
+        return
+    postings = db.session.scalars(
+        sa.select(Internship)
+        .where(
+            Internship.enterprise_id.in_([e.id for e in enterprises]),
+            Internship.status == "open",
+            Internship.slots > Internship.accepted_count,
+        )
+        .order_by(Internship.id)
+    ).all()
+    if postings:
+        db.session.add(
+            MatchRound(
+                name=name,
+                preferences_close_at=utcnow() + timedelta(days=7),
+                seed=20270301,
+                internships=[
+                    RoundInternship(
+                        internship_id=p.id,
+                        enterprise_id=p.enterprise_id,
+                        slots=p.slots - p.accepted_count,
+                    )
+                    for p in postings
+                ],
+            )
+        )

@@ -74,6 +74,11 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "training_bases",
         "competitions",
         "events",
+        "match_rounds",
+        "match_round_internships",
+        "partnerships",
+        "surveys",
+        "survey_answers",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
