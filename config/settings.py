@@ -93,7 +93,8 @@ class BaseConfig:
     APPROVAL_ESCALATION_DAYS = 5
     # Web processes wake a relay thread after each commit that emitted events.
     OUTBOX_RELAY_THREAD = True
-    # An event queued this long ago but never fanned out is queued again by the sweep.
+    # An event queued this long ago but never fanned out, a recipient batch or delivery sent
+    # this long ago and still owed, a round `running` this long: the sweeps send it again.
     OUTBOX_REQUEUE_AFTER = 2 * 3600
     WEBHOOK_TIMEOUT = 5
     WEBHOOK_ALLOW_LOOPBACK = True  # development and testing only; production refuses it
@@ -120,6 +121,9 @@ class BaseConfig:
         self.NOTIFY_BATCH_SIZE = int(_env("NOTIFY_BATCH_SIZE", str(self.NOTIFY_BATCH_SIZE)))
         self.NOTIFY_RETRY_BASE = float(_env("NOTIFY_RETRY_BASE", str(self.NOTIFY_RETRY_BASE)))
         self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", str(self.NOTIFY_MAX_ATTEMPTS)))
+        self.OUTBOX_REQUEUE_AFTER = int(
+            _env("OUTBOX_REQUEUE_AFTER", str(self.OUTBOX_REQUEUE_AFTER)) or 0
+        )
         # The public internship list keeps whole pages per data version (see listing_json);
         # `0` turns that off, for benchmarks of the uncached path.
         self.INTERNSHIP_PAGE_CACHE = _env("INTERNSHIP_PAGE_CACHE", "1") != "0"
@@ -147,6 +151,7 @@ class BaseConfig:
                 "schedule": self.RELAY_SWEEP_SECONDS,
             },
             "event-reminders": {"task": "lectures.send_reminders", "schedule": 900.0},
+            "resume-stalled-rounds": {"task": "matching.resume_stalled", "schedule": 60.0},
             "monitoring-refresh": {
                 "task": "monitoring.refresh",
                 "schedule": float(max(self.MONITORING_REFRESH_SECONDS, 60)),

@@ -12,3 +12,9 @@ def run_round(round_id: int) -> dict | None:
     stats = runner.execute(round_id)
     commit()
     return stats
+
+
+@shared_task(name="matching.resume_stalled", acks_late=True)
+def resume_stalled() -> int:
+    """Send again the run of every round whose run message was lost."""
+    return runner.resume_stalled()

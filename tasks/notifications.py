@@ -3,7 +3,7 @@
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
-from cbec_alliance.notifications import delivery, outbox, schedule
+from cbec_alliance.notifications import delivery, outbox, recovery, schedule
 
 # Redelivered if the worker dies mid-task; retried with backoff while the database is away.
 _RELIABLE = {
@@ -24,9 +24,9 @@ def fanout(event_id: int) -> int:
 
 
 @shared_task(name="notifications.deliver", **_RELIABLE)
-def deliver(event_id: int, user_ids: list[int]) -> int:
-    """Write inbox rows (and email deliveries) for one batch of recipients."""
-    return delivery.deliver_batch(event_id, user_ids)
+def deliver(event_id: int, number: int) -> int:
+    """Write inbox rows (and email deliveries) for one recorded batch of recipients."""
+    return delivery.deliver_batch(event_id, number)
 
 
 @shared_task(name="notifications.send_email", bind=True, **_RELIABLE)
@@ -49,8 +49,11 @@ def send_webhook(self, delivery_id: int) -> str:
 
 @shared_task(name="notifications.relay_sweep", **_RELIABLE)
 def relay_sweep() -> int:
-    """Hand to the broker every outbox event a web process could not."""
-    return outbox.relay_all()
+    """Hand to the broker every outbox event a web process could not, and send again the
+    batches and deliveries whose messages were lost."""
+    queued = outbox.relay_all()
+    resent = recovery.resend_stale()
+    return queued + resent["batches"] + resent["deliveries"]
 
 
 @shared_task(name="notifications.escalate_overdue", **_RELIABLE)

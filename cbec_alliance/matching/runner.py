@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 
+from cbec_alliance.core.db import is_postgres
+from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.matching import algorithm, ordering
@@ -19,15 +23,23 @@ from cbec_alliance.matching.models import (
     Ranking,
     RoundInternship,
 )
+from cbec_alliance.matching.services import RUN_TASK
 from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.recommendations import pairs
 
 log = logging.getLogger(__name__)
 INSERT_BATCH = 5_000
+# pg_try_advisory_xact_lock(RUN_LOCK, round id): one run of a round at a time, without
+# locking the round's row against readers for the seconds a run takes.
+RUN_LOCK = 0x4D52  # "MR"
 
 
 def execute(round_id: int) -> dict | None:
     """Run a round that is `running`; on any failure mark it `failed` with the error."""
+    if is_postgres() and not db.session.scalar(
+        sa.select(sa.func.pg_try_advisory_xact_lock(RUN_LOCK, round_id))
+    ):
+        return None  # another worker is running this round (a message sent twice)
     rnd = db.session.get(MatchRound, round_id)
     if rnd is None or rnd.status != "running":
         return None  # a duplicate delivery, or the round changed meanwhile
@@ -217,3 +229,23 @@ def _report(rnd: MatchRound) -> None:
             "error": rnd.error,
         },
     )
+
+
+def resume_stalled() -> int:
+    """Send the run task again for rounds still `running` long after the run was requested
+    (its message was lost: Redis restarted, a worker died before recording it); returns
+    how many."""
+    stale = utcnow() - timedelta(seconds=current_app.config["OUTBOX_REQUEUE_AFTER"])
+    stmt = sa.select(MatchRound).where(
+        MatchRound.status == "running", MatchRound.run_requested_at < stale
+    )
+    if is_postgres():
+        stmt = stmt.with_for_update(skip_locked=True)
+    rounds = db.session.scalars(stmt).all()
+    for rnd in rounds:
+        rnd.run_requested_at = utcnow()
+    ids = [rnd.id for rnd in rounds]
+    db.session.commit()
+    for round_id in ids:
+        enqueue(RUN_TASK, round_id)
+    return len(ids)

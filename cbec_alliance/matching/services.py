@@ -11,7 +11,7 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import after_commit, for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
 from cbec_alliance.core.tasks import enqueue
-from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.notifications.outbox import emit
@@ -102,7 +102,7 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
             {
                 "round_id": rnd.id,
                 "name": rnd.name,
-                "preferences_close_at": rnd.preferences_close_at.isoformat(),
+                "preferences_close_at": iso_z(rnd.preferences_close_at),
             },
             organization_id=enterprise_id,
             actor=user,
@@ -131,8 +131,8 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
     """A student's ranked internships (an empty list withdraws), before the closing time."""
     m = require_student(user)
     _collecting(rnd, "preferences")
-    if utcnow() >= rnd.preferences_close_at:
-        conflict(f"preferences closed at {rnd.preferences_close_at.isoformat()}")
+    if utcnow() >= as_utc(rnd.preferences_close_at):
+        conflict(f"preferences closed at {iso_z(rnd.preferences_close_at)}")
     if rnd.parent_id is not None:
         left_out = db.session.scalar(
             sa.select(Assignment.student_id).where(
@@ -245,10 +245,10 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
     stored seed makes it the same run)."""
     if "run" not in NEXT[rnd.status]:
         wrong_step("run", rnd.status, NEXT[rnd.status])
-    if utcnow() < rnd.preferences_close_at:
+    if utcnow() < as_utc(rnd.preferences_close_at):
         conflict(
             "preferences are open until "
-            f"{rnd.preferences_close_at.isoformat()}; run the round after that"
+            f"{iso_z(rnd.preferences_close_at)}; run the round after that"
         )
     rnd.status = "running"
     rnd.run_requested_at = utcnow()

@@ -11,6 +11,7 @@ import json
 import random
 import smtplib
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from cbec_alliance.notifications.models import (
     DeliveryAttempt,
     Notification,
     NotificationPreference,
+    OutboxBatch,
     OutboxEvent,
     Webhook,
 )
@@ -93,6 +95,7 @@ def _email_delivery(event: OutboxEvent, texts: dict, lang: str, *, user_id=None,
         "status": "pending",
         "attempts": 0,
         "created_at": utcnow(),
+        "dispatched_at": utcnow(),
     }
 
 
@@ -110,29 +113,45 @@ def _send_pending(keys: list[str], task: str) -> None:
 
 
 def fan_out(event_id: int) -> int:
-    """Resolve recipients in batches and dispatch a delivery task per batch; returns batches."""
+    """Resolve recipients in batches and dispatch a delivery task per batch; returns batches.
+
+    The batches are recorded with the deliveries before any task is sent, so the sweep can
+    send again whatever a lost message left undelivered (`resend_stale`).
+    """
     event = db.session.get(OutboxEvent, event_id)
     if event is None:
         return 0
     spec = spec_for(event.event_type)
     batch = current_app.config["NOTIFY_BATCH_SIZE"]
-    batches = list(spec.recipients(event, batch))
+    now = utcnow()
+    batch_rows = [
+        {"event_id": event_id, "number": n, "user_ids": ids, "dispatched_at": now}
+        for n, ids in enumerate(spec.recipients(event, batch), start=1)
+    ]
     texts = _texts(event)
     email_rows = [
         _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
     ]
     hook_rows = _webhook_rows(event, spec.webhook_orgs(event))
+    # A second run (a redelivered task) keeps the first run's batches and sends only what
+    # is still owed.
+    insert_ignore(OutboxBatch, batch_rows, ["event_id", "number"])
     insert_ignore(Delivery, email_rows + hook_rows, ["key"])
     db.session.commit()
-    for ids in batches:
-        enqueue(DELIVER_TASK, event_id, ids)
+    owed = db.session.scalars(
+        sa.select(OutboxBatch.number)
+        .where(OutboxBatch.event_id == event_id, OutboxBatch.delivered_at.is_(None))
+        .order_by(OutboxBatch.number)
+    ).all()
+    for number in owed:
+        enqueue(DELIVER_TASK, event_id, number)
     _send_pending([r["key"] for r in email_rows], EMAIL_TASK)
     _send_pending([r["key"] for r in hook_rows], WEBHOOK_TASK)
     event = db.session.get(OutboxEvent, event_id)
     event.status = "fanned_out"
     event.fanned_out_at = utcnow()
     db.session.commit()
-    return len(batches)
+    return len(batch_rows)
 
 
 def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
@@ -157,17 +176,20 @@ def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
             "status": "pending",
             "attempts": 0,
             "created_at": utcnow(),
+            "dispatched_at": utcnow(),
         }
         for hook in hooks
         if event.event_type in (hook.events or [])
     ]
 
 
-def deliver_batch(event_id: int, user_ids: list[int]) -> int:
-    """Inbox rows for a batch of users (one bulk insert) and their email deliveries."""
+def deliver_batch(event_id: int, number: int) -> int:
+    """Inbox rows for one recorded batch of users (one bulk insert) and their emails."""
     event = db.session.get(OutboxEvent, event_id)
-    if event is None:
+    batch = db.session.get(OutboxBatch, (event_id, number))
+    if event is None or batch is None or batch.delivered_at is not None:
         return 0
+    user_ids = batch.user_ids
     spec = spec_for(event.event_type)
     texts = _texts(event)
     users = db.session.execute(
@@ -204,6 +226,7 @@ def deliver_batch(event_id: int, user_ids: list[int]) -> int:
             emails.append(_email_delivery(event, texts, lang, user_id=uid, email=email))
     insert_ignore(Notification, inbox, ["event_id", "user_id"])
     insert_ignore(Delivery, emails, ["key"])
+    batch.delivered_at = now
     db.session.commit()
     _send_pending([r["key"] for r in emails], EMAIL_TASK)
     return len(inbox)
@@ -236,9 +259,11 @@ def _finish(delivery: Delivery, error: str | None) -> str:
         delivery.status = "failed"
         db.session.commit()
         return "failed"
-    attempts = delivery.attempts
+    countdown = backoff(delivery.attempts)
+    # The retry is due then; only a retry message lost after that is the sweep's business.
+    delivery.dispatched_at = utcnow() + timedelta(seconds=countdown)
     db.session.commit()
-    raise RetryLater(backoff(attempts))
+    raise RetryLater(countdown)
 
 
 def _locked_pending(delivery_id: int) -> Delivery | None:

@@ -45,6 +45,33 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
 
 
+class OutboxBatch(db.Model):
+    """One batch of an event's recipients, recorded before its task is sent.
+
+    Redis loses a message whose worker dies between taking it off the queue and recording
+    it as unacknowledged, so the database, not the broker, says which batches are still
+    owed: the sweep sends a batch again while `delivered_at` is empty.
+    """
+
+    __tablename__ = "outbox_batches"
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_batches_undelivered",
+            "dispatched_at",
+            postgresql_where=sa.text("delivered_at IS NULL"),
+            sqlite_where=sa.text("delivered_at IS NULL"),
+        ),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_ids: Mapped[list[int]] = mapped_column(sa.JSON)
+    dispatched_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class Notification(db.Model):
     """An in-app inbox item; one per (event, user), which makes in-app delivery idempotent."""
 
@@ -71,7 +98,15 @@ class Delivery(db.Model):
     """One email or webhook delivery; `key` = event:recipient:channel makes it idempotent."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),
+        sa.Index(
+            "ix_deliveries_pending_dispatched",
+            "dispatched_at",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
@@ -92,6 +127,11 @@ class Delivery(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # When its task was last sent (or its retry falls due); a delivery still pending long
+    # after that lost its message, and the sweep sends it again.
+    dispatched_at: Mapped[datetime | None] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     attempt_log: Mapped[list[DeliveryAttempt]] = relationship(

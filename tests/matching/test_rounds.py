@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
+import pytest
 import sqlalchemy as sa
 
 from cbec_alliance.applications.models import Application, ApplicationTransition
+from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.matching import runner
 from cbec_alliance.matching.models import MatchRound
@@ -283,3 +287,42 @@ def test_coordinators_move_the_close_and_rename_while_collecting(scene):
     listed = scene.clients[0].get(f"{URL}?status=collecting").get_json()
     assert [x["id"] for x in listed["items"]] == [r["id"]]
     assert listed["items"][0]["seed"] is None  # the lottery waits for publication
+
+
+def _stall(round_id: int, ago: timedelta) -> None:
+    """As if the run had been requested `ago` and its message lost on the way."""
+    db.session.execute(
+        sa.update(MatchRound)
+        .where(MatchRound.id == round_id)
+        .values(status="running", run_requested_at=utcnow() - ago)
+    )
+    db.session.commit()
+
+
+def test_a_round_whose_run_message_was_lost_is_run_by_the_sweep(scene, app):
+    r = scene.round()
+    scene.prefer(r["id"], 0, scene.a)
+    close(r["id"])
+    _stall(r["id"], timedelta(seconds=5))
+    with app.app_context():
+        assert runner.resume_stalled() == 0  # maybe still on its way
+    _stall(r["id"], timedelta(hours=3))
+    with app.app_context():
+        assert runner.resume_stalled() == 1
+        assert runner.resume_stalled() == 0
+    done = scene.coord.get(f"{URL}/{r['id']}").get_json()
+    assert (done["status"], done["stats"]["matched"]) == ("done", 1)
+
+
+def test_a_round_is_run_by_one_worker_at_a_time(scene, app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("workers run beside each other only on PostgreSQL (SQLite runs in-process)")
+    r = scene.round()
+    scene.prefer(r["id"], 0, scene.a)
+    close(r["id"])
+    _stall(r["id"], timedelta(seconds=1))
+    with app.app_context(), db.engine.connect() as other:  # another worker, mid-run
+        other.execute(sa.select(sa.func.pg_advisory_lock(runner.RUN_LOCK, r["id"])))
+        assert runner.execute(r["id"]) is None
+        other.execute(sa.select(sa.func.pg_advisory_unlock(runner.RUN_LOCK, r["id"])))
+    assert scene.coord.get(f"{URL}/{r['id']}").get_json()["status"] == "running"

@@ -7,16 +7,19 @@ import socket
 import subprocess
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.models import (
     Delivery,
     Notification,
     NotificationPreference,
+    OutboxBatch,
     OutboxEvent,
 )
 from cbec_alliance.organizations.models import Membership, Organization
@@ -103,6 +106,9 @@ def test_kill_9_mid_fanout_loses_and_duplicates_nothing(live_app, worker_env, st
     org_id, coordinator = _org_with_members(live_app, 1000)
     # Small batches so the fan-out is still running when the worker dies.
     worker_env["NOTIFY_BATCH_SIZE"] = "5"
+    # Redis loses the message a worker had taken but not yet recorded as unacknowledged
+    # when it died; the beat sweep sends such a batch again after this many seconds.
+    worker_env["OUTBOX_REQUEUE_AFTER"] = "5"
     worker = start_worker(concurrency=1)
     c = _login(live_app, coordinator)
     assert c.post(f"/api/v1/organizations/{org_id}/approve", json={}).status_code == 200
@@ -111,7 +117,7 @@ def test_kill_9_mid_fanout_loses_and_duplicates_nothing(live_app, worker_env, st
     worker.kill()
     at_kill = _inbox_counts(live_app, "organization.approved")[0]
     assert 0 < at_kill < 1000, f"the worker was not killed mid fan-out ({at_kill})"
-    start_worker(concurrency=2)
+    start_worker(concurrency=2, beat=True)
     done = _wait(lambda: _inbox_counts(live_app, "organization.approved")[0] >= 1000, 120, 0.2)
     total, distinct = _inbox_counts(live_app, "organization.approved")
     assert done, f"only {total} of 1000 delivered"
@@ -120,6 +126,44 @@ def test_kill_9_mid_fanout_loses_and_duplicates_nothing(live_app, worker_env, st
         assert db.session.scalar(sa.select(OutboxEvent.status)) == "fanned_out"
         db.session.remove()
     print(f"kill -9 at {at_kill}/1000 delivered; after restart: {total} rows, {distinct} users")
+
+
+def test_sweep_sends_a_batch_whose_message_was_lost(live_app, worker_env, start_worker):
+    """A batch recorded but never received by any worker (its message lost in Redis) is
+    delivered by the beat sweep of a real worker."""
+    org_id, _coordinator = _org_with_members(live_app, 3)
+    with live_app.app_context():
+        member_ids = db.session.scalars(
+            sa.select(Membership.user_id).where(Membership.organization_id == org_id)
+        ).all()
+        event = OutboxEvent(
+            event_type="organization.approved",
+            payload={"organization_id": org_id, "organization_name": "广州千人学院"},
+            organization_id=org_id,
+            status="fanned_out",
+        )
+        db.session.add(event)
+        db.session.flush()
+        db.session.add(
+            OutboxBatch(
+                event_id=event.id,
+                number=1,
+                user_ids=member_ids,
+                dispatched_at=utcnow() - timedelta(minutes=5),
+            )
+        )
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+    worker_env["OUTBOX_REQUEUE_AFTER"] = "60"
+    worker = start_worker(concurrency=1, beat=True)
+    done = _wait(lambda: _inbox_counts(live_app, "organization.approved")[0] >= 3, 60, 0.2)
+    assert done, worker.output()
+    assert _inbox_counts(live_app, "organization.approved") == (3, 3)
+    with live_app.app_context():
+        batch = db.session.get(OutboxBatch, (event_id, 1))
+        assert batch.delivered_at is not None
+        db.session.remove()
 
 
 def _free_port() -> int:
