@@ -23,8 +23,9 @@ from cbec_alliance.lectures.models import Event
 from cbec_alliance.matching.models import MatchRound, RoundInternship
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.partnerships.models import Partnership, PartnershipMode
+from cbec_alliance.surveys import services as survey_services
 from cbec_alliance.surveys import template
-from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from cbec_alliance.surveys.models import Survey
 from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
 
 
@@ -116,11 +117,7 @@ def load(enterprises: list[Organization], university_ids: list[int]) -> None:
 
 
 def _partnership(host: Organization, university_id: int) -> None:
-    if db.session.scalar(
-        sa.select(Partnership.id).where(
-            Partnership.enterprise_id == host.id, Partnership.university_id == university_id
-        )
-    ):
+    if not _absent(Partnership, enterprise_id=host.id, university_id=university_id):
         return
     now = utcnow()
     db.session.add(
@@ -153,12 +150,7 @@ def _survey(host: Organization) -> None:
         distributed=170,
         status="open",
         opened_at=utcnow(),
-        questions=[
-            SurveyQuestion(
-                code=q["code"], position=k, text=q["text"], kind=q["kind"], options=q["options"]
-            )
-            for k, q in enumerate(template.questions())
-        ],
+        questions=survey_services.question_rows(template.questions()),
     )
     db.session.add(survey)
     db.session.flush()
@@ -168,19 +160,7 @@ def _survey(host: Organization) -> None:
         "competencies": ["platform-operation", "english", "data-analysis"],
         "cooperation_modes": ["internship-employment", "co-developed-courses"],
     }
-    response = SurveyResponse(survey_id=survey.id, enterprise_id=host.id, answers=answers)
-    db.session.add(response)
-    db.session.flush()
-    for code, value in answers.items():
-        for option in [value] if isinstance(value, str) else value:
-            db.session.add(
-                SurveyAnswer(
-                    response_id=response.id,
-                    survey_id=survey.id,
-                    question_code=code,
-                    option_code=option,
-                )
-            )
+    survey_services.add_response(survey, host.id, answers)
 
 
 def _match_round(enterprises: list[Organization]) -> None:

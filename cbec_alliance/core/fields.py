@@ -17,6 +17,15 @@ class UtcDateTime(ma.fields.DateTime):
         return as_utc(super()._deserialize(value, attr, data, **kwargs))
 
 
+class FullMatch(ma.validate.Regexp):
+    """Regexp that must match the whole value (`$` alone lets a trailing newline through)."""
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
 def text(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.fields.String:
     """A string field with length limits (any Unicode is kept byte-for-byte)."""
     return ma.fields.String(

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
+from cbec_alliance.core.errors import invalid
 from cbec_alliance.extensions import db
 
 from .models import Survey, SurveyAnswer, SurveyResponse
@@ -18,14 +19,19 @@ from .models import Survey, SurveyAnswer, SurveyResponse
 CENT = Decimal("0.01")
 
 
+def _percent(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def percent(part: int, whole: int) -> float:
     """`part` of `whole` in percent, two decimals, half up (0 when `whole` is 0)."""
-    if not whole:
-        return 0.0
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP))
+    return float(_percent(part, whole))
 
 
-def _counts(survey_id: int) -> tuple[int, dict, dict]:
+def _counts(survey_id: int) -> tuple[int, dict[tuple[str, str], int]]:
+    """Responses, and chosen options counted per (question, option)."""
     responses = db.session.scalar(
         sa.select(sa.func.count()).where(SurveyResponse.survey_id == survey_id)
     )
@@ -38,39 +44,40 @@ def _counts(survey_id: int) -> tuple[int, dict, dict]:
             .group_by(a.question_code, a.option_code)
         )
     }
-    answered = dict(
+    return responses, counts
+
+
+def _answered(survey_id: int) -> dict[str, int]:
+    """Responses that answered each question."""
+    a = SurveyAnswer
+    return dict(
         db.session.execute(
             sa.select(a.question_code, sa.func.count(sa.distinct(a.response_id)))
             .where(a.survey_id == survey_id)
             .group_by(a.question_code)
         ).all()
     )
-    return responses, counts, answered
 
 
 def build(survey: Survey, previous: Survey | None = None) -> dict:
     """The report of `survey`, compared with `previous` when given."""
-    responses, counts, answered = _counts(survey.id)
+    responses, counts = _counts(survey.id)
+    answered = _answered(survey.id)
     if previous is not None:
-        prev_responses, prev_counts, _ = _counts(previous.id)
+        prev_responses, prev_counts = _counts(previous.id)
     questions = []
     for q in survey.questions:
         options = []
         for o in q.options:
             n = counts.get((q.code, o["code"]), 0)
-            item = {
-                "code": o["code"],
-                "label": o["label"],
-                "count": n,
-                "percent": percent(n, responses),
-            }
+            share = _percent(n, responses)
+            item = {"code": o["code"], "label": o["label"], "count": n, "percent": float(share)}
             if previous is not None:
                 before = prev_counts.get((q.code, o["code"]), 0)
+                prev_share = _percent(before, prev_responses)
                 item["previous_count"] = before
-                item["previous_percent"] = percent(before, prev_responses)
-                item["change"] = float(
-                    Decimal(str(item["percent"])) - Decimal(str(item["previous_percent"]))
-                )
+                item["previous_percent"] = float(prev_share)
+                item["change"] = float(share - prev_share)
             options.append(item)
         questions.append(
             {
@@ -98,6 +105,27 @@ def build(survey: Survey, previous: Survey | None = None) -> dict:
             "responses": prev_responses,
         }
     return out
+
+
+def chart(report: dict, code: str | None = None) -> tuple[str, list[str], dict[str, list[float]]]:
+    """The title, categories (options' Chinese labels) and series (percent per year, the
+    compared year first) of one question's bar chart: `code`, or the first question; 422 on
+    `question` when the survey has no such question."""
+    code = code or report["questions"][0]["code"]
+    question = next((q for q in report["questions"] if q["code"] == code), None)
+    if question is None:
+        invalid("question", f"no question {code} in this survey")
+    options = question["options"]
+    series = {}
+    this, before = str(report["year"]), report.get("compare_to")
+    if before is not None:
+        name = str(before["year"])
+        if name == this:  # two surveys of one year: tell them apart by id
+            name, this = f"{name} #{before['survey_id']}", f"{this} #{report['survey_id']}"
+        series[name] = [o["previous_percent"] for o in options]
+    series[this] = [o["percent"] for o in options]
+    categories = [o["label"].split(" / ")[0] for o in options]
+    return f"{question['text']} (%)", categories, series
 
 
 def rows(report: dict) -> list[dict]:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.exports import CHART_FORMATS, FORMATS
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
+from cbec_alliance.monitoring.schemas import ChartArgs
 
 from .models import KINDS, STATUSES
 from .template import TALENT_DEMAND
 
-_CODE = {"validate": ma.validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$")}
+_CODE = {
+    "validate": FullMatch(
+        r"^[a-z0-9][a-z0-9_-]{0,59}$",
+        error="1 to 60 lower-case letters, digits, hyphens and underscores",
+    )
+}
 
 
 class OptionInSchema(BaseSchema):
@@ -93,7 +98,11 @@ class ResponseInSchema(BaseSchema):
     """`{enterprise_id, answers: {question_code: option code or [option codes]}}`."""
 
     enterprise_id = ma.fields.Integer(required=True, strict=True)
-    answers = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(),
+        required=True,
+        metadata={"description": "at least one question answered (by its code)"},
+    )
 
 
 class ResponseSchema(OutSchema):
@@ -106,13 +115,10 @@ class ResponseSchema(OutSchema):
     created_at = UtcDateTime()
 
 
-class ReportArgs(BaseSchema):
+class ReportArgs(ChartArgs):
     """`?compare_to=<survey id>&format=json|csv|xlsx|svg|png&question=<code for charts>`."""
 
     compare_to = ma.fields.Integer()
-    format = ma.fields.String(
-        load_default="json", validate=ma.validate.OneOf(FORMATS + CHART_FORMATS)
-    )
     question = ma.fields.String(**_CODE)
 
 

@@ -10,8 +10,7 @@ from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, w
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Organization
-from cbec_alliance.organizations.services import membership
+from cbec_alliance.organizations.services import get_for_member, require_approved
 from cbec_alliance.partnerships.services import sees_all
 
 from . import template
@@ -70,27 +69,33 @@ def _own_questions(items: list[dict]) -> list[dict]:
     return out
 
 
-def create(user: User, data: dict) -> Survey:
-    """A coordinator's survey: the template's questions and/or their own."""
-    questions = template.questions() if data.get("template") else []
-    questions += _own_questions(data.get("questions") or [])
+def question_rows(questions: list[dict]) -> list[SurveyQuestion]:
+    """The rows of a survey's questions (`{code, text, kind, options}`), in order; 422 on
+    `questions` when there are none or a code repeats."""
     if not questions:
         invalid("questions", "a survey without the template needs its own questions")
     codes = [q["code"] for q in questions]
     if len(set(codes)) != len(codes):
         invalid("questions", "question codes must be unique (the template's included)")
+    return [
+        SurveyQuestion(
+            code=q["code"], position=k, text=q["text"], kind=q["kind"], options=q["options"]
+        )
+        for k, q in enumerate(questions)
+    ]
+
+
+def create(user: User, data: dict) -> Survey:
+    """A coordinator's survey: the template's questions and/or their own."""
+    questions = template.questions() if data.get("template") else []
+    questions += _own_questions(data.get("questions") or [])
     survey = Survey(
         title=data["title"],
         year=data["year"],
         template=data.get("template"),
         distributed=data["distributed"],
         created_by_id=user.id,
-        questions=[
-            SurveyQuestion(
-                code=q["code"], position=k, text=q["text"], kind=q["kind"], options=q["options"]
-            )
-            for k, q in enumerate(questions)
-        ],
+        questions=question_rows(questions),
     )
     db.session.add(survey)
     db.session.flush()
@@ -118,6 +123,8 @@ def step(user: User, survey: Survey, verb: str) -> Survey:
 
 
 def _check_answers(survey: Survey, answers: dict) -> list[tuple[str, str]]:
+    if not answers:
+        invalid("answers", "answer at least one question")
     questions = {q.code: q for q in survey.questions}
     chosen = []
     for code, value in answers.items():
@@ -133,6 +140,8 @@ def _check_answers(survey: Survey, answers: dict) -> list[tuple[str, str]]:
         else:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 invalid(field, "a multiple-choice question takes a list of option codes")
+            if not value:
+                invalid(field, "choose at least one option, or leave the question out")
             if len(set(value)) != len(value):
                 invalid(field, "an option is chosen more than once")
             values = value
@@ -143,31 +152,27 @@ def _check_answers(survey: Survey, answers: dict) -> list[tuple[str, str]]:
     return chosen
 
 
-def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
-    """An enterprise's admins or staff answer an open survey, once per enterprise."""
-    enterprise = db.session.get(Organization, data["enterprise_id"])
-    if enterprise is None or enterprise.kind != "enterprise":
-        invalid("enterprise_id", "no such enterprise")
-    m = membership(user, enterprise.id)
-    if m is None or m.role not in STAFF:
-        forbidden("only the enterprise's admins and staff answer for it")
-    if enterprise.status != "approved":
-        conflict(f"the enterprise is {enterprise.status}; only approved enterprises answer")
+def add_response(
+    survey: Survey, enterprise_id: int, answers: dict, *, submitted_by: User | None = None
+) -> SurveyResponse:
+    """Record an enterprise's answers to an open survey, once, with one row per chosen option
+    (the caller checks who may answer for the enterprise). 409 unless the survey is open or
+    when the enterprise has answered; 422 naming the question for a bad answer."""
     if survey.status != "open":
         conflict(f"the survey is {survey.status}; answers are taken while it is open")
-    chosen = _check_answers(survey, data["answers"])
+    chosen = _check_answers(survey, answers)
     exists = db.session.scalar(
         sa.select(SurveyResponse.id).where(
-            SurveyResponse.survey_id == survey.id, SurveyResponse.enterprise_id == enterprise.id
+            SurveyResponse.survey_id == survey.id, SurveyResponse.enterprise_id == enterprise_id
         )
     )
     if exists:
         conflict("this enterprise has already answered the survey")
     response = SurveyResponse(
         survey_id=survey.id,
-        enterprise_id=enterprise.id,
-        submitted_by_id=user.id,
-        answers=data["answers"],
+        enterprise_id=enterprise_id,
+        submitted_by_id=submitted_by.id if submitted_by is not None else None,
+        answers=answers,
     )
     db.session.add(response)
     db.session.flush()
@@ -175,6 +180,17 @@ def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
         SurveyAnswer(response_id=response.id, survey_id=survey.id, question_code=q, option_code=o)
         for q, o in chosen
     )
+    return response
+
+
+def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
+    """An approved enterprise's admins or staff answer an open survey, once per enterprise
+    (404 for an organization the user cannot see, 403 for one they are not staff of)."""
+    enterprise = get_for_member(data["enterprise_id"], user, roles=STAFF)
+    if enterprise.kind != "enterprise":
+        invalid("enterprise_id", "only enterprises answer surveys")
+    require_approved(enterprise)
+    response = add_response(survey, enterprise.id, data["answers"], submitted_by=user)
     audit(
         actor=user,
         obj=response,

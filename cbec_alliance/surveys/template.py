@@ -35,8 +35,11 @@ QUESTIONS = [
 def questions() -> list[dict]:
     """The template's questions with their options (`label`: Chinese / English)."""
     t = TaxonomyItem
+    vocabularies = sorted({vocabulary for _code, _kind, vocabulary, _zh, _en in QUESTIONS})
     rows = db.session.execute(
-        sa.select(t.vocabulary, t.code, t.name_zh, t.name_en).order_by(t.position, t.code)
+        sa.select(t.vocabulary, t.code, t.name_zh, t.name_en)
+        .where(t.vocabulary.in_(vocabularies))
+        .order_by(t.position, t.code)
     ).all()
     options: dict[str, list[dict]] = {}
     for vocabulary, code, zh, en in rows:

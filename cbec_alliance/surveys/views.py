@@ -9,10 +9,10 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core import exports
 from cbec_alliance.core.authz import require_coordinator
-from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.exports import Column
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.monitoring.services import require_monitor
+from cbec_alliance.monitoring.views import DOWNLOADS
 
 from . import report, services
 from .schemas import (
@@ -111,6 +111,7 @@ class Report(MethodView):
     @login_required
     @blp.arguments(ReportArgs, location="query")
     @blp.response(200, ReportSchema)
+    @blp.doc(responses=DOWNLOADS)
     def get(self, args, survey_id):
         """Counts and percents per option, the response rate, `?compare_to=` another
         survey; `?format=csv|xlsx`, or a chart of one `?question=` as svg or png
@@ -126,19 +127,7 @@ class Report(MethodView):
             return data
         name = f"survey-{survey.year}-{survey.id}"
         if fmt in exports.CHART_FORMATS:
-            code = args.get("question") or data["questions"][0]["code"]
-            question = next((q for q in data["questions"] if q["code"] == code), None)
-            if question is None:
-                invalid("question", f"no question {code} in this survey")
-            series = {str(survey.year): [o["percent"] for o in question["options"]]}
-            if previous is not None:
-                series = {
-                    str(previous.year): [o["previous_percent"] for o in question["options"]],
-                    **series,
-                }
-            labels = [o["label"].split(" / ")[0] for o in question["options"]]
-            return exports.chart(
-                fmt, name, f"{question['text']} (%)", labels, series, horizontal=True
-            )
+            title, categories, series = report.chart(data, args.get("question"))
+            return exports.chart(fmt, name, title, categories, series, horizontal=True)
         columns = COLUMNS + (COMPARED if previous is not None else [])
         return exports.table(fmt, name, columns, report.rows(data))

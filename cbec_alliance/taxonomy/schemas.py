@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import text
+from cbec_alliance.core.fields import FullMatch, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 CODE_RE = r"^[a-z0-9][a-z0-9-]{0,59}$"
-
-
-class FullMatch(ma.validate.Regexp):
-    """Regexp that must match the whole value (`$` alone lets a trailing newline through)."""
-
-    def __call__(self, value: str) -> str:
-        if self.regex.fullmatch(value) is None:
-            raise ma.ValidationError(self._format_error(value))
-        return value
 
 
 class TaxonomyItemSchema(OutSchema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.surveys import report as survey_report
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
 
@@ -197,9 +199,16 @@ def test_who_sees_answers_and_reads_what(s, client, as_user):
     )
     for who in (s.staff[0], s.university):
         assert_problem(who.post(URL, json={"title": "x", "year": 2026, "distributed": 1}), 403)
+        assert_problem(who.post(f"{URL}/{draft['id']}/open", json={}), 403)
         assert_problem(who.post(f"{URL}/{got['id']}/close", json={}), 403)
         assert_problem(who.get(f"{URL}/{got['id']}/report"), 403)
+    # Associations read reports but neither create, open nor close surveys.
+    body = {"title": "x", "year": 2026, "distributed": 1, "template": "talent-demand"}
+    assert_problem(s.association.post(URL, json=body), 403)
+    assert_problem(s.association.post(f"{URL}/{draft['id']}/open", json={}), 403)
+    assert_problem(s.association.post(f"{URL}/{got['id']}/close", json={}), 403)
     assert s.association.get(f"{URL}/{got['id']}/report").status_code == 200
+    assert s.coord.get(f"{URL}/{draft['id']}").get_json()["status"] == "draft"
 
 
 @pytest.mark.parametrize(
@@ -212,11 +221,16 @@ def test_who_sees_answers_and_reads_what(s, client, as_user):
         ({"majors": ["e-commerce", "e-commerce"]}, "answers.majors"),
         ({"majors": ["basket-weaving"]}, "answers.majors"),
         ({"majors": [1]}, "answers.majors"),
+        ({"majors": []}, "answers.majors"),
+        ({}, "answers"),
     ],
 )
 def test_bad_answers_name_the_question(s, answers, field):
     got = opened(s)
     assert field in validation_errors(answer(s, 0, got["id"], answers))
+    # Nothing was counted: an empty answer does not raise the response rate.
+    report = s.coord.get(f"{URL}/{got['id']}/report").get_json()
+    assert (report["responses"], report["response_rate"]) == (0, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -244,8 +258,124 @@ def test_bad_queries_and_responses(s):
     assert "answers" in validation_errors(
         s.staff[0].post(f"{URL}/{got['id']}/responses", json={"enterprise_id": s.enterprises[0].id})
     )
-    assert "enterprise_id" in validation_errors(
-        s.staff[0].post(
-            f"{URL}/{got['id']}/responses", json={"enterprise_id": 999999, "answers": {}}
+    # A missing organization is a 404, as is one the caller may not see (a pending
+    # enterprise they are not a member of): neither reveals whether it exists.
+    pending = factories.OrganizationFactory(status="pending")
+    for org_id in (999999, pending.id):
+        assert_problem(
+            s.staff[0].post(
+                f"{URL}/{got['id']}/responses", json={"enterprise_id": org_id, "answers": {}}
+            ),
+            404,
         )
+
+
+OWN = {
+    "code": "platforms",
+    "text": "主要销售平台",
+    "kind": "multiple",
+    "options": [{"code": "amazon", "label": "亚马逊"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ({"code": "platforms\n"}, "questions.0.code"),
+        ({"code": "p" * 61}, "questions.0.code"),
+        ({"options": [{"code": "amazon\n", "label": "亚马逊"}]}, "questions.0.options.0.code"),
+        ({"options": [{"code": "a" * 61, "label": "亚马逊"}]}, "questions.0.options.0.code"),
+    ],
+)
+def test_codes_must_match_whole_with_no_trailing_newline(s, question, field):
+    body = {"title": "调查", "year": 2026, "distributed": 10, "questions": [OWN | question]}
+    errors = validation_errors(s.coord.post(URL, json=body))
+    assert field in errors, errors
+
+
+def test_a_report_question_with_a_trailing_newline_is_refused(s):
+    got = opened(s)
+    errors = validation_errors(
+        s.coord.get(f"{URL}/{got['id']}/report?format=svg&question=majors%0A")
     )
+    assert "question" in errors, errors
+
+
+def test_only_staff_of_an_approved_enterprise_answer_for_it(s, as_user):
+    got = opened(s)
+    user = factories.member(factories.OrganizationFactory(), "staff")
+    pending = factories.OrganizationFactory(status="pending")
+    factories.MembershipFactory(user=user, organization=pending, role="admin")
+    university = factories.UniversityFactory()
+    factories.MembershipFactory(user=user, organization=university, role="admin")
+    c = as_user(user)
+
+    def post(org_id):
+        return c.post(
+            f"{URL}/{got['id']}/responses",
+            json={"enterprise_id": org_id, "answers": {"job_category": "marketing"}},
+        )
+
+    assert "pending" in assert_problem(post(pending.id), 409)["detail"]
+    assert "enterprise_id" in validation_errors(post(university.id))
+    assert s.coord.get(f"{URL}/{got['id']}/report").get_json()["responses"] == 0
+
+
+def test_chinese_text_round_trips_exactly(s):
+    title = "2026年「跨境电商」人才需求调查——广州·天河（试点）"
+    text = "贵司主要使用哪些跨境平台？（可多选）"
+    labels = ["亚马逊（Amazon）", "速卖通，AliExpress", "希音 “SHEIN”", "𠮷野家直播间"]
+    own = {
+        "code": "platforms",
+        "text": text,
+        "kind": "multiple",
+        "options": [{"code": f"p{k}", "label": label} for k, label in enumerate(labels)],
+    }
+    created = survey(s, title=title, template=None, questions=[own])
+    for got in (created, s.coord.get(f"{URL}/{created['id']}").get_json()):
+        assert got["title"] == title
+        assert got["questions"][0]["text"] == text
+        assert [o["label"] for o in got["questions"][0]["options"]] == labels
+    s.coord.post(f"{URL}/{created['id']}/open", json={})
+    ok = answer(s, 0, created["id"], {"platforms": ["p0", "p3"]})
+    assert ok.status_code == 201, ok.get_json()
+    report = s.coord.get(f"{URL}/{created['id']}/report").get_json()
+    assert report["title"] == title
+    assert [o["label"] for o in report["questions"][0]["options"]] == labels
+    csv = s.coord.get(f"{URL}/{created['id']}/report?format=csv")
+    assert csv.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv_module.reader(io.StringIO(csv.data[3:].decode("utf-8"))))
+    assert [r[1] for r in rows[1:]] == [text] * len(labels)
+    assert [(r[3], r[4]) for r in rows[1:]] == list(zip(labels, ["1", "0", "0", "1"], strict=True))
+
+
+def test_the_report_documents_its_downloads(client):
+    spec = client.get("/api/openapi.json").get_json()
+    content = spec["paths"]["/api/v1/surveys/{survey_id}/report"]["get"]["responses"]["200"][
+        "content"
+    ]
+    assert {"application/json", "text/csv; charset=utf-8", "image/svg+xml", "image/png"} <= set(
+        content
+    )
+    assert any("spreadsheetml" in mime for mime in content)
+
+
+def test_a_chart_compares_years_and_tells_one_years_surveys_apart():
+    options = [
+        {"code": "a", "label": "营销 / Marketing", "percent": 50.0, "previous_percent": 25.0},
+        {"code": "b", "label": "技术 / Technical", "percent": 12.5, "previous_percent": 0.0},
+    ]
+    data = {
+        "survey_id": 2,
+        "year": 2026,
+        "questions": [{"code": "job_category", "text": "岗位类别", "options": options}],
+    }
+    title, categories, series = survey_report.chart(data)
+    assert (title, categories, series) == ("岗位类别 (%)", ["营销", "技术"], {"2026": [50.0, 12.5]})
+    compared = data | {"compare_to": {"survey_id": 1, "year": 2025, "responses": 4}}
+    assert survey_report.chart(compared, "job_category")[2] == {
+        "2025": [25.0, 0.0],
+        "2026": [50.0, 12.5],
+    }
+    same_year = data | {"compare_to": {"survey_id": 1, "year": 2026, "responses": 4}}
+    assert list(survey_report.chart(same_year)[2]) == ["2026 #1", "2026 #2"]
