@@ -24,8 +24,9 @@ def fanout(event_id: int) -> int:
 
 
 @shared_task(name="notifications.deliver", **_RELIABLE)
-def deliver(event_id: int, number: int) -> int:
-    """Write inbox rows (and email deliveries) for one recorded batch of recipients."""
+def deliver(event_id: int, number: int | list[int]) -> int:
+    """Write inbox rows (and email deliveries) for one recorded batch of recipients (a list
+    of user ids: a message sent before batches were recorded)."""
     return delivery.deliver_batch(event_id, number)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, g
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from cbec_alliance.core.api import problem_response
@@ -92,15 +93,34 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def for_update(stmt: sa.Select, *, shared: bool = False) -> sa.Select:
+def for_update(stmt: sa.Select, *, shared: bool = False, skip_locked: bool = False) -> sa.Select:
     """Lock selected rows on PostgreSQL (SQLite serialises writers anyway).
 
     `shared`: FOR SHARE, so many writers that only need the row to stay as it is proceed
-    together while one that changes it waits.
+    together while one that changes it waits. `skip_locked`: rows another transaction holds
+    are left out, so two sweeps never take the same rows.
     """
     if not is_postgres():
         return stmt
-    return stmt.with_for_update(read=shared)
+    return stmt.with_for_update(read=shared, skip_locked=skip_locked)
+
+
+def _insert(model) -> Any:
+    return (postgresql if is_postgres() else sqlite).insert(model)
+
+
+def insert_ignore(model, rows: list[dict[str, Any]], conflict: list[str]) -> None:
+    """Bulk INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite)."""
+    if not rows:
+        return
+    db.session.execute(_insert(model).on_conflict_do_nothing(index_elements=conflict), rows)
+
+
+def upsert(model, values: dict[str, Any], conflict: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE of every other column (PostgreSQL and SQLite)."""
+    stmt = _insert(model).values(values)
+    update = {k: stmt.excluded[k] for k in values if k not in conflict}
+    db.session.execute(stmt.on_conflict_do_update(index_elements=conflict, set_=update))
 
 
 def bulk_update(table: sa.Table, key: str, rows: list[dict]) -> None:

@@ -12,14 +12,12 @@ import random
 import smtplib
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.db import for_update
+from cbec_alliance.core.db import for_update, insert_ignore
 from cbec_alliance.core.mail import send_mail
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import iso_z, utcnow
@@ -47,15 +45,6 @@ class RetryLater(Exception):  # noqa: N818 - a signal to the task, not an error
     def __init__(self, countdown: float):
         super().__init__(countdown)
         self.countdown = countdown
-
-
-def insert_ignore(model, rows: list[dict[str, Any]], conflict: list[str]) -> None:
-    """Bulk INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite)."""
-    if not rows:
-        return
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
-    db.session.execute(stmt, rows)
 
 
 def backoff(attempt: int) -> float:
@@ -154,6 +143,20 @@ def fan_out(event_id: int) -> int:
     return len(batch_rows)
 
 
+def _record_legacy_batch(event_id: int, user_ids: list[int]) -> int:
+    # A message queued before batches were recorded (migration 0018) carries the user ids
+    # themselves; record them as a batch so they are delivered, and swept if lost again.
+    number = 1 + (
+        db.session.scalar(
+            sa.select(sa.func.max(OutboxBatch.number)).where(OutboxBatch.event_id == event_id)
+        )
+        or 0
+    )
+    db.session.add(OutboxBatch(event_id=event_id, number=number, user_ids=user_ids))
+    db.session.flush()
+    return number
+
+
 def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
     if not org_ids:
         return []
@@ -183,8 +186,10 @@ def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
     ]
 
 
-def deliver_batch(event_id: int, number: int) -> int:
+def deliver_batch(event_id: int, number: int | list[int]) -> int:
     """Inbox rows for one recorded batch of users (one bulk insert) and their emails."""
+    if isinstance(number, list):
+        number = _record_legacy_batch(event_id, number)
     event = db.session.get(OutboxEvent, event_id)
     batch = db.session.get(OutboxBatch, (event_id, number))
     if event is None or batch is None or batch.delivered_at is not None:

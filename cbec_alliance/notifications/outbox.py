@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from cbec_alliance.core.db import after_commit, is_postgres
+from cbec_alliance.core.db import after_commit, for_update
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -73,10 +73,8 @@ def relay_pending(limit: int = 500) -> int:
         .order_by(OutboxEvent.id)
         .limit(limit)
     )
-    if is_postgres():
-        # Two relays (a web thread and the beat sweep) never take the same rows.
-        stmt = stmt.with_for_update(skip_locked=True)
-    events = db.session.scalars(stmt).all()
+    # Two relays (a web thread and the beat sweep) never take the same rows.
+    events = db.session.scalars(for_update(stmt, skip_locked=True)).all()
     if current_app.extensions["celery"].conf.task_always_eager:
         return _fan_out_here(events)
     queued = 0

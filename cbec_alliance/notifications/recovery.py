@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from cbec_alliance.core.db import is_postgres
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -25,30 +25,27 @@ from cbec_alliance.notifications.models import Delivery, OutboxBatch
 TASK_FOR_CHANNEL = {"email": EMAIL_TASK, "webhook": WEBHOOK_TASK}
 
 
-def _claim(stmt: sa.Select) -> sa.Select:
-    # Two sweeps (two beats by mistake, a manual run) never take the same rows.
-    return stmt.with_for_update(skip_locked=True) if is_postgres() else stmt
-
-
 def resend_stale(limit: int = 500) -> dict[str, int]:
     """Send again the tasks of batches and deliveries still owed after OUTBOX_REQUEUE_AFTER
     seconds; returns how many of each."""
     now = utcnow()
     stale = now - timedelta(seconds=current_app.config["OUTBOX_REQUEUE_AFTER"])
     batches = db.session.scalars(
-        _claim(
+        for_update(
             sa.select(OutboxBatch)
             .where(OutboxBatch.delivered_at.is_(None), OutboxBatch.dispatched_at < stale)
             .order_by(OutboxBatch.dispatched_at)
-            .limit(limit)
+            .limit(limit),
+            skip_locked=True,  # two sweeps (two beats by mistake) never take the same rows
         )
     ).all()
     deliveries = db.session.scalars(
-        _claim(
+        for_update(
             sa.select(Delivery)
             .where(Delivery.status == "pending", Delivery.dispatched_at < stale)
             .order_by(Delivery.dispatched_at)
-            .limit(limit)
+            .limit(limit),
+            skip_locked=True,  # two sweeps (two beats by mistake) never take the same rows
         )
     ).all()
     for row in [*batches, *deliveries]:

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.db import commit
+from cbec_alliance.core.db import commit, insert_ignore
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.delivery import EMAIL_TASK, insert_ignore
+from cbec_alliance.notifications.delivery import EMAIL_TASK
 from cbec_alliance.notifications.models import Delivery, Notification, NotificationPreference
 from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.models import Organization

@@ -165,3 +165,21 @@ def test_a_retry_is_stamped_when_it_falls_due(app, receiver):
     db.session.expire_all()
     due = as_utc(db.session.get(Delivery, row.id).dispatched_at)
     assert due >= before + timedelta(seconds=later.value.countdown * 0.99)
+
+
+def test_a_message_from_before_batches_were_recorded_is_delivered(app):
+    """A delivery task queued by the previous release carries user ids, not a batch number."""
+    org = factories.OrganizationFactory(status="pending")
+    admin = factories.member(org, "admin")
+    staff = factories.member(org, "staff")
+    event_id = _approve_event(app, org)
+    with app.app_context():
+        db.session.execute(sa.delete(Notification).where(Notification.user_id == staff.id))
+        db.session.commit()
+        assert delivery.deliver_batch(event_id, [staff.id]) == 1
+    db.session.expire_all()
+    assert _inbox() == sorted([admin.id, staff.id])
+    batch = db.session.scalars(
+        sa.select(OutboxBatch).where(OutboxBatch.event_id == event_id).order_by("number")
+    ).all()[-1]
+    assert (batch.number, batch.user_ids, batch.delivered_at is not None) == (2, [staff.id], True)
