@@ -152,9 +152,11 @@ class BaseConfig:
             },
             "event-reminders": {"task": "lectures.send_reminders", "schedule": 900.0},
             "resume-stalled-rounds": {"task": "matching.resume_stalled", "schedule": 60.0},
+            # Twice per interval: a refresh lands before any summary is an interval old, so
+            # requests never find one stale and compute it themselves.
             "monitoring-refresh": {
                 "task": "monitoring.refresh",
-                "schedule": float(max(self.MONITORING_REFRESH_SECONDS, 60)),
+                "schedule": float(max(self.MONITORING_REFRESH_SECONDS / 2, 60)),
             },
             "escalate-overdue-approvals": {
                 "task": "notifications.escalate_overdue",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import quote
 
+from cachetools import LRUCache
 from flask import Response
 
 FORMATS = ("json", "csv", "xlsx")
@@ -152,6 +153,33 @@ def bar_chart(
     return out.getvalue()
 
 
-def chart(fmt: str, name: str, title: str, categories, series, **kw) -> Response:
-    """A chart download."""
-    return download(bar_chart(fmt, title, categories, series, **kw), fmt, name)
+# Drawing a chart takes 100-300 ms; the same figures drawn again come from this process's
+# memory. Keyed by everything drawn, so a changed figure is never served from here.
+_charts: LRUCache = LRUCache(maxsize=64)
+_charts_lock = threading.Lock()
+
+
+def chart(
+    fmt: str,
+    name: str,
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    horizontal: bool = False,
+) -> Response:
+    """A chart download, drawn once per content."""
+    key = (
+        fmt,
+        title,
+        tuple(categories),
+        tuple((label, tuple(values)) for label, values in series.items()),
+        horizontal,
+    )
+    with _charts_lock:
+        image = _charts.get(key)
+    if image is None:
+        image = bar_chart(fmt, title, categories, series, horizontal=horizontal)
+        with _charts_lock:
+            _charts[key] = image
+    return download(image, fmt, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from cbec_alliance.core.exports import CHART_FORMATS, FORMATS
-from cbec_alliance.core.fields import UtcDateTime
+from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 
@@ -23,14 +23,20 @@ class ChartArgs(BaseSchema):
     )
 
 
+_MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+
+
 class InternshipArgs(ChartArgs):
     """Also `?category=` (one job category) and `?from=YYYY-MM&to=YYYY-MM`."""
 
-    category = ma.fields.String(validate=ma.validate.Length(min=1, max=60))
-    from_ = ma.fields.String(
-        data_key="from", validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
-    )
-    to = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    category = text(40, min_len=1)
+    from_ = ma.fields.String(data_key="from", validate=FullMatch(_MONTH, error="not YYYY-MM"))
+    to = ma.fields.String(validate=FullMatch(_MONTH, error="not YYYY-MM"))
+
+    @ma.validates_schema
+    def _in_order(self, data, **_kw):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ma.ValidationError("must not be after `to`", "from")
 
 
 class _Fresh(OutSchema):

@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.db import upsert
 from cbec_alliance.core.errors import forbidden
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.partnerships import activity
+from cbec_alliance.partnerships.models import Partnership
 from cbec_alliance.partnerships.services import sees_all
 
 from .models import Snapshot
@@ -25,31 +27,18 @@ def require_monitor(user: User) -> None:
         forbidden("monitoring is for coordinators and industry associations")
 
 
-def compute(name: str) -> Snapshot:
-    """Compute a summary now and store it (an upsert: concurrent refreshes both succeed)."""
+def compute(name: str) -> dict:
+    """Compute a summary now and store it (an upsert: concurrent refreshes both succeed);
+    returns the stored values."""
     started = time.perf_counter()
-    data = SUMMARIES[name]()
     values = {
         "name": name,
-        "data": data,
+        "data": SUMMARIES[name](),
         "computed_at": utcnow(),
         "seconds": round(time.perf_counter() - started, 4),
     }
-    table = Snapshot.__table__
-    dialect = db.session.connection().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(values)
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[table.c.name],
-            set_={k: stmt.excluded[k] for k in ("data", "computed_at", "seconds")},
-        )
-    )
-    snap = db.session.get(Snapshot, name, populate_existing=True)
-    return snap
+    upsert(Snapshot, values, ["name"])
+    return values
 
 
 def summary(name: str) -> dict:
@@ -61,26 +50,75 @@ def summary(name: str) -> dict:
         or interval <= 0
         or utcnow() - as_utc(snap.computed_at) > dt.timedelta(seconds=interval)
     ):
-        snap = compute(name)
+        values = compute(name)
+    else:
+        values = {"data": snap.data, "computed_at": snap.computed_at, "seconds": snap.seconds}
     return {
-        "as_of": as_utc(snap.computed_at),
+        "as_of": as_utc(values["computed_at"]),
         "refresh_interval_seconds": interval,
-        "compute_seconds": snap.seconds,
-        **snap.data,
+        "compute_seconds": values["seconds"],
+        **values["data"],
     }
 
 
-def refresh_all() -> dict[str, float]:
-    """The beat task's work: partnership health first, then every summary; seconds each."""
+def refresh_all(batch: int = 5_000) -> dict[str, float]:
+    """The beat task's work: partnership health first, then every summary; seconds each.
+
+    Commits after each batch and each summary: one transaction over the whole refresh would
+    hold every partnership's row lock for its many seconds, stalling requests that change one.
+    """
     took = {}
     started = time.perf_counter()
-    activity.refresh()
+    ids = db.session.scalars(sa.select(Partnership.id).order_by(Partnership.id)).all()
+    for k in range(0, len(ids), batch):
+        activity.refresh(ids[k : k + batch])
+        db.session.commit()
     took["partnership_health"] = round(time.perf_counter() - started, 3)
     for name in SUMMARIES:
-        took[name] = compute(name).seconds
+        took[name] = compute(name)["seconds"]
+        db.session.commit()
     return took
 
 
-def snapshot_ages() -> dict[str, dt.datetime]:
-    """When each stored summary was computed."""
-    return dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
+def overview_rows(data: dict) -> list[dict]:
+    """The overview flattened to (section, item, value) rows for csv and xlsx."""
+    p, orgs = data["partnerships"], data["organizations"]
+    sections = {
+        "organizations": [(f"{r['kind']}/{r['status']}", r["count"]) for r in orgs],
+        "partnerships": [(r["status"], r["count"]) for r in p["by_status"]],
+        "partnership health": [(r["health"], r["count"]) for r in p["by_health"]],
+        "active partnerships by mode": [(r["mode"], r["count"]) for r in p["active_by_mode"]],
+        "internships": list(data["internships"].items()),
+        "courses": [(r["status"], r["count"]) for r in data["courses"]],
+        "training bases": [(r["level"], r["count"]) for r in data["training_bases"]],
+        "competitions": [("total", data["competitions"])],
+        "students": [("total", data["students"])],
+    }
+    return [
+        {"section": section, "key": key, "value": value}
+        for section, pairs in sections.items()
+        for key, value in pairs
+    ]
+
+
+def internship_items(items: list[dict], args: dict) -> list[dict]:
+    """The internship summary rows narrowed by `category`, `from_` and `to` (YYYY-MM)."""
+    return [
+        r
+        for r in items
+        if (not args.get("category") or r["category"] == args["category"])
+        and (not args.get("from_") or r["month"] >= args["from_"])
+        and (not args.get("to") or r["month"] <= args["to"])
+    ]
+
+
+def internship_series(items: list[dict]) -> tuple[list[str], dict[str, list[int]]]:
+    """The months and, per measure, its total over the given categories each month."""
+    totals: dict[str, dict[str, int]] = {}
+    for r in items:
+        month = totals.setdefault(r["month"], {"posted": 0, "filled": 0, "hired": 0})
+        for key in month:
+            month[key] += r[key]
+    months = sorted(totals)
+    labels = {"posted": "发布 posted", "filled": "招满 filled", "hired": "录用 hired"}
+    return months, {label: [totals[m][key] for m in months] for key, label in labels.items()}

@@ -16,30 +16,30 @@ import sqlalchemy as sa
 
 from cbec_alliance.applications.models import Application, Hire
 from cbec_alliance.competitions.models import Competition
+from cbec_alliance.core.db import is_postgres
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency
 from cbec_alliance.organizations.models import Membership, Organization
 from cbec_alliance.partnerships.models import Partnership, PartnershipMode
 from cbec_alliance.students.models import StudentCompetency, StudentProfile
+from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyResponse
 from cbec_alliance.taxonomy.models import TaxonomyItem
 from cbec_alliance.training_bases.models import TrainingBase
-
-_surveys = sa.table("surveys", sa.column("id"), sa.column("year"))
-_responses = sa.table(
-    "survey_responses", sa.column("id"), sa.column("survey_id"), sa.column("enterprise_id")
-)
-_answers = sa.table(
-    "survey_answers",
-    sa.column("response_id"),
-    sa.column("survey_id"),
-    sa.column("question_code"),
-    sa.column("option_code"),
-)
 
 
 def _counts(stmt) -> list[dict]:
     return [dict(r._mapping) for r in db.session.execute(stmt)]
+
+
+def _count_by(column, *where) -> list[dict]:
+    """[{column name: value, "count": n}] per value of `column`, in its order."""
+    return _counts(
+        sa.select(column, sa.func.count().label("count"))
+        .where(*where)
+        .group_by(column)
+        .order_by(column)
+    )
 
 
 def overview() -> dict:
@@ -74,17 +74,8 @@ def overview() -> dict:
             .order_by(o.kind, o.status)
         ),
         "partnerships": {
-            "by_status": _counts(
-                sa.select(p.status, sa.func.count().label("count"))
-                .group_by(p.status)
-                .order_by(p.status)
-            ),
-            "by_health": _counts(
-                sa.select(p.health, sa.func.count().label("count"))
-                .where(p.health.is_not(None))
-                .group_by(p.health)
-                .order_by(p.health)
-            ),
+            "by_status": _count_by(p.status),
+            "by_health": _count_by(p.health, p.health.is_not(None)),
             "active_by_mode": [{"mode": m, "count": n} for m, n in mode_rows],
         },
         "internships": {
@@ -97,17 +88,8 @@ def overview() -> dict:
             "hired": hires,
             "conversion_rate": round(100 * hires / completed, 2) if completed else 0.0,
         },
-        "courses": _counts(
-            sa.select(Course.status, sa.func.count().label("count"))
-            .group_by(Course.status)
-            .order_by(Course.status)
-        ),
-        "training_bases": _counts(
-            sa.select(TrainingBase.level, sa.func.count().label("count"))
-            .where(TrainingBase.status == "approved")
-            .group_by(TrainingBase.level)
-            .order_by(TrainingBase.level)
-        ),
+        "courses": _count_by(Course.status),
+        "training_bases": _count_by(TrainingBase.level, TrainingBase.status == "approved"),
         "competitions": db.session.scalar(sa.select(sa.func.count()).select_from(Competition)),
         "students": db.session.scalar(
             sa.select(sa.func.count(sa.distinct(Membership.user_id))).where(
@@ -117,11 +99,12 @@ def overview() -> dict:
     }
 
 
-def _latest_survey():
+def _latest_survey() -> int | None:
+    """The id of the latest survey (by year) that has responses: the one demand counts."""
     return db.session.scalar(
-        sa.select(_surveys.c.id)
-        .where(sa.exists().where(_responses.c.survey_id == _surveys.c.id))
-        .order_by(_surveys.c.year.desc(), _surveys.c.id.desc())
+        sa.select(Survey.id)
+        .where(sa.exists().where(SurveyResponse.survey_id == Survey.id))
+        .order_by(Survey.year.desc(), Survey.id.desc())
         .limit(1)
     )
 
@@ -138,8 +121,9 @@ def _labels(vocabulary: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def _gap_parts(by_district: bool) -> dict:
-    """{(district or None, code): {slots, survey, students, seats}}."""
+def _gap_parts(by_district: bool, survey: int | None) -> dict:
+    """{(district or None, code): {slots, survey, students, seats}}; survey weight from the
+    survey `survey`."""
     parts: dict = defaultdict(lambda: defaultdict(int))
     i, ic = Internship, InternshipCompetency
     key = (i.district,) if by_district else ()
@@ -150,17 +134,15 @@ def _gap_parts(by_district: bool) -> dict:
         .group_by(*key, ic.code)
     ):
         parts[(d[0] if d else None, code)]["slots"] += int(n or 0)
-    survey = _latest_survey()
     if survey is not None:
-        o = Organization
+        o, a = Organization, SurveyAnswer
         key = (o.district,) if by_district else ()
         stmt = (
-            sa.select(*key, _answers.c.option_code, sa.func.count())
-            .select_from(_answers)
-            .join(_responses, _responses.c.id == _answers.c.response_id)
-            .join(o, o.id == _responses.c.enterprise_id)
-            .where(_answers.c.survey_id == survey, _answers.c.question_code == "competencies")
-            .group_by(*key, _answers.c.option_code)
+            sa.select(*key, a.option_code, sa.func.count())
+            .join(SurveyResponse, SurveyResponse.id == a.response_id)
+            .join(o, o.id == SurveyResponse.enterprise_id)
+            .where(a.survey_id == survey, a.question_code == "competencies")
+            .group_by(*key, a.option_code)
         )
         for *d, code, n in db.session.execute(stmt):
             parts[(d[0] if d else None, code)]["survey"] += int(n)
@@ -200,19 +182,20 @@ def _gap_row(values: dict) -> dict:
 
 def skills_gap() -> dict:
     """Per competency: demand, supply and gap (largest gap first)."""
-    parts = _gap_parts(by_district=False)
+    survey = _latest_survey()
+    parts = _gap_parts(by_district=False, survey=survey)
     labels = _labels("competencies")
     rows = [
         {"code": code, "label_zh": zh, "label_en": en, **_gap_row(parts[(None, code)])}
         for code, (zh, en) in labels.items()
     ]
     rows.sort(key=lambda r: (-r["gap"], r["code"]))
-    return {"items": rows, "survey_id": _latest_survey()}
+    return {"items": rows, "survey_id": survey}
 
 
 def districts() -> dict:
     """Per Guangzhou district: demand, supply and gap over all competencies, and counts."""
-    parts = _gap_parts(by_district=True)
+    parts = _gap_parts(by_district=True, survey=_latest_survey())
     totals: dict = defaultdict(lambda: defaultdict(int))
     for (district, _code), values in parts.items():
         for k, v in values.items():
@@ -249,7 +232,7 @@ def districts() -> dict:
 
 
 def _month(column):
-    if db.engine.dialect.name == "postgresql":
+    if is_postgres():
         return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
     return sa.func.strftime("%Y-%m", column)
 

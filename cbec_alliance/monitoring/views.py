@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
-from cachetools import LRUCache
 from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest import Blueprint
@@ -58,23 +55,6 @@ GAP_COLUMNS = [
 ]
 
 
-_charts: LRUCache = LRUCache(maxsize=64)
-_charts_lock = threading.Lock()
-
-
-def _chart(name: str, data: dict, args: dict, title: str, categories, series, **kw):
-    """A chart download, drawn once per summary version and query (drawing one takes
-    100-300 ms; serving it again from this process's memory under a millisecond)."""
-    key = (name, data["as_of"], tuple(sorted(args.items())))
-    with _charts_lock:
-        image = _charts.get(key)
-    if image is None:
-        image = exports.bar_chart(args["format"], title, categories, series, **kw)
-        with _charts_lock:
-            _charts[key] = image
-    return exports.download(image, args["format"], name)
-
-
 def _get(name: str) -> dict:
     services.require_monitor(me())
     return services.summary(name)
@@ -94,37 +74,7 @@ class Overview(MethodView):
         data = _get("overview")
         if args["format"] == "json":
             return data
-        rows = [
-            {"section": "organizations", "key": f"{r['kind']}/{r['status']}", "value": r["count"]}
-            for r in data["organizations"]
-        ]
-        p = data["partnerships"]
-        rows += [
-            {"section": "partnerships", "key": r["status"], "value": r["count"]}
-            for r in p["by_status"]
-        ]
-        rows += [
-            {"section": "partnership health", "key": r["health"], "value": r["count"]}
-            for r in p["by_health"]
-        ]
-        rows += [
-            {"section": "active partnerships by mode", "key": r["mode"], "value": r["count"]}
-            for r in p["active_by_mode"]
-        ]
-        rows += [
-            {"section": "internships", "key": k, "value": v} for k, v in data["internships"].items()
-        ]
-        rows += [
-            {"section": "courses", "key": r["status"], "value": r["count"]} for r in data["courses"]
-        ]
-        rows += [
-            {"section": "training bases", "key": r["level"], "value": r["count"]}
-            for r in data["training_bases"]
-        ]
-        rows += [
-            {"section": "competitions", "key": "total", "value": data["competitions"]},
-            {"section": "students", "key": "total", "value": data["students"]},
-        ]
+        rows = services.overview_rows(data)
         columns = [
             Column("section", "类别", "section"),
             Column("key", "项目", "item"),
@@ -150,10 +100,9 @@ class SkillsGap(MethodView):
             return data
         if fmt in exports.CHART_FORMATS:
             items = data["items"]
-            return _chart(
+            return exports.chart(
+                fmt,
                 "skills-gap",
-                data,
-                args,
                 "跨境电商能力供需 Skills demand and supply",
                 [r["label_zh"] for r in items],
                 {
@@ -201,27 +150,13 @@ class Internships(MethodView):
         """Posted, filled and hired by category and month; `?category=`, `?from=`, `?to=`
         narrow it; svg/png chart the months (all categories, or the one given)."""
         data = _get("internships")
-        items = [
-            r
-            for r in data["items"]
-            if (not args.get("category") or r["category"] == args["category"])
-            and (not args.get("from_") or r["month"] >= args["from_"])
-            and (not args.get("to") or r["month"] <= args["to"])
-        ]
+        items = services.internship_items(data["items"], args)
         fmt = args["format"]
         if fmt == "json":
             return {**data, "items": items}
         if fmt in exports.CHART_FORMATS:
-            months = sorted({r["month"] for r in items})
-            series = {
-                label: [sum(r[key] for r in items if r["month"] == m) for m in months]
-                for key, label in (
-                    ("posted", "发布 posted"),
-                    ("filled", "招满 filled"),
-                    ("hired", "录用 hired"),
-                )
-            }
-            return _chart("internships", data, args, "实习岗位 Internships", months, series)
+            months, series = services.internship_series(items)
+            return exports.chart(fmt, "internships", "实习岗位 Internships", months, series)
         columns = [
             Column("category", "岗位类别", "category"),
             Column("month", "月份", "month"),

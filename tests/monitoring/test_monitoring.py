@@ -121,6 +121,13 @@ def test_only_coordinators_and_associations_look(as_user, client, coord, allianc
         factories.member(alliance["uni"], "admin"),
         factories.member(alliance["uni"], "student"),
         factories.member(factories.OrganizationFactory(kind="government", uscc=None), "staff"),
+        factories.member(
+            factories.OrganizationFactory(kind="association", uscc=None, status="pending"), "staff"
+        ),
+        factories.member(
+            factories.OrganizationFactory(kind="association", uscc=None, status="suspended"),
+            "admin",
+        ),
     ):
         assert_problem(as_user(outsider).get(f"{URL}/{route}"), 403)
     assert_problem(client.get(f"{URL}/{route}"), 401)
@@ -130,6 +137,12 @@ def test_only_coordinators_and_associations_look(as_user, client, coord, allianc
 def test_tables_refuse_chart_formats_and_bad_months(coord):
     assert "format" in validation_errors(coord.get(f"{URL}/overview?format=svg"))
     assert "from" in validation_errors(coord.get(f"{URL}/internships?from=2026-13"))
+    assert "from" in validation_errors(coord.get(f"{URL}/internships?from=2026-01%0A"))
+    assert "to" in validation_errors(coord.get(f"{URL}/internships?to=2026-1"))
+    assert "from" in validation_errors(coord.get(f"{URL}/internships?from=2026-05&to=2026-04"))
+    assert "category" in validation_errors(coord.get(f"{URL}/internships?category="))
+    assert "category" in validation_errors(coord.get(f"{URL}/internships?category={'x' * 41}"))
+    assert coord.get(f"{URL}/internships?from=2026-04&to=2026-04").status_code == 200
 
 
 def test_a_summary_is_served_from_its_snapshot_until_the_interval_passes(app, coord, alliance):
