@@ -15,6 +15,7 @@ from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.students.services import student_universities as _student_universities
 from cbec_alliance.taxonomy import services as taxonomy
 
 from .models import (
@@ -183,25 +184,6 @@ def listing(args: dict) -> sa.Select:
 
 
 # --- teams -----------------------------------------------------------------------------
-
-
-def _student_universities(user_ids: list[int]) -> dict[int, int]:
-    """user id -> the approved university where they are a student."""
-    rows = db.session.execute(
-        sa.select(Membership.user_id, Membership.organization_id)
-        .join(Organization, Organization.id == Membership.organization_id)
-        .where(
-            Membership.user_id.in_(user_ids),
-            Membership.role == "student",
-            Organization.kind == "university",
-            Organization.status == "approved",
-        )
-        .order_by(Membership.user_id, Membership.organization_id)
-    ).all()
-    out: dict[int, int] = {}
-    for user_id, org_id in rows:
-        out.setdefault(user_id, org_id)
-    return out
 
 
 def register_team(user: User, competition: Competition, data: dict) -> Team:

@@ -22,6 +22,7 @@ from itertools import chain
 import numpy as np
 from numba import njit
 
+# The rank of a student a posting does not accept (did not rank, or was not listed by).
 UNACCEPTABLE = -1
 
 
@@ -38,7 +39,7 @@ class Instance:
     capacity: np.ndarray  # int64 [P]
     pref_ptr: np.ndarray  # int64 [S + 1]: student s's choices are pref_posting[ptr[s]:ptr[s+1]]
     pref_posting: np.ndarray  # int64 [E]: posting index of each choice, best first
-    pref_rank: np.ndarray  # int64 [E]: the posting's rank of the student (0 best) or -1
+    pref_rank: np.ndarray  # int64 [E]: the posting's rank of the student, 0 best, or UNACCEPTABLE
 
 
 @dataclass(frozen=True)
@@ -183,14 +184,14 @@ def _ranks(n_students, n_postings, pref_ptr, pref_posting, rank_posting, rank_st
             choice_student[cfill[p]] = s
             choice_entry[cfill[p]] = e
             cfill[p] += 1
-    rank_of = np.full(n_students, -1, dtype=np.int64)
+    rank_of = np.full(n_students, UNACCEPTABLE, dtype=np.int64)
     for p in range(n_postings):
         r = 0
         for i in range(rptr[p], rptr[p + 1]):
             s = by_posting[i]
             if s < 0:
                 continue
-            if rank_of[s] >= 0:
+            if rank_of[s] != UNACCEPTABLE:
                 return (2, p, s)
             rank_of[s] = r
             r += 1
@@ -199,7 +200,7 @@ def _ranks(n_students, n_postings, pref_ptr, pref_posting, rank_posting, rank_st
         for i in range(rptr[p], rptr[p + 1]):
             s = by_posting[i]
             if s >= 0:
-                rank_of[s] = -1
+                rank_of[s] = UNACCEPTABLE
     return (0, 0, 0)
 
 
@@ -227,7 +228,7 @@ def _solve(capacity, pref_ptr, pref_posting, pref_rank):
             e = nxt[s]
             nxt[s] += 1
             r = pref_rank[e]
-            if r < 0:
+            if r == UNACCEPTABLE:
                 continue
             proposals += 1
             p = pref_posting[e]
@@ -287,7 +288,7 @@ def _verify(capacity, pref_ptr, pref_posting, pref_rank, choice):
         e = choice[s]
         if e < 0:
             continue
-        if e < pref_ptr[s] or e >= pref_ptr[s + 1] or pref_rank[e] < 0:
+        if e < pref_ptr[s] or e >= pref_ptr[s + 1] or pref_rank[e] == UNACCEPTABLE:
             acceptable = False
             continue
         p = pref_posting[e]
@@ -305,7 +306,7 @@ def _verify(capacity, pref_ptr, pref_posting, pref_rank, choice):
         end = choice[s] if choice[s] >= 0 else pref_ptr[s + 1]
         for e in range(pref_ptr[s], end):
             r = pref_rank[e]
-            if r < 0:
+            if r == UNACCEPTABLE:
                 continue
             p = pref_posting[e]
             if filled[p] < capacity[p] or r < cutoff[p]:

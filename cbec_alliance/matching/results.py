@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.applications.lifecycle import FINAL, TRANSITIONS
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.errors import conflict, forbidden, not_found, wrong_step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -17,13 +19,26 @@ from cbec_alliance.students.services import require_student
 from . import services
 from .models import Assignment, MatchRound, RoundInternship
 
-# Applications already this far along are left as they are.
-KEEP = ("offered", "accepted", "completed")
+# Publishing makes an offer the way an enterprise would: only from the states the
+# lifecycle lets an offer start from. Applications further along (offered, accepted,
+# completed) are left as they are, and so are closed ones (rejected, declined, withdrawn):
+# a student who withdrew is not offered the internship behind their back.
+OFFER_FROM = TRANSITIONS["offer"][1]
 NOTE = "offered by match round {id}"
 
 
-def _enterprises_of(user: User) -> list[int]:
-    return [m.organization_id for m in user.memberships if m.role in services.STAFF]
+def _enterprises_of(user: User, rnd: MatchRound) -> list[int]:
+    """The enterprises with an internship in the round whose admin or staff the user is."""
+    staff_of = [m.organization_id for m in user.memberships if m.role in services.STAFF]
+    if not staff_of:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(RoundInternship.enterprise_id)
+            .where(RoundInternship.round_id == rnd.id, RoundInternship.enterprise_id.in_(staff_of))
+            .distinct()
+        )
+    )
 
 
 def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
@@ -32,7 +47,7 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
         if rnd.status not in ("done", "published"):
             conflict(f"the round is {rnd.status}; results come after a run")
         return None
-    enterprises = _enterprises_of(user)
+    enterprises = _enterprises_of(user, rnd)
     if not enterprises:
         forbidden("only coordinators and the enterprises of the round see its results")
     if rnd.status != "published":
@@ -66,7 +81,7 @@ def internships(rnd: MatchRound, user: User) -> tuple[sa.Select, bool]:
     stmt = sa.select(RoundInternship).where(RoundInternship.round_id == rnd.id)
     if user.is_coordinator:
         return stmt.order_by(RoundInternship.internship_id), rnd.status in ("done", "published")
-    enterprises = _enterprises_of(user)
+    enterprises = _enterprises_of(user, rnd)
     if not enterprises:
         forbidden("only coordinators and the enterprises of the round see its internships")
     stmt = stmt.where(RoundInternship.enterprise_id.in_(enterprises))
@@ -141,7 +156,13 @@ def titles(ids) -> dict[int, str]:
 
 
 def publish(user: User, rnd: MatchRound) -> MatchRound:
-    """Turn the assignments into `offered` applications in this transaction, and notify."""
+    """Turn the assignments into `offered` applications in this transaction, and notify.
+
+    A matched student without an application gets a new one, offered; one whose application
+    may be offered (submitted, shortlisted) has it moved to offered; one whose application
+    is already offered or further along keeps it; one whose application was closed
+    (withdrawn, rejected, declined) keeps it closed and is counted in `stats.skipped`.
+    """
     if rnd.status != "done":
         wrong_step("publish", rnd.status, services.NEXT[rnd.status])
     if not (rnd.verdict or {}).get("stable"):
@@ -152,25 +173,27 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
             Assignment.round_id == rnd.id, Assignment.internship_id.is_not(None)
         )
     ).all()
-    existing = {
-        (a.internship_id, a.student_id): a
-        for a in db.session.execute(
-            sa.select(
-                Application.id,
-                Application.internship_id,
-                Application.student_id,
-                Application.status,
-            )
-            .join(
-                Assignment,
-                (Assignment.internship_id == Application.internship_id)
-                & (Assignment.student_id == Application.student_id),
-            )
-            .where(Assignment.round_id == rnd.id)
+    # The matched students' applications, locked: a withdrawal or rejection in flight
+    # either commits first (and is seen here) or waits for the publication.
+    stmt = (
+        sa.select(
+            Application.id,
+            Application.internship_id,
+            Application.student_id,
+            Application.status,
         )
-    }
+        .join(
+            Assignment,
+            (Assignment.internship_id == Application.internship_id)
+            & (Assignment.student_id == Application.student_id),
+        )
+        .where(Assignment.round_id == rnd.id)
+    )
+    if is_postgres():
+        stmt = stmt.with_for_update(of=Application)
+    existing = {(a.internship_id, a.student_id): a for a in db.session.execute(stmt)}
     note = NOTE.format(id=rnd.id)
-    moved, created = [], []
+    offer, created, skipped = {}, [], []
     for student_id, internship_id, university_id in matched:
         app = existing.get((internship_id, student_id))
         if app is None:
@@ -185,18 +208,22 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
                     "status_changed_at": now,
                 }
             )
-        elif app.status not in KEEP:
-            moved.append(app)
+        elif app.status in OFFER_FROM:
+            offer[app.id] = app.status
+        elif app.status in FINAL:
+            skipped.append(app.id)
     transitions = []
-    if moved:
-        db.session.execute(
-            sa.update(Application),
-            [
-                {"id": a.id, "status": "offered", "status_changed_at": now, "updated_at": now}
-                for a in moved
-            ],
-        )
-        transitions += [(a.id, a.status) for a in moved]
+    if offer:
+        # Guarded by the states an offer may start from, so a change that got in anyway
+        # is never overwritten; only the rows actually moved get a transition.
+        moved = db.session.scalars(
+            sa.update(Application)
+            .where(Application.id.in_(list(offer)), Application.status.in_(OFFER_FROM))
+            .values(status="offered", status_changed_at=now, updated_at=now)
+            .returning(Application.id)
+        ).all()
+        transitions += [(i, offer[i]) for i in sorted(moved)]
+        skipped += sorted(set(offer) - set(moved))
     if created:
         new_ids = db.session.scalars(
             sa.insert(Application).returning(Application.id, sort_by_parameter_order=True),
@@ -220,11 +247,16 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
         )
     rnd.status = "published"
     rnd.published_at = now
+    rnd.stats = {**(rnd.stats or {}), "skipped": len(skipped)}
     audit(
         actor=user,
         obj=rnd,
         action="publish",
-        changes={"offered": len(moved) + len(created), "created": len(created)},
+        changes={
+            "offered": len(transitions),
+            "created": len(created),
+            "skipped": sorted(skipped),
+        },
     )
     _notify(rnd, user)
     return rnd

@@ -44,10 +44,13 @@ def execute(round_id: int) -> dict | None:
     if rnd is None or rnd.status != "running":
         return None  # a duplicate delivery, or the round changed meanwhile
     try:
-        stats = _run(rnd)
+        # In a savepoint: a failure undoes the run's writes but not the transaction, which
+        # holds the advisory lock until `failed` is committed (a full rollback would free
+        # it, and a redelivered message or the sweep could start a second run meanwhile).
+        with db.session.begin_nested():
+            stats = _run(rnd)
     except Exception as exc:
         log.exception("match round %s failed", round_id)
-        db.session.rollback()
         rnd = db.session.get(MatchRound, round_id)
         rnd.status = "failed"
         rnd.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -146,7 +149,7 @@ def _store(rnd: MatchRound, result: algorithm.Matching, universities: list[int])
         why = [
             [
                 posting[e],
-                rank[e] + 1 if rank[e] >= 0 else None,
+                rank[e] + 1 if rank[e] != algorithm.UNACCEPTABLE else None,
                 cutoff[pref_p[e]] + 1 if cutoff[pref_p[e]] >= 0 else None,
             ]
             for e in range(ptr[s], end)

@@ -72,7 +72,9 @@ class RoundSchema(OutSchema):
         allow_none=True,
         metadata={
             "description": "students, slots, matched, unmatched, first_choice, "
-            "first_choice_share (of students), proposals, load/solve/run seconds"
+            "first_choice_share (of students), proposals, load/solve/run seconds; once "
+            "published, skipped: matched students not offered the internship because "
+            "their application to it was closed (withdrawn, rejected or declined)"
         },
     )
     verdict = ma.fields.Dict(

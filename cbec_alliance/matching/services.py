@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -15,9 +16,8 @@ from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Membership
 from cbec_alliance.organizations.services import get_for_member
-from cbec_alliance.students.services import require_student
+from cbec_alliance.students.services import require_student, student_universities
 
 from .models import Assignment, MatchRound, Preference, Ranking, RoundInternship
 
@@ -43,17 +43,23 @@ def _unique(field: str, ids: list[int]) -> None:
         invalid(field, f"listed more than once: {sorted(set(twice))}")
 
 
-def get_visible(round_id: int, user: User) -> MatchRound:
-    """A round: every logged-in user may see one (404 when missing)."""
+def get_visible(round_id: int) -> MatchRound:
+    """A round: every logged-in user may see one (404 when missing; the views require a
+    login)."""
     rnd = db.session.get(MatchRound, round_id)
-    if rnd is None or not user.is_authenticated:
+    if rnd is None:
         not_found("match round")
     return rnd
 
 
 def listing(args: dict) -> sa.Select:
-    """Rounds newest first, optionally by status."""
-    stmt = sa.select(MatchRound).order_by(MatchRound.id.desc())
+    """Rounds newest first, optionally by status (with their internships: one query for
+    the page's, not one a round)."""
+    stmt = (
+        sa.select(MatchRound)
+        .options(selectinload(MatchRound.internships))
+        .order_by(MatchRound.id.desc())
+    )
     if args.get("status"):
         stmt = stmt.where(MatchRound.status == args["status"])
     return stmt
@@ -144,9 +150,17 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
         if left_out is None:
             forbidden("this follow-up round is for the students the earlier round left unmatched")
     _unique("internship_ids", ids)
-    unknown = [i for i in ids if i not in set(rnd.internship_ids)]
-    if unknown:
-        invalid("internship_ids", f"not in this round: {unknown}")
+    if ids:
+        in_round = set(
+            db.session.scalars(
+                sa.select(RoundInternship.internship_id).where(
+                    RoundInternship.round_id == rnd.id, RoundInternship.internship_id.in_(ids)
+                )
+            )
+        )
+        unknown = [i for i in ids if i not in in_round]
+        if unknown:
+            invalid("internship_ids", f"not in this round: {unknown}")
     pref = db.session.get(Preference, (rnd.id, user.id))
     if not ids:
         if pref is not None:
@@ -181,19 +195,10 @@ def round_internship(rnd: MatchRound, internship_id: int, user: User) -> RoundIn
 
 def _students_check(field: str, ids: list[int]) -> None:
     _unique(field, ids)
-    found = set()
-    for start in range(0, len(ids), 5_000):
-        chunk = ids[start : start + 5_000]
-        found.update(
-            db.session.scalars(
-                sa.select(Membership.user_id).where(
-                    Membership.user_id.in_(chunk), Membership.role == "student"
-                )
-            )
-        )
+    found = student_universities(ids)
     unknown = [i for i in ids if i not in found]
     if unknown:
-        invalid(field, f"not students: {unknown[:20]}")
+        invalid(field, f"not students of an approved alliance university: {unknown[:20]}")
 
 
 def put_ranking(user: User, rnd: MatchRound, internship_id: int, data: dict) -> Ranking:
@@ -227,7 +232,7 @@ def get_ranking(user: User, rnd: MatchRound, internship_id: int) -> Ranking:
     )
 
 
-def lock(round_id: int, user: User, *, shared: bool = False) -> MatchRound:
+def lock(round_id: int, *, shared: bool = False) -> MatchRound:
     """The round under a row lock: two coordinators cannot run or publish it at once, and
     (`shared`) a preference or ranking written while the run starts waits and then sees
     the round is no longer collecting, instead of being silently left out of the run."""
@@ -235,7 +240,7 @@ def lock(round_id: int, user: User, *, shared: bool = False) -> MatchRound:
     rnd = db.session.scalars(
         for_update(stmt, shared=shared).execution_options(populate_existing=True)
     ).first()
-    if rnd is None or not user.is_authenticated:
+    if rnd is None:
         not_found("match round")
     return rnd
 

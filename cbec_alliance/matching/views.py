@@ -80,7 +80,7 @@ class RoundItem(MethodView):
     @blp.response(200, RoundSchema)
     def get(self, round_id):
         """A round with its status and, after a run, its stats and the check's verdict."""
-        return _shown(services.get_visible(round_id, me()))
+        return _shown(services.get_visible(round_id))
 
     @login_required
     @blp.arguments(RoundPatchSchema)
@@ -88,7 +88,7 @@ class RoundItem(MethodView):
     def patch(self, data, round_id):
         """Rename the round or move the closing time (coordinators, while collecting)."""
         require_coordinator()
-        return services.update(me(), services.lock(round_id, me()), data)
+        return services.update(me(), services.lock(round_id), data)
 
 
 @blp.route("/match-rounds/<int:round_id>/preferences")
@@ -99,7 +99,7 @@ class Preferences(MethodView):
     @blp.response(200, MatchPreferencesSchema)
     def get(self, round_id):
         """The calling student's preferences."""
-        return services.get_preferences(me(), services.get_visible(round_id, me()))
+        return services.get_preferences(me(), services.get_visible(round_id))
 
     @login_required
     @blp.arguments(MatchPreferencesInSchema)
@@ -109,7 +109,7 @@ class Preferences(MethodView):
 
         An empty list withdraws them (the response then lists none).
         """
-        rnd = services.lock(round_id, me(), shared=True)
+        rnd = services.lock(round_id, shared=True)
         pref = services.put_preferences(me(), rnd, data["internship_ids"])
         if pref is None:
             return {"round_id": rnd.id, "student_id": me().id, "internship_ids": []}
@@ -124,14 +124,14 @@ class Rankings(MethodView):
     @blp.response(200, MatchRankingSchema)
     def get(self, round_id, internship_id):
         """The ranking (the internship's enterprise admins and staff)."""
-        return services.get_ranking(me(), services.get_visible(round_id, me()), internship_id)
+        return services.get_ranking(me(), services.get_visible(round_id), internship_id)
 
     @login_required
     @blp.arguments(MatchRankingInSchema)
     @blp.response(200, MatchRankingSchema)
     def put(self, data, round_id, internship_id):
         """Rank students best first; those left unranked follow by recommendation score."""
-        rnd = services.lock(round_id, me(), shared=True)
+        rnd = services.lock(round_id, shared=True)
         return services.put_ranking(me(), rnd, internship_id, data)
 
 
@@ -144,7 +144,7 @@ class Run(MethodView):
     def post(self, round_id):
         """Queue the run for a worker (coordinators; after preferences close)."""
         require_coordinator()
-        return services.request_run(me(), services.lock(round_id, me()))
+        return services.request_run(me(), services.lock(round_id))
 
 
 @blp.route("/match-rounds/<int:round_id>/publish")
@@ -156,7 +156,7 @@ class Publish(MethodView):
     def post(self, round_id):
         """Turn assignments into `offered` applications and notify everyone (coordinators)."""
         require_coordinator()
-        return results.publish(me(), services.lock(round_id, me()))
+        return results.publish(me(), services.lock(round_id))
 
 
 @blp.route("/match-rounds/<int:round_id>/follow-up")
@@ -169,7 +169,7 @@ class FollowUp(MethodView):
     def post(self, data, round_id):
         """A round over the unfilled slots for the unmatched students (coordinators)."""
         require_coordinator()
-        return results.follow_up(me(), services.get_visible(round_id, me()), data)
+        return results.follow_up(me(), services.get_visible(round_id), data)
 
 
 @blp.route("/match-rounds/<int:round_id>/assignments")
@@ -181,7 +181,7 @@ class Assignments(MethodView):
     @blp.response(200, MatchAssignmentPage)
     def get(self, args, round_id):
         """Assignments: coordinators all (after a run), an enterprise its own (once published)."""
-        rnd = services.get_visible(round_id, me())
+        rnd = services.get_visible(round_id)
         return paginate(results.assignments(rnd, me(), args), args)
 
 
@@ -193,7 +193,7 @@ class MyAssignment(MethodView):
     @blp.response(200, MyMatchAssignmentSchema)
     def get(self, round_id):
         """The calling student's assignment and why each higher choice was not given."""
-        return results.explained(results.mine(services.get_visible(round_id, me()), me()))
+        return results.explained(results.mine(services.get_visible(round_id), me()))
 
 
 @blp.route("/match-rounds/<int:round_id>/internships")
@@ -205,7 +205,7 @@ class RoundInternships(MethodView):
     @blp.response(200, RoundInternshipPage)
     def get(self, args, round_id):
         """Slots, filled and unfilled per internship (coordinators; an enterprise its own)."""
-        rnd = services.get_visible(round_id, me())
+        rnd = services.get_visible(round_id)
         stmt, with_results = results.internships(rnd, me())
         page = paginate(stmt, args)
         if not with_results:

@@ -113,7 +113,7 @@ def index_of(internship_ids: Sequence[int]) -> PostingIndex:
 
 
 def signals_of(
-    student_ids: Sequence[int], universities: Sequence[int], among: sa.Select | None = None
+    student_ids: Sequence[int], universities: Sequence[int], among: sa.Select
 ) -> list[StudentSignals]:
     """Each student's signals; a student without a profile has only their university's district.
 
@@ -123,28 +123,19 @@ def signals_of(
     comps: dict[int, dict[str, int]] = {}
     langs: dict[int, dict[str, int]] = {}
     majors: dict[int, str | None] = {}
-    chunks = (
-        [among]
-        if among is not None
-        else [
-            list(student_ids[start : start + 20_000])
-            for start in range(0, len(student_ids), 20_000)
-        ]
-    )
-    for chunk in chunks:
-        sc, sl, sp = StudentCompetency, StudentLanguage, StudentProfile
-        for uid, code, level in db.session.execute(
-            sa.select(sc.user_id, sc.code, sc.level).where(sc.user_id.in_(chunk))
-        ):
-            comps.setdefault(uid, {})[code] = level
-        for uid, code, level in db.session.execute(
-            sa.select(sl.user_id, sl.code, sl.level).where(sl.user_id.in_(chunk))
-        ):
-            langs.setdefault(uid, {})[code] = level
-        for uid, major in db.session.execute(
-            sa.select(sp.user_id, sp.major).where(sp.user_id.in_(chunk))
-        ):
-            majors[uid] = major
+    sc, sl, sp = StudentCompetency, StudentLanguage, StudentProfile
+    for uid, code, level in db.session.execute(
+        sa.select(sc.user_id, sc.code, sc.level).where(sc.user_id.in_(among))
+    ):
+        comps.setdefault(uid, {})[code] = level
+    for uid, code, level in db.session.execute(
+        sa.select(sl.user_id, sl.code, sl.level).where(sl.user_id.in_(among))
+    ):
+        langs.setdefault(uid, {})[code] = level
+    for uid, major in db.session.execute(
+        sa.select(sp.user_id, sp.major).where(sp.user_id.in_(among))
+    ):
+        majors[uid] = major
     districts = dict(
         db.session.execute(
             sa.select(Organization.id, Organization.district).where(

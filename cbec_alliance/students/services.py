@@ -9,7 +9,7 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.extensions import db
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import Membership, Organization
 from cbec_alliance.organizations.services import get_for_member, get_visible
 from cbec_alliance.students.models import (
     StudentCertificate,
@@ -32,6 +32,28 @@ def student_membership(user: User) -> Membership | None:
         and m.organization.status == "approved"
     ]
     return min(found, key=lambda m: m.id) if found else None
+
+
+def student_universities(user_ids: list[int]) -> dict[int, int]:
+    """user id -> the approved university where they are a student (the lowest id when
+    several); users who are no such student are left out."""
+    out: dict[int, int] = {}
+    ids = list(user_ids)
+    for start in range(0, len(ids), 5_000):  # IN lists of bounded size
+        rows = db.session.execute(
+            sa.select(Membership.user_id, Membership.organization_id)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(
+                Membership.user_id.in_(ids[start : start + 5_000]),
+                Membership.role == "student",
+                Organization.kind == "university",
+                Organization.status == "approved",
+            )
+            .order_by(Membership.user_id, Membership.organization_id)
+        ).all()
+        for user_id, org_id in rows:
+            out.setdefault(user_id, org_id)
+    return out
 
 
 def require_student(user: User) -> Membership:

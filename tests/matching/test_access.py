@@ -92,11 +92,13 @@ def test_an_enterprise_sees_only_assignments_to_its_internships_once_published(s
         (scene.a.id, 1, 0),
         (scene.b.id, 0, 2),
     }
+    # An organization with nothing in the round is refused, not shown an empty page.
     stranger = as_user(factories.member(factories.OrganizationFactory(), "admin"))
-    assert stranger.get(f"{URL}/{r['id']}/assignments").get_json()["items"] == []
-    assert stranger.get(f"{URL}/{r['id']}/internships").get_json()["items"] == []
     university_staff = as_user(factories.member(scene.university, "staff"))
-    assert university_staff.get(f"{URL}/{r['id']}/assignments").get_json()["items"] == []
+    for client in (stranger, university_staff):
+        for path in ("assignments", "internships"):
+            body = assert_problem(client.get(f"{URL}/{r['id']}/{path}"), 403)
+            assert "items" not in body
 
 
 def test_a_student_of_no_round_and_a_missing_round(scene):
@@ -203,3 +205,37 @@ def test_bad_query_and_patch_input(scene):
         URL, data="{not json", headers={"Content-Type": "application/json"}
     )
     assert_problem(malformed, 400)
+
+
+def test_preferences_are_read_by_students_and_round_internships_by_their_enterprises(scene):
+    r = scene.round()
+    for client in (scene.coord, scene.e1):
+        assert_problem(client.get(f"{URL}/{r['id']}/preferences"), 403)
+    body = assert_problem(scene.clients[0].get(f"{URL}/{r['id']}/internships"), 403)
+    assert "items" not in body
+    assert scene.e1.get(f"{URL}/{r['id']}/internships").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+        ({"preferences_close_at": "2000-01-01T00:00:00Z"}, "preferences_close_at"),
+        ({"preferences_close_at": None}, "preferences_close_at"),
+        ({"seed": -1}, "seed"),
+        ({"seed": "x"}, "seed"),
+        ({"internship_ids": [1]}, "internship_ids"),  # they come from the round
+    ],
+)
+def test_bad_follow_up_rounds_name_the_field(scene, body, field):
+    r = scene.round()
+    scene.prefer(r["id"], 0, scene.a)
+    scene.prefer(r["id"], 1, scene.a)
+    scene.rank(r["id"], scene.a, [0, 1])
+    scene.close_and_run(r["id"])
+    scene.publish(r["id"])  # student 1 and b, c are left over
+    data = {"name": "补录", "preferences_close_at": "2099-01-01T00:00:00Z"} | body
+    data = {k: v for k, v in data.items() if v is not None}  # None: the field is missing
+    resp = scene.coord.post(f"{URL}/{r['id']}/follow-up", json=data)
+    assert names(field, validation_errors(resp))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import numpy as np
@@ -326,3 +327,91 @@ def test_a_round_is_run_by_one_worker_at_a_time(scene, app):
         assert runner.execute(r["id"]) is None
         other.execute(sa.select(sa.func.pg_advisory_unlock(runner.RUN_LOCK, r["id"])))
     assert scene.coord.get(f"{URL}/{r['id']}").get_json()["status"] == "running"
+
+
+def test_publishing_leaves_closed_applications_closed(scene, as_user):
+    withdrawn_user, withdrawn = apply_for(scene.a, "withdrawn")
+    rejected_user, rejected = apply_for(scene.b, "rejected")
+    shortlisted_user, shortlisted = apply_for(scene.c, "shortlisted")
+    r = scene.round()
+    for user, posting in (
+        (withdrawn_user, scene.a),
+        (rejected_user, scene.b),
+        (shortlisted_user, scene.c),
+    ):
+        resp = as_user(user).put(
+            f"{URL}/{r['id']}/preferences", json={"internship_ids": [posting.id]}
+        )
+        assert resp.status_code == 200, resp.get_json()
+    done = scene.close_and_run(r["id"])
+    assert done["stats"]["matched"] == 3  # the round itself knows nothing of applications
+    published = scene.publish(r["id"])
+    assert published["stats"]["skipped"] == 2
+    for application in (withdrawn, rejected, shortlisted):
+        db.session.refresh(application)
+    assert (withdrawn.status, rejected.status, shortlisted.status) == (
+        "withdrawn",
+        "rejected",
+        "offered",
+    )
+    assert [t.to_status for t in withdrawn.transitions] == ["withdrawn"]
+    assert [t.to_status for t in rejected.transitions] == ["rejected"]
+    last = shortlisted.transitions[-1]
+    assert (last.from_status, last.to_status, last.note) == (
+        "shortlisted",
+        "offered",
+        f"offered by match round {r['id']}",
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 3
+
+
+@contextlib.contextmanager
+def _statements(app):
+    """A list that collects every SQL statement sent while the context is open."""
+    with app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_page_of_rounds_costs_the_same_queries_whatever_its_size(scene, app):
+    scene.round()
+    with _statements(app) as one:
+        assert len(scene.clients[0].get(URL).get_json()["items"]) == 1
+    for _ in range(4):
+        scene.round()
+    with _statements(app) as five:
+        page = scene.clients[0].get(URL).get_json()["items"]
+    assert len(page) == 5
+    assert all(len(r["internship_ids"]) == 3 for r in page)
+    assert len(five) == len(one), five
+
+
+def test_a_failed_run_keeps_the_round_locked_until_failed_is_committed(scene, app, monkeypatch):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the run lock is a PostgreSQL advisory lock")
+    r = scene.round()
+    scene.prefer(r["id"], 0, scene.a)
+    close(r["id"])
+    _stall(r["id"], timedelta(seconds=1))
+
+    def boom(*_args):
+        raise RuntimeError("worker lost its way")
+
+    monkeypatch.setattr(runner.algorithm, "match", boom)
+    with app.app_context(), db.engine.connect() as other:  # another worker
+        assert runner.execute(r["id"]) is None
+        rnd = db.session.get(MatchRound, r["id"])
+        assert rnd.status == "failed"  # not committed yet
+        taken = other.scalar(sa.select(sa.func.pg_try_advisory_lock(runner.RUN_LOCK, r["id"])))
+        if taken:
+            other.execute(sa.select(sa.func.pg_advisory_unlock(runner.RUN_LOCK, r["id"])))
+        assert not taken, "the lock was released before `failed` was committed"
