@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.authz import sees_all
 from cbec_alliance.core.db import upsert
 from cbec_alliance.core.errors import forbidden
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.partnerships import activity
 from cbec_alliance.partnerships.models import Partnership
-from cbec_alliance.partnerships.services import sees_all
 
 from .models import Snapshot
 from .summaries import SUMMARIES

@@ -108,31 +108,29 @@ def _when(value) -> dt.datetime | None:
     return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)  # a session's date
 
 
-def _rows(stmt: sa.Select, ids: list[int] | None):
-    if ids is not None:
-        stmt = stmt.where(P.id.in_(ids))
-    return db.session.execute(stmt).all()
+# The kinds of activity a partnership's page counts, each from one or more sources.
+KINDS = {
+    "internships": ("internships",),
+    "placements": ("placements",),
+    "hires": ("hires",),
+    "courses": ("courses",),
+    "bases": ("bases",),
+    "competitions": ("co_organized", "mentored"),
+    "lectures": ("lectures",),
+}
 
 
 def counts(partnership: Partnership) -> dict:
-    """The shared activity of one partnership: counts of each kind and the latest date."""
-    now = utcnow()
-    found: dict[str, set] = defaultdict(set)
-    latest = None
-    for name, stmt in sources(now).items():
-        for _pid, key, at, _w in _rows(stmt, [partnership.id]):
-            kind = "competitions" if name in ("co_organized", "mentored") else name
-            found[kind].add(key)
-            when = _when(at)
-            if when is not None and (latest is None or when > latest):
-                latest = when
-    out = {
-        k: len(found[k])
-        for k in ("internships", "placements", "hires", "courses", "bases", "competitions")
-    }
-    out["lectures"] = len(found["lectures"])
-    out["last_activity_at"] = latest
-    return out
+    """The shared activity of one partnership: distinct items of each kind, in one query
+    (its latest date is `evaluate`'s `last_activity_at`)."""
+    src = sources(utcnow())
+    columns = []
+    for kind, names in KINDS.items():
+        parts = [src[n].where(P.id == partnership.id) for n in names]
+        sub = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
+        n = sa.select(sa.func.count(sa.distinct(sub.c[1]))).scalar_subquery()
+        columns.append(n.label(kind))
+    return dict(db.session.execute(sa.select(*columns)).one()._mapping)
 
 
 def _latest(ids: list[int] | None, now: dt.datetime) -> dict[int, dt.datetime]:

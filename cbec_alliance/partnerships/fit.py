@@ -81,10 +81,11 @@ def _majors(e: EnterpriseSignals, u: UniversitySignals) -> tuple[float, str]:
 def internship_employment(e: EnterpriseSignals, u: UniversitySignals) -> Fit:
     """Internships and employment."""
     majors, why = _majors(e, u)
-    weight = sum(e.demand.values())
+    demand = {c: w for c, w in e.demand.items() if w > 0}  # no open slot: no demand
+    weight = sum(demand.values())
     if weight:
-        credit = sum(w * min(1.0, u.supply.get(c, 0) / w) for c, w in e.demand.items()) / weight
-        short = sorted(c for c, w in e.demand.items() if u.supply.get(c, 0) < w)
+        credit = sum(w * min(1.0, u.supply.get(c, 0) / w) for c, w in demand.items()) / weight
+        short = sorted(c for c, w in demand.items() if u.supply.get(c, 0) < w)
         comp_why = f"students at level 3+ cover the demand except {short or 'nothing'}"
     else:
         credit, comp_why = 1.0, "demands no particular competency"

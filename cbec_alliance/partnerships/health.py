@@ -26,10 +26,17 @@ class Year:
 
 
 def _anniversary(start: dt.date, years: int) -> dt.date:
+    """`start` moved by whole years; past the calendar's ends it stops at date.min or max
+    (stored dates are never allowed to break the rules)."""
+    year = start.year + years
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     try:
-        return start.replace(year=start.year + years)
+        return start.replace(year=year)
     except ValueError:  # 29 February in a common year
-        return start.replace(year=start.year + years, day=28)
+        return start.replace(year=year, day=28)
 
 
 def agreement_year(starts_on: dt.date, today: dt.date) -> Year:
@@ -41,7 +48,8 @@ def agreement_year(starts_on: dt.date, today: dt.date) -> Year:
             years -= 1
     start = _anniversary(starts_on, years)
     end = _anniversary(starts_on, years + 1)
-    elapsed = (today - start).days / (end - start).days if today >= start else 0.0
+    span = (end - start).days
+    elapsed = (today - start).days / span if today >= start and span > 0 else 0.0
     return Year(start, end, min(max(elapsed, 0.0), 1.0))
 
 

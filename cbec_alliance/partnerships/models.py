@@ -14,7 +14,6 @@ from cbec_alliance.extensions import db
 STATUSES = ("proposed", "active", "declined", "suspended", "ended")
 LIVE = ("proposed", "active", "suspended")
 HEALTHS = ("active", "quiet", "behind", "ended")
-GOALS = ("interns_per_year", "courses", "students_trained")
 
 
 class Partnership(db.Model):

@@ -9,44 +9,62 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
-from cbec_alliance.core.errors import forbidden, invalid, not_found
+from cbec_alliance.core.errors import invalid, not_found
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
+from cbec_alliance.monitoring.summaries import _latest_survey as latest_survey
 from cbec_alliance.organizations.models import Organization, OrganizationMajor
 from cbec_alliance.organizations.services import membership
 from cbec_alliance.students.models import StudentCompetency, StudentProfile
+from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
 from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
 
 from . import fit
 from .models import LIVE, Partnership
 
-# The survey tables, by name: answers count as demand once the survey package stores them.
-_responses = sa.table("survey_responses", sa.column("id"), sa.column("enterprise_id"))
-_answers = sa.table(
-    "survey_answers", sa.column("response_id"), sa.column("question_code"), sa.column("option_code")
-)
+Orgs = dict[int, Organization]
 
 
-def _survey(question: str, enterprise_ids) -> list[tuple[int, str]]:
+def _survey(survey_id: int | None, question: str, enterprise_ids) -> list[tuple[int, str]]:
+    """The options enterprises chose for `question` in one survey (monitoring's rule: the
+    latest survey with responses)."""
+    if survey_id is None:
+        return []
+    r, a = SurveyResponse, SurveyAnswer
     stmt = (
-        sa.select(_responses.c.enterprise_id, _answers.c.option_code)
-        .join(_answers, _answers.c.response_id == _responses.c.id)
-        .where(_answers.c.question_code == question)
+        sa.select(r.enterprise_id, a.option_code)
+        .join(a, a.response_id == r.id)
+        .where(a.survey_id == survey_id, a.question_code == question)
     )
     if enterprise_ids is not None:
-        stmt = stmt.where(_responses.c.enterprise_id.in_(enterprise_ids))
+        stmt = stmt.where(r.enterprise_id.in_(enterprise_ids))
     return db.session.execute(stmt).all()
 
 
-def enterprise_signals(ids: list[int] | None) -> dict[int, fit.EnterpriseSignals]:
-    """Signals of the given enterprises (None: every approved enterprise)."""
-    orgs = _orgs("enterprise", ids)
+def _orgs(kind: str, ids: list[int] | None) -> Orgs:
+    stmt = sa.select(Organization).where(
+        Organization.kind == kind, Organization.status == "approved"
+    )
+    if ids is not None:
+        stmt = stmt.where(Organization.id.in_(ids))
+    return {o.id: o for o in db.session.scalars(stmt)}
+
+
+def enterprise_signals(
+    ids: list[int] | None, orgs: Orgs | None = None
+) -> dict[int, fit.EnterpriseSignals]:
+    """Signals of the given enterprises (None: every approved enterprise), by id; `orgs`:
+    `_orgs("enterprise", ids)` when the caller has it already."""
+    orgs = _orgs("enterprise", ids) if orgs is None else orgs
     wanted = list(orgs) if ids is not None else None
     demand: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     majors: dict[int, set[str]] = defaultdict(set)
     i, ic, im = Internship, InternshipCompetency, InternshipMajor
-    open_ = [i.status == "open"] + ([i.enterprise_id.in_(wanted)] if wanted is not None else [])
+    # Open postings with a free slot (a full one can still be open).
+    open_ = [i.status == "open", i.slots > i.accepted_count]
+    if wanted is not None:
+        open_.append(i.enterprise_id.in_(wanted))
     for e, code, slots in db.session.execute(
         sa.select(i.enterprise_id, ic.code, sa.func.sum(i.slots - i.accepted_count))
         .join(ic, ic.internship_id == i.id)
@@ -58,9 +76,10 @@ def enterprise_signals(ids: list[int] | None) -> dict[int, fit.EnterpriseSignals
         sa.select(i.enterprise_id, im.code).join(im, im.internship_id == i.id).where(*open_)
     ):
         majors[e].add(code)
-    for e, code in _survey("competencies", wanted):
+    survey = latest_survey()
+    for e, code in _survey(survey, "competencies", wanted):
         demand[e][code] += 1
-    for e, code in _survey("majors", wanted):
+    for e, code in _survey(survey, "majors", wanted):
         majors[e].add(code)
     bases: dict[int, list] = defaultdict(list)
     b = TrainingBase
@@ -88,10 +107,16 @@ def enterprise_signals(ids: list[int] | None) -> dict[int, fit.EnterpriseSignals
     }
 
 
-def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals]:
-    """Signals of the given universities (None: every approved university)."""
-    orgs = _orgs("university", ids)
-    wanted = list(orgs)
+def university_signals(
+    ids: list[int] | None, orgs: Orgs | None = None
+) -> dict[int, fit.UniversitySignals]:
+    """Signals of the given universities (None: every approved university), by id; `orgs`:
+    `_orgs("university", ids)` when the caller has it already."""
+    orgs = _orgs("university", ids) if orgs is None else orgs
+    wanted = list(orgs) if ids is not None else None
+
+    def only(column) -> list:
+        return [] if wanted is None else [column.in_(wanted)]
 
     def grouped(stmt) -> dict[int, set]:
         out: dict[int, set] = defaultdict(set)
@@ -100,11 +125,11 @@ def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals
         return out
 
     om = OrganizationMajor
-    majors = grouped(sa.select(om.organization_id, om.code).where(om.organization_id.in_(wanted)))
+    majors = grouped(sa.select(om.organization_id, om.code).where(*only(om.organization_id)))
     graduates = dict(
         db.session.execute(
             sa.select(om.organization_id, sa.func.sum(om.yearly_graduates))
-            .where(om.organization_id.in_(wanted))
+            .where(*only(om.organization_id))
             .group_by(om.organization_id)
         ).all()
     )
@@ -113,20 +138,20 @@ def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals
     for u, code, n in db.session.execute(
         sa.select(sp.university_id, sc.code, sa.func.count())
         .join(sc, sc.user_id == sp.user_id)
-        .where(sc.level >= 3, sp.university_id.in_(wanted))
+        .where(sc.level >= 3, *only(sp.university_id))
         .group_by(sp.university_id, sc.code)
     ):
         supply[u][code] = int(n)
     taught = grouped(
         sa.select(Course.university_id, CourseCompetency.code)
         .join(CourseCompetency, CourseCompetency.course_id == Course.id)
-        .where(Course.status == "published", Course.university_id.in_(wanted))
+        .where(Course.status == "published", *only(Course.university_id))
     )
     based = grouped(
         sa.select(BaseUniversity.university_id, BaseCompetency.code)
         .join(TrainingBase, TrainingBase.id == BaseUniversity.base_id)
         .join(BaseCompetency, BaseCompetency.base_id == TrainingBase.id)
-        .where(TrainingBase.status == "approved", BaseUniversity.university_id.in_(wanted))
+        .where(TrainingBase.status == "approved", *only(BaseUniversity.university_id))
     )
     tracks: dict[int, set] = defaultdict(set)
     for u, codes in db.session.execute(
@@ -137,7 +162,7 @@ def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals
             (CompetitionTrack.competition_id == Team.competition_id)
             & (CompetitionTrack.name == Team.track),
         )
-        .where(TeamMember.university_id.in_(wanted))
+        .where(*only(TeamMember.university_id))
     ):
         tracks[u].update(codes or [])
     return {
@@ -152,15 +177,6 @@ def university_signals(ids: list[int] | None) -> dict[int, fit.UniversitySignals
         )
         for u, org in orgs.items()
     }
-
-
-def _orgs(kind: str, ids: list[int] | None) -> dict[int, Organization]:
-    stmt = sa.select(Organization).where(
-        Organization.kind == kind, Organization.status == "approved"
-    )
-    if ids is not None:
-        stmt = stmt.where(Organization.id.in_(ids))
-    return {o.id: o for o in db.session.scalars(stmt)}
 
 
 def _live(enterprise_ids, university_ids) -> dict[tuple[int, int], dict]:
@@ -189,19 +205,20 @@ def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) ->
     score = fit.SCORERS[mode]
     if org.kind == "enterprise":
         me = enterprise_signals([org.id]).get(org.id) or fit.EnterpriseSignals()
-        others = university_signals(None)
+        names = _orgs("university", None)
+        others = university_signals(None, names)
         scored = [(u, score(me, s)) for u, s in others.items()]
         live = _live([org.id], None)
         key = lambda other: (org.id, other)  # noqa: E731
     else:
         me = university_signals([org.id]).get(org.id) or fit.UniversitySignals()
-        others = enterprise_signals(None)
+        names = _orgs("enterprise", None)
+        others = enterprise_signals(None, names)
         scored = [(e, score(s, me)) for e, s in others.items()]
         live = _live(None, [org.id])
         key = lambda other: (other, org.id)  # noqa: E731
     scored.sort(key=lambda item: (-item[1].score, item[0]))
     rows = scored[(page - 1) * per_page : page * per_page]
-    names = _orgs("university" if org.kind == "enterprise" else "enterprise", [r[0] for r in rows])
     items = [
         {
             "organization": _ref(names[other]),
@@ -214,22 +231,20 @@ def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) ->
     return {"items": items, "total": len(scored), "page": page, "per_page": per_page}
 
 
-def pair(user: User, enterprise_id: int, university_id: int) -> dict:
-    """The fit of one enterprise and one university in every mode (coordinators)."""
-    if not user.is_coordinator:
-        forbidden("only coordinators score any pair")
-    enterprises = enterprise_signals([enterprise_id])
-    universities = university_signals([university_id])
-    if enterprise_id not in enterprises:
+def pair(enterprise_id: int, university_id: int) -> dict:
+    """The fit of one enterprise and one university in every mode (the view lets only
+    coordinators ask)."""
+    enterprise = _orgs("enterprise", [enterprise_id])
+    if enterprise_id not in enterprise:
         invalid("enterprise_id", f"no approved enterprise with id {enterprise_id}")
-    if university_id not in universities:
+    university = _orgs("university", [university_id])
+    if university_id not in university:
         invalid("university_id", f"no approved university with id {university_id}")
-    e, u = enterprises[enterprise_id], universities[university_id]
-    orgs = {o.id: o for o in _orgs("enterprise", [enterprise_id]).values()}
-    orgs.update(_orgs("university", [university_id]))
+    e = enterprise_signals([enterprise_id], enterprise)[enterprise_id]
+    u = university_signals([university_id], university)[university_id]
     return {
-        "enterprise": _ref(orgs[enterprise_id]),
-        "university": _ref(orgs[university_id]),
+        "enterprise": _ref(enterprise[enterprise_id]),
+        "university": _ref(university[university_id]),
         "partnership": _live([enterprise_id], [university_id]).get((enterprise_id, university_id)),
         "modes": [
             {"mode": mode, "score": f.score, "reasons": f.reasons}

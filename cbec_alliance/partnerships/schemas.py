@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 
+from .fit import SCORERS
 from .models import HEALTHS, STATUSES
 
-MODES = (
-    "internship-employment",
-    "co-developed-courses",
-    "joint-training-bases",
-    "joint-competitions",
-)
+# The partner-matching modes, one per scorer.
+MODES = tuple(SCORERS)
+# Agreement dates outside this range are typos (and year 9999 has no next anniversary).
+DATES = ma.validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2100, 12, 31))
 
 
 class GoalsSchema(BaseSchema):
@@ -31,8 +32,8 @@ class GoalsSchema(BaseSchema):
 
 class _Fields(BaseSchema):
     modes = ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(min=1, max=10))
-    starts_on = ma.fields.Date()
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = ma.fields.Date(validate=DATES)
+    ends_on = ma.fields.Date(allow_none=True, validate=DATES)
     goals = ma.fields.Nested(GoalsSchema)
 
 
@@ -59,6 +60,11 @@ class PartnershipNoteSchema(BaseSchema):
 
     note = text(5000, allow_none=True)
     flagged = StrictBoolean()
+
+    @ma.validates_schema
+    def _something(self, data, **_kw):
+        if not data:
+            raise ma.ValidationError("give a note, flagged or both")
 
 
 class PartnershipListArgs(PageArgs):
@@ -141,12 +147,10 @@ class PartnershipDetailSchema(PartnershipSchema):
     progress = ma.fields.Nested(ProgressSchema)
 
 
-class FitArgs(BaseSchema):
-    """`?mode=` (one of the four partner-matching modes)."""
+class FitArgs(PageArgs):
+    """`?mode=` (one of the four partner-matching modes) and the page."""
 
     mode = ma.fields.String(required=True, validate=ma.validate.OneOf(MODES))
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000))
-    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
 class PairArgs(BaseSchema):

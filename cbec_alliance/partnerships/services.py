@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.authz import sees_all
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -28,23 +30,17 @@ STEPS = {
 }
 
 
-def sees_all(user: User) -> bool:
-    """Coordinators and members of an association see every partnership."""
-    if user.is_coordinator:
-        return True
-    return any(
-        m.organization.kind == "association" and m.organization.status == "approved"
-        for m in user.memberships
-    )
-
-
-def side(user: User, p: Partnership) -> int | None:
-    """The organization (of the two) whose admin or staff the user is, if any."""
-    for org_id in (p.enterprise_id, p.university_id):
+def _side(user: User, enterprise_id: int, university_id: int) -> int | None:
+    for org_id in (enterprise_id, university_id):
         m = membership(user, org_id)
         if m is not None and m.role in STAFF:
             return org_id
     return None
+
+
+def side(user: User, p: Partnership) -> int | None:
+    """The organization (of the two) whose admin or staff the user is, if any."""
+    return _side(user, p.enterprise_id, p.university_id)
 
 
 def _member_of(user: User, p: Partnership) -> bool:
@@ -57,6 +53,12 @@ def get_visible(partnership_id: int, user: User) -> Partnership:
     if p is None or not (sees_all(user) or _member_of(user, p)):
         not_found("partnership")
     return p
+
+
+def _lock(p: Partnership) -> Partnership:
+    """The partnership re-read under its row lock: concurrent changes take turns."""
+    stmt = for_update(sa.select(Partnership).where(Partnership.id == p.id))
+    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
 
 
 def listing(args: dict, user: User) -> sa.Select:
@@ -128,29 +130,29 @@ def create(user: User, data: dict) -> Partnership:
     _org("enterprise_id", data["enterprise_id"], "enterprise")
     _org("university_id", data["university_id"], "university")
     _check(data, data["starts_on"], data.get("ends_on"))
-    p = Partnership(
-        enterprise_id=data["enterprise_id"],
-        university_id=data["university_id"],
-        starts_on=data["starts_on"],
-        ends_on=data.get("ends_on"),
-        goals={k: v for k, v in (data.get("goals") or {}).items() if v is not None},
-        modes=[PartnershipMode(mode=m) for m in data["modes"]],
-        proposed_by_id=user.id,
-        proposed_by_org_id=0,
-    )
-    proposer = side(user, p)
+    enterprise_id, university_id = data["enterprise_id"], data["university_id"]
+    proposer = _side(user, enterprise_id, university_id)
     if proposer is None:
         forbidden("only the admins and staff of the enterprise or the university may propose")
     live = db.session.scalar(
         sa.select(Partnership.id).where(
-            Partnership.enterprise_id == p.enterprise_id,
-            Partnership.university_id == p.university_id,
+            Partnership.enterprise_id == enterprise_id,
+            Partnership.university_id == university_id,
             Partnership.status.in_(LIVE),
         )
     )
     if live:
         conflict(f"these two already have a partnership in progress (id {live})")
-    p.proposed_by_org_id = proposer
+    p = Partnership(
+        enterprise_id=enterprise_id,
+        university_id=university_id,
+        starts_on=data["starts_on"],
+        ends_on=data.get("ends_on"),
+        goals={k: v for k, v in (data.get("goals") or {}).items() if v is not None},
+        modes=[PartnershipMode(mode=m) for m in data["modes"]],
+        proposed_by_id=user.id,
+        proposed_by_org_id=proposer,
+    )
     db.session.add(p)
     db.session.flush()
     audit(
@@ -169,6 +171,7 @@ def update(user: User, p: Partnership, data: dict) -> Partnership:
     """Change modes, dates or goals (either side, until it ends)."""
     if side(user, p) is None:
         forbidden("only the admins and staff of the two sides may change a partnership")
+    p = _lock(p)
     if p.status not in LIVE:
         conflict(f"the partnership is {p.status}; it can no longer change")
     _check(data, data.get("starts_on", p.starts_on), data.get("ends_on", p.ends_on))
@@ -187,6 +190,7 @@ def update(user: User, p: Partnership, data: dict) -> Partnership:
 def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnership:
     """Accept, decline, suspend, resume or end, by the side allowed to."""
     sources, target, who = STEPS[verb]
+    p = _lock(p)  # a simultaneous accept and decline must not both pass the status check
     mine = side(user, p)
     if mine is None:
         forbidden("only the admins and staff of the two sides may do this")
@@ -239,7 +243,7 @@ def detail(p: Partnership) -> dict:
     return {
         **{c.key: getattr(p, c.key) for c in Partnership.__table__.columns},
         "modes": p.mode_codes,
-        "activity": activity.counts(p),
+        "activity": {**activity.counts(p), "last_activity_at": found["last_activity_at"]},
         "progress": found["progress"],
         "health": found["health"],
         "last_activity_at": found["last_activity_at"],

@@ -66,7 +66,8 @@ class PairFit(MethodView):
     @blp.response(200, PairFitSchema)
     def get(self, args):
         """How well an enterprise and a university fit, per mode (coordinators)."""
-        return recommend.pair(me(), args["enterprise_id"], args["university_id"])
+        require_coordinator()
+        return recommend.pair(args["enterprise_id"], args["university_id"])
 
 
 @blp.route("/partnerships/<int:partnership_id>")
@@ -87,7 +88,12 @@ class PartnershipItem(MethodView):
         return services.update(me(), services.get_visible(partnership_id, me()), data)
 
 
-def _lifecycle(verb: str, doc: str):
+WHO = {"other": "the side that did not propose", "either": "either side"}
+
+
+def _lifecycle(verb: str):
+    sources, target, who = services.STEPS[verb]
+
     class Action(MethodView):
         @login_required
         @blp.arguments(PartnershipReasonSchema)
@@ -96,16 +102,16 @@ def _lifecycle(verb: str, doc: str):
             p = services.get_visible(partnership_id, me())
             return services.act(me(), p, verb, data.get("reason"))
 
-    Action.post.__doc__ = doc
+    Action.post.__doc__ = (
+        f"{verb.title()}: {' | '.join(sources)} -> {target} ({WHO[who]}).\n\n"
+        "By that side's admins and staff; the optional `reason` is kept in `status_reason`."
+    )
     Action.__name__ = f"Partnership{verb.title()}"
     blp.route(f"/partnerships/<int:partnership_id>/{verb}")(Action)
 
 
-_lifecycle("accept", "Accept a proposal (the other side's admins and staff).")
-_lifecycle("decline", "Decline a proposal, with a reason (the other side).")
-_lifecycle("suspend", "Suspend an active partnership (either side).")
-_lifecycle("resume", "Resume a suspended partnership (either side).")
-_lifecycle("end", "End a partnership (either side).")
+for _verb in services.STEPS:
+    _lifecycle(_verb)
 
 
 @blp.route("/partnerships/<int:partnership_id>/note")

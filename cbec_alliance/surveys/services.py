@@ -6,12 +6,12 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.authz import sees_all
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.services import get_for_member, require_approved
-from cbec_alliance.partnerships.services import sees_all
 
 from . import template
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse

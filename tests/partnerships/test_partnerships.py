@@ -15,7 +15,7 @@ from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.partnerships.models import Partnership
 from tests import factories
 from tests.applications.factories import apply_for
-from tests.helpers import assert_problem, validation_errors
+from tests.helpers import assert_problem, at_once, held_at_barrier, validation_errors
 from tests.internships.factories import InternshipFactory
 
 URL = "/api/v1/partnerships"
@@ -180,7 +180,7 @@ def test_who_sees_and_moves_a_partnership(pair, client):
     assert_problem(pair.other.get(f"{URL}/{p['id']}"), 404)
     assert pair.other.get(URL).get_json()["items"] == []
     assert pair.association.get(URL).get_json()["total"] == 1
-    for verb in ("suspend", "end", "accept", "decline"):
+    for verb in ("suspend", "resume", "end", "accept", "decline"):
         assert_problem(pair.other.post(f"{URL}/{p['id']}/{verb}", json={}), 404)
         assert_problem(pair.student.post(f"{URL}/{p['id']}/{verb}", json={}), 403)
         assert_problem(pair.coord.post(f"{URL}/{p['id']}/{verb}", json={}), 403)
@@ -199,6 +199,9 @@ def test_who_sees_and_moves_a_partnership(pair, client):
         ({"modes": ["lectures", "lectures"]}, "modes"),
         ({"starts_on": "2026-13-01"}, "starts_on"),
         ({"ends_on": "2000-01-01"}, "ends_on"),
+        ({"starts_on": "9999-12-31", "ends_on": None}, "starts_on"),
+        ({"starts_on": "1999-12-31"}, "starts_on"),
+        ({"ends_on": "9999-12-31"}, "ends_on"),
         ({"goals": {"interns_per_year": -1}}, "goals"),
         ({"goals": {"unknown": 1}}, "goals"),
         ({"enterprise_id": "x"}, "enterprise_id"),
@@ -221,3 +224,96 @@ def test_the_enterprise_must_be_an_enterprise_and_bad_filters(pair):
         pair.coord.post(f"{URL}/{p['id']}/note", json={"flagged": "yes"})
     )
     assert "reason" in validation_errors(pair.e.post(f"{URL}/{p['id']}/end", json={"reason": 5}))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"modes": ["lectures", "lectures"]}, "modes"),
+        ({"ends_on": "2020-01-01"}, "ends_on"),  # before the stored starts_on
+        ({"goals": None}, "goals"),
+        ({"starts_on": "9999-12-31"}, "starts_on"),
+        ({"ends_on": "2101-01-01"}, "ends_on"),
+    ],
+)
+def test_bad_changes_name_the_field(pair, change, field):
+    p = active(pair)
+    errors = validation_errors(pair.u.patch(f"{URL}/{p['id']}", json=change))
+    assert any(k.split(".")[0] == field for k in errors), errors
+    assert pair.u.get(f"{URL}/{p['id']}").get_json()["goals"] == p["goals"]
+
+
+def test_a_stored_date_at_the_end_of_the_calendar_breaks_nothing(pair):
+    from cbec_alliance.partnerships import activity
+
+    proposed = pair.e.post(URL, json=body(pair)).get_json()
+    others = factories.UniversityFactory()
+    fine = pair.e.post(URL, json=body(pair, university_id=others.id)).get_json()
+    db.session.execute(
+        sa.update(Partnership)
+        .where(Partnership.id == proposed["id"])
+        .values(starts_on=dt.date(9999, 12, 31), ends_on=None)
+    )
+    accepted = pair.u.post(f"{URL}/{proposed['id']}/accept", json={})
+    assert accepted.status_code == 200, accepted.get_json()
+    got = pair.u.get(f"{URL}/{proposed['id']}")
+    assert got.status_code == 200, got.get_json()
+    assert got.get_json()["progress"]["elapsed"] == 0.0
+    changed = pair.u.patch(f"{URL}/{proposed['id']}", json={"goals": {"courses": 2}})
+    assert changed.status_code == 200, changed.get_json()
+    assert activity.refresh() >= 2  # the other partnerships are refreshed too
+    assert db.session.get(Partnership, fine["id"]).health_checked_at is not None
+
+
+def test_a_note_needs_something_to_say(pair):
+    p = active(pair)
+    errors = validation_errors(pair.coord.post(f"{URL}/{p['id']}/note", json={}))
+    assert "_schema" in errors
+    stored = db.session.get(Partnership, p["id"])
+    assert (stored.noted_by_id, stored.noted_at) == (None, None)
+    cleared = pair.coord.post(f"{URL}/{p['id']}/note", json={"note": None})
+    assert cleared.status_code == 200, cleared.get_json()
+
+
+def test_another_organization_cannot_note(pair):
+    p = active(pair)
+    for outsider in (pair.other, pair.u):
+        problem = assert_problem(
+            outsider.post(f"{URL}/{p['id']}/note", json={"note": "x", "flagged": True}), 403
+        )
+        assert "coordinator_note" not in problem
+    got = pair.coord.get(f"{URL}/{p['id']}").get_json()
+    assert (got["coordinator_note"], got["flagged"]) == (None, False)
+
+
+@pytest.mark.committed
+def test_an_accept_and_a_decline_at_once_only_one_wins(app, as_user, monkeypatch):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
+    from cbec_alliance.partnerships import services
+    from cbec_alliance.partnerships.models import PartnershipMode
+
+    with app.app_context():
+        ent, uni = factories.OrganizationFactory(), factories.UniversityFactory()
+        admin, staff = factories.member(uni, "admin"), factories.member(uni, "staff")
+        p = Partnership(
+            enterprise_id=ent.id,
+            university_id=uni.id,
+            starts_on=dt.date.today(),
+            goals={},
+            modes=[PartnershipMode(mode="lectures")],
+            proposed_by_org_id=ent.id,
+        )
+        db.session.add(p)
+        db.session.commit()
+        pid = p.id
+        ca, cb = as_user(admin), as_user(staff)
+    held_at_barrier(monkeypatch, services, "_lock")
+    codes = at_once(
+        lambda: ca.post(f"{URL}/{pid}/accept", json={}).status_code,
+        lambda: cb.post(f"{URL}/{pid}/decline", json={}).status_code,
+    )
+    assert sorted(codes) == [200, 409]
+    with app.app_context():
+        status = db.session.get(Partnership, pid).status
+        assert status == ("active" if codes[0] == 200 else "declined")

@@ -8,6 +8,7 @@ import pytest
 
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
+from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyResponse
 from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
@@ -166,3 +167,64 @@ def test_who_may_ask_and_bad_input(alliance, client):
         alliance["coord"].get(f"{fit}?enterprise_id=x&university_id=1")
     )
     assert_problem(alliance["coord"].get(URL.format(999999) + "?mode=joint-competitions"), 404)
+
+
+def test_an_open_posting_without_a_free_slot_breaks_nothing(alliance):
+    full = factories.OrganizationFactory(district="panyu")
+    InternshipFactory(enterprise_id=full.id, slots=1, accepted_count=1, competencies={"english": 2})
+    InternshipFactory(enterprise_id=full.id, slots=1, competencies={"data-analysis": 2})
+    db.session.flush()
+    for mode in ("internship-employment", "co-developed-courses", "joint-competitions"):
+        resp = alliance["s"].get(URL.format(alliance["strong"].id) + f"?mode={mode}")
+        assert resp.status_code == 200, resp.get_json()
+        ids = [i["organization"]["id"] for i in resp.get_json()["items"]]
+        assert full.id in ids
+    resp = alliance["coord"].get(
+        f"/api/v1/partnerships/fit?enterprise_id={full.id}&university_id={alliance['strong'].id}"
+    )
+    assert resp.status_code == 200, resp.get_json()
+    competencies = next(
+        r for r in resp.get_json()["modes"][0]["reasons"] if r["factor"] == "competencies"
+    )
+    # The full posting demands nothing: the strong university covers the data analysis.
+    assert competencies["value"] == 1.0
+    assert "english" not in competencies["detail"]
+
+
+def _answered(year: int, enterprise, competencies: list[str]) -> None:
+    survey = Survey(title=f"{year} 人才需求调查", year=year, distributed=10, status="closed")
+    db.session.add(survey)
+    db.session.flush()
+    response = SurveyResponse(survey_id=survey.id, enterprise_id=enterprise.id, answers={})
+    db.session.add(response)
+    db.session.flush()
+    for code in competencies:
+        db.session.add(
+            SurveyAnswer(
+                response_id=response.id,
+                survey_id=survey.id,
+                question_code="competencies",
+                option_code=code,
+            )
+        )
+    db.session.flush()
+
+
+def test_only_the_latest_survey_with_responses_counts_as_demand(alliance):
+    asking = factories.OrganizationFactory()
+    _answered(2024, asking, ["logistics"])  # an old survey: no longer demand
+    _answered(2025, asking, ["english"])
+    db.session.add(Survey(title="2026 人才需求调查", year=2026, distributed=10, status="open"))
+    db.session.flush()
+    got = (
+        alliance["coord"]
+        .get(
+            f"/api/v1/partnerships/fit?enterprise_id={asking.id}"
+            f"&university_id={alliance['strong'].id}"
+        )
+        .get_json()
+    )
+    competencies = next(r for r in got["modes"][0]["reasons"] if r["factor"] == "competencies")
+    # The strong university's students cover English; logistics would halve the credit.
+    assert competencies["value"] == 1.0
+    assert "logistics" not in competencies["detail"]

@@ -23,6 +23,26 @@ def test_the_agreement_year_runs_from_the_latest_anniversary():
     assert (before.start, before.elapsed) == (dt.date(2027, 1, 1), 0.0)
 
 
+def test_the_agreement_year_never_runs_off_the_calendar():
+    last = agreement_year(dt.date(9999, 12, 31), dt.date(2026, 11, 25))
+    assert (last.start, last.end, last.elapsed) == (dt.date(9999, 12, 31), dt.date.max, 0.0)
+    inside = agreement_year(dt.date(9996, 2, 29), dt.date(9999, 3, 1))
+    assert (inside.start, inside.end) == (dt.date(9999, 2, 28), dt.date.max)
+    assert 0.0 <= inside.elapsed <= 1.0
+    assert agreement_year(dt.date.max, dt.date.max).elapsed == 0.0
+    report = progress({"courses": 1}, {}, last)
+    assert health("active", NOW, NOW, report, NOW) == "active"
+
+
+def test_a_demand_without_weight_scores_like_no_demand():
+    u = fit.UniversitySignals(graduates=1000, supply={"marketing": 1})
+    zero = fit.EnterpriseSignals(demand={"english": 0, "marketing": 2})
+    assert (
+        fit.internship_employment(zero, u).score
+        == fit.internship_employment(fit.EnterpriseSignals(demand={"marketing": 2}), u).score
+    )
+
+
 def test_progress_and_health():
     year = agreement_year(dt.date(2026, 1, 1), NOW.date())  # 89% of the year gone
     report = progress({"interns_per_year": 10, "courses": 2}, {"interns_per_year": 4}, year)
