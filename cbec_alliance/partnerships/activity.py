@@ -3,6 +3,12 @@
 Every source is one SELECT of `(partnership id, key, at, weight)` joined to `partnerships`
 on the pair, so the same queries serve one partnership's page and the refresh of all of
 them (health for lists and monitoring), and the two can never disagree.
+
+What is already agreed counts as shared, whenever it happens: a competition the two
+co-organize and a lecture the enterprise holds at the university count in `counts` as soon
+as they exist (a cancelled lecture never does). Only what has happened counts as recent or
+toward a goal: `last_activity_at` (hence `quiet`) and `progress` take no date after now, so
+a competition planned for next year cannot keep a partnership looking active.
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ def _applications(key, at, *where) -> sa.Select:
     )
 
 
-def sources(now: dt.datetime) -> dict[str, sa.Select]:
-    """Each kind of shared activity as SELECT (pid, key, at, weight)."""
+def sources() -> dict[str, sa.Select]:
+    """Each kind of shared activity as SELECT (pid, key, at, weight); `at` may lie ahead
+    (a planned competition or lecture): callers that want what happened filter on it."""
     a = Application
     one = sa.literal(1)
     co = sa.orm.aliased(CompetitionOrganizer)
@@ -81,8 +88,7 @@ def sources(now: dt.datetime) -> dict[str, sa.Select]:
         .join(
             cu, (cu.competition_id == co.competition_id) & (cu.organization_id == P.university_id)
         )
-        .join(Competition, Competition.id == co.competition_id)
-        .where(Competition.starts_at <= now),
+        .join(Competition, Competition.id == co.competition_id),
         "mentored": sa.select(P.id, Team.competition_id, Team.created_at, one)
         .join(Team, Team.mentor_enterprise_id == P.enterprise_id)
         .join(
@@ -96,7 +102,7 @@ def sources(now: dt.datetime) -> dict[str, sa.Select]:
             (Event.host_organization_id == P.enterprise_id)
             & (Event.university_id == P.university_id),
         )
-        .where(Event.status != "cancelled", Event.starts_at <= now),
+        .where(Event.status != "cancelled"),
     }
 
 
@@ -123,7 +129,7 @@ KINDS = {
 def counts(partnership: Partnership) -> dict:
     """The shared activity of one partnership: distinct items of each kind, in one query
     (its latest date is `evaluate`'s `last_activity_at`)."""
-    src = sources(utcnow())
+    src = sources()
     columns = []
     for kind, names in KINDS.items():
         parts = [src[n].where(P.id == partnership.id) for n in names]
@@ -134,13 +140,14 @@ def counts(partnership: Partnership) -> dict:
 
 
 def _latest(ids: list[int] | None, now: dt.datetime) -> dict[int, dt.datetime]:
+    """The latest date of anything shared that has happened (nothing after `now`)."""
     latest: dict[int, dt.datetime] = {}
-    for name, stmt in sources(now).items():
+    for name, stmt in sources().items():
         if name == "completed":
             continue
         sub = stmt.subquery()
         pid, at = sub.c[0], sub.c[2]
-        grouped = sa.select(pid, sa.func.max(at)).group_by(pid)
+        grouped = sa.select(pid, sa.func.max(at)).where(at <= now).group_by(pid)
         if ids is not None:
             grouped = grouped.where(pid.in_(ids))
         for p, value in db.session.execute(grouped):
@@ -154,7 +161,7 @@ def _actuals(ids: list[int] | None, now: dt.datetime, starts: dict[int, dt.date]
     """Per partnership, what counts toward each goal in its current agreement year."""
     actual: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     since = now - dt.timedelta(days=370)  # an agreement year is at most 366 days
-    src = sources(now)
+    src = sources()
     for goal, names in (
         ("interns_per_year", ("placements",)),
         ("courses", ("courses",)),
@@ -163,7 +170,7 @@ def _actuals(ids: list[int] | None, now: dt.datetime, starts: dict[int, dt.date]
         for name in names:
             sub = src[name].subquery()
             pid, at, weight = sub.c[0], sub.c[2], sub.c[3]
-            stmt = sa.select(pid, at, weight).where(at >= since)
+            stmt = sa.select(pid, at, weight).where(at >= since, at <= now)
             if ids is not None:
                 stmt = stmt.where(pid.in_(ids))
             for p, value, w in db.session.execute(stmt):
@@ -189,7 +196,9 @@ def evaluate(partnerships: list[Partnership]) -> dict[int, dict]:
         out[p.id] = {
             "last_activity_at": latest.get(p.id),
             "progress": report,
-            "health": rules.health(p.status, latest.get(p.id), since, report, now),
+            "health": rules.health(
+                p.status, latest.get(p.id), since, report, now, ends_on=p.ends_on
+            ),
         }
     return out
 

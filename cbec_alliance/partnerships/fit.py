@@ -10,25 +10,45 @@ rounded to 4 decimals).
   weighted by demand; 1 when it demands none), 0.2 size (yearly graduates / 1,000, at most 1).
 - `co-developed-courses`: 0.7 gap (the share of the enterprise's demand in competencies the
   university's courses do not teach yet), 0.3 majors.
-- `joint-training-bases`: the best of the enterprise's approved bases: 0.5 place (same
-  district 1, elsewhere 0.4), 0.5 novelty (the share of the base's competencies the
-  university has no base for yet). 0 when the enterprise hosts no base.
+- `joint-training-bases`: the best of the enterprise's approved bases with a spare place:
+  0.4 place (the base in the university's district 1, in an adjacent district 0.5, farther
+  or unknown 0; `districts.ADJACENT`), 0.4 novelty (the share of the base's competencies
+  the university has no base for yet), 0.2 room (spare places / 30, a class, at most 1).
+  Spare places: the capacity less the mean students on a day of use in the last 365 days
+  (the capacity when no session is recorded). A base without a spare place scores nothing;
+  0 when the enterprise hosts no base or none has room.
 - `joint-competitions`: the share of the competencies of the tracks the university's teams
   compete in that the enterprise demands. 0 when its students have not competed yet.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from . import districts
+
+# What a base's district is worth to a university, by `districts.nearness`.
+PLACE = {districts.SAME: 1.0, districts.NEIGHBOUR: 0.5, districts.FARTHER: 0.0}
+CLASS_SIZE = 30  # spare places that earn the full room credit
 
 
 @dataclass(frozen=True)
 class Base:
-    """An approved training base an enterprise hosts."""
+    """An approved training base an enterprise hosts: where, what it trains, how many
+    students a day (`capacity`) and how many a day of use takes already (`in_use`: the
+    mean over its days of use in the last 365 days, 0 with no session)."""
 
     district: str
     competencies: frozenset[str]
+    capacity: int
+    in_use: float = 0.0
+
+    @property
+    def spare(self) -> int:
+        """Whole places left on a typical day of use (never below 0)."""
+        return max(0, math.floor(self.capacity - self.in_use + 1e-9))
 
 
 @dataclass(frozen=True)
@@ -109,28 +129,57 @@ def co_developed_courses(e: EnterpriseSignals, u: UniversitySignals) -> Fit:
     return _fit([("gap", 0.7, gap, gap_why), ("majors", 0.3, majors, why)])
 
 
+def _place_why(base: Base, u: UniversitySignals, near: str) -> str:
+    where = f"base in {base.district}, university in {u.district or 'an unknown district'}"
+    return {
+        districts.SAME: f"{where}: same district",
+        districts.NEIGHBOUR: f"{where}: adjacent districts",
+        districts.FARTHER: f"{where}: not adjacent",
+    }.get(near, f"{where}: distance unknown")
+
+
+def _room_why(base: Base) -> str:
+    if not base.in_use:
+        return f"{base.capacity} places a day, no session in the last year"
+    return (
+        f"{base.spare} of {base.capacity} places free on a typical day of use "
+        f"({base.in_use:.1f} taken)"
+    )
+
+
 def joint_training_bases(e: EnterpriseSignals, u: UniversitySignals) -> Fit:
-    """Joint training bases: an enterprise's base near the university, for new competencies."""
-    best: tuple[float, float, float, Base] | None = None
+    """Joint training bases: an enterprise's base with room, in or near the university's
+    district, for competencies it has no base for yet."""
+    best: tuple[float, Base, str, float, float, float] | None = None
     for base in e.bases:
-        place = 1.0 if base.district == u.district else 0.4
+        if base.spare <= 0:
+            continue  # no room for the university's students: the base scores nothing
+        near = districts.nearness(base.district, u.district)
+        place = PLACE.get(near, 0.0)
         new = base.competencies - u.base_competencies
         novelty = len(new) / len(base.competencies) if base.competencies else 0.0
-        value = 0.5 * place + 0.5 * novelty
+        room = min(1.0, base.spare / CLASS_SIZE)
+        value = 0.4 * place + 0.4 * novelty + 0.2 * room
         if best is None or value > best[0]:
-            best = (value, place, novelty, base)
+            best = (value, base, near, place, novelty, room)
     if best is None:
-        return _fit([("base", 1.0, 0.0, "hosts no approved training base")])
-    _v, place, novelty, base = best
+        why = (
+            f"no spare place at its {len(e.bases)} approved base(s)"
+            if e.bases
+            else "hosts no approved training base"
+        )
+        return _fit([("base", 1.0, 0.0, why)])
+    _v, base, near, place, novelty, room = best
     return _fit(
         [
-            ("place", 0.5, place, f"base in {base.district}, university in {u.district}"),
+            ("place", 0.4, place, _place_why(base, u, near)),
             (
                 "novelty",
-                0.5,
+                0.4,
                 novelty,
                 f"no base yet for {sorted(base.competencies - u.base_competencies) or 'none'}",
             ),
+            ("room", 0.2, room, _room_why(base)),
         ]
     )
 

@@ -4,8 +4,17 @@
   today; goals are per agreement year.
 - `quiet`: nothing shared for 180 days (nor since the acceptance).
 - `behind`: past the middle of the agreement year with some goal under half reached.
-- `ended`: ended or declined. A proposal has no health yet. Quiet wins over behind: nothing
-  happening at all is the stronger signal for a coordinator.
+- `ended`: ended or declined, or past its last day (`ends_on`, inclusive; today is the UTC
+  date of `now`, as for the agreement year) whatever the stored status says: an agreement
+  that ran out is no longer live activity, so the detail, the stored column and monitoring
+  all report it as ended until someone extends `ends_on` (the status is left as it was).
+- A proposal has no health yet (None), even past its end date: it never started.
+- A suspended partnership keeps the health its activity gives (`active`, `quiet` or
+  `behind`, exactly as if it were active), unless it is ended or expired. Health describes
+  what the two sides do; `status` says the agreement is paused, and lists and monitoring
+  group by both, so "suspended and quiet" and "suspended but still active" stay apart
+  (the contract's four values are kept: no fifth value for suspended).
+- Quiet wins over behind: nothing happening at all is the stronger signal for a coordinator.
 """
 
 from __future__ import annotations
@@ -70,18 +79,26 @@ def progress(goals: dict, actual: dict, year: Year) -> dict:
     }
 
 
+def expired(ends_on: dt.date | None, today: dt.date) -> bool:
+    """Whether an agreement's last day (`ends_on`, inclusive) has passed."""
+    return ends_on is not None and today > ends_on
+
+
 def health(
     status: str,
     last_activity: dt.datetime | None,
     since: dt.datetime,
     report: dict,
     now: dt.datetime,
+    ends_on: dt.date | None = None,
 ) -> str | None:
-    """The health of a partnership (see the module docstring)."""
-    if status in ("ended", "declined"):
-        return "ended"
+    """The health of a partnership (see the module docstring): `ended` iff it is ended or
+    declined or, once accepted, past `ends_on`; None for a proposal; else from activity
+    and goals, the same for a suspended partnership as for an active one."""
     if status == "proposed":
         return None
+    if status in ("ended", "declined") or expired(ends_on, now.date()):
+        return "ended"
     latest = max(since, last_activity) if last_activity else since
     if now - latest > QUIET_AFTER:
         return "quiet"

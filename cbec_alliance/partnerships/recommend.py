@@ -3,6 +3,7 @@ scored with `fit`, best first; live partnerships are marked, not hidden."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -18,7 +19,12 @@ from cbec_alliance.organizations.models import Organization, OrganizationMajor
 from cbec_alliance.organizations.services import membership
 from cbec_alliance.students.models import StudentCompetency, StudentProfile
 from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
-from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
+from cbec_alliance.training_bases.models import (
+    BaseCompetency,
+    BaseSession,
+    BaseUniversity,
+    TrainingBase,
+)
 
 from . import fit
 from .models import LIVE, Partnership
@@ -49,6 +55,27 @@ def _orgs(kind: str, ids: list[int] | None) -> Orgs:
     if ids is not None:
         stmt = stmt.where(Organization.id.in_(ids))
     return {o.id: o for o in db.session.scalars(stmt)}
+
+
+def _in_use(base_ids: list[int]) -> dict[int, float]:
+    """Per base, the mean students on a day of use over the last 365 days (all its
+    universities' sessions of that day together); bases without a session are absent."""
+    if not base_ids:
+        return {}
+    today = dt.date.today()
+    s = BaseSession
+    daily = (
+        sa.select(s.base_id, sa.func.sum(s.students).label("students"))
+        .where(
+            s.base_id.in_(base_ids),
+            s.date > today - dt.timedelta(days=365),
+            s.date <= today,
+        )
+        .group_by(s.base_id, s.date)
+        .subquery()
+    )
+    stmt = sa.select(daily.c.base_id, sa.func.avg(daily.c.students)).group_by(daily.c.base_id)
+    return {base_id: float(mean) for base_id, mean in db.session.execute(stmt)}
 
 
 def enterprise_signals(
@@ -83,19 +110,27 @@ def enterprise_signals(
         majors[e].add(code)
     bases: dict[int, list] = defaultdict(list)
     b = TrainingBase
-    base_stmt = sa.select(b.id, b.host_enterprise_id, b.district).where(b.status == "approved")
+    base_stmt = (
+        sa.select(b.id, b.host_enterprise_id, b.district, b.capacity)
+        .where(b.status == "approved")
+        .order_by(b.id)
+    )
     if wanted is not None:
         base_stmt = base_stmt.where(b.host_enterprise_id.in_(wanted))
     base_rows = db.session.execute(base_stmt).all()
+    base_ids = [r[0] for r in base_rows]
     comps: dict[int, set[str]] = defaultdict(set)
     for base_id, code in db.session.execute(
         sa.select(BaseCompetency.base_id, BaseCompetency.code).where(
-            BaseCompetency.base_id.in_([r[0] for r in base_rows])
+            BaseCompetency.base_id.in_(base_ids)
         )
     ):
         comps[base_id].add(code)
-    for base_id, e, district in base_rows:
-        bases[e].append(fit.Base(district, frozenset(comps[base_id])))
+    in_use = _in_use(base_ids)
+    for base_id, e, district, capacity in base_rows:
+        bases[e].append(
+            fit.Base(district, frozenset(comps[base_id]), capacity, in_use.get(base_id, 0.0))
+        )
     return {
         e: fit.EnterpriseSignals(
             district=org.district,

@@ -15,8 +15,10 @@ from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.partnerships.models import Partnership
 from tests import factories
 from tests.applications.factories import apply_for
+from tests.courses.factories import CourseFactory
 from tests.helpers import assert_problem, at_once, held_at_barrier, validation_errors
 from tests.internships.factories import InternshipFactory
+from tests.partnerships import factories as pf
 
 URL = "/api/v1/partnerships"
 
@@ -317,3 +319,118 @@ def test_an_accept_and_a_decline_at_once_only_one_wins(app, as_user, monkeypatch
     with app.app_context():
         status = db.session.get(Partnership, pid).status
         assert status == ("active" if codes[0] == 200 else "declined")
+
+
+def test_every_kind_of_shared_activity_counts_and_moves_the_goals(pair):
+    p = active(
+        pair,
+        starts_on=(dt.date.today() - dt.timedelta(days=100)).isoformat(),
+        goals={"interns_per_year": 2, "courses": 2, "students_trained": 40},
+    )
+    other_uni, other_ent = factories.UniversityFactory(), factories.OrganizationFactory()
+    # Courses: one co-developed (confirmed); not a draft, nor another university's.
+    pf.co_developed_course(pair.ent, pair.uni)
+    CourseFactory(university_id=pair.uni.id, partners=[pair.ent], status="draft")
+    pf.co_developed_course(pair.ent, other_uni)
+    # Bases: one the enterprise hosts with the university, two sessions of its students
+    # there (another university's session and another host's base do not count).
+    base = pf.TrainingBaseFactory(
+        host_enterprise_id=pair.ent.id, universities=[pair.uni, other_uni]
+    )
+    pf.base_session(base, pair.uni, 12, days_ago=30)
+    pf.base_session(base, pair.uni, 8, days_ago=3)
+    pf.base_session(base, other_uni, 25, days_ago=3)
+    pf.base_session(base, pair.uni, 30, days_ago=200)  # before this agreement year
+    pf.TrainingBaseFactory(universities=[pair.uni])
+    # Competitions: co-organized by both (and one of its teams mentored: still one), one
+    # where the enterprise mentors the university's team, one co-organized with another
+    # university only.
+    together = pf.co_organized(pair.ent, pair.uni)
+    pf.mentored_team(together, pair.ent, pair.uni)
+    mentored = pf.co_organized(factories.OrganizationFactory(kind="association", uscc=None))
+    pf.mentored_team(mentored, pair.ent, pair.uni)
+    pf.mentored_team(mentored, other_ent, pair.uni)
+    pf.co_organized(pair.ent, other_uni)
+    # Lectures: the enterprise's at the university; a cancelled one never counts.
+    pf.LectureFactory(host_organization_id=pair.ent.id, university_id=pair.uni.id)
+    pf.LectureFactory(
+        host_organization_id=pair.ent.id, university_id=pair.uni.id, status="cancelled"
+    )
+    pf.LectureFactory(host_organization_id=pair.ent.id, university_id=other_uni.id)
+    # A completed internship: a placement and a student trained.
+    apply_for(InternshipFactory(enterprise_id=pair.ent.id), "completed", university=pair.uni)
+
+    got = pair.u.get(f"{URL}/{p['id']}").get_json()
+    counts = {k: v for k, v in got["activity"].items() if k != "last_activity_at"}
+    assert counts == {
+        "internships": 1,
+        "placements": 1,
+        "hires": 0,
+        "courses": 1,
+        "bases": 1,
+        "competitions": 2,
+        "lectures": 1,
+    }
+    goals = {g["goal"]: (g["target"], g["actual"], g["percent"]) for g in got["progress"]["goals"]}
+    assert goals == {
+        "courses": (2, 1, 50.0),
+        "interns_per_year": (2, 1, 50.0),
+        # 12 + 8 students at the base this agreement year, and the completed intern.
+        "students_trained": (40, 21, 52.5),
+    }
+    assert got["health"] == "active"  # just under a third of the year gone
+    assert dt.datetime.fromisoformat(got["last_activity_at"]) <= utcnow()
+
+
+def test_planned_competitions_and_lectures_count_but_are_not_recent_activity(pair):
+    p = active(pair, goals={})
+    pf.co_organized(pair.ent, pair.uni, starts_in=dt.timedelta(days=30))
+    pf.LectureFactory(
+        host_organization_id=pair.ent.id,
+        university_id=pair.uni.id,
+        starts_at=utcnow() + dt.timedelta(days=14),
+    )
+    got = pair.e.get(f"{URL}/{p['id']}").get_json()
+    assert (got["activity"]["competitions"], got["activity"]["lectures"]) == (1, 1)
+    assert got["last_activity_at"] is None  # nothing has happened yet
+    db.session.execute(
+        sa.update(Partnership)
+        .where(Partnership.id == p["id"])
+        .values(accepted_at=utcnow() - dt.timedelta(days=200))
+    )
+    # Planned for next month: shared, but the partnership has still been quiet for 200 days.
+    assert pair.e.get(f"{URL}/{p['id']}").get_json()["health"] == "quiet"
+    # Once one has started, it is recent activity.
+    pf.co_organized(pair.ent, pair.uni)
+    got = pair.e.get(f"{URL}/{p['id']}").get_json()
+    assert (got["activity"]["competitions"], got["health"]) == (2, "active")
+    assert got["last_activity_at"] is not None
+
+
+def test_past_its_end_date_a_partnership_is_ended_in_the_detail_lists_and_monitoring(pair):
+    from cbec_alliance.partnerships import activity
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    p = active(
+        pair,
+        starts_on=(yesterday - dt.timedelta(days=400)).isoformat(),
+        ends_on=yesterday.isoformat(),
+        goals={},
+    )
+    assert (p["status"], p["health"]) == ("active", "ended")  # stored on accept
+    assert pair.e.get(f"{URL}/{p['id']}").get_json()["health"] == "ended"
+    activity.refresh()
+    assert [x["id"] for x in pair.coord.get(f"{URL}?health=ended").get_json()["items"]] == [p["id"]]
+    assert pair.coord.get(f"{URL}?health=active").get_json()["total"] == 0
+    rows = pair.coord.get("/api/v1/monitoring/partnerships").get_json()["items"]
+    assert {(r["status"], r["health"]) for r in rows} == {("active", "ended")}
+    # Suspended past the end date: still ended. Extended: live again.
+    assert pair.e.post(f"{URL}/{p['id']}/suspend", json={}).get_json()["health"] == "ended"
+    later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert pair.u.patch(f"{URL}/{p['id']}", json={"ends_on": later}).get_json()["health"] == (
+        "active"
+    )
+    # Its last day is still inside it.
+    today = dt.date.today().isoformat()
+    changed = pair.u.patch(f"{URL}/{p['id']}", json={"ends_on": today}).get_json()
+    assert (changed["status"], changed["health"]) == ("suspended", "active")

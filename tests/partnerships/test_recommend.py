@@ -13,6 +13,7 @@ from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, 
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
 from tests.internships.factories import InternshipFactory
+from tests.partnerships import factories as pf
 from tests.students.factories import student
 
 URL = "/api/v1/organizations/{}/recommended-partners"
@@ -98,9 +99,10 @@ def test_courses_go_where_the_demand_is_not_taught_and_bases_where_there_is_none
         .get_json()["items"]
     )
     score = {i["organization"]["id"]: i["score"] for i in bases}
-    # Same district and no base for data analysis yet, against a university that has one.
-    assert score[alliance["strong"].id] == 1.0
-    assert score[alliance["weak"].id] == 0.2
+    # Same district and no base for data analysis yet (0.4 + 0.4), against a university in
+    # Huadu (not adjacent to Tianhe) that has one; both get 20 places of room (0.2 * 20/30).
+    assert score[alliance["strong"].id] == 0.9333
+    assert score[alliance["weak"].id] == 0.1333
 
 
 def test_a_university_gets_enterprises_and_a_live_partner_is_marked(alliance):
@@ -228,3 +230,53 @@ def test_only_the_latest_survey_with_responses_counts_as_demand(alliance):
     # The strong university's students cover English; logistics would halve the credit.
     assert competencies["value"] == 1.0
     assert "logistics" not in competencies["detail"]
+
+
+def test_a_university_gets_the_bases_with_room_in_or_near_its_district_first(as_user):
+    """Same district > adjacent > farther; spare places from the last year's sessions; a
+    base without a spare place scores nothing."""
+    uni = factories.UniversityFactory(district="haizhu")
+    other = factories.UniversityFactory(district="haizhu")
+    hosts = {}
+    for name, district in (
+        ("same", "haizhu"),
+        ("adjacent", "yuexiu"),
+        ("farther", "huadu"),
+        ("busy", "haizhu"),
+        ("full", "haizhu"),
+    ):
+        hosts[name] = factories.OrganizationFactory(district="nansha")
+        base = pf.TrainingBaseFactory(
+            host_enterprise_id=hosts[name].id, district=district, capacity=30, universities=[other]
+        )
+        if name == "busy":  # 10 + 5 students on one day, 15 on another: 15 a day
+            pf.base_session(base, other, 10, days_ago=20)
+            pf.base_session(base, uni, 5, days_ago=20)
+            pf.base_session(base, other, 15, days_ago=50)
+            pf.base_session(base, other, 30, days_ago=400)  # over a year ago
+        if name == "full":
+            pf.base_session(base, other, 30, days_ago=5)
+    client = as_user(factories.member(uni, "staff"))
+    got = client.get(URL.format(uni.id) + "?mode=joint-training-bases&per_page=100").get_json()
+    items = {i["organization"]["id"]: i for i in got["items"]}
+    score = {name: items[org.id]["score"] for name, org in hosts.items()}
+    # 0.4 place + 0.4 novelty (no base of its own yet) + 0.2 room (30 spare places or 15)
+    assert score == {"same": 1.0, "adjacent": 0.8, "farther": 0.6, "busy": 0.9, "full": 0.0}
+    order = [i["organization"]["id"] for i in got["items"]]
+    ranked = [hosts[n].id for n in ("same", "busy", "adjacent", "farther", "full")]
+    assert [o for o in order if o in ranked] == ranked
+
+    def detail(name, factor):
+        return next(r["detail"] for r in items[hosts[name].id]["reasons"] if r["factor"] == factor)
+
+    assert detail("adjacent", "place") == "base in yuexiu, university in haizhu: adjacent districts"
+    assert detail("farther", "place") == "base in huadu, university in haizhu: not adjacent"
+    assert detail("busy", "room") == "15 of 30 places free on a typical day of use (15.0 taken)"
+    assert detail("full", "base") == "no spare place at its 1 approved base(s)"
+
+
+def test_the_district_table_matches_the_taxonomy(ctx):
+    from cbec_alliance.partnerships.districts import ADJACENT
+    from cbec_alliance.taxonomy import services as taxonomy
+
+    assert set(ADJACENT) == set(taxonomy.codes("districts"))
