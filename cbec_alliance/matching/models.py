@@ -12,6 +12,10 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
 STATUSES = ("collecting", "running", "done", "failed", "published")
+# Rounds whose internships are still being allocated: an internship is in one at a time.
+LIVE = ("collecting", "running", "done")
+# Why a matched student got no offer at publication.
+NO_OFFER = ("application_closed", "not_open", "no_free_slot")
 
 
 class MatchRound(db.Model):
@@ -129,3 +133,6 @@ class Assignment(db.Model):
     # excluded), the rank of the last student it admitted]: compact, as 100,000 of these are
     # written per run; the API expands them into sentences.
     explanation: Mapped[list[list]] = mapped_column(sa.JSON, default=list)
+    # Set at publication for a matched student who got no offer (one of NO_OFFER): such a
+    # student, and the slot, are left over for a follow-up round.
+    no_offer: Mapped[str | None] = mapped_column(sa.String(20))

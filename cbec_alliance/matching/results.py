@@ -1,30 +1,17 @@
-"""A round's results: who sees which assignments, explanations, publishing, follow-up rounds."""
+"""A round's results: who sees which assignments, and why a higher choice was not given."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.applications.lifecycle import FINAL, TRANSITIONS
-from cbec_alliance.applications.models import Application, ApplicationTransition
-from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.db import is_postgres
-from cbec_alliance.core.errors import conflict, forbidden, not_found, wrong_step
-from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.core.errors import conflict, forbidden, not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.students.services import require_student
 
 from . import services
 from .models import Assignment, MatchRound, RoundInternship
-
-# Publishing makes an offer the way an enterprise would: only from the states the
-# lifecycle lets an offer start from. Applications further along (offered, accepted,
-# completed) are left as they are, and so are closed ones (rejected, declined, withdrawn):
-# a student who withdrew is not offered the internship behind their back.
-OFFER_FROM = TRANSITIONS["offer"][1]
-NOTE = "offered by match round {id}"
 
 
 def _enterprises_of(user: User, rnd: MatchRound) -> list[int]:
@@ -45,13 +32,19 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     """None for coordinators (everything, from `done`); else the caller's enterprises."""
     if user.is_coordinator:
         if rnd.status not in ("done", "published"):
-            conflict(f"the round is {rnd.status}; results come after a run")
+            conflict(
+                f"the round is {rnd.status}; results come after a run; allowed next steps: "
+                + (", ".join(services.NEXT[rnd.status]) or "none (wait for the run)")
+            )
         return None
     enterprises = _enterprises_of(user, rnd)
     if not enterprises:
         forbidden("only coordinators and the enterprises of the round see its results")
     if rnd.status != "published":
-        conflict(f"the round is {rnd.status}; enterprises see results once it is published")
+        conflict(
+            f"the round is {rnd.status}; enterprises see results once it is published "
+            "(until then: its candidates and your rankings)"
+        )
     return enterprises
 
 
@@ -139,6 +132,7 @@ def explained(found: Assignment) -> dict:
         "internship_id": found.internship_id,
         "internship_title": names.get(found.internship_id),
         "choice": found.choice,
+        "no_offer": found.no_offer,
         "explanation": why,
     }
 
@@ -152,167 +146,4 @@ def titles(ids) -> dict[int, str]:
         db.session.execute(
             sa.select(Internship.id, Internship.title).where(Internship.id.in_(ids))
         ).all()
-    )
-
-
-def publish(user: User, rnd: MatchRound) -> MatchRound:
-    """Turn the assignments into `offered` applications in this transaction, and notify.
-
-    A matched student without an application gets a new one, offered; one whose application
-    may be offered (submitted, shortlisted) has it moved to offered; one whose application
-    is already offered or further along keeps it; one whose application was closed
-    (withdrawn, rejected, declined) keeps it closed and is counted in `stats.skipped`.
-    """
-    if rnd.status != "done":
-        wrong_step("publish", rnd.status, services.NEXT[rnd.status])
-    if not (rnd.verdict or {}).get("stable"):
-        conflict("the run's check failed; run the round again before publishing")
-    now = utcnow()
-    matched = db.session.execute(
-        sa.select(Assignment.student_id, Assignment.internship_id, Assignment.university_id).where(
-            Assignment.round_id == rnd.id, Assignment.internship_id.is_not(None)
-        )
-    ).all()
-    # The matched students' applications, locked: a withdrawal or rejection in flight
-    # either commits first (and is seen here) or waits for the publication.
-    stmt = (
-        sa.select(
-            Application.id,
-            Application.internship_id,
-            Application.student_id,
-            Application.status,
-        )
-        .join(
-            Assignment,
-            (Assignment.internship_id == Application.internship_id)
-            & (Assignment.student_id == Application.student_id),
-        )
-        .where(Assignment.round_id == rnd.id)
-    )
-    if is_postgres():
-        stmt = stmt.with_for_update(of=Application)
-    existing = {(a.internship_id, a.student_id): a for a in db.session.execute(stmt)}
-    note = NOTE.format(id=rnd.id)
-    offer, created, skipped = {}, [], []
-    for student_id, internship_id, university_id in matched:
-        app = existing.get((internship_id, student_id))
-        if app is None:
-            created.append(
-                {
-                    "internship_id": internship_id,
-                    "student_id": student_id,
-                    "university_id": university_id,
-                    "status": "offered",
-                    "created_at": now,
-                    "updated_at": now,
-                    "status_changed_at": now,
-                }
-            )
-        elif app.status in OFFER_FROM:
-            offer[app.id] = app.status
-        elif app.status in FINAL:
-            skipped.append(app.id)
-    transitions = []
-    if offer:
-        # Guarded by the states an offer may start from, so a change that got in anyway
-        # is never overwritten; only the rows actually moved get a transition.
-        moved = db.session.scalars(
-            sa.update(Application)
-            .where(Application.id.in_(list(offer)), Application.status.in_(OFFER_FROM))
-            .values(status="offered", status_changed_at=now, updated_at=now)
-            .returning(Application.id)
-        ).all()
-        transitions += [(i, offer[i]) for i in sorted(moved)]
-        skipped += sorted(set(offer) - set(moved))
-    if created:
-        new_ids = db.session.scalars(
-            sa.insert(Application).returning(Application.id, sort_by_parameter_order=True),
-            created,
-        ).all()
-        transitions += [(i, None) for i in new_ids]
-    if transitions:
-        db.session.execute(
-            sa.insert(ApplicationTransition),
-            [
-                {
-                    "application_id": app_id,
-                    "from_status": before,
-                    "to_status": "offered",
-                    "actor_id": user.id,
-                    "note": note,
-                    "at": now,
-                }
-                for app_id, before in transitions
-            ],
-        )
-    rnd.status = "published"
-    rnd.published_at = now
-    rnd.stats = {**(rnd.stats or {}), "skipped": len(skipped)}
-    audit(
-        actor=user,
-        obj=rnd,
-        action="publish",
-        changes={
-            "offered": len(transitions),
-            "created": len(created),
-            "skipped": sorted(skipped),
-        },
-    )
-    _notify(rnd, user)
-    return rnd
-
-
-def _notify(rnd: MatchRound, user: User) -> None:
-    base = {"round_id": rnd.id, "name": rnd.name}
-    emit("match_round.published", {**base, **(rnd.stats or {})}, actor=user)
-    rows = db.session.execute(
-        sa.select(
-            RoundInternship.enterprise_id,
-            sa.func.sum(RoundInternship.slots),
-            sa.func.sum(sa.func.coalesce(RoundInternship.filled, 0)),
-        )
-        .where(RoundInternship.round_id == rnd.id)
-        .group_by(RoundInternship.enterprise_id)
-        .order_by(RoundInternship.enterprise_id)
-    ).all()
-    for enterprise_id, slots, filled in rows:
-        emit(
-            "match_round.enterprise_results",
-            {**base, "slots": int(slots), "assigned": int(filled), "unfilled": int(slots - filled)},
-            organization_id=enterprise_id,
-            actor=user,
-        )
-
-
-def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
-    """A new round over the published round's unfilled slots, for its unmatched students."""
-    if rnd.status != "published":
-        wrong_step("create a follow-up round", rnd.status, services.NEXT[rnd.status])
-    rows = db.session.execute(
-        sa.select(RoundInternship.internship_id, RoundInternship.slots, RoundInternship.filled)
-        .join(Internship, Internship.id == RoundInternship.internship_id)
-        .where(
-            RoundInternship.round_id == rnd.id,
-            RoundInternship.slots > sa.func.coalesce(RoundInternship.filled, 0),
-            Internship.status == "open",
-        )
-        .order_by(RoundInternship.internship_id)
-    ).all()
-    if not rows:
-        conflict("every slot of the round was filled (or its internship is no longer open)")
-    unmatched = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Assignment.round_id == rnd.id, Assignment.internship_id.is_(None)
-        )
-    )
-    if not unmatched:
-        conflict("every student of the round was matched")
-    return services.create(
-        user,
-        {
-            **data,
-            "internship_ids": [r[0] for r in rows],
-            "slots": {r[0]: r[1] - (r[2] or 0) for r in rows},
-        },
-        parent=rnd,
     )

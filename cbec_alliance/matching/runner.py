@@ -81,10 +81,8 @@ def _run(rnd: MatchRound) -> dict:
     ):
         ranked[internship_id], excluded[internship_id] = order, out
     among = sa.select(Preference.student_id).where(Preference.round_id == rnd.id)
-    scorer = _scorer(capacities, student_ids, universities, among)
-    posting_ranks = ordering.posting_orders(
-        student_ids, choices, ranked, excluded, scorer, rnd.seed
-    )
+    score = scorer(capacities, student_ids, universities, among)
+    posting_ranks = ordering.posting_orders(student_ids, choices, ranked, excluded, score, rnd.seed)
     loaded = time.perf_counter()
     result = algorithm.match(
         capacities, dict(zip(student_ids, choices, strict=True)), posting_ranks
@@ -114,7 +112,9 @@ def _run(rnd: MatchRound) -> dict:
     return stats
 
 
-def _scorer(capacities: dict, student_ids: list[int], universities: list[int], among):
+def scorer(capacities: dict, student_ids: list[int], universities: list[int], among):
+    """`score(rows, internship_ids)`: the recommendation score of pairs (row in
+    `student_ids`, internship among `capacities`); `among` selects (at least) the students."""
     cache: dict = {}
 
     def score(rows: np.ndarray, internships: np.ndarray) -> np.ndarray:
@@ -162,6 +162,7 @@ def _store(rnd: MatchRound, result: algorithm.Matching, universities: list[int])
                 posting[got] if got >= 0 else None,
                 got - ptr[s] + 1 if got >= 0 else None,
                 why,
+                None,  # no_offer: set at publication
             )
         )
     bulk_insert(Assignment.__table__, rows)

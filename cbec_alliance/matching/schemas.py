@@ -7,7 +7,7 @@ import marshmallow as ma
 from cbec_alliance.core.fields import UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 
-from .models import STATUSES
+from .models import NO_OFFER, STATUSES
 
 MAX_CHOICES = 30
 MAX_RANKED = 10_000
@@ -73,8 +73,11 @@ class RoundSchema(OutSchema):
         metadata={
             "description": "students, slots, matched, unmatched, first_choice, "
             "first_choice_share (of students), proposals, load/solve/run seconds; once "
-            "published, skipped: matched students not offered the internship because "
-            "their application to it was closed (withdrawn, rejected or declined)"
+            "published, the matched students given no offer: skipped (their application "
+            "to it was closed: withdrawn, rejected or declined), not_open (the internship "
+            "was no longer open), no_free_slot (beyond the internship's free slots at "
+            "publication, the lowest in its order first); they and their slots are left "
+            "for the follow-up round"
         },
     )
     verdict = ma.fields.Dict(
@@ -112,12 +115,25 @@ class MatchPreferencesSchema(OutSchema):
 
 
 class MatchRankingInSchema(BaseSchema):
-    """`{student_ids: [best first], excluded_student_ids?}`."""
+    """`{student_ids?: [best first], excluded_student_ids?}`: at least one of them; the
+    ranking is replaced as a whole, a list not given is empty."""
 
-    student_ids = ma.fields.List(_id(), required=True, validate=ma.validate.Length(max=MAX_RANKED))
-    excluded_student_ids = ma.fields.List(
-        _id(), load_default=list, validate=ma.validate.Length(max=MAX_RANKED)
+    student_ids = ma.fields.List(
+        _id(),
+        validate=ma.validate.Length(max=MAX_RANKED),
+        metadata={"description": "ranked students, best first (default [])"},
     )
+    excluded_student_ids = ma.fields.List(
+        _id(),
+        validate=ma.validate.Length(max=MAX_RANKED),
+        metadata={"description": "students this internship will not take (default [])"},
+    )
+
+    @ma.validates_schema
+    def _one_given(self, data, **_kw):
+        if "student_ids" not in data and "excluded_student_ids" not in data:
+            message = "give student_ids or excluded_student_ids"
+            raise ma.ValidationError({"student_ids": [message], "excluded_student_ids": [message]})
 
 
 class MatchRankingSchema(OutSchema):
@@ -128,6 +144,26 @@ class MatchRankingSchema(OutSchema):
     student_ids = ma.fields.List(ma.fields.Integer())
     excluded_student_ids = ma.fields.List(ma.fields.Integer())
     updated_at = UtcDateTime(allow_none=True)
+
+
+class MatchCandidateSchema(OutSchema):
+    """A student who listed the internship, with the enterprise's current ranking of them."""
+
+    student_id = ma.fields.Integer()
+    name = ma.fields.String(allow_none=True)
+    university_id = ma.fields.Integer()
+    choice = ma.fields.Integer(
+        metadata={"description": "the student's place for this internship (1 = first choice)"}
+    )
+    score = ma.fields.Float(metadata={"description": "the recommendation score, 0..1"})
+    rank = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "their place in your student_ids (null: not ranked)"},
+    )
+    excluded = ma.fields.Boolean(metadata={"description": "in your excluded_student_ids"})
+
+
+MatchCandidatePage = page_of(MatchCandidateSchema)
 
 
 class AssignmentArgs(PageArgs):
@@ -144,6 +180,13 @@ class MatchAssignmentSchema(OutSchema):
     university_id = ma.fields.Integer()
     internship_id = ma.fields.Integer(allow_none=True)
     choice = ma.fields.Integer(allow_none=True, metadata={"description": "1 = first choice"})
+    no_offer = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "enum": list(NO_OFFER),
+            "description": "set at publication when a matched student was given no offer",
+        },
+    )
 
 
 MatchAssignmentPage = page_of(MatchAssignmentSchema)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.applications.models import Application
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import after_commit, for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
@@ -19,7 +20,7 @@ from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.students.services import require_student, student_universities
 
-from .models import Assignment, MatchRound, Preference, Ranking, RoundInternship
+from .models import LIVE, Assignment, MatchRound, Preference, Ranking, RoundInternship
 
 STAFF = ("admin", "staff")
 RUN_TASK = "matching.run_round"
@@ -70,20 +71,71 @@ def _check_close(value) -> None:
         invalid("preferences_close_at", "must be in the future")
 
 
+def lock_postings(ids: list[int]) -> dict[int, sa.Row]:
+    """The internships' (id, enterprise_id, status, slots, accepted_count) under row locks,
+    taken in id order (accepting an offer takes the same lock, so no slot is taken meanwhile)."""
+    stmt = sa.select(
+        Internship.id,
+        Internship.enterprise_id,
+        Internship.status,
+        Internship.slots,
+        Internship.accepted_count,
+    ).where(Internship.id.in_(ids))
+    return {r.id: r for r in db.session.execute(for_update(stmt.order_by(Internship.id)))}
+
+
+def free_slots(postings) -> dict[int, int]:
+    """Each internship's free slots: neither accepted nor promised by an open offer."""
+    ids = [p.id for p in postings]
+    offered = dict(
+        db.session.execute(
+            sa.select(Application.internship_id, sa.func.count())
+            .where(Application.internship_id.in_(ids), Application.status == "offered")
+            .group_by(Application.internship_id)
+        ).all()
+    )
+    return {p.id: max(0, p.slots - p.accepted_count - offered.get(p.id, 0)) for p in postings}
+
+
+def check_not_in_live_round(ids: list[int], *, besides: int | None = None) -> None:
+    """409 naming the internships already in another round still allocating them."""
+    stmt = (
+        sa.select(RoundInternship.internship_id, RoundInternship.round_id)
+        .join(MatchRound, MatchRound.id == RoundInternship.round_id)
+        .where(RoundInternship.internship_id.in_(ids), MatchRound.status.in_(LIVE))
+    )
+    if besides is not None:
+        stmt = stmt.where(RoundInternship.round_id != besides)
+    rows = db.session.execute(stmt).all()
+    if rows:
+        taken = sorted({r[0] for r in rows})
+        rounds = sorted({r[1] for r in rows})
+        conflict(
+            f"internships {taken[:50]} are already in match round(s) {rounds[:20]} that have "
+            "not been published; allowed next steps: leave them out, or publish those "
+            "rounds first (their follow-up rounds then take what is left)",
+            internship_ids=taken,
+            round_ids=rounds,
+        )
+
+
 def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRound:
-    """A coordinator opens a round over open internships, each with its free slots."""
+    """A coordinator opens a round over open internships, each with its free slots (a
+    follow-up round gives `slots`, never more than are free now); an internship is in one
+    unpublished round at a time."""
     _check_close(data["preferences_close_at"])
     ids = data["internship_ids"]
     _unique("internship_ids", ids)
-    postings = {
-        p.id: p for p in db.session.scalars(sa.select(Internship).where(Internship.id.in_(ids)))
-    }
+    # Locked: two rounds created at once over one internship are one after the other.
+    postings = lock_postings(ids)
     missing = [i for i in ids if i not in postings]
     if missing:
         invalid("internship_ids", f"unknown internships: {missing}")
     not_open = [i for i in ids if postings[i].status != "open"]
     if not_open:
         invalid("internship_ids", f"only open internships can be matched; not open: {not_open}")
+    check_not_in_live_round(ids)
+    free = free_slots(postings.values())
     slots = data.get("slots") or {}
     rnd = MatchRound(
         name=data["name"],
@@ -93,11 +145,11 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
         created_by_id=user.id,
     )
     for i in ids:
-        free = slots.get(i, postings[i].slots - postings[i].accepted_count)
-        if free < 1:
+        n = min(slots.get(i, free[i]), free[i])
+        if n < 1:
             invalid("internship_ids", f"internship {i} has no free slot")
         rnd.internships.append(
-            RoundInternship(internship_id=i, enterprise_id=postings[i].enterprise_id, slots=free)
+            RoundInternship(internship_id=i, enterprise_id=postings[i].enterprise_id, slots=n)
         )
     db.session.add(rnd)
     db.session.flush()
@@ -130,7 +182,7 @@ def update(user: User, rnd: MatchRound, data: dict) -> MatchRound:
 
 def _collecting(rnd: MatchRound, what: str) -> None:
     if rnd.status != "collecting":
-        conflict(f"the round is {rnd.status}; {what} can no longer change")
+        wrong_step(f"change {what}", rnd.status, NEXT[rnd.status])
 
 
 def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference | None:
@@ -138,17 +190,22 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
     m = require_student(user)
     _collecting(rnd, "preferences")
     if utcnow() >= as_utc(rnd.preferences_close_at):
-        conflict(f"preferences closed at {iso_z(rnd.preferences_close_at)}")
+        conflict(
+            f"preferences closed at {iso_z(rnd.preferences_close_at)}; allowed next steps: "
+            "wait for the coordinators to run the round (enterprises may still rank)"
+        )
     if rnd.parent_id is not None:
         left_out = db.session.scalar(
             sa.select(Assignment.student_id).where(
                 Assignment.round_id == rnd.parent_id,
                 Assignment.student_id == user.id,
-                Assignment.internship_id.is_(None),
+                Assignment.internship_id.is_(None) | Assignment.no_offer.is_not(None),
             )
         )
         if left_out is None:
-            forbidden("this follow-up round is for the students the earlier round left unmatched")
+            forbidden(
+                "this follow-up round is for the students the earlier round left without an offer"
+            )
     _unique("internship_ids", ids)
     if ids:
         in_round = set(
@@ -202,10 +259,13 @@ def _students_check(field: str, ids: list[int]) -> None:
 
 
 def put_ranking(user: User, rnd: MatchRound, internship_id: int, data: dict) -> Ranking:
-    """An enterprise's order of students for its internship, and whom it will not take."""
+    """An enterprise's order of students for its internship, and whom it will not take
+    (the whole ranking: a list not given is empty). Allowed until the round is run, also
+    after preferences closed."""
     round_internship(rnd, internship_id, user)
     _collecting(rnd, "rankings")
-    ranked, excluded = data["student_ids"], data.get("excluded_student_ids") or []
+    ranked = data.get("student_ids") or []
+    excluded = data.get("excluded_student_ids") or []
     _students_check("student_ids", ranked)
     _students_check("excluded_student_ids", excluded)
     both = sorted(set(ranked) & set(excluded))
@@ -252,9 +312,12 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
         wrong_step("run", rnd.status, NEXT[rnd.status])
     if utcnow() < as_utc(rnd.preferences_close_at):
         conflict(
-            "preferences are open until "
-            f"{iso_z(rnd.preferences_close_at)}; run the round after that"
+            f"preferences are open until {iso_z(rnd.preferences_close_at)}; run the round "
+            "after that; allowed next steps until then: change the round (PATCH its name or "
+            "preferences_close_at), students' preferences and enterprises' rankings"
         )
+    # A failed round run again must not take internships a newer round has since taken.
+    check_not_in_live_round(rnd.internship_ids, besides=rnd.id)
     rnd.status = "running"
     rnd.run_requested_at = utcnow()
     rnd.error = None

@@ -11,11 +11,12 @@ from cbec_alliance.core.authz import require_coordinator
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs
 
-from . import results, services
+from . import candidates, publishing, results, services
 from .schemas import (
     AssignmentArgs,
     FollowUpSchema,
     MatchAssignmentPage,
+    MatchCandidatePage,
     MatchPreferencesInSchema,
     MatchPreferencesSchema,
     MatchRankingInSchema,
@@ -67,7 +68,11 @@ class Rounds(MethodView):
     @blp.arguments(RoundCreateSchema)
     @blp.response(201, RoundSchema)
     def post(self, data):
-        """Open a round over open internships, each with its free slots (coordinators)."""
+        """Open a round over open internships, each with its free slots (coordinators).
+
+        Free slots are those neither accepted nor promised by an open offer; 409 naming the
+        internships already in another round not yet published (or failed).
+        """
         require_coordinator()
         return services.create(me(), data)
 
@@ -130,9 +135,34 @@ class Rankings(MethodView):
     @blp.arguments(MatchRankingInSchema)
     @blp.response(200, MatchRankingSchema)
     def put(self, data, round_id, internship_id):
-        """Rank students best first; those left unranked follow by recommendation score."""
+        """Rank students best first; those left unranked follow by recommendation score.
+
+        Give `student_ids`, `excluded_student_ids` or both (at least one); the ranking is
+        replaced as a whole and a list not given is empty. Allowed until the round is run,
+        also after preferences have closed.
+        """
         rnd = services.lock(round_id, shared=True)
         return services.put_ranking(me(), rnd, internship_id, data)
+
+
+@blp.route("/match-rounds/<int:round_id>/rankings/<int:internship_id>/candidates")
+class Candidates(MethodView):
+    """The students who chose one of the round's internships."""
+
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MatchCandidatePage)
+    def get(self, args, round_id, internship_id):
+        """Students who listed the internship, with their place for it, the recommendation
+        score and your current ranking or exclusion (the internship's enterprise admins and
+        staff, coordinators).
+
+        In your current order: ranked students in your order, then the unranked by score
+        (as the run orders them, before the lottery), then the excluded; ties by id.
+        """
+        rnd = services.get_visible(round_id)
+        ri = candidates.access(rnd, internship_id, me())
+        return candidates.listing(rnd, ri, args)
 
 
 @blp.route("/match-rounds/<int:round_id>/run")
@@ -154,9 +184,16 @@ class Publish(MethodView):
     @login_required
     @blp.response(200, RoundSchema)
     def post(self, round_id):
-        """Turn assignments into `offered` applications and notify everyone (coordinators)."""
+        """Turn assignments into `offered` applications and notify everyone (coordinators).
+
+        Each internship's status and free slots are checked again now: a matched student
+        whose internship is no longer open, who is beyond its free slots, or whose
+        application was closed, gets no offer (`stats`: `not_open`, `no_free_slot`,
+        `skipped`) and is left, with the slot, for the follow-up round. 409 unless the
+        round is `done` and its check passed.
+        """
         require_coordinator()
-        return results.publish(me(), services.lock(round_id))
+        return publishing.publish(me(), services.lock(round_id))
 
 
 @blp.route("/match-rounds/<int:round_id>/follow-up")
@@ -167,9 +204,15 @@ class FollowUp(MethodView):
     @blp.arguments(FollowUpSchema)
     @blp.response(201, RoundSchema)
     def post(self, data, round_id):
-        """A round over the unfilled slots for the unmatched students (coordinators)."""
+        """A round over the unfilled slots for the unmatched students (coordinators).
+
+        Its internships are the published round's with slots it did not fill or filled
+        without an offer, each with no more slots than are free now; its students those
+        left unmatched or without an offer. One follow-up a round (409 for a second), and
+        409 when nothing is left.
+        """
         require_coordinator()
-        return results.follow_up(me(), services.get_visible(round_id), data)
+        return publishing.follow_up(me(), services.lock(round_id), data)
 
 
 @blp.route("/match-rounds/<int:round_id>/assignments")

@@ -19,6 +19,7 @@ from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.students.models import StudentCompetency
 from tests.applications.factories import apply_for
 from tests.helpers import assert_problem
+from tests.internships.factories import InternshipFactory
 from tests.matching.conftest import URL, close
 from tests.students.factories import student
 
@@ -386,8 +387,8 @@ def test_a_page_of_rounds_costs_the_same_queries_whatever_its_size(scene, app):
     scene.round()
     with _statements(app) as one:
         assert len(scene.clients[0].get(URL).get_json()["items"]) == 1
-    for _ in range(4):
-        scene.round()
+    for _ in range(4):  # over other internships: one unpublished round an internship
+        scene.round(internship_ids=[InternshipFactory().id for _ in range(3)])
     with _statements(app) as five:
         page = scene.clients[0].get(URL).get_json()["items"]
     assert len(page) == 5
