@@ -1,4 +1,4 @@
-"""Latency of every monitoring endpoint on a large alliance (issue 7).
+"""Latency of every monitoring endpoint and of the survey report on a large alliance (issue 7).
 
     python3 -m uv run python bench/gen_monitoring.py     # once
     python3 -m uv run python bench/monitoring.py --runs 200
@@ -6,10 +6,19 @@
 Prints, for the database bench/gen_monitoring.py built (BENCH_DATABASE_URL):
 - the refresh the beat task runs (partnership health for all partnerships, then each
   summary), with the time of each part;
+- each chart's first request, drawn cold (the process's first draw also imports matplotlib
+  and loads the font), before anything is in the chart cache, and then the draw alone
+  (cache emptied before each of `--draw-runs` requests);
 - p50/p95/max of each endpoint through the Flask test client as a coordinator, JSON and the
-  CSV, XLSX and chart downloads, with the summaries materialised and a refresh interval of
-  600 s (the response's `as_of` is never older than that), target p95 < 300 ms;
+  CSV, XLSX and chart downloads (charts from the cache), with the summaries materialised and
+  a refresh interval of 600 s (the response's `as_of` is never older than that), target p95
+  < 300 ms; the report of the latest talent-demand survey, plain, as csv, xlsx and svg, and
+  compared with the one before (`?compare_to=`), computed on every request;
 - for comparison, each summary computed on every request (interval 0).
+
+The surveys timed are the two latest of the `talent-demand` template (by year, then id):
+bench/gen_monitoring.py makes 2026's (open) and 2025's (closed), 5,000 responses each at its
+default size.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.api_latency import coordinator_id, report, timed, tokens  # noqa: E402
 from bench.gen_monitoring import DEFAULT_URL  # noqa: E402
 
+MONITORING = "/api/v1/monitoring"
 ROUTES = [
     ("overview", {}),
     ("overview", {"format": "csv"}),
@@ -41,6 +51,42 @@ ROUTES = [
     ("partnerships", {}),
     ("partnerships", {"format": "xlsx"}),
 ]
+
+
+def survey_routes(app) -> list[tuple[str, dict]]:
+    """The report routes of the latest talent-demand survey, compared with the one before."""
+    from cbec_alliance.extensions import db
+    from cbec_alliance.surveys.models import Survey
+
+    with app.app_context():
+        ids = db.session.scalars(
+            db.select(Survey.id)
+            .where(Survey.template == "talent-demand")
+            .order_by(Survey.year.desc(), Survey.id.desc())
+            .limit(2)
+        ).all()
+    if len(ids) < 2:
+        raise SystemExit("bench/gen_monitoring.py makes two talent-demand surveys; found fewer")
+    this, before = ids
+    url = f"/api/v1/surveys/{this}/report"
+    return [
+        (url, {}),
+        (url, {"format": "csv"}),
+        (url, {"format": "xlsx"}),
+        (url, {"format": "svg"}),
+        (url, {"format": "svg", "question": "competencies"}),
+        (url, {"compare_to": before}),
+        (url, {"compare_to": before, "format": "svg", "question": "competencies"}),
+    ]
+
+
+def _name(url: str, qs: dict) -> str:
+    name = url.removeprefix(MONITORING + "/").removeprefix("/api/v1/")
+    return name + (f"?{'&'.join(f'{k}={v}' for k, v in qs.items())}" if qs else "")
+
+
+def _is_chart(qs: dict) -> bool:
+    return qs.get("format") in ("svg", "png")
 
 
 def setup_app(interval: int):
@@ -62,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--draw-runs", type=int, default=20)
     args = parser.parse_args()
     app = setup_app(600)
     from cbec_alliance.core.db import commit
@@ -81,14 +128,30 @@ def main() -> None:
 
     headers = [{"Authorization": f"Bearer {tokens(app, [coordinator_id(app)])[0]}"}]
     client = app.test_client()
-    for route, qs in ROUTES:  # warm-up: imports, fonts, connections
-        client.get(f"/api/v1/monitoring/{route}", query_string=qs, headers=headers[0])
-    print(f"\nmaterialised (refresh interval 600 s), {args.runs} requests each:")
+    routes = [(f"{MONITORING}/{route}", qs) for route, qs in ROUTES] + survey_routes(app)
+    charts = [(url, qs) for url, qs in routes if _is_chart(qs)]
+    client.get(f"{MONITORING}/overview", headers=headers[0])  # connections, auth: not charts
+    print("\ncharts, first request (cold: nothing cached; the first also imports matplotlib):")
+    from cbec_alliance.core import exports
+
+    for url, qs in charts:
+        report(_name(url, qs), timed(client, url, 1, [qs], headers))
+    for url, qs in routes:  # warm-up: imports, connections, the chart cache
+        client.get(url, query_string=qs, headers=headers[0])
+    print(f"\ncharts drawn on every request (cache emptied first), {args.draw_runs} each:")
+    for url, qs in charts:
+        samples = timed(client, url, args.draw_runs, [qs], headers, before=exports._charts.clear)
+        report(_name(url, qs), samples, 300)
+    for url, qs in charts:  # back in the cache for the warm runs
+        client.get(url, query_string=qs, headers=headers[0])
+    print(
+        f"\nmaterialised (refresh interval 600 s), charts cached, survey reports computed, "
+        f"{args.runs} requests each:"
+    )
     worst = 0.0
-    for route, qs in ROUTES:
-        samples = timed(client, f"/api/v1/monitoring/{route}", args.runs, [qs], headers)
-        name = route + (f"?{'&'.join(f'{k}={v}' for k, v in qs.items())}" if qs else "")
-        report(name, samples, 300)
+    for url, qs in routes:
+        samples = timed(client, url, args.runs, [qs], headers)
+        report(_name(url, qs), samples, 300)
         worst = max(worst, statistics.quantiles(samples, n=100)[94])
     print(f"worst p95: {worst:.1f} ms")
 
@@ -96,7 +159,7 @@ def main() -> None:
     client = cold.test_client()
     print(f"\ncomputed on every request (interval 0), {args.cold_runs} requests each:")
     for route in dict.fromkeys(r for r, _ in ROUTES):
-        samples = timed(client, f"/api/v1/monitoring/{route}", args.cold_runs, [{}], headers)
+        samples = timed(client, f"{MONITORING}/{route}", args.cold_runs, [{}], headers)
         report(route, samples)
 
 

@@ -97,35 +97,44 @@ def table(fmt: str, name: str, columns: Sequence[Column], rows: list[dict]) -> R
 
 
 _font_lock = threading.Lock()
-_font: dict = {}
+_font_cache: dict = {}
 
 
-def _font_name() -> str:
+def font_path() -> str:
+    """The file of the bundled Noto Sans CJK SC font (from the `mplfonts` package)."""
+    return str(resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf")
+
+
+def _font():
+    """The bundled CJK font as FontProperties naming its file, so matplotlib draws with this
+    file even when the machine has a font of the same family name; set up once per process
+    (the Agg backend, SVG text as glyph paths, and a fixed SVG id salt so the same chart gives
+    the same bytes)."""
     with _font_lock:
-        if "name" not in _font:
+        if "props" not in _font_cache:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            matplotlib.rcParams["svg.fonttype"] = "path"
+            matplotlib.rcParams["svg.hashsalt"] = "cbec-alliance"
             from matplotlib import font_manager
 
-            path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
-            font_manager.fontManager.addfont(str(path))
-            _font["name"] = font_manager.FontProperties(fname=str(path)).get_name()
-        return _font["name"]
+            _font_cache["props"] = font_manager.FontProperties(fname=font_path())
+        return _font_cache["props"]
 
 
-def bar_chart(
-    fmt: str,
+def figure(
     title: str,
     categories: Sequence[str],
     series: dict[str, Sequence[float]],
     *,
     horizontal: bool = False,
-) -> bytes:
-    """A grouped bar chart as SVG (text drawn as paths, so it needs no font) or PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+):
+    """A grouped bar chart as a matplotlib Figure: every label (title, categories, legend)
+    in the bundled CJK font."""
+    font = _font()
     from matplotlib.figure import Figure
 
-    font = _font_name()
     height = max(4.0, 0.35 * len(categories) + 1.5) if horizontal else 5.0
     fig = Figure(figsize=(10, height), dpi=100)
     ax = fig.add_subplot()
@@ -139,15 +148,29 @@ def bar_chart(
         else:
             ax.bar(offsets, list(values), width=width, label=label)
     if horizontal:
-        ax.set_yticks(positions, list(categories), fontfamily=font)
+        ax.set_yticks(positions, list(categories), fontproperties=font)
         ax.invert_yaxis()
     else:
-        ax.set_xticks(positions, list(categories), fontfamily=font, rotation=45, ha="right")
-    ax.set_title(title, fontfamily=font)
+        ax.set_xticks(positions, list(categories), fontproperties=font, rotation=45, ha="right")
+    ax.set_title(title, fontproperties=font)
     if len(series) > 1:
-        ax.legend(prop={"family": font})
+        ax.legend(prop=font)
     ax.grid(axis="x" if horizontal else "y", alpha=0.3)
     fig.tight_layout()
+    return fig
+
+
+def bar_chart(
+    fmt: str,
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    horizontal: bool = False,
+) -> bytes:
+    """A grouped bar chart as SVG (text drawn as glyph paths, so it needs no font where it is
+    opened) or PNG."""
+    fig = figure(title, categories, series, horizontal=horizontal)
     out = io.BytesIO()
     fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return out.getvalue()

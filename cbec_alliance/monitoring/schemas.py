@@ -74,25 +74,40 @@ class GapRowSchema(OutSchema):
     gap = ma.fields.Integer()
 
 
+SURVEY_ID = {
+    "description": "the survey whose answers are the survey weight: the latest closed survey "
+    "in which enterprises answered the `competencies` question (null: none, weight 0)"
+}
+
+
 class SkillsGapSchema(_Fresh):
     """Per competency, largest gap first."""
 
     items = ma.fields.List(ma.fields.Nested(GapRowSchema))
-    survey_id = ma.fields.Integer(allow_none=True)
+    survey_id = ma.fields.Integer(allow_none=True, metadata=SURVEY_ID)
 
 
 class DistrictRowSchema(GapRowSchema):
-    """A district."""
+    """A district: its totals over all competencies, and each competency in `competencies`."""
 
-    enterprises = ma.fields.Integer()
-    universities = ma.fields.Integer()
+    enterprises = ma.fields.Integer(metadata={"description": "approved enterprises"})
+    universities = ma.fields.Integer(metadata={"description": "approved universities"})
     open_internships = ma.fields.Integer()
+    competencies = ma.fields.List(
+        ma.fields.Nested(GapRowSchema),
+        metadata={
+            "description": "per competency in the district, largest gap first: demand from "
+            "internships in the district and enterprises there answering the survey, supply "
+            "from the students and courses of universities there"
+        },
+    )
 
 
 class DistrictsSchema(_Fresh):
-    """Per Guangzhou district."""
+    """Per Guangzhou district, the skills gap per competency and in total."""
 
     items = ma.fields.List(ma.fields.Nested(DistrictRowSchema))
+    survey_id = ma.fields.Integer(allow_none=True, metadata=SURVEY_ID)
 
 
 class InternshipRowSchema(OutSchema):
@@ -111,16 +126,63 @@ class InternshipsSchema(_Fresh):
     items = ma.fields.List(ma.fields.Nested(InternshipRowSchema))
 
 
+_HEALTH = {
+    "description": "`active`, `quiet`, `behind` or `ended` as of the last refresh; null for "
+    "partnerships not yet (or never) active"
+}
+
+
 class PartnershipRowSchema(OutSchema):
-    """A count."""
+    """Partnerships of a mode in a status and health."""
 
     mode = ma.fields.String()
+    label_zh = ma.fields.String()
+    label_en = ma.fields.String()
     status = ma.fields.String()
-    health = ma.fields.String(allow_none=True)
+    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
+    count = ma.fields.Integer()
+
+
+class PartnershipDistrictRowSchema(OutSchema):
+    """Partnerships with either side in a district, in a status and health."""
+
+    district = ma.fields.String()
+    label_zh = ma.fields.String()
+    label_en = ma.fields.String()
+    status = ma.fields.String()
+    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
+    count = ma.fields.Integer()
+
+
+class PartnershipUniversityRowSchema(OutSchema):
+    """Partnerships of a university in a status and health."""
+
+    university_id = ma.fields.Integer()
+    name = ma.fields.String()
+    district = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
     count = ma.fields.Integer()
 
 
 class PartnershipsSummarySchema(_Fresh):
-    """Partnerships by mode, status and health."""
+    """Partnerships by status and health, per mode, district and university."""
 
-    items = ma.fields.List(ma.fields.Nested(PartnershipRowSchema))
+    items = ma.fields.List(
+        ma.fields.Nested(PartnershipRowSchema),
+        metadata={
+            "description": "per cooperation mode (a partnership counts in each of its modes)"
+        },
+    )
+    by_district = ma.fields.List(
+        ma.fields.Nested(PartnershipDistrictRowSchema),
+        metadata={
+            "description": "per Guangzhou district: a partnership counts in the district of "
+            "each side (once when both are in one), as `GET /api/v1/partnerships?district=` "
+            "finds it, so the districts can add up to more than the total"
+        },
+    )
+    by_university = ma.fields.List(
+        ma.fields.Nested(PartnershipUniversityRowSchema),
+        metadata={"description": "per university with partnerships"},
+    )

@@ -27,13 +27,19 @@ def require_monitor(user: User) -> None:
         forbidden("monitoring is for coordinators and industry associations")
 
 
+# Stored with each snapshot; a snapshot of another version (computed by code whose summaries
+# had another shape) is recomputed on request instead of being served. Raise it whenever a
+# summary's shape changes.
+SHAPE_VERSION = 2
+
+
 def compute(name: str) -> dict:
     """Compute a summary now and store it (an upsert: concurrent refreshes both succeed);
     returns the stored values."""
     started = time.perf_counter()
     values = {
         "name": name,
-        "data": SUMMARIES[name](),
+        "data": {**SUMMARIES[name](), "_shape": SHAPE_VERSION},
         "computed_at": utcnow(),
         "seconds": round(time.perf_counter() - started, 4),
     }
@@ -48,6 +54,7 @@ def summary(name: str) -> dict:
     if (
         snap is None
         or interval <= 0
+        or snap.data.get("_shape") != SHAPE_VERSION
         or utcnow() - as_utc(snap.computed_at) > dt.timedelta(seconds=interval)
     ):
         values = compute(name)
@@ -57,7 +64,7 @@ def summary(name: str) -> dict:
         "as_of": as_utc(values["computed_at"]),
         "refresh_interval_seconds": interval,
         "compute_seconds": values["seconds"],
-        **values["data"],
+        **{k: v for k, v in values["data"].items() if k != "_shape"},
     }
 
 
@@ -122,3 +129,41 @@ def internship_series(items: list[dict]) -> tuple[list[str], dict[str, list[int]
     months = sorted(totals)
     labels = {"posted": "发布 posted", "filled": "招满 filled", "hired": "录用 hired"}
     return months, {label: [totals[m][key] for m in months] for key, label in labels.items()}
+
+
+def district_rows(data: dict) -> list[dict]:
+    """The districts summary flattened to one row per (district, competency), for csv and
+    xlsx."""
+    return [
+        {
+            "district": d["code"],
+            "district_zh": d["label_zh"],
+            "district_en": d["label_en"],
+            **c,
+        }
+        for d in data["items"]
+        for c in d["competencies"]
+    ]
+
+
+def partnership_rows(data: dict) -> list[dict]:
+    """The partnerships summary flattened to (breakdown, key, name, status, health, count)
+    rows, for csv and xlsx: by mode, then by district, then by university."""
+    out = []
+    for breakdown, items, key, name in (
+        ("mode", data["items"], "mode", "label_zh"),
+        ("district", data.get("by_district", []), "district", "label_zh"),
+        ("university", data.get("by_university", []), "university_id", "name"),
+    ):
+        out += [
+            {
+                "breakdown": breakdown,
+                "key": r[key],
+                "name": r[name],
+                "status": r["status"],
+                "health": r["health"],
+                "count": r["count"],
+            }
+            for r in items
+        ]
+    return out

@@ -2,8 +2,8 @@
 
 Definitions (also in the OpenAPI descriptions):
 - demand for a competency = open slots (slots minus accepted) of open internships that require
-  it + survey weight (the enterprises that chose it in the latest talent-demand survey with
-  responses);
+  it + survey weight (the enterprises that chose it in the latest closed survey in which
+  enterprises answered the talent-demand `competencies` question: see `latest_survey`);
 - supply = students at level 3 or more + seats (capacity) of published courses teaching it;
 - gap = demand - supply (positive: the alliance trains too few).
 """
@@ -99,14 +99,30 @@ def overview() -> dict:
     }
 
 
-def _latest_survey() -> int | None:
-    """The id of the latest survey (by year) that has responses: the one demand counts."""
+def latest_survey() -> int | None:
+    """The id of the survey whose answers count as demand, or None.
+
+    It is the latest (by year, then id) survey that is closed and in which at least one
+    enterprise answered the `competencies` question (the talent-demand template's). Closed,
+    because an open survey's counts grow with every response, and demand would swing with
+    them until it closes; a `competencies` answer, because a coordinator's own survey without
+    that question (a platform poll, say) says nothing about competencies and must not replace
+    the last talent-demand survey and zero the survey weight. Partner matching
+    (`partnerships/recommend.py`) reads the same survey.
+    """
+    a = SurveyAnswer
     return db.session.scalar(
         sa.select(Survey.id)
-        .where(sa.exists().where(SurveyResponse.survey_id == Survey.id))
+        .where(
+            Survey.status == "closed",
+            sa.exists().where(a.survey_id == Survey.id, a.question_code == "competencies"),
+        )
         .order_by(Survey.year.desc(), Survey.id.desc())
         .limit(1)
     )
+
+
+_latest_survey = latest_survey  # the name partnerships/recommend.py imports
 
 
 def _labels(vocabulary: str) -> dict[str, tuple[str, str]]:
@@ -182,7 +198,7 @@ def _gap_row(values: dict) -> dict:
 
 def skills_gap() -> dict:
     """Per competency: demand, supply and gap (largest gap first)."""
-    survey = _latest_survey()
+    survey = latest_survey()
     parts = _gap_parts(by_district=False, survey=survey)
     labels = _labels("competencies")
     rows = [
@@ -193,13 +209,19 @@ def skills_gap() -> dict:
     return {"items": rows, "survey_id": survey}
 
 
+_ZERO = {"slots": 0, "survey": 0, "students": 0, "seats": 0}
+
+
 def districts() -> dict:
-    """Per Guangzhou district: demand, supply and gap over all competencies, and counts."""
-    parts = _gap_parts(by_district=True, survey=_latest_survey())
-    totals: dict = defaultdict(lambda: defaultdict(int))
-    for (district, _code), values in parts.items():
-        for k, v in values.items():
-            totals[district][k] += v
+    """Per Guangzhou district, the skills gap as `skills_gap` gives it for the alliance: each
+    competency's demand, supply and gap (largest gap first) in `competencies`, their totals,
+    and the district's approved enterprises and universities and open internships.
+
+    Demand is placed by the internship's district and by the answering enterprise's; supply by
+    the district of the students' and of the course's university."""
+    survey = latest_survey()
+    parts = _gap_parts(by_district=True, survey=survey)
+    competencies = _labels("competencies")
     o = Organization
     orgs = defaultdict(dict)
     for district, kind, n in db.session.execute(
@@ -216,19 +238,33 @@ def districts() -> dict:
         ).all()
     )
     rows = []
-    for code, (zh, en) in _labels("districts").items():
-        rows.append(
+    for district, (zh, en) in _labels("districts").items():
+        per = [
             {
                 "code": code,
+                "label_zh": czh,
+                "label_en": cen,
+                **_gap_row(parts.get((district, code), _ZERO)),
+            }
+            for code, (czh, cen) in competencies.items()
+        ]
+        per.sort(key=lambda r: (-r["gap"], r["code"]))
+        totals = {
+            k: sum(parts.get((district, code), _ZERO)[k] for code in competencies) for k in _ZERO
+        }
+        rows.append(
+            {
+                "code": district,
                 "label_zh": zh,
                 "label_en": en,
-                "enterprises": orgs[code].get("enterprise", 0),
-                "universities": orgs[code].get("university", 0),
-                "open_internships": open_.get(code, 0),
-                **_gap_row(totals[code]),
+                "enterprises": orgs[district].get("enterprise", 0),
+                "universities": orgs[district].get("university", 0),
+                "open_internships": open_.get(district, 0),
+                **_gap_row(totals),
+                "competencies": per,
             }
         )
-    return {"items": rows}
+    return {"items": rows, "survey_id": survey}
 
 
 def _month(column):
@@ -264,20 +300,75 @@ def internships() -> dict:
 
 
 def partnerships() -> dict:
-    """Partnerships by mode, status and health."""
-    p = Partnership
+    """Partnerships counted by status and health: per cooperation mode (`items`), per
+    Guangzhou district (`by_district`: a partnership counts in the district of each side, once
+    when both are in one, as the list's `district` filter finds it; so districts can add up to
+    more than the total) and per university (`by_university`)."""
+    p, o = Partnership, Organization
     health = sa.func.coalesce(p.health, "none")
+
+    def _health(h):
+        return None if h == "none" else h
+
     rows = db.session.execute(
         sa.select(PartnershipMode.mode, p.status, health, sa.func.count())
         .join(p, p.id == PartnershipMode.partnership_id)
         .group_by(PartnershipMode.mode, p.status, health)
         .order_by(PartnershipMode.mode, p.status, health)
     ).all()
+    sides = sa.union(
+        sa.select(p.id.label("pid"), o.district.label("district")).join(o, o.id == p.enterprise_id),
+        sa.select(p.id.label("pid"), o.district.label("district")).join(o, o.id == p.university_id),
+    ).subquery()
+    labels = _labels("districts")
+    by_district = [
+        {
+            "district": d,
+            "label_zh": labels.get(d, (d, d))[0],
+            "label_en": labels.get(d, (d, d))[1],
+            "status": s,
+            "health": _health(h),
+            "count": n,
+        }
+        for d, s, h, n in db.session.execute(
+            sa.select(sides.c.district, p.status, health, sa.func.count())
+            .join(p, p.id == sides.c.pid)
+            .where(sides.c.district.is_not(None))
+            .group_by(sides.c.district, p.status, health)
+            .order_by(sides.c.district, p.status, health)
+        )
+    ]
+    by_university = [
+        {
+            "university_id": u,
+            "name": name,
+            "district": d,
+            "status": s,
+            "health": _health(h),
+            "count": n,
+        }
+        for u, name, d, s, h, n in db.session.execute(
+            sa.select(p.university_id, o.name, o.district, p.status, health, sa.func.count())
+            .join(o, o.id == p.university_id)
+            .group_by(p.university_id, o.name, o.district, p.status, health)
+            .order_by(p.university_id, p.status, health)
+        )
+    ]
+    modes = _labels("cooperation-modes")
     return {
         "items": [
-            {"mode": m, "status": s, "health": None if h == "none" else h, "count": n}
+            {
+                "mode": m,
+                "label_zh": modes.get(m, (m, m))[0],
+                "label_en": modes.get(m, (m, m))[1],
+                "status": s,
+                "health": _health(h),
+                "count": n,
+            }
             for m, s, h, n in rows
-        ]
+        ],
+        "by_district": by_district,
+        "by_university": by_university,
     }
 
 

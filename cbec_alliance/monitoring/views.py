@@ -92,8 +92,10 @@ class SkillsGap(MethodView):
     @blp.response(200, SkillsGapSchema)
     @blp.doc(responses=DOWNLOADS)
     def get(self, args):
-        """Per competency: `demand` (open slots that require it + survey weight), `supply`
-        (students at level 3+ + seats of published courses teaching it) and `gap`."""
+        """Per competency: `demand` (open slots that require it + survey weight: the
+        enterprises that chose it in the latest closed survey answering `competencies`, named
+        by `survey_id`), `supply` (students at level 3+ + seats of published courses teaching
+        it) and `gap`."""
         data = _get("skills-gap")
         fmt = args["format"]
         if fmt == "json":
@@ -114,6 +116,17 @@ class SkillsGap(MethodView):
         return exports.table(fmt, "skills-gap", GAP_COLUMNS, data["items"])
 
 
+DISTRICT_COLUMNS = [
+    Column("district", "区代码", "district"),
+    Column("district_zh", "区", "district (zh)"),
+    Column("district_en", "区英文名", "district (en)"),
+    Column("code", "能力代码", "competency"),
+    Column("label_zh", "能力", "competency (zh)"),
+    Column("label_en", "能力英文名", "competency (en)"),
+    *GAP_COLUMNS[3:],
+]
+
+
 @blp.route("/districts")
 class Districts(MethodView):
     """Guangzhou district by district."""
@@ -123,19 +136,15 @@ class Districts(MethodView):
     @blp.response(200, DistrictsSchema)
     @blp.doc(responses=DOWNLOADS)
     def get(self, args):
-        """Per district: demand, supply and gap over all competencies (internships by their
-        district, students and seats by their university's), and organization counts."""
+        """Per district, as the skills gap: each competency's `demand`, `supply` and `gap`
+        (internships and answering enterprises by their district, students and seats by their
+        university's), their totals, and organization counts; csv and xlsx are one row per
+        district and competency."""
         data = _get("districts")
         if args["format"] == "json":
             return data
-        columns = [
-            *GAP_COLUMNS[:3],
-            Column("enterprises", "企业", "enterprises"),
-            Column("universities", "高校", "universities"),
-            Column("open_internships", "开放岗位", "open internships"),
-            *GAP_COLUMNS[3:],
-        ]
-        return exports.table(args["format"], "districts", columns, data["items"])
+        rows = services.district_rows(data)
+        return exports.table(args["format"], "districts", DISTRICT_COLUMNS, rows)
 
 
 @blp.route("/internships")
@@ -167,6 +176,16 @@ class Internships(MethodView):
         return exports.table(fmt, "internships", columns, items)
 
 
+PARTNERSHIP_COLUMNS = [
+    Column("breakdown", "维度", "breakdown"),
+    Column("key", "代码", "key"),
+    Column("name", "名称", "name"),
+    Column("status", "状态", "status"),
+    Column("health", "健康度", "health"),
+    Column("count", "数量", "count"),
+]
+
+
 @blp.route("/partnerships")
 class PartnershipsSummary(MethodView):
     """Partnerships in numbers."""
@@ -176,14 +195,11 @@ class PartnershipsSummary(MethodView):
     @blp.response(200, PartnershipsSummarySchema)
     @blp.doc(responses=DOWNLOADS)
     def get(self, args):
-        """Partnerships by mode, status and health (health as of the last refresh)."""
+        """Partnerships by status and health (as of the last refresh) per mode, district
+        (either side's) and university; csv and xlsx are one table with a `breakdown`
+        column (mode, district, university)."""
         data = _get("partnerships")
         if args["format"] == "json":
             return data
-        columns = [
-            Column("mode", "合作模式", "mode"),
-            Column("status", "状态", "status"),
-            Column("health", "健康度", "health"),
-            Column("count", "数量", "count"),
-        ]
-        return exports.table(args["format"], "partnerships", columns, data["items"])
+        rows = services.partnership_rows(data)
+        return exports.table(args["format"], "partnerships", PARTNERSHIP_COLUMNS, rows)

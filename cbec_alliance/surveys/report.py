@@ -59,26 +59,41 @@ def _answered(survey_id: int) -> dict[str, int]:
     )
 
 
+def _option(code: str, label: str, n: int, responses: int) -> dict:
+    return {"code": code, "label": label, "count": n, "percent": float(_percent(n, responses))}
+
+
 def build(survey: Survey, previous: Survey | None = None) -> dict:
-    """The report of `survey`, compared with `previous` when given."""
+    """The report of `survey`, compared with `previous` when given.
+
+    Compared, each option also has `previous_count`, `previous_percent`, `change` (points)
+    and `previous_only`: an option `previous` offered under one of this survey's questions but
+    this survey does not (the taxonomy changed between the years) is listed after this
+    survey's options with a count of 0, so last year's share is not lost from the comparison.
+    """
     responses, counts = _counts(survey.id)
     answered = _answered(survey.id)
     if previous is not None:
         prev_responses, prev_counts = _counts(previous.id)
+        prev_options = {q.code: q.options for q in previous.questions}
     questions = []
     for q in survey.questions:
-        options = []
-        for o in q.options:
-            n = counts.get((q.code, o["code"]), 0)
-            share = _percent(n, responses)
-            item = {"code": o["code"], "label": o["label"], "count": n, "percent": float(share)}
-            if previous is not None:
-                before = prev_counts.get((q.code, o["code"]), 0)
+        options = [
+            _option(o["code"], o["label"], counts.get((q.code, o["code"]), 0), responses)
+            for o in q.options
+        ]
+        if previous is not None:
+            offered = {o["code"] for o in q.options}
+            for o in prev_options.get(q.code, []):
+                if o["code"] not in offered:
+                    options.append(_option(o["code"], o["label"], 0, responses))
+            for item in options:
+                before = prev_counts.get((q.code, item["code"]), 0)
                 prev_share = _percent(before, prev_responses)
                 item["previous_count"] = before
                 item["previous_percent"] = float(prev_share)
-                item["change"] = float(share - prev_share)
-            options.append(item)
+                item["change"] = float(_percent(item["count"], responses) - prev_share)
+                item["previous_only"] = item["code"] not in offered
         questions.append(
             {
                 "code": q.code,

@@ -118,7 +118,9 @@ class ResponseSchema(OutSchema):
 class ReportArgs(ChartArgs):
     """`?compare_to=<survey id>&format=json|csv|xlsx|svg|png&question=<code for charts>`."""
 
-    compare_to = ma.fields.Integer()
+    compare_to = ma.fields.Integer(
+        metadata={"description": "another survey's id (422 when it is this survey's)"}
+    )
     question = ma.fields.String(**_CODE)
 
 
@@ -132,6 +134,12 @@ class ReportOptionSchema(OutSchema):
     previous_count = ma.fields.Integer()
     previous_percent = ma.fields.Float()
     change = ma.fields.Float(metadata={"description": "percentage points since compare_to"})
+    previous_only = ma.fields.Boolean(
+        metadata={
+            "description": "offered by the compare_to survey only (listed with a count of 0 "
+            "for this one)"
+        }
+    )
 
 
 class ReportQuestionSchema(OutSchema):

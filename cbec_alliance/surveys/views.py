@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core import exports
 from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.exports import Column
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.monitoring.services import require_monitor
@@ -40,6 +41,7 @@ COMPARED = [
     Column("previous_count", "上期数量", "previous count"),
     Column("previous_percent", "上期比例%", "previous percent"),
     Column("change", "变化（百分点）", "change (points)"),
+    Column("previous_only", "仅上期选项", "previous only"),
 ]
 
 
@@ -114,12 +116,16 @@ class Report(MethodView):
     @blp.doc(responses=DOWNLOADS)
     def get(self, args, survey_id):
         """Counts and percents per option, the response rate, `?compare_to=` another
-        survey; `?format=csv|xlsx`, or a chart of one `?question=` as svg or png
-        (coordinators and associations)."""
+        survey (422 when it names this one; an option only the other survey offered is listed
+        after this survey's options, with `previous_only` and a count of 0 for this one);
+        `?format=csv|xlsx`, or a chart of one `?question=` as svg or png (coordinators and
+        associations)."""
         require_monitor(me())
         survey = services.get_visible(survey_id, me())
         previous = None
         if args.get("compare_to") is not None:
+            if args["compare_to"] == survey.id:
+                invalid("compare_to", "name another survey to compare with, not this one")
             previous = services.get_visible(args["compare_to"], me())
         data = report.build(survey, previous)
         fmt = args["format"]

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from cbec_alliance.extensions import db
@@ -379,3 +385,185 @@ def test_a_chart_compares_years_and_tells_one_years_surveys_apart():
     }
     same_year = data | {"compare_to": {"survey_id": 1, "year": 2026, "responses": 4}}
     assert list(survey_report.chart(same_year)[2]) == ["2026 #1", "2026 #2"]
+
+
+def _answered_by_many(app, s, n: int, distributed: int, answers) -> dict:
+    """An open survey answered by `n` new enterprises (`answers(k)` for the k-th), through the
+    service (answering through the API would take a logged-in member of each)."""
+    from cbec_alliance.surveys import services
+
+    got = opened(s, distributed=distributed)
+    with app.app_context():  # only around the service: requests get their own contexts
+        survey = db.session.get(services.Survey, got["id"])
+        for k in range(n):
+            services.add_response(survey, factories.OrganizationFactory().id, answers(k))
+        db.session.flush()
+    return got
+
+
+def test_percentages_round_half_up_where_float_rounding_would_not(app, s):
+    # 1 of 32 is exactly 3.125 %: half up gives 3.13, Python's round() 3.12 (half to even).
+    assert round(100 * 1 / 32, 2) == 3.12
+    got = _answered_by_many(
+        app, s, 32, 160, lambda k: {"job_category": "marketing" if k == 0 else "technical"}
+    )
+    report = s.coord.get(f"{URL}/{got['id']}/report").get_json()
+    assert (report["responses"], report["response_rate"]) == (32, 20.0)
+    jobs = {o["code"]: (o["count"], o["percent"]) for o in report["questions"][0]["options"]}
+    assert jobs["marketing"] == (1, 3.13)
+    assert jobs["technical"] == (31, 96.88)  # 96.875
+    # 1 of 160 distributed is exactly 0.625 %: 0.63 half up (round() gives 0.62).
+    assert round(100 * 1 / 160, 2) == 0.62
+    one = _answered_by_many(app, s, 1, 160, lambda k: {"job_category": "marketing"})
+    assert s.coord.get(f"{URL}/{one['id']}/report").get_json()["response_rate"] == 0.63
+    csv = s.coord.get(f"{URL}/{got['id']}/report?format=csv").data[3:].decode("utf-8")
+    row = next(r for r in csv_module.reader(io.StringIO(csv)) if r[2] == "marketing")
+    assert row[4:] == ["1", "3.13"]
+
+
+def _half_up_cents(part: int, whole: int) -> Fraction:
+    """The exact reference: 100 * part / whole rounded half up to cents, as a Fraction."""
+    return Fraction(math.floor(Fraction(10_000 * part, whole) + Fraction(1, 2)), 100)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.integers(1, 10_000_000),
+        # Wholes whose cents often end in exactly one half: where half up and half even differ.
+        st.sampled_from([8, 16, 32, 40, 80, 160, 320, 400, 800, 1600, 3200, 8000, 16000]),
+    ).flatmap(lambda whole: st.tuples(st.integers(0, whole), st.just(whole)))
+)
+@example((1, 32))
+@example((1, 160))
+@example((2, 3))
+@example((1, 8))
+@example((0, 1))
+def test_the_percent_helper_rounds_half_up_exactly(pair):
+    part, whole = pair
+    with localcontext() as c:
+        c.prec = 60  # exact enough for any whole below 10**7
+        reference = (Decimal(100 * part) / Decimal(whole)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    assert Fraction(reference) == _half_up_cents(part, whole)
+    assert survey_report._percent(part, whole) == reference
+    assert survey_report.percent(part, whole) == float(reference)
+
+
+def test_percent_of_nothing_is_zero():
+    assert survey_report.percent(0, 0) == 0.0
+    assert survey_report._percent(3, 0) == Decimal(0)
+
+
+def test_compare_to_the_survey_itself_is_refused(s):
+    got = opened(s)
+    errors = validation_errors(s.coord.get(f"{URL}/{got['id']}/report?compare_to={got['id']}"))
+    assert list(errors) == ["compare_to"]
+    for fmt in ("csv", "svg"):
+        assert "compare_to" in validation_errors(
+            s.coord.get(f"{URL}/{got['id']}/report?compare_to={got['id']}&format={fmt}")
+        )
+
+
+def _platforms(*codes: str) -> dict:
+    labels = {"amazon": "亚马逊", "temu": "拼多多海外 Temu", "shopee": "虾皮", "wish": "Wish"}
+    return {
+        "code": "platforms",
+        "text": "主要销售平台",
+        "kind": "multiple",
+        "options": [{"code": c, "label": labels[c]} for c in codes],
+    }
+
+
+def test_options_only_last_year_offered_stay_in_the_comparison(s):
+    last = opened(s, year=2025, distributed=4, questions=[_platforms("amazon", "shopee", "wish")])
+    answer(s, 0, last["id"], {"platforms": ["amazon", "wish"]})
+    answer(s, 1, last["id"], {"platforms": ["shopee"]})
+    this = opened(s, year=2026, distributed=4, questions=[_platforms("amazon", "temu")])
+    answer(s, 0, this["id"], {"platforms": ["temu"]})
+    report = s.coord.get(f"{URL}/{this['id']}/report?compare_to={last['id']}").get_json()
+    question = next(q for q in report["questions"] if q["code"] == "platforms")
+    got = {
+        o["code"]: (
+            o["count"],
+            o["percent"],
+            o["previous_count"],
+            o["previous_percent"],
+            o["change"],
+            o["previous_only"],
+        )
+        for o in question["options"]
+    }
+    assert [o["code"] for o in question["options"]] == ["amazon", "temu", "shopee", "wish"]
+    assert got == {
+        "amazon": (0, 0.0, 1, 50.0, -50.0, False),
+        "temu": (1, 100.0, 0, 0.0, 100.0, False),
+        "shopee": (0, 0.0, 1, 50.0, -50.0, True),
+        "wish": (0, 0.0, 1, 50.0, -50.0, True),
+    }
+    assert question["options"][2]["label"] == "虾皮"
+    # Not compared, this year's options only.
+    alone = s.coord.get(f"{URL}/{this['id']}/report").get_json()
+    options = next(q for q in alone["questions"] if q["code"] == "platforms")["options"]
+    assert [o["code"] for o in options] == ["amazon", "temu"]
+    assert "previous_only" not in options[0]
+    # The download and the chart carry last year's options too.
+    csv = s.coord.get(f"{URL}/{this['id']}/report?compare_to={last['id']}&format=csv")
+    rows = list(csv_module.reader(io.StringIO(csv.data[3:].decode("utf-8"))))
+    shopee = next(r for r in rows if r[0] == "platforms" and r[2] == "shopee")
+    assert shopee[3:] == ["虾皮", "0", "0.0", "1", "50.0", "-50.0", "True"]
+    title, categories, series = survey_report.chart(report, "platforms")
+    assert categories == ["亚马逊", "拼多多海外 Temu", "虾皮", "Wish"]
+    assert series == {"2025": [50.0, 0.0, 50.0, 50.0], "2026": [0.0, 100.0, 0.0, 0.0]}
+
+
+REPORT_HEADERS = [
+    "题目代码 question",
+    "题目 question text",
+    "选项代码 option",
+    "选项 option label",
+    "数量 count",
+    "比例% percent",
+]
+COMPARED_HEADERS = [
+    "上期数量 previous count",
+    "上期比例% previous percent",
+    "变化（百分点） change (points)",
+    "仅上期选项 previous only",
+]
+
+
+@pytest.mark.parametrize("compared", [False, True])
+def test_report_downloads_have_chinese_and_english_headers(s, compared):
+    last = opened(s, year=2025)
+    got = opened(s)
+    answer(s, 0, got["id"], {"job_category": "marketing"})
+    query = f"compare_to={last['id']}&" if compared else ""
+    want = REPORT_HEADERS + (COMPARED_HEADERS if compared else [])
+    csv = s.coord.get(f"{URL}/{got['id']}/report?{query}format=csv")
+    rows = list(csv_module.reader(io.StringIO(csv.data[3:].decode("utf-8"))))
+    assert rows[0] == want
+    book = s.coord.get(f"{URL}/{got['id']}/report?{query}format=xlsx")
+    ws = load_workbook(io.BytesIO(book.data)).active
+    assert [c.value for c in ws[1]] == want
+    assert all(c.font.bold for c in ws[1])
+    assert ws.max_row == len(rows)
+
+
+def test_a_report_chart_draws_its_chinese_labels_as_glyphs_of_the_bundled_font(s):
+    from matplotlib import font_manager
+
+    from cbec_alliance.core import exports
+
+    got = opened(s)
+    answer(s, 0, got["id"], {"job_category": "marketing"})
+    svg = s.coord.get(f"{URL}/{got['id']}/report?format=svg&question=job_category").data
+    report = s.coord.get(f"{URL}/{got['id']}/report").get_json()
+    label = report["questions"][0]["options"][0]["label"].split(" / ")[0]
+    font = font_manager.get_font(exports.font_path())
+    glyphs = set(re.findall(rb'id="NotoSansCJKsc-Regular-([0-9a-f]+)"', svg))
+    for ch in label + report["questions"][0]["text"].split(" / ")[0]:
+        index = font.get_char_index(ord(ch))
+        assert index != 0, ch
+        assert f"{index:x}".encode() in glyphs, ch
