@@ -24,6 +24,47 @@ from tests import factories
 REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
 
 
+def _isolate_xdist_worker() -> None:
+    """Give each pytest-xdist worker its own database and Redis database.
+
+    The suite runs on every core (`-n auto`); workers that shared one schema would truncate
+    each other's committed rows and flush each other's Celery queues.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ...
+    if not worker:
+        return
+    index = int(worker.removeprefix("gw"))
+    db_url = os.environ.get("TEST_DATABASE_URL")
+    if db_url and db_url.startswith(("postgresql", "postgres:")):
+        import psycopg
+        from psycopg import sql
+
+        url = sa.make_url(db_url)
+        name = f"{url.database}_{worker}"
+        with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if exists.fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(
+            hide_password=False
+        )
+    elif not db_url and not os.environ.get("DATABASE_URL"):
+        from config.settings import INSTANCE_DIR
+
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{INSTANCE_DIR / f'test_{worker}.db'}"
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if redis_url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(redis_url)
+        base = int(parts.path.strip("/") or 0)
+        os.environ["TEST_REDIS_URL"] = parts._replace(path=f"/{base + index}").geturl()
+
+
+_isolate_xdist_worker()
+
+
 def service_url(name: str) -> str:
     """The URL of a test service (TEST_REDIS_URL...); skip, or fail under CI, when unset."""
     url = os.environ.get(name)
