@@ -1,6 +1,7 @@
 """Demo cooperation for `flask demo-data`: a joint course, a training base, a competition, a
-lecture, a match round collecting preferences, an active partnership and an open
-talent-demand survey with one response (idempotent: each found again by its natural key)."""
+lecture, a match round collecting preferences, an active partnership, last year's closed
+talent-demand survey answered by every demo enterprise and this year's open one with one
+response (idempotent: each found again by its natural key)."""
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def load(enterprises: list[Organization], university_ids: list[int]) -> None:
     db.session.flush()
     _match_round(enterprises)
     _partnership(host, first_uni)
-    _survey(host)
+    _survey(host, enterprises)
     db.session.flush()
 
 
@@ -138,29 +139,67 @@ def _partnership(host: Organization, university_id: int) -> None:
     )
 
 
-def _survey(host: Organization) -> None:
+# Last year's survey is closed, so monitoring has a survey weight and this year's report
+# something to compare with; each demo enterprise answered it.
+_LAST_YEAR_ANSWERS = (
+    {
+        "job_category": "marketing",
+        "majors": ["e-commerce", "international-business"],
+        "competencies": ["platform-operation", "marketing", "english"],
+        "cooperation_modes": ["internship-employment", "lectures"],
+    },
+    {
+        "job_category": "technical",
+        "majors": ["e-commerce", "computer-science"],
+        "competencies": ["data-analysis", "ai-tools", "platform-operation"],
+        "cooperation_modes": ["co-developed-courses", "joint-training-bases"],
+    },
+    {
+        "job_category": "management",
+        "majors": ["foreign-languages"],
+        "competencies": ["minor-languages", "cross-cultural-communication"],
+        "cooperation_modes": ["internship-employment", "joint-competitions"],
+    },
+)
+
+
+def _survey(host: Organization, enterprises: list[Organization]) -> None:
     year = utcnow().year
+    last = _one_survey(year - 1, distributed=150)
+    if last is not None:
+        for i, enterprise in enumerate(enterprises):
+            answers = _LAST_YEAR_ANSWERS[i % len(_LAST_YEAR_ANSWERS)]
+            survey_services.add_response(last, enterprise.id, answers)
+        last.status = "closed"
+        last.closed_at = utcnow()
+    this = _one_survey(year, distributed=170)
+    if this is not None:
+        answers = {
+            "job_category": "marketing",
+            "majors": ["e-commerce", "foreign-languages"],
+            "competencies": ["platform-operation", "english", "data-analysis"],
+            "cooperation_modes": ["internship-employment", "co-developed-courses"],
+        }
+        survey_services.add_response(this, host.id, answers)
+
+
+def _one_survey(year: int, *, distributed: int) -> Survey | None:
+    """An open talent-demand survey for `year`, or None when the demo already has it."""
     title = f"{year} 广州跨境电商人才需求调查 Talent-demand survey"
     if not _absent(Survey, title=title):
-        return
+        return None
     survey = Survey(
         title=title,
         year=year,
         template=template.TALENT_DEMAND,
-        distributed=170,
+        distributed=distributed,
         status="open",
         opened_at=utcnow(),
         questions=survey_services.question_rows(template.questions()),
     )
     db.session.add(survey)
     db.session.flush()
-    answers = {
-        "job_category": "marketing",
-        "majors": ["e-commerce", "foreign-languages"],
-        "competencies": ["platform-operation", "english", "data-analysis"],
-        "cooperation_modes": ["internship-employment", "co-developed-courses"],
-    }
-    survey_services.add_response(survey, host.id, answers)
+    return survey
 
 
 def _match_round(enterprises: list[Organization]) -> None:

@@ -92,3 +92,15 @@ def test_demo_data_is_idempotent_and_valid(app, client):
     memberships = login.get_json()["user"]["memberships"]
     assert memberships[0]["role"] == "student"
     assert memberships[0]["organization_kind"] == "university"
+
+
+def test_demo_skills_gap_has_last_years_survey_weight(app, coord):
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    gap = coord.get("/api/v1/monitoring/skills-gap").get_json()
+    weights = {row["code"]: row for row in gap["items"]}
+    assert gap["survey_id"] is not None
+    assert weights["platform-operation"]["survey_weight"] > 0
+    this_year = coord.get("/api/v1/surveys?status=open").get_json()["items"][0]
+    report = coord.get(f"/api/v1/surveys/{this_year['id']}/report?compare_to={gap['survey_id']}")
+    assert report.status_code == 200
+    assert report.get_json()["compare_to"]["responses"] == 3
