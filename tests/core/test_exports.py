@@ -37,4 +37,4 @@ def test_charts_render_chinese_with_the_bundled_font():
     assert svg.count(b"<path id=") >= len(set("技能缺口平台运营数据分析需求"))
     png = exports.bar_chart("png", "技能缺口", ["平台运营"], {"需求": [3]}, horizontal=True)
     assert png.startswith(b"\x89PNG")
-    assert exports._font_name() == "Noto Sans CJK SC"
+    assert exports.font_path().endswith("mplfonts/fonts/NotoSansCJKsc-Regular.otf")
