@@ -155,6 +155,54 @@ def test_bad_instances_are_refused_with_the_offending_id(capacities, prefs, rank
         build(capacities, prefs, ranks)
 
 
+@pytest.mark.parametrize(
+    ("capacities", "prefs", "ranks", "message"),
+    [
+        ({1: 1}, {7: [2]}, {1: [7]}, "unknown posting id 2"),
+        ({1: 1}, {7: [1]}, {10**9: [7]}, "unknown posting id 1000000000"),
+        ({1: 1}, {7: [1, 1]}, {1: [7]}, "lists posting 1 twice"),
+        ({1: 1}, {7: [1]}, {1: [7, 7]}, "ranks student 7 twice"),
+    ],
+)
+def test_bad_integer_instances_are_refused_with_the_offending_id(capacities, prefs, ranks, message):
+    with pytest.raises(InstanceError, match=message):
+        build(capacities, prefs, ranks)
+
+
+def _relabel(instance, label):
+    capacities, prefs, ranks = instance
+    return (
+        {label(p): c for p, c in capacities.items()},
+        {label(s): [label(p) for p in ps] for s, ps in prefs.items()},
+        {label(p): [label(s) for s in ss] for p, ss in ranks.items()},
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    instances(),
+    st.sampled_from(["dense", "sparse", "negative", "string", "mixed"]),
+    st.lists(st.integers(-(2**40), 2**40), max_size=3),
+)
+def test_ids_of_any_kind_build_the_same_instance(instance, kind, strangers):
+    """Integer ids take array lookups (a table when dense, a binary search when sparse);
+    other ids a dict: the arrays built are the same, and strangers ranked are ignored."""
+    label = {
+        "dense": lambda i: i,
+        "sparse": lambda i: i * 1_000_003 + 2**33,
+        "negative": lambda i: -i,
+        "string": lambda i: f"id-{i}",
+        "mixed": lambda i: i if i % 2 else f"id-{i}",
+    }[kind]
+    capacities, prefs, ranks = _relabel(instance, label)
+    for p in ranks:  # rankings of ids that are no students of the instance are harmless
+        ranks[p] = ranks[p] + [x for x in strangers if x not in prefs and x not in ranks[p]]
+    reference = build(*_relabel(instance, lambda i: f"ref-{i}"))
+    built = build(capacities, prefs, ranks)
+    for name in ("capacity", "pref_ptr", "pref_posting", "pref_rank"):
+        assert np.array_equal(getattr(built, name), getattr(reference, name)), name
+
+
 def test_a_skewed_instance_matches_the_package_and_verifies():
     from bench.match_instance import generate
 
