@@ -275,8 +275,9 @@ def test_redis_down_requests_succeed_and_events_arrive_once(
     assert len(messages) >= 200
     assert len(recipients) == 200
     assert set(recipients.values()) == {1}
-    # No request waited on the broker (its socket timeouts are 2 s).
-    assert max(latencies) < 1.0
+    # No request waited on the broker: one that did would take at least its 2 s socket
+    # timeout (the margin below it absorbs a loaded machine, not a broker wait).
+    assert max(latencies) < 2.0
 
 
 def test_smtp_refusing_for_a_while_then_delivered(live_app, smtp, start_worker):
