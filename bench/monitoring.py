@@ -7,10 +7,10 @@ Prints, for the database bench/gen_monitoring.py built (BENCH_DATABASE_URL):
 - the refresh the beat task runs (partnership health for all partnerships, then each
   summary), with the time of each part;
 - each chart's first request, drawn cold (the process's first draw also imports matplotlib
-  and loads the font), before anything is in the chart cache, and then the draw alone
-  (cache emptied before each of `--draw-runs` requests);
+  and loads the font), before anything is in the chart cache, and then every download
+  (chart, CSV, XLSX) built afresh (cache emptied before each of `--draw-runs` requests);
 - p50/p95/max of each endpoint through the Flask test client as a coordinator, JSON and the
-  CSV, XLSX and chart downloads (charts from the cache), with the summaries materialised and
+  CSV, XLSX and chart downloads (from the per-content cache), with the summaries materialised and
   a refresh interval of 600 s (the response's `as_of` is never older than that), target p95
   < 300 ms; the report of the latest talent-demand survey, plain, as csv, xlsx and svg, and
   compared with the one before (`?compare_to=`), computed on every request;
@@ -89,6 +89,10 @@ def _is_chart(qs: dict) -> bool:
     return qs.get("format") in ("svg", "png")
 
 
+def _is_file(qs: dict) -> bool:
+    return qs.get("format") in ("svg", "png", "xlsx", "csv")
+
+
 def setup_app(interval: int):
     """The production app on the benchmark database with the given refresh interval."""
     os.environ.update(
@@ -130,6 +134,7 @@ def main() -> None:
     client = app.test_client()
     routes = [(f"{MONITORING}/{route}", qs) for route, qs in ROUTES] + survey_routes(app)
     charts = [(url, qs) for url, qs in routes if _is_chart(qs)]
+    files = [(url, qs) for url, qs in routes if _is_file(qs)]
     client.get(f"{MONITORING}/overview", headers=headers[0])  # connections, auth: not charts
     print("\ncharts, first request (cold: nothing cached; the first also imports matplotlib):")
     from cbec_alliance.core import exports
@@ -138,14 +143,17 @@ def main() -> None:
         report(_name(url, qs), timed(client, url, 1, [qs], headers))
     for url, qs in routes:  # warm-up: imports, connections, the chart cache
         client.get(url, query_string=qs, headers=headers[0])
-    print(f"\ncharts drawn on every request (cache emptied first), {args.draw_runs} each:")
-    for url, qs in charts:
-        samples = timed(client, url, args.draw_runs, [qs], headers, before=exports._charts.clear)
+    print(
+        f"\ndownloads built on every request (chart and table cache emptied first), "
+        f"{args.draw_runs} each:"
+    )
+    for url, qs in files:
+        samples = timed(client, url, args.draw_runs, [qs], headers, before=exports._files.clear)
         report(_name(url, qs), samples, 300)
-    for url, qs in charts:  # back in the cache for the warm runs
+    for url, qs in files:  # back in the cache for the warm runs
         client.get(url, query_string=qs, headers=headers[0])
     print(
-        f"\nmaterialised (refresh interval 600 s), charts cached, survey reports computed, "
+        f"\nmaterialised (refresh interval 600 s), downloads cached, survey reports computed, "
         f"{args.runs} requests each:"
     )
     worst = 0.0

@@ -90,10 +90,19 @@ def download(data: bytes, fmt: str, name: str) -> Response:
 
 
 def table(fmt: str, name: str, columns: Sequence[Column], rows: list[dict]) -> Response:
-    """A CSV or XLSX download of `rows`."""
+    """A CSV or XLSX download of `rows`, built once per content (as charts are)."""
+    key = (
+        "table",
+        fmt,
+        name,
+        tuple(columns),
+        tuple(tuple(repr(_cell(row.get(c.key))) for c in columns) for row in rows),
+    )
     if fmt == "csv":
-        return download(csv_bytes(columns, rows), "csv", name)
-    return download(xlsx_bytes(columns, rows, name), "xlsx", name)
+        data = _once(key, lambda: csv_bytes(columns, rows))
+    else:
+        data = _once(key, lambda: xlsx_bytes(columns, rows, name))
+    return download(data, fmt, name)
 
 
 _font_lock = threading.Lock()
@@ -176,10 +185,21 @@ def bar_chart(
     return out.getvalue()
 
 
-# Drawing a chart takes 100-300 ms; the same figures drawn again come from this process's
-# memory. Keyed by everything drawn, so a changed figure is never served from here.
-_charts: LRUCache = LRUCache(maxsize=64)
-_charts_lock = threading.Lock()
+# Drawing a chart takes 100-300 ms and an XLSX of a few hundred rows 100 ms or more; the
+# same content built again comes from this process's memory. Keyed by everything in the
+# file, so changed figures are never served from here.
+_files: LRUCache = LRUCache(maxsize=128)
+_files_lock = threading.Lock()
+
+
+def _once(key: tuple, make) -> bytes:
+    with _files_lock:
+        data = _files.get(key)
+    if data is None:
+        data = make()
+        with _files_lock:
+            _files[key] = data
+    return data
 
 
 def chart(
@@ -193,16 +213,12 @@ def chart(
 ) -> Response:
     """A chart download, drawn once per content."""
     key = (
+        "chart",
         fmt,
         title,
         tuple(categories),
         tuple((label, tuple(values)) for label, values in series.items()),
         horizontal,
     )
-    with _charts_lock:
-        image = _charts.get(key)
-    if image is None:
-        image = bar_chart(fmt, title, categories, series, horizontal=horizontal)
-        with _charts_lock:
-            _charts[key] = image
+    image = _once(key, lambda: bar_chart(fmt, title, categories, series, horizontal=horizontal))
     return download(image, fmt, name)
