@@ -80,3 +80,30 @@ register(
         },
     )
 )
+register(
+    EventSpec(
+        type="match_round.cancelled",
+        description="A match round you gave preferences in was cancelled",
+        recipients=round_students,
+        title={"zh": "匹配轮次取消：{name}", "en": "Match round cancelled: {name}"},
+        body={
+            "zh": "匹配轮次「{name}」已取消，您的志愿不再有效。原因：{reason}",
+            "en": "The match round {name} was cancelled; your preferences no longer count. "
+            "Reason: {reason}",
+        },
+    )
+)
+register(
+    EventSpec(
+        type="match_round.cancelled_enterprise",
+        description="A match round that included your internships was cancelled",
+        recipients=_enterprise,
+        title={"zh": "匹配轮次取消：{name}", "en": "Match round cancelled: {name}"},
+        body={
+            "zh": "包含贵单位实习岗位的匹配轮次「{name}」已取消，这些岗位可用于新的轮次。"
+            "原因：{reason}",
+            "en": "The match round {name}, which included your internships, was cancelled; "
+            "they can join a new round. Reason: {reason}",
+        },
+    )
+)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
-STATUSES = ("collecting", "running", "done", "failed", "published")
+STATUSES = ("collecting", "running", "done", "failed", "published", "cancelled")
 # Rounds whose internships are still being allocated: an internship is in one at a time.
 LIVE = ("collecting", "running", "done")
 # Why a matched student got no offer at publication.
@@ -38,6 +38,8 @@ class MatchRound(db.Model):
     run_requested_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     run_finished_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     stats: Mapped[dict | None] = mapped_column(sa.JSON)
     verdict: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.Text)

@@ -92,9 +92,17 @@ class RoundSchema(OutSchema):
     run_requested_at = UtcDateTime(allow_none=True)
     run_finished_at = UtcDateTime(allow_none=True)
     published_at = UtcDateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
+    cancel_reason = ma.fields.String(allow_none=True)
 
 
 RoundPage = page_of(RoundSchema)
+
+
+class RoundCancelSchema(BaseSchema):
+    """`{reason}`: why the round is called off (told to enterprises and students)."""
+
+    reason = text(2000, required=True, min_len=1)
 
 
 class MatchPreferencesInSchema(BaseSchema):

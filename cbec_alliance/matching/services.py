@@ -26,11 +26,12 @@ STAFF = ("admin", "staff")
 RUN_TASK = "matching.run_round"
 # What may follow each status (the 409 names them).
 NEXT = {
-    "collecting": ("run",),
+    "collecting": ("run", "cancel"),
     "running": (),
-    "done": ("run", "publish"),
-    "failed": ("run",),
+    "done": ("run", "publish", "cancel"),
+    "failed": ("run", "cancel"),
     "published": ("follow-up",),
+    "cancelled": (),
 }
 
 
@@ -323,4 +324,20 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
     rnd.error = None
     audit(actor=user, obj=rnd, action="run", changes={"seed": rnd.seed})
     after_commit(enqueue, RUN_TASK, rnd.id)
+    return rnd
+
+
+def cancel(user: User, rnd: MatchRound, reason: str) -> MatchRound:
+    """Call a round off before publication (coordinators; not while a worker runs it): its
+    internships are free for another round, and enterprises and choosing students are told."""
+    if "cancel" not in NEXT[rnd.status]:
+        wrong_step("cancel", rnd.status, NEXT[rnd.status])
+    rnd.status = "cancelled"
+    rnd.cancelled_at = utcnow()
+    rnd.cancel_reason = reason
+    audit(actor=user, obj=rnd, action="cancel", changes={"reason": reason})
+    payload = {"round_id": rnd.id, "name": rnd.name, "reason": reason}
+    emit("match_round.cancelled", payload, actor=user)
+    for enterprise_id in sorted({ri.enterprise_id for ri in rnd.internships}):
+        emit("match_round.cancelled_enterprise", payload, organization_id=enterprise_id, actor=user)
     return rnd

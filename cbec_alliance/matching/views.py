@@ -22,6 +22,7 @@ from .schemas import (
     MatchRankingInSchema,
     MatchRankingSchema,
     MyMatchAssignmentSchema,
+    RoundCancelSchema,
     RoundCreateSchema,
     RoundInternshipPage,
     RoundListArgs,
@@ -194,6 +195,24 @@ class Publish(MethodView):
         """
         require_coordinator()
         return publishing.publish(me(), services.lock(round_id))
+
+
+@blp.route("/match-rounds/<int:round_id>/cancel")
+class Cancel(MethodView):
+    """Call the round off."""
+
+    @login_required
+    @blp.arguments(RoundCancelSchema)
+    @blp.response(200, RoundSchema)
+    def post(self, data, round_id):
+        """Cancel a round before publication, with a reason (coordinators).
+
+        Allowed while `collecting`, `done` or `failed` (not while a worker runs it): its
+        internships may then join another round; enterprises and the students who gave
+        preferences are told why. 409 otherwise.
+        """
+        require_coordinator()
+        return services.cancel(me(), services.lock(round_id), data["reason"])
 
 
 @blp.route("/match-rounds/<int:round_id>/follow-up")
