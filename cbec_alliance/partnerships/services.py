@@ -17,6 +17,7 @@ from cbec_alliance.organizations.services import membership
 from cbec_alliance.taxonomy import services as taxonomy
 
 from . import activity
+from .health import expired
 from .models import LIVE, Partnership, PartnershipMode
 
 STAFF = ("admin", "staff")
@@ -199,6 +200,11 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
         wrong_step(verb, p.status, allowed)
     if who == "other" and mine == p.proposed_by_org_id:
         forbidden(f"the other side must {verb} the proposal")
+    if verb in ("accept", "resume") and expired(p.ends_on, utcnow().date()):
+        conflict(
+            f"the agreement ended on {p.ends_on.isoformat()}; allowed next steps: extend "
+            "ends_on (PATCH) first, or end it"
+        )
     before = p.status
     now = utcnow()
     p.status = target

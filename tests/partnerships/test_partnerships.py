@@ -411,13 +411,9 @@ def test_past_its_end_date_a_partnership_is_ended_in_the_detail_lists_and_monito
     from cbec_alliance.partnerships import activity
 
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    p = active(
-        pair,
-        starts_on=(yesterday - dt.timedelta(days=400)).isoformat(),
-        ends_on=yesterday.isoformat(),
-        goals={},
-    )
-    assert (p["status"], p["health"]) == ("active", "ended")  # stored on accept
+    p = active(pair, starts_on=(yesterday - dt.timedelta(days=400)).isoformat(), goals={})
+    p = pair.u.patch(f"{URL}/{p['id']}", json={"ends_on": yesterday.isoformat()}).get_json()
+    assert (p["status"], p["health"]) == ("active", "ended")  # stored on the change
     assert pair.e.get(f"{URL}/{p['id']}").get_json()["health"] == "ended"
     activity.refresh()
     assert [x["id"] for x in pair.coord.get(f"{URL}?health=ended").get_json()["items"]] == [p["id"]]
@@ -434,3 +430,22 @@ def test_past_its_end_date_a_partnership_is_ended_in_the_detail_lists_and_monito
     today = dt.date.today().isoformat()
     changed = pair.u.patch(f"{URL}/{p['id']}", json={"ends_on": today}).get_json()
     assert (changed["status"], changed["health"]) == ("suspended", "active")
+
+
+def test_an_agreement_past_its_end_date_is_neither_accepted_nor_resumed(pair):
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    start = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    proposed = pair.e.post(URL, json=body(pair, starts_on=start, ends_on=yesterday)).get_json()
+    detail = assert_problem(pair.u.post(f"{URL}/{proposed['id']}/accept", json={}), 409)["detail"]
+    assert yesterday in detail
+    assert "extend ends_on" in detail
+    assert pair.e.get(f"{URL}/{proposed['id']}").get_json()["status"] == "proposed"
+    later = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    pair.e.patch(f"{URL}/{proposed['id']}", json={"ends_on": later})
+    p = pair.u.post(f"{URL}/{proposed['id']}/accept", json={}).get_json()
+    assert p["status"] == "active"
+    pair.u.post(f"{URL}/{p['id']}/suspend", json={})
+    pair.u.patch(f"{URL}/{p['id']}", json={"ends_on": yesterday})
+    assert_problem(pair.e.post(f"{URL}/{p['id']}/resume", json={}), 409)
+    ended = pair.e.post(f"{URL}/{p['id']}/end", json={"reason": "到期"}).get_json()
+    assert ended["status"] == "ended"
