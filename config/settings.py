@@ -102,6 +102,9 @@ class BaseConfig:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     RECS_INDEX_MIN_AGE = 30.0
+    # Seconds a partner-matching ranking (every organization of the other kind scored) is
+    # kept per process before it is scored again; live partnerships are always current.
+    PARTNER_MATCH_MAX_AGE = 60.0
     # Monitoring summaries and partnership health are refreshed by beat this often; a
     # summary older than that is recomputed on request, so none is ever older (0: always).
     MONITORING_REFRESH_SECONDS = 600
@@ -130,6 +133,9 @@ class BaseConfig:
         # Seconds a student's recommendations may lag behind changed postings (index.py).
         self.RECS_INDEX_MIN_AGE = float(
             _env("RECS_INDEX_MIN_AGE", str(self.RECS_INDEX_MIN_AGE)) or 0
+        )
+        self.PARTNER_MATCH_MAX_AGE = float(
+            _env("PARTNER_MATCH_MAX_AGE", str(self.PARTNER_MATCH_MAX_AGE)) or 0
         )
         self.MONITORING_REFRESH_SECONDS = int(
             _env("MONITORING_REFRESH_SECONDS", str(self.MONITORING_REFRESH_SECONDS)) or 0
@@ -256,6 +262,7 @@ class TestingConfig(BaseConfig):
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
     RECS_INDEX_MIN_AGE = 0.0  # tests see every change at once (one test sets a lag)
+    PARTNER_MATCH_MAX_AGE = 0.0  # the same for partner matching (one test keeps rankings)
     MONITORING_REFRESH_SECONDS = 0  # every monitoring request computes afresh
     NOTIFY_RETRY_BASE = 0.2
     NOTIFY_RETRY_MAX = 2.0

@@ -4,9 +4,13 @@ scored with `fit`, best first; live partnerships are marked, not hidden."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import defaultdict
 
 import sqlalchemy as sa
+from cachetools import LRUCache
+from flask import current_app
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
@@ -29,7 +33,7 @@ from cbec_alliance.training_bases.models import (
 from . import fit
 from .models import LIVE, Partnership
 
-Orgs = dict[int, Organization]
+Orgs = dict[int, sa.Row]
 
 
 def _survey(survey_id: int | None, question: str, enterprise_ids) -> list[tuple[int, str]]:
@@ -49,12 +53,13 @@ def _survey(survey_id: int | None, question: str, enterprise_ids) -> list[tuple[
 
 
 def _orgs(kind: str, ids: list[int] | None) -> Orgs:
-    stmt = sa.select(Organization).where(
-        Organization.kind == kind, Organization.status == "approved"
-    )
+    """Approved organizations of a kind as rows (id, kind, name, district): not ORM objects,
+    whose eager-loaded majors made loading 20,000 enterprises take over a second."""
+    o = Organization
+    stmt = sa.select(o.id, o.kind, o.name, o.district).where(o.kind == kind, o.status == "approved")
     if ids is not None:
-        stmt = stmt.where(Organization.id.in_(ids))
-    return {o.id: o for o in db.session.scalars(stmt)}
+        stmt = stmt.where(o.id.in_(ids))
+    return {row.id: row for row in db.session.execute(stmt)}
 
 
 def _in_use(base_ids: list[int]) -> dict[int, float]:
@@ -225,34 +230,77 @@ def _live(enterprise_ids, university_ids) -> dict[tuple[int, int], dict]:
     return {(e, u): {"id": i, "status": s} for i, e, u, s in db.session.execute(stmt)}
 
 
-def _ref(org: Organization) -> dict:
+def _ref(org) -> dict:
     return {"id": org.id, "kind": org.kind, "name": org.name, "district": org.district}
+
+
+# Rankings and the signals of every organization of a kind, per process: scoring 20,000
+# enterprises for a university takes over a second, and paging through the answer would
+# score them all again for every page. Entries live PARTNER_MATCH_MAX_AGE seconds.
+_kept: LRUCache = LRUCache(maxsize=256)
+_kept_lock = threading.Lock()
+
+
+def _keep(key: tuple, make):
+    max_age = current_app.config["PARTNER_MATCH_MAX_AGE"]
+    if max_age <= 0:
+        return make()
+    key = (str(db.engine.url), *key)
+    now = time.monotonic()
+    with _kept_lock:
+        hit = _kept.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    value = make()
+    with _kept_lock:
+        _kept[key] = (now, value)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept ranking and signal (benchmarks time the cold path with it)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _everyone(kind: str) -> tuple[Orgs, dict]:
+    """Every approved organization of `kind` and its signals."""
+    names = _orgs(kind, None)
+    signals = university_signals if kind == "university" else enterprise_signals
+    return names, signals(None, names)
+
+
+def _ranking(org_id: int, kind: str, mode: str) -> tuple[Orgs, list]:
+    """The other kind's organizations scored for `org_id` in `mode`, best first."""
+    score = fit.SCORERS[mode]
+    if kind == "enterprise":
+        me = enterprise_signals([org_id]).get(org_id) or fit.EnterpriseSignals()
+        names, others = _keep(("signals", "university"), lambda: _everyone("university"))
+        scored = [(u, score(me, s)) for u, s in others.items()]
+    else:
+        me = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
+        names, others = _keep(("signals", "enterprise"), lambda: _everyone("enterprise"))
+        scored = [(e, score(s, me)) for e, s in others.items()]
+    scored.sort(key=lambda item: (-item[1].score, item[0]))
+    return names, scored
 
 
 def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) -> dict:
     """The other kind's organizations best first for `org_id` in `mode` (its members and
-    coordinators)."""
+    coordinators); scores may be up to PARTNER_MATCH_MAX_AGE seconds old, the partnerships
+    marked are current."""
     org = db.session.get(Organization, org_id)
     if org is None or (membership(user, org_id) is None and not user.is_coordinator):
         not_found("organization")
     if org.kind not in ("enterprise", "university"):
         invalid("id", "partner matching is for enterprises and universities")
-    score = fit.SCORERS[mode]
+    names, scored = _keep(("ranking", org.id, mode), lambda: _ranking(org.id, org.kind, mode))
     if org.kind == "enterprise":
-        me = enterprise_signals([org.id]).get(org.id) or fit.EnterpriseSignals()
-        names = _orgs("university", None)
-        others = university_signals(None, names)
-        scored = [(u, score(me, s)) for u, s in others.items()]
         live = _live([org.id], None)
         key = lambda other: (org.id, other)  # noqa: E731
     else:
-        me = university_signals([org.id]).get(org.id) or fit.UniversitySignals()
-        names = _orgs("enterprise", None)
-        others = enterprise_signals(None, names)
-        scored = [(e, score(s, me)) for e, s in others.items()]
         live = _live(None, [org.id])
         key = lambda other: (other, org.id)  # noqa: E731
-    scored.sort(key=lambda item: (-item[1].score, item[0]))
     rows = scored[(page - 1) * per_page : page * per_page]
     items = [
         {

@@ -280,3 +280,37 @@ def test_the_district_table_matches_the_taxonomy(ctx):
     from cbec_alliance.taxonomy import services as taxonomy
 
     assert set(ADJACENT) == set(taxonomy.codes("districts"))
+
+
+def test_kept_rankings_are_reused_for_a_while_but_partnerships_are_current(
+    alliance, app, monkeypatch
+):
+    from cbec_alliance.partnerships import recommend
+
+    monkeypatch.setitem(app.config, "PARTNER_MATCH_MAX_AGE", 60.0)
+    recommend.forget()
+    url = URL.format(alliance["strong"].id) + "?mode=internship-employment"
+    before = alliance["s"].get(url).get_json()
+    ours = next(i for i in before["items"] if i["organization"]["id"] == alliance["ent"].id)
+    assert ours["partnership"] is None
+    # New demand the university's students meet: kept scores do not move yet...
+    InternshipFactory(enterprise_id=alliance["ent"].id, slots=5, competencies={"english": 2})
+    p = alliance["s"].post(
+        "/api/v1/partnerships",
+        json={
+            "enterprise_id": alliance["ent"].id,
+            "university_id": alliance["strong"].id,
+            "modes": ["internship-employment"],
+            "starts_on": "2026-09-01",
+        },
+    )
+    assert p.status_code == 201, p.get_json()
+    kept = alliance["s"].get(url).get_json()
+    mine = next(i for i in kept["items"] if i["organization"]["id"] == alliance["ent"].id)
+    assert (mine["score"], mine["reasons"]) == (ours["score"], ours["reasons"])
+    # ...but the partnership just proposed is marked at once.
+    assert mine["partnership"] == {"id": p.get_json()["id"], "status": "proposed"}
+    recommend.forget()
+    fresh = alliance["s"].get(url).get_json()
+    moved = next(i for i in fresh["items"] if i["organization"]["id"] == alliance["ent"].id)
+    assert moved["reasons"] != ours["reasons"] or moved["score"] != ours["score"]

@@ -1,0 +1,90 @@
+"""Latency of partner matching (`recommended-partners`, `partnerships/fit`) on a large alliance.
+
+    python3 -m uv run python bench/gen_monitoring.py     # once
+    python3 -m uv run python bench/partners.py --runs 20
+
+For the database bench/gen_monitoring.py built (BENCH_DATABASE_URL): as a coordinator,
+through the Flask test client, each cooperation mode of `recommended-partners` for a
+university (ranking every enterprise) and for an enterprise (ranking every university),
+cycling over several organizations and pages 1 to 3, scored afresh (kept rankings dropped
+before each request) and kept (PARTNER_MATCH_MAX_AGE, 60 s by default), and
+`partnerships/fit` for one pair. No target was set; these are the figures to watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.api_latency import coordinator_id, report, timed, tokens  # noqa: E402
+from bench.monitoring import setup_app  # noqa: E402
+
+MODES = (
+    "internship-employment",
+    "co-developed-courses",
+    "joint-training-bases",
+    "joint-competitions",
+)
+
+
+def main() -> None:
+    """Time every mode both ways, then one pair's fit."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--orgs", type=int, default=5, help="organizations cycled over")
+    args = parser.parse_args()
+    app = setup_app(600)
+    from cbec_alliance.extensions import db
+    from cbec_alliance.organizations.models import Organization
+
+    with app.app_context():
+
+        def ids(kind: str) -> list[int]:
+            stmt = (
+                db.select(Organization.id)
+                .where(Organization.kind == kind, Organization.status == "approved")
+                .order_by(Organization.id)
+                .limit(args.orgs)
+            )
+            return db.session.scalars(stmt).all()
+
+        universities, enterprises = ids("university"), ids("enterprise")
+        n_ent = db.session.scalar(
+            db.select(db.func.count()).where(Organization.kind == "enterprise")
+        )
+        n_uni = db.session.scalar(
+            db.select(db.func.count()).where(Organization.kind == "university")
+        )
+    headers = [{"Authorization": f"Bearer {tokens(app, [coordinator_id(app)])[0]}"}]
+    client = app.test_client()
+    client.get(
+        f"/api/v1/organizations/{universities[0]}/recommended-partners",
+        query_string={"mode": MODES[0]},
+        headers=headers[0],
+    )  # warm-up
+    from cbec_alliance.partnerships import recommend
+
+    print(f"{n_ent:,} enterprises, {n_uni:,} universities; {args.runs} requests each")
+    for who, orgs in (("university", universities), ("enterprise", enterprises)):
+        for mode in MODES:
+            for label, before in (("scored afresh", recommend.forget), ("kept", None)):
+                samples = []
+                for org in orgs:
+                    url = f"/api/v1/organizations/{org}/recommended-partners"
+                    pages = [{"mode": mode, "per_page": 20, "page": k} for k in (1, 2, 3)]
+                    n = max(1, args.runs // len(orgs))
+                    samples += timed(client, url, n, pages, headers, before=before)
+                report(f"for a {who}: {mode}, {label}", samples)
+    fit = [{"enterprise_id": enterprises[0], "university_id": universities[0]}]
+    report(
+        "partnerships/fit (one pair)",
+        timed(client, "/api/v1/partnerships/fit", args.runs, fit, headers),
+    )
+
+
+if __name__ == "__main__":
+    main()
