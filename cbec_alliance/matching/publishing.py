@@ -50,7 +50,7 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
         conflict(
             "the run's check failed (stable: false, blocking pairs: "
             f"{verdict.get('blocking_pairs')}), so it cannot be published; allowed next "
-            "steps: run"
+            "steps: run, cancel"
         )
     now = utcnow()
     matched = db.session.execute(

@@ -77,7 +77,7 @@ def test_an_enterprise_still_ranks_after_preferences_close_until_the_run(scene):
     assert _pairs(scene, r["id"]) == {s[0].id: None, s[1].id: scene.a.id}
     # Once run, rankings are frozen, and the 409 says what may follow.
     frozen = scene.e1.put(f"{URL}/{r['id']}/rankings/{scene.a.id}", json={"student_ids": []})
-    assert "allowed next steps: publish, run" in assert_problem(frozen, 409)["detail"]
+    assert "allowed next steps: cancel, publish, run" in assert_problem(frozen, 409)["detail"]
 
 
 def test_a_run_whose_check_failed_cannot_be_published(scene):

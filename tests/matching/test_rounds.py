@@ -225,7 +225,7 @@ def test_the_run_waits_for_the_close_and_each_step_names_the_next(scene):
     early = scene.coord.post(f"{URL}/{r['id']}/run", json={})
     assert "after that" in assert_problem(early, 409)["detail"]
     assert (
-        "allowed next steps: run"
+        "allowed next steps: cancel, run"
         in assert_problem(scene.coord.post(f"{URL}/{r['id']}/publish", json={}), 409)["detail"]
     )
     scene.prefer(r["id"], 0, scene.a)
