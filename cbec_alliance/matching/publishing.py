@@ -260,8 +260,11 @@ def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
     without an offer."""
     if rnd.status != "published":
         wrong_step("create a follow-up round", rnd.status, services.NEXT[rnd.status])
+    # A cancelled follow-up gave its internships back, so it does not count.
     child = db.session.scalar(
-        sa.select(MatchRound.id).where(MatchRound.parent_id == rnd.id).order_by(MatchRound.id)
+        sa.select(MatchRound.id)
+        .where(MatchRound.parent_id == rnd.id, MatchRound.status != "cancelled")
+        .order_by(MatchRound.id)
     )
     if child is not None:
         conflict(

@@ -86,3 +86,20 @@ def test_a_cancel_without_a_proper_reason_is_422_naming_it(scene, body):
     rnd = scene.round()
     resp = scene.coord.post(f"{URL}/{rnd['id']}/cancel", json=body)
     assert "reason" in validation_errors(resp)
+
+
+def test_a_cancelled_follow_up_makes_room_for_another(scene):
+    rnd = scene.round()
+    scene.prefer(rnd["id"], 0, scene.a)
+    scene.prefer(rnd["id"], 1, scene.a)
+    scene.rank(rnd["id"], scene.a, [0, 1])
+    scene.close_and_run(rnd["id"])
+    scene.publish(rnd["id"])
+    body = {"name": "补录 Follow-up", "preferences_close_at": "2099-01-01T00:00:00Z"}
+    first = scene.coord.post(f"{URL}/{rnd['id']}/follow-up", json=body)
+    assert first.status_code == 201, first.get_json()
+    assert_problem(scene.coord.post(f"{URL}/{rnd['id']}/follow-up", json=body), 409)
+    assert _cancel(scene.coord, first.get_json()["id"]).status_code == 200
+    second = scene.coord.post(f"{URL}/{rnd['id']}/follow-up", json=body)
+    assert second.status_code == 201, second.get_json()
+    assert second.get_json()["parent_id"] == rnd["id"]
