@@ -132,37 +132,36 @@ _HEALTH = {
 }
 
 
-class PartnershipRowSchema(OutSchema):
+class _StatusHealthCount(OutSchema):
+    """How many partnerships are in a status and health."""
+
+    status = ma.fields.String()
+    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
+    count = ma.fields.Integer()
+
+
+class PartnershipRowSchema(_StatusHealthCount):
     """Partnerships of a mode in a status and health."""
 
     mode = ma.fields.String()
     label_zh = ma.fields.String()
     label_en = ma.fields.String()
-    status = ma.fields.String()
-    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
-    count = ma.fields.Integer()
 
 
-class PartnershipDistrictRowSchema(OutSchema):
+class PartnershipDistrictRowSchema(_StatusHealthCount):
     """Partnerships with either side in a district, in a status and health."""
 
     district = ma.fields.String()
     label_zh = ma.fields.String()
     label_en = ma.fields.String()
-    status = ma.fields.String()
-    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
-    count = ma.fields.Integer()
 
 
-class PartnershipUniversityRowSchema(OutSchema):
+class PartnershipUniversityRowSchema(_StatusHealthCount):
     """Partnerships of a university in a status and health."""
 
     university_id = ma.fields.Integer()
     name = ma.fields.String()
     district = ma.fields.String(allow_none=True)
-    status = ma.fields.String()
-    health = ma.fields.String(allow_none=True, metadata=_HEALTH)
-    count = ma.fields.Integer()
 
 
 class PartnershipsSummarySchema(_Fresh):
