@@ -282,7 +282,8 @@ class TestingConfig(BaseConfig):
             self.DATABASE_URL = test_db
             self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(test_db)
         elif not self.DATABASE_URL:
-            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'test.db'}"
+            name = _env("TEST_SQLITE_NAME", "test")
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / f'{name}.db'}"
         INSTANCE_DIR.mkdir(exist_ok=True)
 
 

@@ -52,7 +52,10 @@ def _isolate_xdist_worker() -> None:
         from config.settings import INSTANCE_DIR
 
         INSTANCE_DIR.mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{INSTANCE_DIR / f'test_{worker}.db'}"
+        # TEST_SQLITE_NAME keeps parallel runs of the suite (several checkouts' helpers)
+        # out of each other's files.
+        name = os.environ.get("TEST_SQLITE_NAME", "test")
+        os.environ["DATABASE_URL"] = f"sqlite:///{INSTANCE_DIR / f'{name}_{worker}.db'}"
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:
         from urllib.parse import urlsplit
