@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from cbec_alliance.core.guards import register_input_guards
 from config import BaseConfig, load_config
 
 __all__ = ["create_app"]
@@ -22,6 +23,7 @@ def create_app(config: BaseConfig | str | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text goes out as UTF-8, not \u escapes
     app.json.sort_keys = False
     register_logging(app)
+    register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -132,7 +134,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """Database refusals become 409/422 problems, never 500."""
-    from sqlalchemy.exc import DataError, IntegrityError
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
     from cbec_alliance.core.api import problem_response
     from cbec_alliance.extensions import db
@@ -142,6 +144,16 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.info("integrity error: %s", exc.orig)
         return problem_response(409, "The change conflicts with existing data.")
+
+    @app.errorhandler(OperationalError)
+    def _unavailable(exc):
+        # The database is down, or (SQLite) another writer held the write lock past the busy
+        # timeout: nothing was written, and trying again shortly will do.
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", exc.orig)
+        return problem_response(
+            503, "The database is busy or unavailable; try again.", headers={"Retry-After": "2"}
+        )
 
     @app.errorhandler(DataError)
     def _data(exc):

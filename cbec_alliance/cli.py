@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_coordinator)
     app.cli.add_command(demo_data)
     app.cli.add_command(serve_demo)
+    app.cli.add_command(check_integrity)
 
 
 @click.command("create-coordinator")
@@ -39,6 +40,32 @@ def create_coordinator(email: str, password: str, name: str) -> None:
         user.platform_role = "coordinator"
     commit()
     click.echo(f"coordinator {user.email} (id {user.id})")
+
+
+@click.command("check-integrity")
+@with_appcontext
+def check_integrity() -> None:
+    """Compare every capacity counter with its rows and check every uniqueness rule.
+
+    Prints each broken invariant with its rows; exits 1 when any is broken, 0 when all hold.
+    """
+    from cbec_alliance.core.integrity import check
+
+    broken = 0
+    for name, rows in check().items():
+        if not rows:
+            click.echo(f"ok      {name}")
+            continue
+        broken += 1
+        click.echo(f"BROKEN  {name}: {len(rows)} row(s)")
+        for row in rows[:20]:
+            click.echo(f"        {row}")
+        if len(rows) > 20:
+            click.echo(f"        ... and {len(rows) - 20} more")
+    db.session.rollback()
+    if broken:
+        raise SystemExit(1)
+    click.echo("every counter matches its rows and every rule holds")
 
 
 def _uscc(seed: str) -> str:

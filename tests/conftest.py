@@ -136,29 +136,11 @@ class ApiClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def _sqlite_real_savepoints(app) -> None:
-    # pysqlite's own transaction handling makes RELEASE SAVEPOINT commit for real, so the
-    # outer rollback would undo nothing; SQLAlchemy's documented recipe hands control back.
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-
-    @sa.event.listens_for(engine, "connect")
-    def _no_pysqlite_transactions(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
-
-
 @pytest.fixture(scope="session")
 def app():
     """The app on the test database, schema built once through Alembic."""
     application = create_app("testing")
     application.test_client_class = ApiClient
-    _sqlite_real_savepoints(application)
     _reset_schema(application)
     # The Limiter is one object shared by every app a test builds; remember this app's state.
     application.extensions["test_limiter_state"] = dict(limiter.__dict__)

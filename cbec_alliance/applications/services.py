@@ -10,13 +10,15 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import lifecycle
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.capacity import give_back, take
 from cbec_alliance.core.db import for_update
-from cbec_alliance.core.errors import conflict, forbidden, not_found, wrong_step
+from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, wrong_step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
-from cbec_alliance.internships.models import Internship
+from cbec_alliance.internships.models import SLOTS, Internship
 from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import Organization
 from cbec_alliance.organizations.services import get_for_member, get_visible, membership
 from cbec_alliance.students.services import require_student
 
@@ -103,7 +105,7 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     except lifecycle.WrongParty:
         forbidden(f"only the {lifecycle.TRANSITIONS[verb][0]} may {verb} an application")
     except lifecycle.WrongStep as exc:
-        wrong_step(verb, application.status, exc.allowed)
+        wrong_step(verb, application.status, exc.allowed, _waits(application, posting, verb, side))
     if verb == "accept":
         _take_slot(posting, user)
     elif verb == "withdraw" and application.status == "accepted":
@@ -132,6 +134,19 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     return application
 
 
+def _waits(application: Application, posting: Internship, verb: str, side: str) -> list[Waiting]:
+    """The other party whose step would let `side` use `verb` (none when no step would)."""
+    found = lifecycle.unblocking(application.status, verb, side)
+    if found is None:
+        return []
+    other, verbs = found
+    action = " or ".join(verbs)
+    if other == "enterprise":
+        return [Waiting.org(db.session.get(Organization, posting.enterprise_id), action)]
+    student = db.session.get(User, application.student_id)
+    return [Waiting("student", action, name=student.name, id=student.id)]
+
+
 def _lock(posting: Internship) -> Internship:
     return db.session.scalars(
         for_update(sa.select(Internship).where(Internship.id == posting.id)).execution_options(
@@ -144,9 +159,8 @@ def _take_slot(posting: Internship, user: User) -> None:
     posting = _lock(posting)
     if posting.status == "taken_down":
         conflict("this internship was taken down by a coordinator")
-    if posting.accepted_count >= posting.slots:
+    if take(SLOTS, posting) is None:
         conflict(f"no slots left: all {posting.slots} are taken")
-    posting.accepted_count += 1
     if posting.accepted_count == posting.slots and posting.status in ("open", "closed"):
         posting.status = "filled"
         posting.status_changed_at = utcnow()
@@ -162,7 +176,7 @@ def _free_slot(posting: Internship) -> None:
     posting = _lock(posting)
     if date.today() >= posting.start_date:
         conflict("the internship has started; ask the enterprise to end it instead")
-    posting.accepted_count -= 1
+    give_back(SLOTS, posting)
     if posting.status == "filled":
         posting.status = "open" if date.today() <= posting.apply_by else "closed"
         posting.status_changed_at = utcnow()

@@ -13,6 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -188,3 +189,9 @@ class Score(db.Model):
     criterion: Mapped[str] = mapped_column(sa.String(100))
     value: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+rule(
+    "one team per student and competition",
+    duplicates(TeamMember.__table__, "competition_id", "user_id"),
+)

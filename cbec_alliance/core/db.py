@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, g
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from cbec_alliance.core.api import problem_response
 from cbec_alliance.extensions import db
@@ -51,6 +53,13 @@ def _commit_response(response: Response) -> Response:
         g.pop("_after_commit", None)
         log.info("integrity error at commit: %s", exc.orig)
         return problem_response(409, "The change conflicts with existing data.")
+    except OperationalError as exc:
+        db.session.rollback()
+        g.pop("_after_commit", None)
+        log.warning("database unavailable at commit: %s", exc.orig)
+        return problem_response(
+            503, "The database is busy or unavailable; try again.", headers={"Retry-After": "2"}
+        )
     except DBAPIError as exc:
         db.session.rollback()
         g.pop("_after_commit", None)
@@ -62,6 +71,9 @@ def _commit_response(response: Response) -> Response:
 
 def register_transaction_edge(app: Flask) -> None:
     """Commit successful requests, roll back failed ones, then run after-commit work."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_transactions(db.engine)
     app.after_request(_commit_response)
 
     @app.teardown_request
@@ -69,6 +81,61 @@ def register_transaction_edge(app: Flask) -> None:
         # An unhandled error skips after_request; never leave a transaction open.
         if _exc is not None:
             db.session.rollback()
+
+
+# --- SQLite: real transactions, and the write lock taken at BEGIN -------------------------
+#
+# pysqlite's own transaction handling sends no BEGIN before a SELECT, only before the first
+# INSERT/UPDATE/DELETE: a request's reads ran outside any transaction, so two requests could
+# both read "one slot left" and both write (a lost update: six 200s for one slot). SQLAlchemy's
+# documented recipe takes transactions over: the driver's handling is off and every
+# transaction starts with our own BEGIN. A request that may write (any method but GET, HEAD
+# and OPTIONS; CLI commands and Celery tasks) starts with BEGIN IMMEDIATE, which takes the
+# database's write lock at once, so concurrent writers queue for it (busy timeout below)
+# instead of interleaving reads and writes; reads start a deferred BEGIN and never block.
+# Writers on PostgreSQL are kept correct by row locks and conditional UPDATEs instead.
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT = 15.0  # seconds a writer waits for the write lock before giving up
+_write_lock: ContextVar[bool | None] = ContextVar("sqlite_write_lock", default=None)
+
+
+def _wants_write_lock() -> bool:
+    forced = _write_lock.get()
+    if forced is not None:
+        return forced
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return True
+
+
+@contextlib.contextmanager
+def write_transactions(enabled: bool = True) -> Iterator[None]:
+    """Transactions begun inside take (or, with False, do not take) SQLite's write lock at
+    BEGIN, whatever the request's method; for a GET that stores what it computed."""
+    token = _write_lock.set(enabled)
+    try:
+        yield
+    finally:
+        _write_lock.reset(token)
+
+
+def _sqlite_transactions(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # no implicit BEGIN by the driver
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT * 1000)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            # Readers never wait for a writer, and a writer never waits for readers.
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
 
 
 def _autocommit_connection():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.capacity import give_back, take
 from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, not_found
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Membership
 
-from .models import Course, Enrollment
+from .models import PLACES, Course, Enrollment
 from .services import MANAGING_ROLES
 
 
@@ -42,9 +43,8 @@ def enroll(user: User, course: Course) -> Enrollment:
     )
     if mine is not None and mine.status == "enrolled":
         conflict("you are already enrolled in this course")
-    if course.enrolled_count >= course.capacity:
+    if take(PLACES, course) is None:
         conflict(f"the course is full ({course.capacity} places)")
-    course.enrolled_count += 1
     if mine is None:
         mine = Enrollment(
             course_id=course.id, student_id=user.id, university_id=course.university_id
@@ -68,7 +68,7 @@ def withdraw(user: User, course: Course) -> None:
     if mine is None:
         not_found("enrollment")
     mine.status, mine.withdrawn_at = "withdrawn", utcnow()
-    course.enrolled_count -= 1
+    give_back(PLACES, course)
 
 
 def roster(user: User, course: Course) -> sa.Select:

@@ -9,6 +9,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.capacity import counter
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -145,3 +147,22 @@ class Enrollment(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default="enrolled")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+PLACES = counter(
+    "course places",
+    Course,
+    count="enrolled_count",
+    capacity="capacity",
+    held=lambda: (
+        sa.select(Enrollment.course_id.label("id"), sa.func.count().label("held"))
+        .where(Enrollment.status == "enrolled")
+        .group_by(Enrollment.course_id)
+    ),
+)
+
+
+rule(
+    "one enrollment per student and course",
+    duplicates(Enrollment.__table__, "course_id", "student_id"),
+)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -142,3 +143,19 @@ class InternshipLanguage(db.Model):
         sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+
+
+# Accepting an offer takes a slot, withdrawing before the start gives it back; a completed
+# internship keeps its slot. Named by table, not imported: applications build on postings.
+_applications = sa.table("applications", sa.column("internship_id"), sa.column("status"))
+SLOTS = counter(
+    "internship slots",
+    Internship,
+    count="accepted_count",
+    capacity="slots",
+    held=lambda: (
+        sa.select(_applications.c.internship_id.label("id"), sa.func.count().label("held"))
+        .where(_applications.c.status.in_(("accepted", "completed")))
+        .group_by(_applications.c.internship_id)
+    ),
+)

@@ -8,6 +8,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cbec_alliance.core.capacity import counter
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -65,3 +67,22 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default="registered")
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+SEATS = counter(
+    "event seats",
+    Event,
+    count="registered_count",
+    capacity="capacity",
+    held=lambda: (
+        sa.select(Registration.event_id.label("id"), sa.func.count().label("held"))
+        .where(Registration.status == "registered")
+        .group_by(Registration.event_id)
+    ),
+)
+
+
+rule(
+    "one registration per person and event",
+    duplicates(Registration.__table__, "event_id", "user_id"),
+)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.capacity import give_back, take
 from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
 from cbec_alliance.core.pagination import contains
@@ -17,7 +18,7 @@ from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.models import Membership, Organization
 from cbec_alliance.taxonomy import services as taxonomy
 
-from .models import Event, Registration
+from .models import SEATS, Event, Registration
 
 MANAGING_ROLES = ("admin", "staff")
 CHECK_IN_OPENS = timedelta(hours=1)
@@ -130,7 +131,7 @@ def register(user: User, event: Event) -> Registration:
     )
     if mine is not None and mine.status == "registered":
         conflict("you are already registered")
-    if event.registered_count >= event.capacity:
+    if take(SEATS, event) is None:
         conflict(f"the event is full ({event.capacity} seats)")
     university = db.session.scalar(
         sa.select(Membership.organization_id)
@@ -147,8 +148,8 @@ def register(user: User, event: Event) -> Registration:
         mine = Registration(event_id=event.id, user_id=user.id)
         db.session.add(mine)
     mine.status, mine.university_id, mine.created_at = "registered", university, utcnow()
-    event.registered_count += 1
     db.session.flush()
+    emit("event.registered", seat_payload(event, mine), organization_id=event.host_organization_id)
     return mine
 
 
@@ -167,7 +168,10 @@ def unregister(user: User, event: Event) -> None:
     if utcnow() >= as_utc(event.starts_at):
         conflict("the event has started")
     mine.status = "cancelled"
-    event.registered_count -= 1
+    give_back(SEATS, event)
+    emit(
+        "event.unregistered", seat_payload(event, mine), organization_id=event.host_organization_id
+    )
 
 
 def registrations(user: User, event: Event) -> sa.Select:
@@ -244,4 +248,14 @@ def payload(event: Event) -> dict:
         "title": event.title,
         "starts_at": as_utc(event.starts_at).isoformat(),
         "location": event.location or "",
+    }
+
+
+def seat_payload(event: Event, seat: Registration) -> dict:
+    """The fields of a seat's events (for the host's webhooks)."""
+    return {
+        **payload(event),
+        "registration_id": seat.id,
+        "user_id": seat.user_id,
+        "registrant_university_id": seat.university_id,
     }

@@ -8,7 +8,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.core.integrity import rule
+from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
 
 STATUSES = ("collecting", "running", "done", "failed", "published", "cancelled")
@@ -52,6 +53,11 @@ class MatchRound(db.Model):
     def internship_ids(self) -> list[int]:
         """The internships whose slots the round allocates."""
         return [i.internship_id for i in self.internships]
+
+    @property
+    def preferences_open(self) -> bool:
+        """Whether students may still give preferences: collecting, before the close."""
+        return self.status == "collecting" and utcnow() < as_utc(self.preferences_close_at)
 
 
 class RoundInternship(db.Model):
@@ -138,3 +144,24 @@ class Assignment(db.Model):
     # Set at publication for a matched student who got no offer (one of NO_OFFER): such a
     # student, and the slot, are left over for a follow-up round.
     no_offer: Mapped[str | None] = mapped_column(sa.String(20))
+
+
+rule(
+    "an internship in one unpublished round at a time",
+    lambda: (
+        sa.select(RoundInternship.internship_id, sa.func.count().label("rounds"))
+        .join(MatchRound, MatchRound.id == RoundInternship.round_id)
+        .where(MatchRound.status.in_(LIVE))
+        .group_by(RoundInternship.internship_id)
+        .having(sa.func.count() > 1)
+    ),
+)
+rule(
+    "one follow-up per round",
+    lambda: (
+        sa.select(MatchRound.parent_id, sa.func.count().label("follow_ups"))
+        .where(MatchRound.parent_id.is_not(None), MatchRound.status != "cancelled")
+        .group_by(MatchRound.parent_id)
+        .having(sa.func.count() > 1)
+    ),
+)

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -86,3 +87,14 @@ class PartnershipMode(db.Model):
         sa.ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
     )
     mode: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+
+
+rule(
+    "one live partnership per enterprise and university",
+    duplicates(
+        Partnership.__table__,
+        "enterprise_id",
+        "university_id",
+        where=Partnership.__table__.c.status.in_(LIVE),
+    ),
+)

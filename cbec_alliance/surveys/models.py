@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -86,3 +87,9 @@ class SurveyAnswer(db.Model):
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
     question_code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     option_code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+
+
+rule(
+    "one response per enterprise and survey",
+    duplicates(SurveyResponse.__table__, "survey_id", "enterprise_id"),
+)

@@ -18,8 +18,6 @@ pytestmark = pytest.mark.committed
 @pytest.fixture
 def last_slot(app, as_user):
     """A one-slot posting and two students holding offers, committed for real."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
     with app.app_context():
         s = scene("offered", slots=1)
         user2, app2 = apply_for(s.posting, "offered")

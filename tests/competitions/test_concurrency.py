@@ -17,8 +17,6 @@ pytestmark = pytest.mark.committed
 
 
 def test_one_student_two_teams_at_once(app, as_user, monkeypatch):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
     with app.app_context():
         competition = CompetitionFactory()
         uni = factories.UniversityFactory()

@@ -79,8 +79,6 @@ def test_capacity_cannot_drop_below_the_enrolled(as_user):
 
 @pytest.mark.committed
 def test_two_students_take_the_last_place_at_once(app, as_user, monkeypatch):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
     with app.app_context():
         uni = factories.UniversityFactory()
         course = CourseFactory(university_id=uni.id, capacity=1)

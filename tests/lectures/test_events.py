@@ -211,8 +211,6 @@ def test_list_filters_combine(hosted, client):
 
 @pytest.mark.committed
 def test_two_people_take_the_last_seat_at_once(app, as_user, monkeypatch):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
     with app.app_context():
         host = factories.OrganizationFactory()
         event = Event(

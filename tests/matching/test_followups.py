@@ -225,14 +225,8 @@ def test_a_follow_up_with_nothing_left_names_what_may_follow(scene):
     assert "allowed next steps: none for this round" in detail
 
 
-def _postgres(app) -> None:
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
-
-
 @pytest.mark.committed
 def test_two_rounds_at_once_over_one_internship_make_one(app, as_user, monkeypatch):
-    _postgres(app)
     with app.app_context():
         posting = InternshipFactory()
         coordinator = factories.CoordinatorFactory()
@@ -251,7 +245,6 @@ def test_two_rounds_at_once_over_one_internship_make_one(app, as_user, monkeypat
 
 @pytest.mark.committed
 def test_two_follow_ups_at_once_make_one(app, as_user, monkeypatch):
-    _postgres(app)
     with app.app_context():
         enterprise = factories.OrganizationFactory()
         postings = [InternshipFactory(enterprise_id=enterprise.id, slots=1) for _ in range(2)]

@@ -126,8 +126,6 @@ def test_in_process_delivery_on_postgresql_never_waits_for_its_own_relay(app, as
     It once ran while the relay still held the event row locked, and on PostgreSQL its
     inserts (which reference that row) waited forever.
     """
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (the harness's SQLite reads hold the file lock)")
     with app.app_context():
         org = factories.OrganizationFactory(status="pending")
         admin = factories.member(org, "admin")

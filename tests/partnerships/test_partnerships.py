@@ -290,8 +290,6 @@ def test_another_organization_cannot_note(pair):
 
 @pytest.mark.committed
 def test_an_accept_and_a_decline_at_once_only_one_wins(app, as_user, monkeypatch):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
     from cbec_alliance.partnerships import services
     from cbec_alliance.partnerships.models import PartnershipMode
 

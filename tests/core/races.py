@@ -1,0 +1,261 @@
+"""Race scenarios: many requests at once against one limit, and what the rows say after.
+
+Each scenario commits its rows, then gives the requests to fire at the same instant (each a
+method, a path, a body and the bearer token of the user sending it) and a function that reads
+back, from the database, how many places the rows hold and what the counter says. The same
+scenarios run in threads through the test client and across gunicorn worker processes
+(`tests/core/test_races.py`), and many times over in `bench/races.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts import services as accounts
+from cbec_alliance.applications.models import Application
+from cbec_alliance.competitions.models import TeamMember
+from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.courses.models import Course, Enrollment
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import Internship
+from cbec_alliance.lectures.models import Event, Registration
+from cbec_alliance.matching.models import LIVE, MatchRound, RoundInternship
+from cbec_alliance.partnerships.models import LIVE as LIVE_PARTNERSHIP
+from cbec_alliance.partnerships.models import Partnership
+from cbec_alliance.surveys import services as surveys
+from cbec_alliance.surveys.models import SurveyResponse
+from tests import factories
+from tests.applications.factories import apply_for, scene
+from tests.competitions.factories import CompetitionFactory
+from tests.courses.factories import CourseFactory
+from tests.internships.factories import InternshipFactory
+from tests.partnerships.factories import LectureFactory
+from tests.students.factories import student
+
+WAVE = 6  # requests fired at once in each scenario
+
+
+@dataclass
+class Call:
+    """One request of the wave."""
+
+    method: str
+    path: str
+    body: dict | None
+    token: str
+
+
+@dataclass
+class Race:
+    """A committed scene: the wave of calls, the places there are, and how to read back."""
+
+    name: str
+    calls: list[Call]
+    places: int  # how many of the calls may succeed
+    readback: Callable[[], tuple[int, int]]  # (rows holding a place, the stored counter)
+
+
+def _token(user) -> str:
+    _row, plain = accounts.create_token(user, "race", 1)
+    return plain
+
+
+def _count(stmt) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())))
+
+
+def internship_slots() -> Race:
+    """WAVE students holding offers accept a one-slot internship."""
+    first = scene("offered", slots=1)
+    students = [(first.student, first.application)]
+    students += [apply_for(first.posting, "offered") for _ in range(WAVE - 1)]
+    posting_id = first.posting.id
+    calls = [
+        Call("POST", f"/api/v1/applications/{a.id}/accept", {}, _token(u)) for u, a in students
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(Application.id).where(
+                Application.internship_id == posting_id,
+                Application.status.in_(("accepted", "completed")),
+            )
+        )
+        return held, db.session.get(Internship, posting_id).accepted_count
+
+    return Race("internship slots (1 slot)", calls, 1, readback)
+
+
+def course_places() -> Race:
+    """WAVE students of the university enroll in a two-place course."""
+    uni = factories.UniversityFactory()
+    course = CourseFactory(university_id=uni.id, capacity=2)
+    course_id = course.id
+    calls = [
+        Call("POST", f"/api/v1/courses/{course_id}/enrollments", None, _token(student(uni)))
+        for _ in range(WAVE)
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(Enrollment.id).where(
+                Enrollment.course_id == course_id, Enrollment.status == "enrolled"
+            )
+        )
+        return held, db.session.get(Course, course_id).enrolled_count
+
+    return Race("course places (2 places)", calls, 2, readback)
+
+
+def event_seats() -> Race:
+    """WAVE students register for a two-seat lecture tomorrow."""
+    uni = factories.UniversityFactory()
+    starts = utcnow() + dt.timedelta(days=1)
+    event = LectureFactory(
+        host_organization_id=uni.id, university_id=uni.id, starts_at=starts, capacity=2
+    )
+    event_id = event.id
+    calls = [
+        Call("POST", f"/api/v1/events/{event_id}/registrations", None, _token(student(uni)))
+        for _ in range(WAVE)
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(Registration.id).where(
+                Registration.event_id == event_id, Registration.status == "registered"
+            )
+        )
+        return held, db.session.get(Event, event_id).registered_count
+
+    return Race("event seats (2 seats)", calls, 2, readback)
+
+
+def competition_teams() -> Race:
+    """WAVE students each register a team that includes the same shared student."""
+    competition = CompetitionFactory()
+    uni = factories.UniversityFactory()
+    shared = student(uni)
+    calls = []
+    for k in range(WAVE):
+        captain = student(uni)
+        body = {
+            "name": f"第{k}队",
+            "track": "data",
+            "member_ids": [captain.id, shared.id],
+            "advisor_name": "张老师",
+        }
+        path = f"/api/v1/competitions/{competition.id}/teams"
+        calls.append(Call("POST", path, body, _token(captain)))
+    competition_id, shared_id = competition.id, shared.id
+
+    def readback():
+        held = _count(
+            sa.select(TeamMember.user_id).where(
+                TeamMember.competition_id == competition_id, TeamMember.user_id == shared_id
+            )
+        )
+        return held, held  # a uniqueness rule: the rows are the count
+
+    return Race("one team per student", calls, 1, readback)
+
+
+def partnership_proposals() -> Race:
+    """WAVE staff of one enterprise propose a partnership to the same university."""
+    ent = factories.OrganizationFactory()
+    uni = factories.UniversityFactory()
+    body = {
+        "enterprise_id": ent.id,
+        "university_id": uni.id,
+        "modes": ["internship-employment"],
+        "starts_on": dt.date.today().isoformat(),
+        "ends_on": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
+        "goals": {"interns_per_year": 2},
+    }
+    calls = [
+        Call("POST", "/api/v1/partnerships", body, _token(factories.member(ent, "staff")))
+        for _ in range(WAVE)
+    ]
+    pair = ent.id, uni.id
+
+    def readback():
+        held = _count(
+            sa.select(Partnership.id).where(
+                Partnership.enterprise_id == pair[0],
+                Partnership.university_id == pair[1],
+                Partnership.status.in_(LIVE_PARTNERSHIP),
+            )
+        )
+        return held, held
+
+    return Race("one live partnership per pair", calls, 1, readback)
+
+
+def survey_responses() -> Race:
+    """WAVE staff of one enterprise answer the same open survey."""
+    coordinator = factories.CoordinatorFactory()
+    survey = surveys.create(
+        coordinator,
+        {
+            "title": "2026 跨境电商人才需求调查",
+            "year": 2026,
+            "template": "talent-demand",
+            "distributed": 170,
+        },
+    )
+    survey.status = "open"
+    ent = factories.OrganizationFactory()
+    body = {"enterprise_id": ent.id, "answers": {"job_category": "marketing"}}
+    path = f"/api/v1/surveys/{survey.id}/responses"
+    calls = [Call("POST", path, body, _token(factories.member(ent, "staff"))) for _ in range(WAVE)]
+    survey_id, ent_id = survey.id, ent.id
+
+    def readback():
+        held = _count(
+            sa.select(SurveyResponse.id).where(
+                SurveyResponse.survey_id == survey_id, SurveyResponse.enterprise_id == ent_id
+            )
+        )
+        return held, held
+
+    return Race("one survey response per enterprise", calls, 1, readback)
+
+
+def match_rounds() -> Race:
+    """WAVE coordinators open a round over the same internship at once."""
+    posting = InternshipFactory(enterprise_id=factories.OrganizationFactory().id, slots=2)
+    body = {
+        "name": "2027 春季实习匹配",
+        "internship_ids": [posting.id],
+        "preferences_close_at": (utcnow() + dt.timedelta(days=1)).isoformat(),
+    }
+    calls = [
+        Call("POST", "/api/v1/match-rounds", body, _token(factories.CoordinatorFactory()))
+        for _ in range(WAVE)
+    ]
+    posting_id = posting.id
+
+    def readback():
+        held = _count(
+            sa.select(RoundInternship.round_id)
+            .join(MatchRound, MatchRound.id == RoundInternship.round_id)
+            .where(RoundInternship.internship_id == posting_id, MatchRound.status.in_(LIVE))
+        )
+        return held, held
+
+    return Race("an internship in one unpublished round", calls, 1, readback)
+
+
+SCENARIOS: dict[str, Callable[[], Race]] = {
+    "slots": internship_slots,
+    "course": course_places,
+    "event": event_seats,
+    "team": competition_teams,
+    "partnership": partnership_proposals,
+    "survey": survey_responses,
+    "round": match_rounds,
+}
