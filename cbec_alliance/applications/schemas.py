@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from cbec_alliance.applications.models import STATUSES
-from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
+from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
 
 
@@ -24,7 +24,7 @@ class NoteSchema(BaseSchema):
 class RatingSchema(BaseSchema):
     """`{code, level}`: a competency rated 1..5."""
 
-    code = text(60, required=True, min_len=1)
+    code = taxonomy_code(60, required=True)
     level = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=5))
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 
 
@@ -20,7 +20,7 @@ class TrackSchema(BaseSchema):
     """`{name, competencies: [code]}`: a track and the competencies it exercises."""
 
     name = text(100, required=True, min_len=1)
-    competencies = ma.fields.List(text(60, min_len=1), load_default=list)
+    competencies = ma.fields.List(taxonomy_code(60), load_default=list)
 
 
 class Weight(ma.fields.Float):

@@ -7,6 +7,7 @@ import time
 
 import marshmallow as ma
 from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Response, json
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -35,6 +36,13 @@ class ProblemSchema(ma.Schema):
     rules = ma.fields.List(
         ma.fields.Dict(),
         metadata={"description": "Rules a lifecycle step would break: `[{code, message}]`"},
+    )
+    waiting_for = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Whom a blocked lifecycle step waits for (409): "
+            "`[{party, id, name, action}]`, also named in `detail`"
+        },
     )
 
 
@@ -135,6 +143,52 @@ class ProblemResponsesPlugin(BasePlugin):
                     response.setdefault("content", {PROBLEM_MIMETYPE: {"schema": _PROBLEM_REF}})
 
 
+class TruthfulBodiesPlugin(BasePlugin):
+    """Make the spec say what the server enforces about request bodies.
+
+    - Fields a `require(...)` hook demands (create schemas that share their fields with a
+      patch schema) are listed as `required` in the component schema.
+    - `requestBody.required` is true exactly when the body schema has a required field: a
+      missing body is read as `{}`, which a schema without required fields accepts (a PATCH
+      that changes nothing, a lifecycle step whose reason is optional), while one with a
+      required field answers 422.
+    """
+
+    def init_spec(self, spec):
+        """Keep the spec, to read registered component schemas."""
+        super().init_spec(spec)
+        self.spec = spec
+
+    def schema_helper(self, name, definition, **kwargs):
+        """Add the names of `require(...)` hooks to the schema's `required`."""
+        schema = kwargs.get("schema")
+        if schema is None:
+            return None
+        cls = resolve_schema_cls(schema)
+        demanded = {
+            field
+            for klass in getattr(cls, "__mro__", ())
+            for hook in vars(klass).values()
+            for field in getattr(hook, "cbec_required", ())
+        }
+        demanded &= set(definition.get("properties", {}))
+        if not demanded:
+            return None
+        return {"required": sorted(set(definition.get("required", ())) | demanded)}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Mark each JSON request body required or not, as its schema demands."""
+        schemas = self.spec.components.schemas
+        for operation in (operations or {}).values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not isinstance(body, dict):
+                continue
+            schema = (body.get("content") or {}).get("application/json", {}).get("schema", {})
+            if "$ref" in schema:
+                schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            body["required"] = bool(schema.get("required"))
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in URLs: 1..2**31-1, the range of the integer primary keys.
 
@@ -159,7 +213,12 @@ class ProblemApi(Api):
     def _init_spec(self, *, extra_plugins=None, **kwargs):
         # _register_responses (called from here) registers ProblemSchema as "Problem".
         super()._init_spec(
-            extra_plugins=[*(extra_plugins or ()), ProblemResponsesPlugin()], **kwargs
+            extra_plugins=[
+                *(extra_plugins or ()),
+                ProblemResponsesPlugin(),
+                TruthfulBodiesPlugin(),
+            ],
+            **kwargs,
         )
 
     def _register_responses(self):

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.timeutil import as_utc, iso_z
+from cbec_alliance.core.timeutil import bounded_utc, iso_z
 
 
 class UtcDateTime(ma.fields.DateTime):
-    """ISO 8601 in UTC with `Z`; naive input is taken as UTC."""
+    """ISO 8601 in UTC with `Z`; naive input is taken as UTC.
+
+    Input must fall between 1900 and 2999 in UTC (core/timeutil.py): a time whose UTC form
+    leaves datetime's range (9999-12-31T23:00-14:00) is a 422 naming the field, not a 500.
+    """
 
     def _serialize(self, value, attr, obj, **kwargs):
         return iso_z(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return as_utc(super()._deserialize(value, attr, data, **kwargs))
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return bounded_utc(parsed)
+        except ValueError as exc:
+            message = str(exc)
+            raise ma.ValidationError(message[0].upper() + message[1:] + ".") from exc
 
 
 class FullMatch(ma.validate.Regexp):
@@ -24,6 +33,19 @@ class FullMatch(ma.validate.Regexp):
         if self.regex.fullmatch(value) is None:
             raise ma.ValidationError(self._format_error(value))
         return value
+
+
+# How taxonomy codes are written (coordinators can add none other): the spec documents it as a
+# `pattern`, and the services check each code against its vocabulary.
+TAXONOMY_CODE_RE = r"^[a-z0-9][a-z0-9-]{0,59}$"
+_CODE_FORMAT = FullMatch(
+    TAXONOMY_CODE_RE, error="not a taxonomy code (lower-case letters, digits and hyphens)"
+)
+
+
+def taxonomy_code(max_len: int = 60, **kw) -> ma.fields.String:
+    """A taxonomy code field (`e-commerce`): its form is checked and documented as a pattern."""
+    return ma.fields.String(validate=[_CODE_FORMAT, ma.validate.Length(max=max_len)], **kw)
 
 
 def text(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.fields.String:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import ValidationError
 
@@ -41,16 +44,43 @@ def _scan_multidict(data, errors: dict) -> None:
 
 # The range of an integer column; numbers outside it would fail in the database instead.
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# Floats and decimals: beyond 10**15 a double no longer holds every whole number (2**53 is
+# about 9e15), no quantity of this API comes near it, and a huge value breaks the exact
+# decimal a field may turn it into (`credits: 1e308` quantized to 0.1).
+NUMBER_LIMIT = 10**15
+_NUMBER_MESSAGE = "Must be a finite number from -10^15 to 10^15."
 
 
-def _bound_integers(field: ma.fields.Field) -> None:
-    inner = getattr(field, "inner", None)  # List(Integer())
-    if inner is not None:
-        _bound_integers(inner)
-    if isinstance(field, ma.fields.Integer) and not any(
-        isinstance(v, ma.validate.Range) for v in field.validators
+def _bound_real(field: ma.fields.Number) -> None:
+    # The check must run between the conversion and what a subclass does with the number
+    # (Credits quantizes it before any validator runs), so it wraps the conversion itself.
+    convert = field._validated
+
+    def _validated(value):
+        number = convert(value)
+        finite = number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
+        if not finite or abs(number) > NUMBER_LIMIT:
+            raise ValidationError(_NUMBER_MESSAGE)
+        return number
+
+    field._validated = _validated
+    field.cbec_bounded = True
+
+
+def _bound_numbers(field: ma.fields.Field) -> None:
+    """Integers get the column range unless they set a Range; floats and decimals a bound."""
+    for inner in (
+        getattr(field, "inner", None),  # List(Integer())
+        getattr(field, "value_field", None),  # Dict(values=Float())
+        *getattr(field, "tuple_fields", ()),
     ):
-        field.validators = [*field.validators, ma.validate.Range(min=INT32_MIN, max=INT32_MAX)]
+        if inner is not None:
+            _bound_numbers(inner)
+    if isinstance(field, ma.fields.Integer):
+        if not any(isinstance(v, ma.validate.Range) for v in field.validators):
+            field.validators = [*field.validators, ma.validate.Range(min=INT32_MIN, max=INT32_MAX)]
+    elif isinstance(field, ma.fields.Number) and not getattr(field, "cbec_bounded", False):
+        _bound_real(field)
 
 
 class BaseSchema(ma.Schema):
@@ -60,8 +90,8 @@ class BaseSchema(ma.Schema):
         unknown = ma.RAISE
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
-        """Integers without an explicit Range get the integer column's range (422, not 500)."""
-        _bound_integers(field_obj)
+        """Bound every number (422, not 500): integers to the column range, others to 1e15."""
+        _bound_numbers(field_obj)
 
     @ma.pre_load(pass_collection=True)
     def _reject_unstorable_text(self, data, **_kwargs):
@@ -89,6 +119,7 @@ def require(*names: str):
         if missing:
             raise ma.ValidationError(missing)
 
+    _required.cbec_required = names  # the OpenAPI spec lists them as required (core/api.py)
     return _required
 
 

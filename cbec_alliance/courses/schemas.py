@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 
 from .models import STATUSES
@@ -36,8 +36,8 @@ class _CourseFields(BaseSchema):
     credits = Credits(allow_nan=False, validate=ma.validate.Range(min=0, max=20))
     hours = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=1000))
     semester = ma.fields.String(validate=SEMESTER)
-    language = text(10, min_len=1)
-    competencies = ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(max=20))
+    language = taxonomy_code(10)
+    competencies = ma.fields.List(taxonomy_code(60), validate=ma.validate.Length(max=20))
     partner_enterprise_ids = ma.fields.List(
         ma.fields.Integer(strict=True), validate=ma.validate.Length(max=20)
     )
@@ -65,6 +65,30 @@ class DeclineSchema(BaseSchema):
     """`{reason}` (required)."""
 
     reason = text(2000, required=True, min_len=1)
+
+
+def _answering_enterprise() -> ma.fields.Integer:
+    return ma.fields.Integer(
+        strict=True,
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={
+            "description": "the partner enterprise answering; needed only when the caller is "
+            "an admin or staff of several partners of the course (422 names them otherwise)"
+        },
+    )
+
+
+class ConfirmSchema(BaseSchema):
+    """`{enterprise_id?}`: the body is optional."""
+
+    enterprise_id = _answering_enterprise()
+
+
+class CallerDeclineSchema(DeclineSchema):
+    """`{reason, enterprise_id?}`."""
+
+    enterprise_id = _answering_enterprise()
 
 
 class PartnerSchema(OutSchema):

@@ -21,7 +21,8 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import VersionedCache
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.pagination import contains
-from cbec_alliance.core.timeutil import as_utc, iso_z
+from cbec_alliance.core.schemas import INT32_MAX, INT32_MIN
+from cbec_alliance.core.timeutil import iso_z, parse_utc
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
     STATUSES,
@@ -86,9 +87,11 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         cur_sort, key, last_id = json.loads(raw)
         if cur_sort != sort or not isinstance(last_id, int) or isinstance(last_id, bool):
             raise ValueError
+        if not INT32_MIN <= last_id <= INT32_MAX:  # no id beyond the column (SQLite: a 500)
+            raise ValueError
         if key is not None:
             key = (
-                as_utc(datetime.fromisoformat(key.replace("Z", "+00:00")))
+                parse_utc(key)  # a time whose UTC form leaves years 1..9999 is a 422 too
                 if sort == "-published_at"
                 else date.fromisoformat(key)
             )

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
+from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, require
 from cbec_alliance.internships.models import MODES, STATUSES
 
@@ -16,12 +16,12 @@ _LEVEL = ma.validate.Range(min=1, max=5)
 class RequiredCompetencySchema(BaseSchema):
     """`{code, min_level}`: a competency the posting asks for."""
 
-    code = text(60, required=True, min_len=1)
+    code = taxonomy_code(60, required=True)
     min_level = ma.fields.Integer(required=True, strict=True, validate=_LEVEL)
 
 
 def _codes(max_items: int) -> ma.fields.List:
-    return ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(max=max_items))
+    return ma.fields.List(taxonomy_code(60), validate=ma.validate.Length(max=max_items))
 
 
 class Hours(ma.fields.Float):
@@ -46,13 +46,13 @@ def _hours(max_value: int) -> Hours:
 class _PostingFields(BaseSchema):
     title = text(200, min_len=1)
     description = text(20_000, min_len=1)
-    category = text(40, min_len=1)
+    category = taxonomy_code(40)
     competencies = ma.fields.List(
         ma.fields.Nested(RequiredCompetencySchema), validate=ma.validate.Length(max=20)
     )
     majors = _codes(20)
     languages = _codes(20)
-    district = text(40, min_len=1)
+    district = taxonomy_code(40)
     mode = ma.fields.String(validate=ma.validate.OneOf(MODES))
     slots = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=10_000))
     stipend_min = ma.fields.Integer(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 
 from .models import KINDS
+
+# How long an event lasts when its host gives no `ends_at`.
+DEFAULT_LENGTH = dt.timedelta(hours=2)
 
 
 class _EventFields(BaseSchema):
@@ -17,17 +22,25 @@ class _EventFields(BaseSchema):
     description = text(20_000, allow_none=True)
     speaker = text(200, allow_none=True)
     location = text(300, allow_none=True)
-    district = text(40, allow_none=True)
+    district = taxonomy_code(40, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime()
     capacity = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=100_000))
 
 
 class EventCreateSchema(_EventFields):
-    """A new event of `host_organization_id`."""
+    """A new event of `host_organization_id`; `ends_at` defaults to two hours after the start."""
 
     host_organization_id = ma.fields.Integer(required=True, strict=True)
-    _required = require("kind", "title", "starts_at", "ends_at", "capacity")
+    ends_at = UtcDateTime(metadata={"description": "default: two hours after `starts_at`"})
+    _required = require("kind", "title", "starts_at", "capacity")
+
+    @ma.post_load
+    def _default_end(self, data: dict, **_kw) -> dict:
+        # Most lectures and workshops last about two hours; the host may give any end.
+        if "ends_at" not in data:
+            data["ends_at"] = data["starts_at"] + DEFAULT_LENGTH
+        return data
 
 
 class EventPatchSchema(_EventFields):

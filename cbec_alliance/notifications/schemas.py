@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
 from cbec_alliance.notifications.models import CHANNELS, DIGESTS
+from cbec_alliance.organizations.models import KINDS
 
 
 class InboxArgs(PageArgs):
@@ -64,7 +65,7 @@ class PreferencesOutSchema(OutSchema):
 
 def _codes(**kw):
     return ma.fields.List(
-        text(60, min_len=1), load_default=list, validate=ma.validate.Length(max=30), **kw
+        taxonomy_code(60), load_default=list, validate=ma.validate.Length(max=30), **kw
     )
 
 
@@ -115,6 +116,35 @@ class WebhookCreatedSchema(WebhookSchema):
     """A new webhook with its signing secret, shown this once."""
 
     secret = ma.fields.String()
+
+
+class WebhookEventsArgs(PageArgs):
+    """`?kind=` keeps the event types an organization of that kind may subscribe to."""
+
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+
+
+class PayloadFieldSchema(OutSchema):
+    """One field of an event's payload (the webhook body's `data`)."""
+
+    name = ma.fields.String()
+    type = ma.fields.String(metadata={"description": "Its JSON type"})
+    description = ma.fields.String()
+
+
+class WebhookEventSchema(OutSchema):
+    """An event type webhooks can receive, who can receive it, and its payload."""
+
+    type = ma.fields.String()
+    description = ma.fields.String()
+    organization_kinds = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Kinds of organization whose webhooks may subscribe to it"},
+    )
+    organizations = ma.fields.String(
+        metadata={"description": "Which organizations it concerns, in words"}
+    )
+    payload = ma.fields.List(ma.fields.Nested(PayloadFieldSchema))
 
 
 class AttemptSchema(OutSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
 from cbec_alliance.organizations.models import KINDS, ROLES, STATUSES
 
@@ -12,7 +12,7 @@ from cbec_alliance.organizations.models import KINDS, ROLES, STATUSES
 class MajorSchema(BaseSchema):
     """`{code, yearly_graduates}`."""
 
-    code = text(60, required=True, min_len=1)
+    code = taxonomy_code(60, required=True)
     yearly_graduates = ma.fields.Integer(
         required=True, strict=True, validate=ma.validate.Range(min=0, max=1_000_000)
     )
@@ -28,16 +28,16 @@ class MajorOutSchema(OutSchema):
 class _OrgFields(BaseSchema):
     name = text(200, min_len=1)
     name_en = text(200, allow_none=True)
-    district = text(40, min_len=1)
+    district = taxonomy_code(40)
     description = text(10_000, allow_none=True)
     website = ma.fields.URL(allow_none=True, validate=ma.validate.Length(max=500))
     uscc = ma.fields.String(allow_none=True)
-    size = ma.fields.String(allow_none=True)
+    size = taxonomy_code(allow_none=True)
     platforms = ma.fields.List(
-        ma.fields.String(), allow_none=True, validate=ma.validate.Length(max=20)
+        taxonomy_code(), allow_none=True, validate=ma.validate.Length(max=20)
     )
     school_code = ma.fields.String(allow_none=True)
-    level = ma.fields.String(allow_none=True)
+    level = taxonomy_code(allow_none=True)
     majors = ma.fields.List(
         ma.fields.Nested(MajorSchema), allow_none=True, validate=ma.validate.Length(max=50)
     )
@@ -48,7 +48,7 @@ class OrganizationCreateSchema(_OrgFields):
 
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     name = text(200, required=True, min_len=1)
-    district = text(40, required=True, min_len=1)
+    district = taxonomy_code(40, required=True)
 
 
 class OrganizationPatchSchema(_OrgFields):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
+from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 
 from .fit import SCORERS
@@ -31,7 +31,7 @@ class GoalsSchema(BaseSchema):
 
 
 class _Fields(BaseSchema):
-    modes = ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(min=1, max=10))
+    modes = ma.fields.List(taxonomy_code(60), validate=ma.validate.Length(min=1, max=10))
     starts_on = ma.fields.Date(validate=DATES)
     ends_on = ma.fields.Date(allow_none=True, validate=DATES)
     goals = ma.fields.Nested(GoalsSchema)

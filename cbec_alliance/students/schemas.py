@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
 from cbec_alliance.students.models import CERTIFICATE_LEVELS
 
@@ -14,7 +14,7 @@ _LEVEL = ma.validate.Range(min=1, max=5)
 class LeveledCodeSchema(BaseSchema):
     """`{code, level}` with a level from 1 (aware) to 5 (expert)."""
 
-    code = text(60, required=True, min_len=1)
+    code = taxonomy_code(60, required=True)
     level = ma.fields.Integer(required=True, strict=True, validate=_LEVEL)
 
 
@@ -28,7 +28,7 @@ class CertificateSchema(BaseSchema):
 class ProfileInSchema(BaseSchema):
     """The whole profile; PUT replaces it."""
 
-    major = text(60, allow_none=True, load_default=None)
+    major = taxonomy_code(60, allow_none=True, load_default=None)
     graduation_year = ma.fields.Integer(
         strict=True,
         allow_none=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 
 from .models import LEVELS, STATUSES
@@ -15,10 +15,10 @@ _IDS = {"validate": ma.validate.Length(min=1, max=50)}
 class _BaseFields(BaseSchema):
     name = text(200, min_len=1)
     university_ids = ma.fields.List(ma.fields.Integer(strict=True), **_IDS)
-    district = text(40, min_len=1)
+    district = taxonomy_code(40)
     address = text(300, allow_none=True)
     capacity = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=10_000))
-    competencies = ma.fields.List(text(60, min_len=1), validate=ma.validate.Length(max=20))
+    competencies = ma.fields.List(taxonomy_code(60), validate=ma.validate.Length(max=20))
 
 
 class BaseCreateSchema(_BaseFields):

@@ -1,11 +1,16 @@
-"""422 validation problems: per-field `errors`, unknown fields, unstorable text, number ranges."""
+"""Validation problems: per-field `errors`, unknown fields, unstorable text, number ranges,
+and hostile JSON (too deep, numbers JSON cannot carry, times and cursors out of range)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
+from cbec_alliance.core.guards import JSON_MAX_DEPTH
 from tests import factories
-from tests.helpers import validation_errors
+from tests.helpers import assert_problem, validation_errors
 from tests.organizations.helpers import university_body
 
 REGISTER = "/api/v1/auth/register"
@@ -141,3 +146,111 @@ def test_id_outside_the_key_range_is_404_not_500(client, org_id):
     resp = client.get(f"{ORGS}/{org_id}")
     assert resp.status_code == 404
     assert resp.mimetype == "application/problem+json"
+
+
+# --- hostile JSON: refused before json.loads or where each field is loaded (issue 15) ----
+
+
+def _post_raw(client, url: str, text: str):
+    return client.post(url, data=text, content_type="application/json")
+
+
+@pytest.mark.parametrize("url", [REGISTER, "/api/v1/auth/login"])
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+def test_json_nested_too_deep_is_400_before_parsing(client, url, depth):
+    body = assert_problem(_post_raw(client, url, "[" * depth + "]" * depth), 400)
+    assert f"nests {depth} levels" in body["detail"]
+    body = assert_problem(_post_raw(client, url, '{"a":' * depth + "1" + "}" * depth), 400)
+    assert "nests" in body["detail"]
+
+
+def test_json_as_deep_as_allowed_reaches_validation(client):
+    nested = "[" * (JSON_MAX_DEPTH - 1) + "]" * (JSON_MAX_DEPTH - 1)
+    errors = validation_errors(_post_raw(client, REGISTER, f'{{"name": {nested}}}'))
+    assert "name" in errors
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(client):
+    name = "[{" * 200 + '\\"' + "}]" * 200
+    resp = _post_raw(
+        client, REGISTER, f'{{"email": "x", "password": "0123456789", "name": "{name}"}}'
+    )
+    assert set(validation_errors(resp)) == {"email", "name"}  # too long, not too deep
+
+
+@pytest.mark.parametrize(
+    ("literal", "detail"),
+    [
+        ("1" * 5000, "more than 40 digits"),
+        ("-" + "9" * 41, "more than 40 digits"),
+        ("NaN", "NaN is not a JSON number"),
+        ("Infinity", "Infinity is not a JSON number"),
+        ("-Infinity", "-Infinity is not a JSON number"),
+        ("1e400", "too large for a double"),
+    ],
+)
+def test_numbers_json_cannot_carry_are_400(client, literal, detail):
+    text = f'{{"email": "n@example.cn", "password": {literal}, "name": "李"}}'
+    assert detail in assert_problem(_post_raw(client, REGISTER, text), 400)["detail"]
+
+
+def test_forty_digit_integers_reach_the_field_bound(user_client):
+    majors = [{"code": "e-commerce", "yearly_graduates": int("9" * 40)}]
+    resp = user_client.post(ORGS, json=university_body(majors=majors))
+    assert set(validation_errors(resp)) == {"majors.0.yearly_graduates"}
+
+
+@pytest.fixture
+def course_author(as_user):
+    uni = factories.UniversityFactory()
+    return uni, as_user(factories.member(uni, "staff"))
+
+
+@pytest.mark.parametrize("credits", [1e308, -1e308, "1e308", 10**30, "1e400", "Infinity", 1e16])
+def test_huge_or_infinite_floats_are_422_naming_the_field(course_author, credits):
+    uni, staff = course_author
+    body = {"university_id": uni.id, "code": "C1", "title": "跨境", "credits": credits}
+    errors = validation_errors(staff.post("/api/v1/courses", json=body))
+    assert "credits" in errors
+    if credits not in ("1e400", "Infinity"):  # marshmallow's own "not a valid number"
+        assert errors["credits"] == ["Must be a finite number from -10^15 to 10^15."]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "9999-12-31T23:00:00-14:00",  # its UTC form is in year 10000
+        "0001-01-01T00:00:00+14:00",  # and this one in year 0
+        "3000-01-01T00:00:00Z",
+        "1899-12-31T23:59:59Z",
+    ],
+)
+def test_datetimes_outside_the_accepted_range_are_422(client, when):
+    resp = client.get("/api/v1/events", query_string={"starts_from": when})
+    errors = validation_errors(resp)
+    assert set(errors) == {"starts_from"}
+    assert "between 1900-01-01T00:00:00Z and 2999-12-31T23:59:59Z" in errors["starts_from"][0]
+
+
+@pytest.mark.parametrize("when", ["2999-12-31T23:59:59Z", "1900-01-01T00:00:00Z"])
+def test_the_ends_of_the_datetime_range_are_accepted(client, when):
+    resp = client.get("/api/v1/events", query_string={"starts_from": when, "starts_to": when})
+    assert resp.status_code == 200, resp.get_json()
+
+
+def _cursor(*parts) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("-published_at", "9999-12-31T23:00:00-14:00", 1),
+        _cursor("-published_at", "0001-01-01T00:00:00+14:00", 1),
+        _cursor("-published_at", "2026-01-01T00:00:00Z", 10**30),
+        _cursor("-published_at", "2026-01-01T00:00:00Z", -(2**31) - 1),
+    ],
+)
+def test_cursors_out_of_range_are_422_naming_after(client, cursor):
+    resp = client.get("/api/v1/internships", query_string={"after": cursor})
+    assert set(validation_errors(resp)) == {"after"}

@@ -1,0 +1,45 @@
+"""gunicorn settings; `gunicorn wsgi:app` reads this file from the working directory.
+
+The request limits here sit above the app's own (cbec_alliance/core/guards.py: a URL of
+8,000 bytes, 100 header fields, 8,000 bytes in one field), so a client that passes the app's
+limits gets the API's problem+json 414 or 431 from the app. Past these limits gunicorn
+refuses the request before any application code runs; its error page is HTML, so it is
+replaced below with the same problem+json body the app sends.
+"""
+
+from __future__ import annotations
+
+import json
+
+from gunicorn import util
+
+# The longest request line gunicorn accepts at all ("GET <url> HTTP/1.1").
+limit_request_line = 8190
+# Header fields per request and bytes per field: above the app's 100 and 8,000.
+limit_request_fields = 150
+limit_request_field_size = 16380
+
+
+def _problem_write_error(sock, status_int, reason, mesg):
+    """gunicorn's own error answer (400, 414, 431, ...) as application/problem+json."""
+    body = json.dumps(
+        {
+            "type": f"https://cbec-alliance.example/problems/{status_int}",
+            "title": reason,
+            "status": status_int,
+            "detail": str(mesg),
+        }
+    ).encode("ascii")
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/problem+json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# Workers call `util.write_error(sock, status, reason, message)` for requests they refuse;
+# the check keeps a gunicorn without it (or with another signature) on its own pages.
+if callable(getattr(util, "write_error", None)) and callable(getattr(util, "write_nonblock", None)):
+    util.write_error = _problem_write_error
