@@ -4,15 +4,28 @@ Coordinators open these in Excel and paste charts into reports, in Chinese: CSV 
 a byte-order mark (without it Excel reads UTF-8 as the local code page and garbles Chinese),
 headers are bilingual, and charts use the Noto Sans CJK SC font shipped in the `mplfonts`
 package, never whatever fonts the machine happens to have.
+
+Every cell of every table is written here, and its text is shown, never run (OWASP's CSV
+injection guidance): names and labels come from users (an organization renames itself
+`=HYPERLINK(...)`), and a spreadsheet takes text starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return as a formula. Numbers (int, float, Decimal) stay numbers, negative ones too;
+everything else is text. In CSV, text that could start a formula gets a leading single quote
+(`defuse`). XLSX cells are typed: every text cell is a string cell (never a formula, never an
+error code), unchanged, and one that could start a formula is also marked quote-prefixed, so
+editing it in Excel keeps it text. Text that merely looks like a negative number ("-5" as a
+string) is text and is quoted like any other: a report that means a number hands a number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from urllib.parse import quote
 
@@ -43,20 +56,70 @@ class Column:
         return f"{self.zh} {self.en}"
 
 
+# OWASP's list: a spreadsheet reads text starting with one of these as a formula.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# Blanks and control characters some importers drop before they look (Google Sheets trims
+# cells), so `" =1+1"` is treated as `"=1+1"`.
+_BLANKS = re.compile(r"[\s\x00-\x1f\x7f]*")
+# Characters an XLSX file cannot hold (XML 1.0); openpyxl refuses the whole file over one.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NUMBERS = (int, float, Decimal)
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula: it starts with one of OWASP's
+    characters, or does after leading blanks, in ASCII or full width (`＝`, `＋`, `－`, `＠`,
+    which Chinese input methods type)."""
+    if text.startswith(FORMULA_LEADS):
+        return True
+    rest = text[_BLANKS.match(text).end() :]
+    return unicodedata.normalize("NFKC", rest[:1])[:1] in FORMULA_LEADS[:4]
+
+
+def defuse(text: str) -> str:
+    """`text` for a CSV cell: with a leading single quote when it could start a formula."""
+    return "'" + text if starts_formula(text) else text
+
+
 def _cell(value):
+    """A cell's value: None (empty), a number, or text (lists joined with "; ")."""
+    if value is None or isinstance(value, NUMBERS):
+        return value
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
-    return value
+    return str(value)
+
+
+def csv_cell(value):
+    """A value as written to CSV: numbers as they are, text defused."""
+    value = _cell(value)
+    return defuse(value) if isinstance(value, str) else value
 
 
 def csv_bytes(columns: Sequence[Column], rows: Iterable[dict]) -> bytes:
     """The table as CSV: BOM, one bilingual header row, then the rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.header for c in columns])
+    writer.writerow([csv_cell(c.header) for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c.key)) for c in columns])
+        writer.writerow([csv_cell(row.get(c.key)) for c in columns])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def _put(ws, row: int, column: int, value):
+    """Write one XLSX cell: a number, or a string cell that is never a formula."""
+    value = _cell(value)
+    cell = ws.cell(row=row, column=column)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    # openpyxl makes a formula of a string starting with "=" (and an error of "#N/A");
+    # the type is set after the value, which is what it writes.
+    cell.value = _NOT_IN_XML.sub("\ufffd", value)
+    cell.data_type = "s"
+    if starts_formula(value):
+        cell.quotePrefix = True
+    return cell
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[dict], sheet: str) -> bytes:
@@ -67,11 +130,12 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[dict], sheet: str) -> b
     book = Workbook(write_only=False)
     ws = book.active
     ws.title = sheet[:31]
-    ws.append([c.header for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_cell(row.get(c.key)) for c in columns])
+    bold = Font(bold=True)
+    for k, c in enumerate(columns, start=1):
+        _put(ws, 1, k, c.header).font = bold
+    for r, row in enumerate(rows, start=2):
+        for k, c in enumerate(columns, start=1):
+            _put(ws, r, k, row.get(c.key))
     for k, c in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = max(
             12, len(c.header) + 4
@@ -82,11 +146,36 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[dict], sheet: str) -> b
     return out.getvalue()
 
 
+def ascii_filename(filename: str) -> str:
+    """`filename` itself when it is plain ASCII, else its closest ASCII form (accents
+    dropped, each run of other characters one `_`; `download` when no letter or digit is
+    left), with the same extension."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    simple = "".join(
+        ch for ch in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(ch)
+    )
+    # Quotes, backslashes and percent signs break or change the quoted form; control
+    # characters have no place in a header.
+    simple = re.sub(r'(?:[^ -~]|["\\%])+', "_", simple)
+    if not any(ch.isalnum() for ch in simple):
+        simple = "download"
+    return f"{simple}{dot}{ext}"
+
+
+def disposition(filename: str) -> str:
+    """`attachment` naming one file in both `filename` (ASCII, for old clients) and
+    `filename*` (UTF-8, RFC 6266/5987): the same name when it is ASCII, its ASCII form
+    otherwise."""
+    encoded = quote(filename, safe="")
+    return f"attachment; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{encoded}"
+
+
 def download(data: bytes, fmt: str, name: str) -> Response:
-    """A download response named `name.fmt` (UTF-8 file names, RFC 5987)."""
-    encoded = quote(f"{name}.{fmt}")
-    disposition = f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{encoded}"
-    return Response(data, content_type=MIME[fmt], headers={"Content-Disposition": disposition})
+    """A download response named `name.fmt`."""
+    headers = {"Content-Disposition": disposition(f"{name}.{fmt}")}
+    return Response(data, content_type=MIME[fmt], headers=headers)
 
 
 def table(fmt: str, name: str, columns: Sequence[Column], rows: list[dict]) -> Response:

@@ -31,7 +31,12 @@ blp = Blueprint(
 
 DOWNLOADS = {
     200: {
-        "description": "`?format=csv|xlsx|svg|png`: a download",
+        "description": (
+            "`?format=csv|xlsx|svg|png`: a download, named the same in `filename` and"
+            " `filename*`. Text is shown, never run: a csv cell that starts like a formula"
+            " (`=`, `+`, `-`, `@`, tab, carriage return) starts with a single quote, and every"
+            " xlsx text cell is a string cell; numbers stay numbers."
+        ),
         "content": {
             exports.MIME["csv"]: {},
             exports.MIME["xlsx"]: {},
