@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.events import INTERNSHIP_PAYLOAD
+from cbec_alliance.internships.models import Internship
 from cbec_alliance.notifications.catalogue import (
     Batches,
     EventSpec,
     id_batches,
+    named_orgs,
     org_members,
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.organizations.models import Membership
+
+APPLICATION_PAYLOAD = {
+    **INTERNSHIP_PAYLOAD,
+    "application_id": ("integer", "the application"),
+    "student_id": ("integer", "the student (a user id)"),
+    "student_name": ("string", "the student's name"),
+    "status": ("string", "the application's status after the event"),
+    "university_id": ("integer", "the student's university"),
+}
+
+
+def enterprise_and_university(event: OutboxEvent) -> list[int]:
+    """Webhooks: the internship's enterprise and the student's university, whoever acted."""
+    enterprise = db.session.scalar(
+        sa.select(Internship.enterprise_id).where(Internship.id == event.payload["internship_id"])
+    )
+    return sorted({*named_orgs(event), *([enterprise] if enterprise else [])})
 
 
 def the_student(event: OutboxEvent, batch: int) -> Batches:
@@ -33,7 +54,7 @@ def student_and_university(event: OutboxEvent, batch: int) -> Batches:
 _enterprise = org_members(("admin", "staff"))
 
 
-def _spec(type_, description, recipients, zh, en):
+def _spec(type_, description, recipients, zh, en, about):
     register(
         EventSpec(
             type=type_,
@@ -44,6 +65,12 @@ def _spec(type_, description, recipients, zh, en):
                 "zh": f"{{student_name}} 的实习申请「{{title}}」{zh}。",
                 "en": f"{{student_name}}'s application to {{title}}: {en.lower()}.",
             },
+            payload=APPLICATION_PAYLOAD,
+            # Both parties hear every step: the enterprise's HR system and the university's
+            # placement office follow the same application.
+            org_kinds=("enterprise", "university"),
+            webhook_orgs=enterprise_and_university,
+            webhook_description=about,
         )
     )
 
@@ -54,6 +81,7 @@ _spec(
     _enterprise,
     "收到新申请",
     "New application",
+    "A student applied to an internship",
 )
 _spec(
     "application.shortlisted",
@@ -61,14 +89,23 @@ _spec(
     the_student,
     "已进入候选名单",
     "Shortlisted",
+    "The enterprise shortlisted an application",
 )
-_spec("application.offered", "You received an offer", the_student, "收到录用通知", "Offer")
+_spec(
+    "application.offered",
+    "You received an offer",
+    the_student,
+    "收到录用通知",
+    "Offer",
+    "The enterprise offered the internship to a student",
+)
 _spec(
     "application.rejected",
     "Your application was not successful",
     the_student,
     "未通过",
     "Not successful",
+    "The enterprise rejected an application",
 )
 _spec(
     "application.completed",
@@ -76,6 +113,7 @@ _spec(
     the_student,
     "实习已完成",
     "Internship completed",
+    "The enterprise marked an internship complete",
 )
 _spec(
     "application.accepted",
@@ -83,6 +121,7 @@ _spec(
     _enterprise,
     "学生已接受录用",
     "Offer accepted",
+    "A student accepted an offer",
 )
 _spec(
     "application.declined",
@@ -90,6 +129,7 @@ _spec(
     _enterprise,
     "学生已婉拒录用",
     "Offer declined",
+    "A student declined an offer",
 )
 _spec(
     "application.withdrawn",
@@ -97,6 +137,7 @@ _spec(
     _enterprise,
     "学生已撤回申请",
     "Application withdrawn",
+    "A student withdrew an application",
 )
 _spec(
     "application.evaluated",
@@ -104,6 +145,7 @@ _spec(
     student_and_university,
     "企业已提交实习评价",
     "Internship evaluated",
+    "The enterprise evaluated a student's internship",
 )
 _spec(
     "application.hired",
@@ -111,11 +153,21 @@ _spec(
     student_and_university,
     "实习后获聘用",
     "Hired after the internship",
+    "The enterprise hired a student after the internship",
 )
-_spec(
-    "internship.filled",
-    "Every slot of your internship is taken",
-    _enterprise,
-    "名额已满",
-    "All slots filled",
+register(
+    EventSpec(
+        type="internship.filled",
+        description="Every slot of your internship is taken",
+        recipients=_enterprise,
+        title={"zh": "名额已满：{title}", "en": "All slots filled: {title}"},
+        body={
+            "zh": "实习「{title}」的名额已满。",
+            "en": "Every slot of the internship {title} is taken.",
+        },
+        payload=INTERNSHIP_PAYLOAD,
+        org_kinds=("enterprise",),
+        webhook_audience="the posting's enterprise",
+        webhook_description="Every slot of an internship is taken",
+    )
 )

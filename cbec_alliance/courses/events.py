@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cbec_alliance.extensions import db
 from cbec_alliance.notifications.catalogue import (
     Batches,
     EventSpec,
     id_batches,
+    named_orgs,
     org_members,
     register,
 )
@@ -16,15 +18,43 @@ from cbec_alliance.organizations.models import Membership
 
 from .models import CoursePartner
 
+# Course events reach the university's webhooks (`organization_id`) and the partners'.
+UNIVERSITY_AND_PARTNERS = ("university", "enterprise")
+COURSE_PAYLOAD = {
+    "course_id": ("integer", "the joint course"),
+    "code": ("string", "its course code"),
+    "title": ("string", "its title"),
+    "university_name": ("string", "the university's name (Chinese)"),
+    "university_name_en": ("string", "its English name (the Chinese one when it has none)"),
+    "version": ("integer", "the version of the course's content the event is about"),
+}
+ANSWER_PAYLOAD = {
+    **COURSE_PAYLOAD,
+    "enterprise_id": ("integer", "the partner enterprise that answered"),
+    "reason": ("string", "its reason for declining (empty on a confirmation)"),
+}
+
+
+def _pending_partners(event: OutboxEvent) -> sa.Select:
+    return sa.select(CoursePartner.enterprise_id).where(
+        CoursePartner.course_id == event.payload["course_id"], CoursePartner.state == "pending"
+    )
+
+
+def university_and_asked(event: OutboxEvent) -> list[int]:
+    """Webhooks: the university and every partner asked to confirm (those still to answer)."""
+    asked = db.session.scalars(_pending_partners(event)).all()
+    return sorted({*named_orgs(event), *asked})
+
 
 def partner_staff(event: OutboxEvent, batch: int) -> Batches:
     """Resolver: admins and staff of the course's partner enterprises still to answer."""
-    partners = sa.select(CoursePartner.enterprise_id).where(
-        CoursePartner.course_id == event.payload["course_id"], CoursePartner.state == "pending"
-    )
     stmt = (
         sa.select(Membership.user_id)
-        .where(Membership.organization_id.in_(partners), Membership.role.in_(("admin", "staff")))
+        .where(
+            Membership.organization_id.in_(_pending_partners(event)),
+            Membership.role.in_(("admin", "staff")),
+        )
         .distinct()
     )
     return id_batches(stmt, Membership.user_id, batch)
@@ -42,6 +72,11 @@ register(
             "en": "{university_name_en} asks you to confirm the joint course {title} ({code}, "
             "version {version}).",
         },
+        payload=COURSE_PAYLOAD,
+        org_kinds=UNIVERSITY_AND_PARTNERS,
+        webhook_orgs=university_and_asked,
+        webhook_description="A university proposed a joint course (or a new version of it) "
+        "and asks its partner enterprises to confirm",
     )
 )
 register(
@@ -54,6 +89,10 @@ register(
             "zh": "合作企业已确认课程「{title}」（{code}）。",
             "en": "A partner enterprise confirmed the course {title} ({code}).",
         },
+        payload=ANSWER_PAYLOAD,
+        org_kinds=UNIVERSITY_AND_PARTNERS,
+        webhook_audience="the university and the partner that answered",
+        webhook_description="A partner enterprise confirmed a joint course",
     )
 )
 register(
@@ -66,5 +105,9 @@ register(
             "zh": "合作企业未确认课程「{title}」（{code}）。原因：{reason}",
             "en": "A partner enterprise declined the course {title} ({code}). Reason: {reason}",
         },
+        payload=ANSWER_PAYLOAD,
+        org_kinds=UNIVERSITY_AND_PARTNERS,
+        webhook_audience="the university and the partner that answered",
+        webhook_description="A partner enterprise declined a joint course",
     )
 )

@@ -16,6 +16,20 @@ from cbec_alliance.notifications.catalogue import (
 from cbec_alliance.notifications.models import OutboxEvent, Subscription
 from cbec_alliance.organizations.models import Membership
 
+# Internship events reach the webhooks of the posting's enterprise (`organization_id`).
+ENTERPRISE = ("enterprise",)
+AUDIENCE = "the posting's enterprise"
+INTERNSHIP_PAYLOAD = {
+    "internship_id": ("integer", "the internship posting"),
+    "title": ("string", "its title"),
+    "enterprise_name": ("string", "the enterprise's name (Chinese)"),
+    "enterprise_name_en": ("string", "its English name (the Chinese one when it has none)"),
+    "category": ("string", "job category code (taxonomy `job-categories`)"),
+    "district": ("string", "Guangzhou district code (taxonomy `districts`)"),
+    "competencies": ("array of strings", "competency codes it requires"),
+}
+_REASON = {"reason": ("string", "the coordinator's reason when taken down, else empty")}
+
 
 def applicants(event: OutboxEvent, batch: int) -> Batches:
     """Resolver: students with a live application to the event's internship."""
@@ -81,6 +95,10 @@ register(
             "zh": "「{enterprise_name}」发布了实习「{title}」（{district}）。",
             "en": "{enterprise_name_en} posted the internship {title} ({district}).",
         },
+        webhook_description="The enterprise published (or reopened) an internship",
+        payload={**INTERNSHIP_PAYLOAD, **_REASON},
+        org_kinds=ENTERPRISE,
+        webhook_audience=AUDIENCE,
     )
 )
 register(
@@ -93,6 +111,13 @@ register(
             "zh": "您申请的实习「{title}」更新了：{fields}。",
             "en": "The internship {title} you applied to changed: {fields}.",
         },
+        webhook_description="The enterprise changed a published internship",
+        payload={
+            **INTERNSHIP_PAYLOAD,
+            "fields": ("string", "the changed fields, comma-separated"),
+        },
+        org_kinds=ENTERPRISE,
+        webhook_audience=AUDIENCE,
     )
 )
 register(
@@ -105,6 +130,10 @@ register(
             "zh": "实习「{title}」已停止接受申请。",
             "en": "The internship {title} no longer takes applications.",
         },
+        webhook_description="An internship stopped taking applications",
+        payload={**INTERNSHIP_PAYLOAD, **_REASON},
+        org_kinds=ENTERPRISE,
+        webhook_audience=AUDIENCE,
     )
 )
 register(
@@ -117,6 +146,8 @@ register(
             "zh": "协调员下架了实习「{title}」。原因：{reason}",
             "en": "A coordinator took down the internship {title}. Reason: {reason}",
         },
-        webhook_orgs=lambda e: [e.organization_id] if e.organization_id else [],
+        payload={**INTERNSHIP_PAYLOAD, **_REASON},
+        org_kinds=ENTERPRISE,
+        webhook_audience=AUDIENCE,
     )
 )

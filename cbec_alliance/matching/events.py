@@ -24,6 +24,31 @@ def round_students(event: OutboxEvent, batch: int) -> Batches:
 
 
 _enterprise = org_members(("admin", "staff"))
+# The events for an enterprise carry it as `organization_id`; the others are for students
+# and coordinators only (an enterprise subscribes to `match_round.enterprise_results`).
+ENTERPRISE = ("enterprise",)
+PEOPLE_ONLY = ()
+ROUND_PAYLOAD = {
+    "round_id": ("integer", "the match round"),
+    "name": ("string", "its name"),
+}
+_COUNT = "integer"
+RUN_STATS = {
+    "students": (_COUNT, "students who gave preferences"),
+    "slots": (_COUNT, "slots in the round"),
+    "matched": (_COUNT, "students matched"),
+    "unmatched": (_COUNT, "students left unmatched"),
+    "first_choice": (_COUNT, "students matched to their first choice"),
+    "first_choice_share": ("number", "their share of the students, 0..1"),
+    "proposals": (_COUNT, "proposals the algorithm made"),
+    "load_seconds": ("number", "seconds spent loading the round"),
+    "solve_seconds": ("number", "seconds spent matching"),
+    "run_seconds": ("number", "seconds the whole run took"),
+    "skipped": (_COUNT, "assignments given no offer: the application was no longer live"),
+    "not_open": (_COUNT, "assignments given no offer: the internship was no longer open"),
+    "no_free_slot": (_COUNT, "assignments given no offer: no free slot was left"),
+}
+_REASON = {"reason": ("string", "the coordinator's reason")}
 
 register(
     EventSpec(
@@ -37,6 +62,13 @@ register(
             "en": "The match round {name} includes your internships. Students choose until "
             "{preferences_close_at}; please rank the students who chose them.",
         },
+        payload={
+            **ROUND_PAYLOAD,
+            "preferences_close_at": ("string", "when students' choices close (ISO 8601, UTC)"),
+        },
+        org_kinds=ENTERPRISE,
+        webhook_audience="each enterprise with internships in the round",
+        webhook_description="A match round opened over some of the enterprise's internships",
     )
 )
 register(
@@ -51,6 +83,15 @@ register(
             "en": "Match round {name} is {status}: {matched} of {students} students matched, "
             "stability check: {stable}. {error}",
         },
+        payload={
+            **ROUND_PAYLOAD,
+            "status": ("string", "`done` or `failed`"),
+            "matched": ("integer or null", "students matched"),
+            "students": ("integer or null", "students who gave preferences"),
+            "stable": ("boolean or null", "whether the stability check passed"),
+            "error": ("string or null", "why the run failed"),
+        },
+        org_kinds=PEOPLE_ONLY,
     )
 )
 register(
@@ -64,6 +105,8 @@ register(
             "en": "The results of the match round {name} are published: see your assignment "
             "and your offer.",
         },
+        payload={**ROUND_PAYLOAD, **RUN_STATS},
+        org_kinds=PEOPLE_ONLY,
     )
 )
 register(
@@ -78,6 +121,15 @@ register(
             "en": "The match round {name} assigned {assigned} students to your {slots} slots; "
             "{unfilled} slots are unfilled.",
         },
+        payload={
+            **ROUND_PAYLOAD,
+            "slots": (_COUNT, "the enterprise's slots in the round"),
+            "assigned": (_COUNT, "students assigned to them (and offered)"),
+            "unfilled": (_COUNT, "slots left unfilled"),
+        },
+        org_kinds=ENTERPRISE,
+        webhook_audience="each enterprise with internships in the round",
+        webhook_description="A match round's results were published: the enterprise's share",
     )
 )
 register(
@@ -91,6 +143,8 @@ register(
             "en": "The match round {name} was cancelled; your preferences no longer count. "
             "Reason: {reason}",
         },
+        payload={**ROUND_PAYLOAD, **_REASON},
+        org_kinds=PEOPLE_ONLY,
     )
 )
 register(
@@ -105,5 +159,9 @@ register(
             "en": "The match round {name}, which included your internships, was cancelled; "
             "they can join a new round. Reason: {reason}",
         },
+        payload={**ROUND_PAYLOAD, **_REASON},
+        org_kinds=ENTERPRISE,
+        webhook_audience="each enterprise with internships in the round",
+        webhook_description="A match round over some of the enterprise's internships was cancelled",
     )
 )

@@ -1,12 +1,14 @@
 """The one catalogue of events: who hears each, on which channels, in which words.
 
-Each later domain adds its events here, with a recipient resolver and zh/en templates.
+Each later domain adds its events here, with a recipient resolver and zh/en templates, the
+fields of its payload (documented for webhook receivers: `docs/webhooks.md` is generated from
+them) and, when the default is not right, which organizations' webhooks it reaches.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -14,14 +16,43 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.organizations.models import KINDS as ORG_KINDS
 from cbec_alliance.organizations.models import Membership
 
 Batches = Iterator[list[int]]
+# Organization ids, as a list or as a SELECT of one id column (for events sent to many).
+OrgIds = list[int] | sa.Select
+# Payload field -> (JSON type, what it holds): the documentation webhook receivers read.
+PayloadDoc = Mapping[str, tuple[str, str]]
+
+# Payload fields never delivered to a webhook (nor kept in the inbox): secrets.
+SECRET_FIELDS = frozenset({"token"})
+# Payload fields that name organizations: by default an event reaches the webhooks of every
+# organization they name, besides its own `organization_id`.
+ORG_ID_FIELDS = ("organization_id", "enterprise_id", "university_id", "host_enterprise_id")
+ORG_ID_LIST_FIELDS = ("organization_ids", "enterprise_ids", "university_ids", "organizer_ids")
+
+
+def named_orgs(event: OutboxEvent) -> list[int]:
+    """Its `organization_id` and every organization its payload names by id."""
+    ids = [event.organization_id]
+    payload = event.payload or {}
+    ids += [payload.get(name) for name in ORG_ID_FIELDS]
+    for name in ORG_ID_LIST_FIELDS:
+        ids += list(payload.get(name) or [])
+    return sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool)})
 
 
 @dataclass(frozen=True)
 class EventSpec:
-    """How one event type is delivered."""
+    """How one event type is delivered.
+
+    Webhooks: an event reaches the active webhooks subscribed to it of the organizations
+    `webhook_orgs` names (by default `named_orgs`: its `organization_id` and the payload's
+    organization ids) whose kind is in `org_kinds`. `org_kinds` left None means any kind,
+    so a new event type reaches webhooks with no code of its own; `()` means the event is
+    for people only (students, coordinators), and no organization may subscribe to it.
+    """
 
     type: str
     description: str
@@ -29,8 +60,39 @@ class EventSpec:
     title: dict[str, str]
     body: dict[str, str]
     default_channels: tuple[str, ...] = ("in_app", "email")
-    webhook_orgs: Callable[[OutboxEvent], list[int]] = field(default=lambda e: [])
+    payload: PayloadDoc = field(default_factory=dict)
+    org_kinds: tuple[str, ...] | None = None
+    # What the event tells an organization's webhook, where `description` speaks to a person.
+    webhook_description: str = ""
+    # Which organizations it concerns, in words, for the docs (else `webhook_orgs`' docstring).
+    webhook_audience: str = ""
+    webhook_orgs: Callable[[OutboxEvent], OrgIds] | None = None
     external_emails: Callable[[OutboxEvent], list[str]] = field(default=lambda e: [])
+
+    @property
+    def about(self) -> str:
+        """The event as webhook documentation describes it."""
+        return self.webhook_description or self.description
+
+    @property
+    def audience(self) -> str:
+        """Which organizations the event concerns, in words (for the docs)."""
+        if not self.webhook_kinds:
+            return "none"
+        doc = ((self.webhook_orgs or named_orgs).__doc__ or "").strip().splitlines()
+        fallback = doc[0].removeprefix("Webhooks: ").rstrip(".") if doc else ""
+        return self.webhook_audience or fallback
+
+    @property
+    def webhook_kinds(self) -> tuple[str, ...]:
+        """The organization kinds whose webhooks this event can reach (maybe none)."""
+        return ORG_KINDS if self.org_kinds is None else self.org_kinds
+
+    def concerned_orgs(self, event: OutboxEvent) -> OrgIds:
+        """The organizations whose webhooks hear this event (before the kind filter)."""
+        if not self.webhook_kinds:
+            return []
+        return (self.webhook_orgs or named_orgs)(event)
 
 
 class _Blank(dict):
@@ -92,8 +154,11 @@ def _invited_outsider(event: OutboxEvent) -> list[str]:
     return [] if exists or not email else [email]
 
 
-def _own_org(event: OutboxEvent) -> list[int]:
-    return [event.organization_id] if event.organization_id else []
+ORGANIZATION_PAYLOAD: PayloadDoc = {
+    "organization_id": ("integer", "the organization"),
+    "organization_name": ("string", "its name (Chinese)"),
+    "organization_name_en": ("string", "its English name (the Chinese one when it has none)"),
+}
 
 
 def _org_decision(verb_zh: str, verb_en: str) -> dict:
@@ -107,7 +172,11 @@ def _org_decision(verb_zh: str, verb_en: str) -> dict:
             "zh": f"您的机构「{{organization_name}}」{verb_zh}。{{reason}}",
             "en": f"Your organization {{organization_name_en}} was {verb_en}. {{reason}}",
         },
-        "webhook_orgs": _own_org,
+        "payload": {
+            **ORGANIZATION_PAYLOAD,
+            "reason": ("string", "the coordinator's reason (may be empty)"),
+        },
+        "webhook_audience": "the organization",
     }
 
 
@@ -136,6 +205,14 @@ register(
             "en": "You are invited to join {organization_name_en} as {role}. "
             "Accept: POST /api/v1/invitations/{token}/accept (valid until {expires_at})",
         },
+        payload={
+            "invitation_id": ("integer", "the invitation"),
+            **ORGANIZATION_PAYLOAD,
+            "role": ("string", "`admin`, `staff` or `student`"),
+            "email": ("string", "the invited address"),
+            "expires_at": ("string", "when the invitation expires (ISO 8601, UTC)"),
+        },
+        webhook_audience="the inviting organization (the token is never sent)",
     )
 )
 register(
@@ -172,6 +249,15 @@ register(
             "zh": "{object_label_zh}「{name}」已等待审核 {waiting_days} 天，请尽快处理。",
             "en": "{object_label_en} {name} has waited {waiting_days} days for approval.",
         },
+        payload={
+            "object_type": ("string", "what waits: `organization`"),
+            "object_id": ("integer", "its id"),
+            "object_label_zh": ("string", "its kind, in Chinese"),
+            "object_label_en": ("string", "its kind, in English"),
+            "name": ("string", "its name"),
+            "waiting_days": ("integer", "days it has waited"),
+        },
+        org_kinds=(),  # for coordinators only
     )
 )
 
@@ -184,3 +270,22 @@ def spec_for(event_type: str) -> EventSpec:
 def user_event_types() -> list[str]:
     """Event types a user may set preferences for."""
     return sorted(SPECS)
+
+
+def webhook_specs(kind: str | None = None) -> list[EventSpec]:
+    """Catalogue entries an organization of `kind` (of some kind when None) may subscribe to."""
+    return [
+        spec
+        for _type, spec in sorted(SPECS.items())
+        if spec.webhook_kinds and (kind is None or kind in spec.webhook_kinds)
+    ]
+
+
+def unreachable(event_type: str, kind: str) -> str | None:
+    """Why an organization of `kind` can never receive `event_type` by webhook, or None."""
+    kinds = spec_for(event_type).webhook_kinds
+    if not kinds:
+        return f"{event_type} is for people only (students or coordinators), never webhooks"
+    if kind not in kinds:
+        return f"{event_type} only reaches {' and '.join(kinds)} webhooks, not {kind} ones"
+    return None

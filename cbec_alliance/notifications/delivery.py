@@ -8,6 +8,7 @@ delivery is sent only while it is `pending`, under a row lock.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import smtplib
 import uuid
@@ -23,7 +24,7 @@ from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications import webhooks
-from cbec_alliance.notifications.catalogue import render, spec_for
+from cbec_alliance.notifications.catalogue import SECRET_FIELDS, EventSpec, render, spec_for
 from cbec_alliance.notifications.models import (
     Delivery,
     DeliveryAttempt,
@@ -33,7 +34,9 @@ from cbec_alliance.notifications.models import (
     OutboxEvent,
     Webhook,
 )
+from cbec_alliance.organizations.models import Organization
 
+log = logging.getLogger(__name__)
 DELIVER_TASK = "notifications.deliver"
 EMAIL_TASK = "notifications.send_email"
 WEBHOOK_TASK = "notifications.send_webhook"
@@ -121,7 +124,7 @@ def fan_out(event_id: int) -> int:
     email_rows = [
         _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
     ]
-    hook_rows = _webhook_rows(event, spec.webhook_orgs(event))
+    hook_rows = _webhook_rows(event, spec)
     # A second run (a redelivered task) keeps the first run's batches and sends only what
     # is still owed.
     insert_ignore(OutboxBatch, batch_rows, ["event_id", "number"])
@@ -157,33 +160,83 @@ def _record_legacy_batch(event_id: int, user_ids: list[int]) -> int:
     return number
 
 
-def _webhook_rows(event: OutboxEvent, org_ids: list[int]) -> list[dict]:
-    if not org_ids:
-        return []
-    hooks = db.session.scalars(
-        sa.select(Webhook).where(Webhook.organization_id.in_(org_ids), Webhook.active)
-    ).all()
-    body = {
-        "type": event.event_type,
-        "created_at": iso_z(event.created_at),
-        "data": {k: v for k, v in event.payload.items() if k != "token"},
-    }
-    return [
+def _data(event: OutboxEvent) -> dict:
+    """The payload as receivers get it (webhook and inbox `data`): without secrets."""
+    return {k: v for k, v in event.payload.items() if k not in SECRET_FIELDS}
+
+
+def _warn_undocumented(event: OutboxEvent, spec: EventSpec) -> None:
+    # Webhook receivers code against docs/webhooks.md, generated from the catalogue: a field
+    # added to a payload without being documented there is a contract nobody wrote down.
+    undocumented = sorted(set(_data(event)) - set(spec.payload))
+    if undocumented and spec.webhook_kinds:
+        log.warning(
+            "event %s carries payload fields its EventSpec does not document: %s",
+            event.event_type,
+            ", ".join(undocumented),
+        )
+
+
+def webhook_body(event: OutboxEvent, organization_id: int, delivery_uid: str) -> str:
+    """The JSON a webhook receives: a stable envelope around the event's payload."""
+    return json.dumps(
         {
-            "key": f"{event.id}:webhook:{hook.id}:webhook",
-            "uid": str(uuid.uuid4()),
+            "id": delivery_uid,  # also the X-Alliance-Delivery header: the same on retries
+            "type": event.event_type,
+            "occurred_at": iso_z(event.created_at),
+            "organization_id": organization_id,  # the receiving organization
+            "data": _data(event),
+            # The envelope's first fields, kept for receivers written against them.
             "event_id": event.id,
-            "channel": "webhook",
-            "webhook_id": hook.id,
-            "body_text": json.dumps({"event_id": event.id, **body}, ensure_ascii=False),
-            "status": "pending",
-            "attempts": 0,
-            "created_at": utcnow(),
-            "dispatched_at": utcnow(),
-        }
-        for hook in hooks
-        if event.event_type in (hook.events or [])
-    ]
+            "created_at": iso_z(event.created_at),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _webhook_rows(event: OutboxEvent, spec: EventSpec) -> list[dict]:
+    try:
+        org_ids = spec.concerned_orgs(event)
+    except Exception:
+        # A broken resolver must not keep people's notifications from being delivered.
+        if current_app.testing:
+            raise
+        log.exception("could not resolve the webhooks of event %s", event.id)
+        return []
+    if isinstance(org_ids, list) and not org_ids:
+        return []
+    _warn_undocumented(event, spec)
+    hooks = db.session.scalars(
+        sa.select(Webhook)
+        .join(Organization, Organization.id == Webhook.organization_id)
+        .where(
+            Webhook.organization_id.in_(org_ids),
+            Webhook.active,
+            # The same rule that refuses such a subscription (422) when it is created.
+            Organization.kind.in_(spec.webhook_kinds),
+        )
+        .order_by(Webhook.id)
+    ).all()
+    rows = []
+    for hook in hooks:
+        if event.event_type not in (hook.events or []):
+            continue
+        uid = str(uuid.uuid4())
+        rows.append(
+            {
+                "key": f"{event.id}:webhook:{hook.id}:webhook",
+                "uid": uid,
+                "event_id": event.id,
+                "channel": "webhook",
+                "webhook_id": hook.id,
+                "body_text": webhook_body(event, hook.organization_id, uid),
+                "status": "pending",
+                "attempts": 0,
+                "created_at": utcnow(),
+                "dispatched_at": utcnow(),
+            }
+        )
+    return rows
 
 
 def deliver_batch(event_id: int, number: int | list[int]) -> int:
@@ -210,7 +263,7 @@ def deliver_batch(event_id: int, number: int | list[int]) -> int:
     ).all()
     now = utcnow()
     inbox, emails = [], []
-    data = {k: v for k, v in event.payload.items() if k != "token"}
+    data = _data(event)
     for uid, email, lang, channels, digest in users:
         wanted = (channels or {}).get(event.event_type, spec.default_channels)
         t = texts.get(lang, texts["zh"])

@@ -12,7 +12,7 @@ from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications import webhooks
-from cbec_alliance.notifications.catalogue import SPECS
+from cbec_alliance.notifications.catalogue import SPECS, unreachable, webhook_specs
 from cbec_alliance.notifications.models import (
     Delivery,
     Notification,
@@ -142,6 +142,10 @@ def create_webhook(user: User, org: Organization, data: dict) -> tuple[Webhook, 
     unknown = sorted(set(data["events"]) - set(SPECS))
     if unknown:
         invalid("events", f"unknown event type(s): {', '.join(unknown)}")
+    # A subscription that could never fire is a mistake the admin should hear of now.
+    never = [why for t in sorted(set(data["events"])) if (why := unreachable(t, org.kind))]
+    if never:
+        invalid("events", "; ".join(never))
     secret = data.get("secret") or secrets.token_urlsafe(32)
     hook = Webhook(
         organization_id=org.id,
@@ -160,6 +164,26 @@ def create_webhook(user: User, org: Organization, data: dict) -> tuple[Webhook, 
         organization_id=org.id,
     )
     return hook, secret
+
+
+def webhook_events(kind: str | None, page: int, per_page: int) -> dict:
+    """A page of the event types webhooks can receive (of an organization `kind`), each
+    with its payload's fields."""
+    specs = webhook_specs(kind)
+    items = [
+        {
+            "type": spec.type,
+            "description": spec.about,
+            "organization_kinds": list(spec.webhook_kinds),
+            "organizations": spec.audience,
+            "payload": [
+                {"name": name, "type": json_type, "description": meaning}
+                for name, (json_type, meaning) in spec.payload.items()
+            ],
+        }
+        for spec in specs[(page - 1) * per_page : page * per_page]
+    ]
+    return {"items": items, "total": len(specs), "page": page, "per_page": per_page}
 
 
 def get_webhook(org: Organization, webhook_id: int) -> Webhook:

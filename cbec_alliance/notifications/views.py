@@ -8,9 +8,10 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
+from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import OutSchema, PageArgs, page_of
-from cbec_alliance.notifications import services
+from cbec_alliance.notifications import docs, services
 from cbec_alliance.notifications.schemas import (
     DeliverySchema,
     InboxArgs,
@@ -22,6 +23,8 @@ from cbec_alliance.notifications.schemas import (
     UnreadCountSchema,
     WebhookCreatedSchema,
     WebhookCreateSchema,
+    WebhookEventsArgs,
+    WebhookEventSchema,
     WebhookSchema,
 )
 from cbec_alliance.organizations.services import get_for_member
@@ -30,7 +33,8 @@ blp = Blueprint(
     "notifications",
     __name__,
     url_prefix="/api/v1",
-    description="Notifications: inbox, preferences, subscriptions, webhooks",
+    description="Notifications: inbox, preferences, subscriptions, webhooks.\n\n"
+    + docs.ENVELOPE_MARKDOWN,
 )
 
 
@@ -134,6 +138,19 @@ class SubscriptionItem(MethodView):
         services.unsubscribe(me(), subscription_id)
 
 
+@blp.route("/webhooks/events")
+class WebhookEvents(MethodView):
+    """The catalogue of event types webhooks can receive."""
+
+    @login_required
+    @blp.arguments(WebhookEventsArgs, location="query")
+    @blp.response(200, page_of(WebhookEventSchema), example=docs.EVENTS_EXAMPLE)
+    def get(self, args):
+        """Event types a webhook may subscribe to (`?kind=` for one organization kind), each
+        with the organization kinds it reaches and the fields of its `data`."""
+        return services.webhook_events(args.get("kind"), args["page"], args["per_page"])
+
+
 @blp.route("/organizations/<int:org_id>/webhooks")
 class Webhooks(MethodView):
     """An organization's webhooks (its admins)."""
@@ -149,8 +166,23 @@ class Webhooks(MethodView):
     @login_required
     @blp.arguments(WebhookCreateSchema)
     @blp.response(201, WebhookCreatedSchema)
+    @problem_doc(
+        blp,
+        422,
+        description="A bad or internal `url`, or `events` naming a type this organization "
+        "can never receive",
+        detail="Validation failed for: events",
+        errors={
+            "events": [
+                "internship.taken_down only reaches enterprise webhooks, not university ones"
+            ]
+        },
+    )
     def post(self, data, org_id):
-        """Register a webhook; the signing secret is shown only in this response."""
+        """Register a webhook; the signing secret is shown only in this response.
+
+        422 naming `events` for an event type an organization of this kind can never
+        receive (see `GET /api/v1/webhooks/events?kind=`)."""
         org = get_for_member(org_id, me(), roles=("admin",))
         hook, _secret = services.create_webhook(me(), org, data)
         return hook  # the one response that includes `secret`

@@ -26,17 +26,45 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _address_allowed(ip: ipaddress._BaseAddress, allow_loopback: bool) -> bool:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# IPv6 forms that carry an IPv4 address a router or the host may turn back into IPv4: each
+# is refused outright, whatever the IPv4 address (nobody serves a webhook there).
+_IPV4_CARRIERS = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::/96",  # IPv4-compatible (deprecated), `::` and `::1` included
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local-use prefix
+        "2001::/32",  # Teredo (the client's IPv4 address is inside, obfuscated)
+        "fec0::/10",  # site-local (deprecated, yet some Pythons call it global)
+    )
+)
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+
+
+def _address_allowed(ip: IPAddress, allow_loopback: bool) -> bool:
+    """Whether a webhook may be sent to `ip` (loopback only where `allow_loopback`)."""
     if ip.is_loopback:
         return allow_loopback
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _IPV4_CARRIERS):
+            return False
+        # 6to4 reaches the IPv4 address in bits 16-48 through a relay: judge that one too.
+        if ip in _SIX_TO_FOUR and not _address_allowed(ip.sixtofour, allow_loopback=False):
+            return False
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
 def check_url(url: str) -> None:
     """Raise UnsafeURL unless every address the host resolves to is allowed.
 
-    Production refuses loopback, private, link-local and reserved addresses; development
-    and testing allow loopback so a receiver on this machine can be used.
+    Production refuses loopback, private, link-local and reserved addresses, and IPv6 forms
+    that embed an IPv4 address (mapped, compatible, NAT64, Teredo, and 6to4 around a refused
+    one); development and testing allow loopback so a receiver on this machine can be used.
+    `post` calls it again before every attempt, so a name that resolves elsewhere by then
+    is refused at send time too.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -24,6 +24,14 @@ def enterprise_staff(event: OutboxEvent, batch: int) -> Batches:
     return id_batches(stmt, Membership.user_id, batch)
 
 
+def approved_enterprises(event: OutboxEvent) -> sa.Select:
+    """Webhooks: every approved enterprise."""
+    # A query, not a list: there may be thousands.
+    return sa.select(Organization.id).where(
+        Organization.kind == "enterprise", Organization.status == "approved"
+    )
+
+
 register(
     EventSpec(
         type="survey.opened",
@@ -35,5 +43,13 @@ register(
             "en": "The {year} cross-border e-commerce talent-demand survey {title} is open: "
             "please answer for your enterprise.",
         },
+        payload={
+            "survey_id": ("integer", "the survey"),
+            "title": ("string", "its title"),
+            "year": ("integer", "the year it surveys"),
+        },
+        org_kinds=("enterprise",),
+        webhook_orgs=approved_enterprises,
+        webhook_description="A coordinator opened a talent-demand survey for enterprises",
     )
 )

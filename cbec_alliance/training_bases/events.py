@@ -14,6 +14,15 @@ from cbec_alliance.notifications.catalogue import (
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.organizations.models import Membership
 
+# Reaches the webhooks of the host enterprise (`organization_id`) and of the base's
+# universities (`university_ids`), which `named_orgs` reads by default.
+HOST_AND_UNIVERSITIES = ("enterprise", "university")
+BASE_PAYLOAD = {
+    "base_id": ("integer", "the joint training base"),
+    "name": ("string", "its name"),
+    "university_ids": ("array of integers", "the universities that use it"),
+}
+
 
 def host_and_universities(event: OutboxEvent, batch: int) -> Batches:
     """Resolver: admins and staff of the host enterprise and of the base's universities."""
@@ -26,7 +35,15 @@ def host_and_universities(event: OutboxEvent, batch: int) -> Batches:
     return id_batches(stmt, Membership.user_id, batch)
 
 
-def _spec(kind: str, description: str, title: dict, body: dict, recipients=host_and_universities):
+def _spec(
+    kind: str,
+    description: str,
+    title: dict,
+    body: dict,
+    recipients=host_and_universities,
+    payload=None,
+    about: str = "",
+):
     register(
         EventSpec(
             type=f"training_base.{kind}",
@@ -34,8 +51,18 @@ def _spec(kind: str, description: str, title: dict, body: dict, recipients=host_
             recipients=recipients,
             title=title,
             body=body,
+            payload={**BASE_PAYLOAD, **(payload or {})},
+            org_kinds=HOST_AND_UNIVERSITIES,
+            webhook_audience="the host enterprise and the base's universities",
+            webhook_description=about,
         )
     )
+
+
+_DECISION = {
+    "level": ("string", "`municipal`, `provincial` or `national` when approved, else empty"),
+    "reason": ("string", "the coordinator's reason when rejected, else empty"),
+}
 
 
 _spec(
@@ -44,6 +71,7 @@ _spec(
     {"zh": "实践基地待审批：{name}", "en": "Training base to approve: {name}"},
     {"zh": "实践基地「{name}」提交了申请，请审批。", "en": "The training base {name} applied."},
     recipients=coordinators,
+    about="The host or one of its universities applied for a joint training base",
 )
 _spec(
     "approved",
@@ -53,6 +81,8 @@ _spec(
         "zh": "实践基地「{name}」已获批（级别：{level}）。",
         "en": "The training base {name} was approved ({level} level).",
     },
+    payload=_DECISION,
+    about="A coordinator approved a joint training base",
 )
 _spec(
     "rejected",
@@ -62,6 +92,8 @@ _spec(
         "zh": "实践基地「{name}」未获批。原因：{reason}",
         "en": "The training base {name} was rejected. Reason: {reason}",
     },
+    payload=_DECISION,
+    about="A coordinator rejected a joint training base",
 )
 _spec(
     "reviewed",
@@ -71,4 +103,9 @@ _spec(
         "zh": "实践基地「{name}」{year} 年度评估：{rating} 分。",
         "en": "The training base {name} was reviewed for {year}: {rating} of 5.",
     },
+    payload={
+        "year": ("integer", "the year reviewed"),
+        "rating": ("integer", "the coordinators' rating, 1 to 5"),
+    },
+    about="A coordinator reviewed a joint training base for a year",
 )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import uuid
 
 import pytest
 
+from cbec_alliance.notifications import webhooks
 from tests import factories
 
 SECRET = "s3cret-signing-key-0123456789"
@@ -169,3 +172,96 @@ def test_delete_stops_deliveries(org_admin, receiver, coordinator_client):
     coordinator_client.post(f"/api/v1/organizations/{org.id}/approve", json={})
     assert receiver.requests == []
     assert c.delete(f"/api/v1/organizations/{org.id}/webhooks/{hook['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2002:a00:1::1",  # 6to4 around 10.0.0.1
+        "2002:7f00:1::1",  # 6to4 around 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 around 169.254.169.254 (cloud metadata)
+        "2002:c0a8:101::1",  # 6to4 around 192.168.1.1
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "64:ff9b::808:808",  # NAT64, even of a public address
+        "64:ff9b:1::a00:1",  # NAT64 local-use prefix
+        "::ffff:a00:1",  # IPv4-mapped 10.0.0.1 (URLs take no dotted form)
+        "::ffff:808:808",  # IPv4-mapped, even a public one
+        "::ffff:7f00:1",
+        "::a00:1",  # IPv4-compatible
+        "::808:808",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "fec0::1",  # site-local
+        "fe80::1",
+        "fc00::1",
+        "::",
+        "ff02::1",
+    ],
+)
+def test_ipv6_forms_of_internal_targets_are_refused(app, org_admin, monkeypatch, address):
+    org, c = org_admin
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_LOOPBACK", False)
+    resp = _create(c, org, f"http://[{address}]/hook")
+    assert resp.status_code == 422
+    assert "non-public address" in resp.get_json()["errors"]["url"][0]
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("2002:808:808::1", True),  # 6to4 around a public address
+        ("2002:a00:1::1", False),
+        ("2002:6440:1::1", False),  # 6to4 around 100.64.0.1 (shared address space)
+        ("64:ff9b::808:808", False),
+        ("::ffff:8.8.8.8", False),
+        ("::8.8.8.8", False),
+        ("2001::1", False),  # Teredo
+        ("2001:db8::1", False),
+        ("fec0::1", False),
+        ("10.0.0.1", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),  # noqa: S104 - an address under test, not a bind
+        ("224.0.0.1", False),
+    ],
+)
+def test_address_rule(address, allowed):
+    assert webhooks._address_allowed(ipaddress.ip_address(address), False) is allowed
+
+
+def test_loopback_only_where_allowed():
+    for address in ("127.0.0.1", "::1"):
+        assert webhooks._address_allowed(ipaddress.ip_address(address), True)
+        assert not webhooks._address_allowed(ipaddress.ip_address(address), False)
+    # An embedded loopback is never "loopback", even in development.
+    assert not webhooks._address_allowed(ipaddress.ip_address("2002:7f00:1::1"), True)
+    assert not webhooks._address_allowed(ipaddress.ip_address("::ffff:127.0.0.1"), True)
+
+
+def test_a_name_that_moves_to_an_internal_address_is_refused_at_send_time(
+    app, org_admin, coordinator_client, monkeypatch
+):
+    org, c = org_admin
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_LOOPBACK", False)
+    real = socket.getaddrinfo
+    resolves_to = {"hooks.example.cn": "2606:4700:4700::1111"}
+
+    def fake(host, *args, **kwargs):
+        if host in resolves_to:
+            return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (resolves_to[host], 80, 0, 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", fake)
+    sent = []
+    monkeypatch.setattr(webhooks.requests, "post", lambda *a, **kw: sent.append(a))
+    hook = _create(c, org, "http://hooks.example.cn/hook").get_json()
+    assert "id" in hook, hook
+    resolves_to["hooks.example.cn"] = "2002:a00:1::1"  # DNS now points at 10.0.0.1 via 6to4
+    coordinator_client.post(f"/api/v1/organizations/{org.id}/approve", json={})
+    item = c.get(f"/api/v1/organizations/{org.id}/webhooks/{hook['id']}/deliveries").get_json()[
+        "items"
+    ][0]
+    assert sent == []
+    assert item["status"] == "failed"  # a refused target is not retried
+    assert item["last_error"].startswith("refused: resolves to a non-public address")
+    assert "2002:a00:1::1" in item["last_error"]
