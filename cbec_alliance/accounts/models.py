@@ -88,3 +88,40 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """A failed login (accounts/throttle.py), counted by account, by address and by both.
+
+    Written and committed before the password is checked (`checked` false), so concurrent
+    guesses see each other; deleted when the password was right, so successes never count.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_account_created", "account", "created_at"),
+        sa.Index("ix_login_failures_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the normalised email: unknown emails are counted too, without storing them.
+    account: Mapped[str] = mapped_column(sa.String(64))
+    # An IPv4 address or an IPv6 /64 network (throttle.address_key).
+    address: Mapped[str] = mapped_column(sa.String(64))
+    checked: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class LoginAddress(db.Model):
+    """An address the user has logged in from; it may still log in while the account is
+    throttled (NIST SP 800-63B's allow-list of addresses, accounts/throttle.py)."""
+
+    __tablename__ = "login_addresses"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    last_login_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

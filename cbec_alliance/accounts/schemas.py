@@ -67,10 +67,19 @@ class ProfilePatchSchema(BaseSchema):
 
 
 class PasswordChangeSchema(BaseSchema):
-    """`{current_password, new_password}`; every login session is revoked."""
+    """`{current_password, new_password}`; every login session and API token is revoked."""
 
     current_password = text(200, required=True, min_len=1)
     new_password = text(200, required=True, min_len=10)
+
+
+class PasswordChangedSchema(LoginResultSchema):
+    """The login result after a password change, and how many API tokens were revoked."""
+
+    revoked_tokens = ma.fields.Integer(
+        metadata={"description": "How many of the user's API tokens the change revoked"}
+    )
+    detail = ma.fields.String(metadata={"description": "What the change ended, in words"})
 
 
 class TokenCreateSchema(BaseSchema):

@@ -134,20 +134,41 @@ def end_session(key: str | None) -> None:
     )
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password and revoke every login session of the user."""
+def change_password(user: User, current: str, new: str) -> int:
+    """Change the password, revoke every login session and API token of the user; returns
+    how many tokens were revoked."""
     try:
         _hasher().verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         invalid("current_password", "does not match")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    revoked = revoke_credentials(user)
+    audit(
+        actor=user,
+        obj=user,
+        action="change_password",
+        changes={"password": "changed", "revoked_tokens": revoked},
+    )
+    return revoked
+
+
+def revoke_credentials(user: User) -> int:
+    """Revoke every login session and API token of the user (whoever knew the old password
+    may have made them); returns how many tokens were revoked. For any password reset too."""
+    now = utcnow()
     db.session.execute(
         sa.update(LoginSession)
         .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now)
     )
-    audit(actor=user, obj=user, action="change_password", changes={"password": "changed"})
+    # Every token the user's list shows (expired ones too), so the list is empty afterwards.
+    result = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount
 
 
 def create_token(user: User, name: str, expires_in_days: int) -> tuple[ApiToken, str]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import g, request, session
 from flask.views import MethodView
-from flask_limiter.util import get_remote_address
 from flask_login import login_required, login_user, logout_user
 from flask_smorest import Blueprint, abort
 
-from cbec_alliance.accounts import services
+from cbec_alliance.accounts import services, throttle
 from cbec_alliance.accounts.auth import csrf_token, me, new_csrf_token
 from cbec_alliance.accounts.schemas import (
     CsrfSchema,
     LoginResultSchema,
     LoginSchema,
+    PasswordChangedSchema,
     PasswordChangeSchema,
     ProfilePatchSchema,
     RegisterSchema,
@@ -27,30 +27,8 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import not_found
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs, page_of
-from cbec_alliance.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and login")
-
-
-def _failed_login(response) -> bool:
-    return response.status_code == 401
-
-
-def _login_account_key() -> str:
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return "account:" + (services.normalise_email(email) if isinstance(email, str) else "")
-
-
-def _limit(setting: str, key_func, scope: str):
-    # Only failed attempts count, so a whole campus behind one address can still log in.
-    return limiter.limit(
-        lambda: current_app.config[setting],
-        key_func=key_func,
-        scope=scope,
-        methods=["POST"],
-        deduct_when=_failed_login,
-    )
 
 
 def _begin_login(user, remember: bool) -> dict:
@@ -80,21 +58,26 @@ class Register(MethodView):
 class Login(MethodView):
     """Log in with a session cookie."""
 
-    decorators = [
-        _limit("LOGIN_LIMIT_PER_IP", get_remote_address, "login-ip"),
-        _limit("LOGIN_LIMIT_PER_ACCOUNT", _login_account_key, "login-account"),
-    ]
-
     @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, LoginResultSchema)
     @blp.alt_response(401, description="Wrong email or password (the same answer for both)")
-    @blp.alt_response(429, description="Too many failed attempts; see Retry-After")
+    @blp.alt_response(
+        429,
+        description="Too many failed attempts for this account or from this address; see "
+        "Retry-After. While an account is over its limit, only an address the user has "
+        "logged in from before, and that has not failed for the account since, may try.",
+    )
     def post(self, data):
         """Log in; the response carries the CSRF token for later writes."""
+        # Only failed attempts count (accounts/throttle.py), so a whole campus behind one
+        # address can still log in.
+        attempt = throttle.begin(data["email"], request.remote_addr)
         user = services.authenticate(data["email"], data["password"])
         if user is None:
+            throttle.failed(attempt)
             abort(401, message="wrong email or password")
+        throttle.succeeded(attempt, user)
         return _begin_login(user, data["remember"])
 
 
@@ -133,20 +116,56 @@ class Me(MethodView):
         return user
 
 
+PASSWORD_CHANGED_EXAMPLE = {
+    "user": {
+        "id": 7,
+        "email": "li.hua@example.cn",
+        "name": "李华",
+        "platform_role": "user",
+        "language": "zh",
+        "memberships": [],
+        "created_at": "2026-09-01T08:00:00Z",
+    },
+    "csrf_token": "hH3v0c2o9W1n0mB6d5qk4R8sLxT2yZ7aPe1fUuQjKc0",
+    "revoked_tokens": 2,
+    "detail": "Password changed: every other login session ended and 2 API tokens were "
+    "revoked; this session was renewed.",
+}
+
+
+def _password_changed_detail(revoked: int, by_session: bool) -> str:
+    tokens = "1 API token was" if revoked == 1 else f"{revoked} API tokens were"
+    if by_session:
+        return (
+            f"Password changed: every other login session ended and {tokens} revoked; "
+            "this session was renewed."
+        )
+    return (
+        f"Password changed: every login session ended and {tokens} revoked, the one this "
+        "request used among them; log in again."
+    )
+
+
 @blp.route("/password")
 class Password(MethodView):
     """Change the password."""
 
     @login_required
     @blp.arguments(PasswordChangeSchema)
-    @blp.response(200, LoginResultSchema)
+    @blp.response(200, PasswordChangedSchema, example=PASSWORD_CHANGED_EXAMPLE)
     def post(self, data):
-        """Change my password; every login session ends and this one is renewed."""
+        """Change my password; every login session ends and every API token is revoked
+        (`revoked_tokens` says how many); a cookie session is renewed."""
         user = me()
-        services.change_password(user, data["current_password"], data["new_password"])
-        if g.get("auth_method") == "session":
-            return _begin_login(user, remember=False)
-        return {"user": user, "csrf_token": None}
+        revoked = services.change_password(user, data["current_password"], data["new_password"])
+        by_session = g.get("auth_method") == "session"
+        result = _begin_login(user, remember=False) if by_session else {"user": user}
+        return {
+            "csrf_token": None,
+            **result,
+            "revoked_tokens": revoked,
+            "detail": _password_changed_detail(revoked, by_session),
+        }
 
 
 @blp.route("/csrf")
