@@ -63,12 +63,17 @@ class BaseConfig:
     API_TOKEN_MAX_DAYS = 365
     INVITATION_DAYS = 14
 
-    # Login throttling counts failed attempts only.
+    # Login throttling counts failed attempts only, in the database (accounts/throttle.py),
+    # so it holds across workers with Redis down or absent. flask-limiter's syntax; several
+    # windows separated by ";". While an account is over its limit, an address the user
+    # logged in from within LOGIN_TRUSTED_ADDRESS_DAYS that has not failed for it may try.
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
-    # Retry-After on 429 comes from the error handler; no X-RateLimit-* on every login.
+    LOGIN_TRUSTED_ADDRESS_DAYS = 90
+    # flask-limiter (Redis when REDIS_URL is set) serves no route now; should one use it, a
+    # stopped or hung Redis must not fail or slow it: short timeouts, then memory.
+    # Retry-After on 429 comes from the error handler; no X-RateLimit-* headers.
     RATELIMIT_HEADERS_ENABLED = False
-    # A stopped or hung Redis must not fail or slow logins: short timeouts, then memory.
     RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
@@ -93,8 +98,8 @@ class BaseConfig:
     APPROVAL_ESCALATION_DAYS = 5
     # Web processes wake a relay thread after each commit that emitted events.
     OUTBOX_RELAY_THREAD = True
-    # An event queued this long ago but never fanned out, a recipient batch or delivery sent
-    # this long ago and still owed, a round `running` this long: the sweeps send it again.
+    # A backstop: work still owed this long after its message was sent is sent again even if
+    # no probe got through the queue (recovery below normally sends it within minutes).
     OUTBOX_REQUEUE_AFTER = 2 * 3600
     WEBHOOK_TIMEOUT = 5
     WEBHOOK_ALLOW_LOOPBACK = True  # development and testing only; production refuses it
@@ -127,6 +132,16 @@ class BaseConfig:
         self.OUTBOX_REQUEUE_AFTER = int(
             _env("OUTBOX_REQUEUE_AFTER", str(self.OUTBOX_REQUEUE_AFTER)) or 0
         )
+        self.TASK_TIME_LIMIT = int(_env("CELERY_TASK_TIME_LIMIT", str(self.TASK_TIME_LIMIT)))
+        # No notification task may outlive the longest task, which the visibility covers.
+        self.NOTIFY_TASK_TIME_LIMIT = min(
+            int(_env("NOTIFY_TASK_TIME_LIMIT", str(self.NOTIFY_TASK_TIME_LIMIT))),
+            self.TASK_TIME_LIMIT,
+        )
+        self.VISIBILITY_TIMEOUT = max(
+            int(_env("CELERY_VISIBILITY_TIMEOUT", str(self.VISIBILITY_TIMEOUT))),
+            2 * self.TASK_TIME_LIMIT,
+        )
         # The public internship list keeps whole pages per data version (see listing_json);
         # `0` turns that off, for benchmarks of the uncached path.
         self.INTERNSHIP_PAGE_CACHE = _env("INTERNSHIP_PAGE_CACHE", "1") != "0"
@@ -142,11 +157,39 @@ class BaseConfig:
         )
         self.CELERY = self._celery_settings()
 
-    # The longest task is bounded by the hard time limit; Redis redelivers an unacknowledged
-    # task after the visibility timeout, which must be at least twice that limit.
+    # --- Recovery of work a killed worker or a lost broker message left undone ---------------
+    # (notifications/recovery.py). Celery kills a task at its hard time limit, so a task begun
+    # at t is over (done, failed or killed) by t + limit. The longest task is a match round
+    # (100,000 students: 16 s); notification tasks take seconds (a fan-out to 100,000: 5.5 s,
+    # one batch of 1,000, one email or webhook: well under one), so they get a limit of their
+    # own, which bounds how long recovery waits for a worker that may still be on one.
     TASK_TIME_LIMIT = 900
+    NOTIFY_TASK_TIME_LIMIT = 120
+    # Redis hands a dead worker's unacknowledged messages out again after this. At least twice
+    # the longest limit (a running task is never handed to a second worker) and above
+    # NOTIFY_RETRY_MAX (a retry waiting for its time is never handed out early): too long
+    # to wait for, so recovery does not rely on it.
     VISIBILITY_TIMEOUT = 3600
+    # Beat runs the sweeps this often; the outbox sweep ends by sending a probe through the
+    # task queue. Redis hands a queue out in order, so once a worker has run a probe, all sent
+    # before it has left the queue: work recorded as sent before and still owed is with a
+    # worker, dead or alive, or lost. It is sent again as soon as no live worker can be on it:
+    # at once when a lock tells (a delivery's row lock, a round's advisory lock), else its
+    # task's hard limit after the probe ran. From a worker's death that is at most the limit +
+    # 2 margins + 2 sweeps: 200 s for an event or a recipient batch, 80 s for a delivery or a
+    # round (recovery.recovery_bound); work still waiting in a backed-up queue is never sent
+    # twice.
     RELAY_SWEEP_SECONDS = 10.0
+    # Allowance for the clocks of different hosts and for the moments between recording work
+    # as sent and its message reaching Redis, or between a worker taking it and starting it.
+    RECOVERY_MARGIN = 30.0
+    # The tasks held to NOTIFY_TASK_TIME_LIMIT.
+    NOTIFY_TASKS = (
+        "notifications.fanout",
+        "notifications.deliver",
+        "notifications.send_email",
+        "notifications.send_webhook",
+    )
 
     def _beat_schedule(self) -> dict:
         from celery.schedules import crontab
@@ -157,7 +200,10 @@ class BaseConfig:
                 "schedule": self.RELAY_SWEEP_SECONDS,
             },
             "event-reminders": {"task": "lectures.send_reminders", "schedule": 900.0},
-            "resume-stalled-rounds": {"task": "matching.resume_stalled", "schedule": 60.0},
+            "resume-stalled-rounds": {
+                "task": "matching.resume_stalled",
+                "schedule": self.RELAY_SWEEP_SECONDS,
+            },
             # Twice per interval: a refresh lands before any summary is an interval old, so
             # requests never find one stale and compute it themselves.
             "monitoring-refresh": {
@@ -184,8 +230,8 @@ class BaseConfig:
     def _celery_settings(self) -> dict:
         """Celery settings; without REDIS_URL tasks run in-process (eager)."""
         eager = self.REDIS_URL is None
-        time_limit = int(_env("CELERY_TASK_TIME_LIMIT", str(self.TASK_TIME_LIMIT)))
-        visibility = int(_env("CELERY_VISIBILITY_TIMEOUT", str(self.VISIBILITY_TIMEOUT)))
+        time_limit = self.TASK_TIME_LIMIT
+        notify_limit = self.NOTIFY_TASK_TIME_LIMIT
         return {
             "broker_url": self.REDIS_URL or "memory://",
             "result_backend": None,
@@ -213,13 +259,18 @@ class BaseConfig:
             "broker_transport_options": {
                 "socket_timeout": 2,
                 "socket_connect_timeout": 2,
-                "visibility_timeout": max(visibility, 2 * time_limit),
+                "visibility_timeout": self.VISIBILITY_TIMEOUT,
                 # Look for unacknowledged tasks of dead workers every few seconds.
                 "unacked_restore_interval": 5,
                 "unacked_restore_throttle": 1,
             },
             "task_time_limit": time_limit,
-            "task_soft_time_limit": max(time_limit - 30, int(time_limit * 0.9)),
+            "task_soft_time_limit": _soft_limit(time_limit),
+            # Hard limits need the prefork pool (the default), which kills a task at its limit.
+            "task_annotations": {
+                name: {"time_limit": notify_limit, "soft_time_limit": _soft_limit(notify_limit)}
+                for name in self.NOTIFY_TASKS
+            },
             "worker_cancel_long_running_tasks_on_connection_loss": True,
             "beat_schedule": self._beat_schedule(),
             "include": [
@@ -266,11 +317,16 @@ class TestingConfig(BaseConfig):
     MONITORING_REFRESH_SECONDS = 0  # every monitoring request computes afresh
     NOTIFY_RETRY_BASE = 0.2
     NOTIFY_RETRY_MAX = 2.0
-    # Short limits so fault tests see a killed worker's tasks come back within seconds.
-    TASK_TIME_LIMIT = 10
-    VISIBILITY_TIMEOUT = 20
-    RELAY_SWEEP_SECONDS = 1.0
-    OUTBOX_REQUEUE_AFTER = 60
+    # Recovery runs the production code with every duration RECOVERY_SCALE times shorter, so
+    # fault tests see a killed worker's work come back within seconds. The visibility timeout
+    # stays far above those bounds: work back in time was sent again by recovery, not Redis.
+    RECOVERY_SCALE = 15
+    TASK_TIME_LIMIT = BaseConfig.TASK_TIME_LIMIT // RECOVERY_SCALE  # 60 s
+    NOTIFY_TASK_TIME_LIMIT = BaseConfig.NOTIFY_TASK_TIME_LIMIT // RECOVERY_SCALE  # 8 s
+    VISIBILITY_TIMEOUT = BaseConfig.VISIBILITY_TIMEOUT // RECOVERY_SCALE  # 240 s
+    RELAY_SWEEP_SECONDS = BaseConfig.RELAY_SWEEP_SECONDS / RECOVERY_SCALE  # 0.67 s
+    RECOVERY_MARGIN = BaseConfig.RECOVERY_MARGIN / RECOVERY_SCALE  # 2 s
+    OUTBOX_REQUEUE_AFTER = BaseConfig.OUTBOX_REQUEUE_AFTER // RECOVERY_SCALE  # 480 s
 
     def __init__(self) -> None:
         super().__init__()
@@ -306,6 +362,11 @@ class ProductionConfig(BaseConfig):
                 + ", ".join(missing)
                 + " (set them in the environment)"
             )
+
+
+def _soft_limit(hard: int) -> int:
+    """The soft time limit (the task may clean up) before a hard one."""
+    return max(hard - 30, int(hard * 0.9))
 
 
 def _dev_secret() -> str:

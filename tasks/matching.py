@@ -16,5 +16,5 @@ def run_round(round_id: int) -> dict | None:
 
 @shared_task(name="matching.resume_stalled", acks_late=True)
 def resume_stalled() -> int:
-    """Send again the run of every round whose run message was lost."""
+    """Send again the run of every round whose run message was lost or whose worker died."""
     return runner.resume_stalled()

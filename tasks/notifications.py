@@ -50,11 +50,20 @@ def send_webhook(self, delivery_id: int) -> str:
 
 @shared_task(name="notifications.relay_sweep", **_RELIABLE)
 def relay_sweep() -> int:
-    """Hand to the broker every outbox event a web process could not, and send again the
-    batches and deliveries whose messages were lost."""
+    """Hand to the broker every outbox event a web process could not, send again the events,
+    batches and deliveries a dead worker or a lost message left owed, then send a probe."""
     queued = outbox.relay_all()
     resent = recovery.resend_stale()
-    return queued + resent["batches"] + resent["deliveries"]
+    # Last, so it queues behind everything this sweep sent.
+    recovery.send_probe()
+    return queued + sum(resent.values())
+
+
+# Acknowledged on receipt: a probe lost with its worker is replaced by the next sweep's.
+@shared_task(name="notifications.queue_probe", acks_late=False)
+def queue_probe(published_at: str) -> None:
+    """Record that the task queue has moved past the probe sent at `published_at`."""
+    recovery.record_probe(published_at)
 
 
 @shared_task(name="notifications.escalate_overdue", **_RELIABLE)

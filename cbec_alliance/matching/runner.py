@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import timedelta
 
 import numpy as np
 import sqlalchemy as sa
-from flask import current_app
 
 from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.tasks import enqueue
@@ -24,6 +22,7 @@ from cbec_alliance.matching.models import (
     RoundInternship,
 )
 from cbec_alliance.matching.services import RUN_TASK
+from cbec_alliance.notifications import recovery
 from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.recommendations import pairs
 
@@ -236,20 +235,33 @@ def _report(rnd: MatchRound) -> None:
 
 
 def resume_stalled() -> int:
-    """Send the run task again for rounds still `running` long after the run was requested
-    (its message was lost: Redis restarted, a worker died before recording it); returns
-    how many."""
-    stale = utcnow() - timedelta(seconds=current_app.config["OUTBOX_REQUEUE_AFTER"])
+    """Send the run task again for rounds still `running` whose run nobody is doing: its
+    message was lost (Redis restarted, a worker died before recording it) or its worker was
+    killed mid-run (recovery.py says when); returns how many."""
+    now = utcnow()
     stmt = sa.select(MatchRound).where(
-        MatchRound.status == "running", MatchRound.run_requested_at < stale
+        MatchRound.status == "running",
+        MatchRound.run_requested_at < recovery.owed_before("round", now),
     )
     if is_postgres():
+        # The row lock keeps a finishing worker from changing the status under us (it
+        # waits for our commit); then a run lock we can take belongs to no live worker.
         stmt = stmt.with_for_update(skip_locked=True)
-    rounds = db.session.scalars(stmt).all()
+    rounds = [rnd for rnd in db.session.scalars(stmt).all() if _nobody_runs(rnd.id)]
     for rnd in rounds:
-        rnd.run_requested_at = utcnow()
+        rnd.run_requested_at = now
     ids = [rnd.id for rnd in rounds]
+    # The commit frees the run locks taken above before the messages go out; a worker that
+    # found one taken meanwhile gave up, and these messages stand in for that one's.
     db.session.commit()
     for round_id in ids:
         enqueue(RUN_TASK, round_id)
     return len(ids)
+
+
+def _nobody_runs(round_id: int) -> bool:
+    # SQLite: this sweep's transaction holds the write lock a run holds from start to
+    # commit, so a round it reads `running` is not being run (recovery.busy_seconds).
+    if not is_postgres():
+        return True
+    return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(RUN_LOCK, round_id))))

@@ -202,3 +202,22 @@ class Subscription(db.Model):
     competencies: Mapped[list[str]] = mapped_column(JSON, default=list)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class QueueProbe(db.Model):
+    """A marker the sweep sends through the task queue, recorded when a worker runs it.
+
+    Redis hands a queue's messages out in order, so once the probe sent at `published_at`
+    has run (`taken_at`), every message sent before it has left the queue: work recorded as
+    sent before then and still owed is with a worker or was lost (recovery.py).
+    """
+
+    __tablename__ = "task_queue_probes"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    taken_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
