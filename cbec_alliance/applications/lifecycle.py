@@ -40,6 +40,19 @@ def allowed_verbs(status: str, party: str) -> list[str]:
     return [v for v, (p, sources, _) in TRANSITIONS.items() if p == party and status in sources]
 
 
+def unblocking(status: str, verb: str, party: str) -> tuple[str, list[str]] | None:
+    """The other party and its verbs from `status` after which `party` may use `verb`
+    (a student's accept waits for the enterprise's offer), or None when none would."""
+    needed = TRANSITIONS[verb][1]
+    for other in ("enterprise", "student"):
+        if other == party:
+            continue
+        verbs = [v for v in allowed_verbs(status, other) if TRANSITIONS[v][2] in needed]
+        if verbs:
+            return other, verbs
+    return None
+
+
 def step(status: str, verb: str, party: str) -> str:
     """The state `verb` leads to from `status` for `party`; raises WrongParty or WrongStep."""
     owner, sources, target = TRANSITIONS[verb]

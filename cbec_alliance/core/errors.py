@@ -2,9 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from flask_smorest import abort
+from werkzeug.http import HTTP_STATUS_CODES
+
+from cbec_alliance.core.api import PROBLEM_MIMETYPE, ProblemSchema
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A party a lifecycle step waits for, and what it must do first.
+
+    `party` is the kind of party (`enterprise`, `university`, `student`, `coordinator`,
+    `worker`); `name` and `id` say which one when it is a single known one.
+    """
+
+    party: str
+    action: str
+    name: str | None = None
+    id: int | None = None
+
+    @classmethod
+    def org(cls, org, action: str) -> Waiting:
+        """An organization (anything with `kind`, `name` and `id`) that must `action`."""
+        return cls(party=org.kind, action=action, name=org.name, id=org.id)
+
+    def who(self) -> str:
+        """Say who: 某某公司 (enterprise 12), the student 王芳 (user 7), a coordinator."""
+        if self.name and self.id is not None:
+            prefix = "the student " if self.party == "student" else ""
+            kind = "user" if self.party == "student" else self.party
+            return f"{prefix}{self.name} ({kind} {self.id})"
+        return self.name or f"a {self.party}"
+
+    def as_member(self) -> dict:
+        """The problem's `waiting_for` item."""
+        return {"party": self.party, "id": self.id, "name": self.name, "action": self.action}
+
+
+def waiting_text(waits: Sequence[Waiting]) -> str:
+    """The phrase naming the parties, grouped by what they must do, in the order given:
+    `waiting for A (enterprise 1) and B (enterprise 2) to confirm`."""
+    actions: dict[str, list[str]] = {}
+    for wait in waits:
+        actions.setdefault(wait.action, []).append(wait.who())
+    parts = []
+    for action, names in actions.items():
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"{joined} to {action}")
+    return "waiting for " + ", then ".join(parts)
 
 
 def not_found(what: str = "resource") -> None:
@@ -24,13 +72,46 @@ def conflict(detail: str, **extra) -> None:
     abort(409, message=detail)
 
 
-def wrong_step(action: str, state: str, allowed: Iterable[str]) -> None:
-    """409 for a lifecycle action not allowed in `state`, naming the allowed next steps."""
+def waiting_on(detail: str, waits: Sequence[Waiting], next_steps: str, **extra) -> None:
+    """409 for a step blocked until others act: "<detail>: waiting for …; allowed next
+    steps: …", with the parties in the `waiting_for` member."""
+    conflict(
+        f"{detail}: {waiting_text(waits)}; allowed next steps: {next_steps}",
+        waiting_for=[w.as_member() for w in waits],
+        **extra,
+    )
+
+
+def wrong_step(
+    action: str, state: str, allowed: Iterable[str], waiting_for: Sequence[Waiting] = ()
+) -> None:
+    """409 for a lifecycle action not allowed in `state`, naming the allowed next steps and,
+    when the action waits for another party (`waiting_for`), whom and for what."""
     steps = sorted(allowed)
     allowed_txt = ", ".join(steps) if steps else "none"
+    if waiting_for:
+        waiting_on(f"cannot {action} while {state}", waiting_for, allowed_txt)
     abort(409, message=f"cannot {action} while {state}; allowed next steps: {allowed_txt}")
 
 
 def invalid(field: str, message: str) -> None:
     """422 naming one field."""
     abort(422, message=f"Validation failed for: {field}", errors={field: [message]})
+
+
+def problem_doc(blp, status: int, description: str, detail: str, **members):
+    """Decorator documenting an error response of a view with an example problem body."""
+    example = {
+        "type": f"https://cbec-alliance.example/problems/{status}",
+        "title": HTTP_STATUS_CODES[status],
+        "status": status,
+        "detail": detail,
+        **members,
+    }
+    return blp.alt_response(
+        status,
+        schema=ProblemSchema,
+        content_type=PROBLEM_MIMETYPE,
+        description=description,
+        example=example,
+    )

@@ -6,7 +6,14 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import (
+    Waiting,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    wrong_step,
+)
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -222,7 +229,10 @@ def transition(user: User, course: Course, action: str) -> Course:
     sources, target = STEPS[action]
     if course.status not in sources:
         wrong_step(
-            action, course.status, [a for a, (src, _) in STEPS.items() if course.status in src]
+            action,
+            course.status,
+            [a for a, (src, _) in STEPS.items() if course.status in src],
+            _waiting_partners(course) if action == "publish" else (),
         )
     if action == "propose":
         taxonomy.check("competencies", "competencies", course.competency_codes)
@@ -245,6 +255,10 @@ def answer(user: User, course: Course, enterprise_id: int, confirm: bool, reason
         not_found("partner")
     if enterprise_id not in _managed_orgs(user):
         forbidden("Only the partner's admins and staff answer for it.")
+    if course.status == "draft":
+        university = db.session.get(Organization, course.university_id)
+        verb = "confirm" if confirm else "decline"
+        wrong_step(verb, course.status, [], [Waiting.org(university, "propose the course")])
     if course.status not in ("proposed", "published") or partner.state != "pending":
         conflict("there is nothing to answer: no version of this course awaits this partner")
     partner.state = "confirmed" if confirm else "declined"
@@ -266,6 +280,44 @@ def answer(user: User, course: Course, enterprise_id: int, confirm: bool, reason
         actor=user,
     )
     return course
+
+
+def _waiting_partners(course: Course) -> list[Waiting]:
+    """The partners whose answer the course still waits for (none unless proposed)."""
+    if course.status != "proposed":
+        return []
+    pending = [p.enterprise_id for p in course.partners if p.state == "pending"]
+    orgs = {
+        o.id: o
+        for o in db.session.scalars(sa.select(Organization).where(Organization.id.in_(pending)))
+    }
+    return [Waiting.org(orgs[i], "confirm") for i in pending]
+
+
+def caller_partner(user: User, course: Course, enterprise_id: int | None) -> int:
+    """The partner the caller answers for: `enterprise_id` when given, else the one partner
+    of the course whose admin or staff the caller is (403 for none, 422 naming the choices
+    when several)."""
+    partners = course.partner_enterprise_ids
+    if enterprise_id is not None:
+        if enterprise_id not in partners:
+            invalid("enterprise_id", f"not a partner of this course; its partners: {partners}")
+        return enterprise_id
+    mine = [e for e in partners if e in _managed_orgs(user)]
+    if not mine:
+        forbidden("Only the admins and staff of a partner enterprise of the course answer.")
+    if len(mine) > 1:
+        names = dict(
+            db.session.execute(
+                sa.select(Organization.id, Organization.name).where(Organization.id.in_(mine))
+            ).all()
+        )
+        choices = ", ".join(f"{e} ({names[e]})" for e in mine)
+        invalid(
+            "enterprise_id",
+            f"you answer for several partners of this course; name one of: {choices}",
+        )
+    return mine[0]
 
 
 def versions(course: Course) -> list[dict]:

@@ -7,11 +7,14 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
+from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs
 
 from . import enrollment, links, services
 from .schemas import (
+    CallerDeclineSchema,
+    ConfirmSchema,
     CourseCreateSchema,
     CourseDetailSchema,
     CourseListArgs,
@@ -83,10 +86,22 @@ class CourseVersions(MethodView):
         return services.versions(services.get_visible(course_id, current_user))
 
 
+WAITING = {
+    "description": "Not allowed in the course's state; `detail` names the allowed next steps "
+    "and, while partners have not confirmed, whom the step waits for (`waiting_for`)",
+    "detail": "cannot publish while proposed: waiting for 广州某某贸易有限公司 (enterprise 12) "
+    "to confirm; allowed next steps: none",
+    "waiting_for": [
+        {"party": "enterprise", "id": 12, "name": "广州某某贸易有限公司", "action": "confirm"}
+    ],
+}
+
+
 def _step(action: str, summary: str):
     class Step(MethodView):
         @login_required
         @blp.response(200, CourseSchema)
+        @problem_doc(blp, 409, **WAITING)
         def post(self, course_id):
             course = services.get_for_university(course_id, me())
             return services.transition(me(), course, action)
@@ -101,12 +116,114 @@ _step("publish", "Publish once every partner confirmed (the university).")
 _step("archive", "Archive a published course (the university).")
 
 
+COURSE_EXAMPLE = {
+    "id": 7,
+    "university_id": 3,
+    "code": "CBEC-301",
+    "title": "跨境电商数据分析",
+    "description": "与企业共建，案例来自真实店铺。",
+    "credits": 2.5,
+    "hours": 40,
+    "semester": "2027-spring",
+    "language": "zh",
+    "competencies": ["data-analysis"],
+    "partner_enterprise_ids": [12],
+    "partners": [
+        {
+            "enterprise_id": 12,
+            "state": "confirmed",
+            "reason": None,
+            "decided_at": "2027-01-05T08:00:00Z",
+        }
+    ],
+    "lecturers": [{"name": "陈教授", "organization_id": 3}],
+    "capacity": 40,
+    "enrolled_count": 0,
+    "status": "confirmed",
+    "version": 1,
+}
+DECLINED_EXAMPLE = {
+    **COURSE_EXAMPLE,
+    "status": "draft",
+    "partners": [
+        {
+            "enterprise_id": 12,
+            "state": "declined",
+            "reason": "课时太多，请压缩到32学时",
+            "decided_at": "2027-01-05T08:00:00Z",
+        }
+    ],
+}
+NOT_ASKED_DOC = {
+    "description": "Nothing awaits the partner's answer; while the course is a draft, "
+    "`detail` and `waiting_for` name the university that must propose it",
+    "detail": "cannot confirm while draft: waiting for 华南某某大学 (university 3) to propose "
+    "the course; allowed next steps: none",
+    "waiting_for": [
+        {"party": "university", "id": 3, "name": "华南某某大学", "action": "propose the course"}
+    ],
+}
+SEVERAL_PARTNERS = (
+    "you answer for several partners of this course; name one of: "
+    "12 (广州某某贸易有限公司), 15 (深圳某某科技有限公司)"
+)
+SEVERAL_DOC = {
+    "description": "`enterprise_id` is needed (the caller is staff of several partners) "
+    "or names no partner",
+    "detail": "Validation failed for: enterprise_id",
+    "errors": {"enterprise_id": [SEVERAL_PARTNERS]},
+}
+
+
+@blp.route("/courses/<int:course_id>/confirm")
+class CourseConfirmMine(MethodView):
+    """The caller's partner says yes."""
+
+    @login_required
+    @blp.arguments(ConfirmSchema, required=False, example={})
+    @blp.response(200, CourseSchema, example=COURSE_EXAMPLE)
+    @problem_doc(blp, 422, **SEVERAL_DOC)
+    @problem_doc(blp, 409, **NOT_ASKED_DOC)
+    def post(self, data, course_id):
+        """Confirm the current version for the caller's partner enterprise.
+
+        The enterprise is the one partner of the course whose admin or staff the caller is;
+        a caller of several names it with `enterprise_id` (422 lists the choices otherwise).
+        403 for a caller of no partner. The same as
+        `POST /courses/{id}/partners/{enterprise_id}/confirm`.
+        """
+        course = services.get_visible(course_id, me())
+        enterprise_id = services.caller_partner(me(), course, data.get("enterprise_id"))
+        return services.answer(me(), course, enterprise_id, True, None)
+
+
+@blp.route("/courses/<int:course_id>/decline")
+class CourseDeclineMine(MethodView):
+    """The caller's partner says no."""
+
+    @login_required
+    @blp.arguments(CallerDeclineSchema, example={"reason": "课时太多，请压缩到32学时"})
+    @blp.response(200, CourseSchema, example=DECLINED_EXAMPLE)
+    @problem_doc(blp, 422, **SEVERAL_DOC)
+    @problem_doc(blp, 409, **NOT_ASKED_DOC)
+    def post(self, data, course_id):
+        """Decline the current version with a reason, for the caller's partner enterprise.
+
+        The enterprise is chosen as for `POST /courses/{id}/confirm`; a proposed course
+        returns to draft. The same as `POST /courses/{id}/partners/{enterprise_id}/decline`.
+        """
+        course = services.get_visible(course_id, me())
+        enterprise_id = services.caller_partner(me(), course, data.get("enterprise_id"))
+        return services.answer(me(), course, enterprise_id, False, data["reason"])
+
+
 @blp.route("/courses/<int:course_id>/partners/<int:enterprise_id>/confirm")
 class CourseConfirm(MethodView):
     """A partner's yes."""
 
     @login_required
     @blp.response(200, CourseSchema)
+    @problem_doc(blp, 409, **NOT_ASKED_DOC)
     def post(self, course_id, enterprise_id):
         """Confirm the current version (the partner's admins and staff)."""
         course = services.get_visible(course_id, me())
@@ -120,6 +237,7 @@ class CourseDecline(MethodView):
     @login_required
     @blp.arguments(DeclineSchema)
     @blp.response(200, CourseSchema)
+    @problem_doc(blp, 409, **NOT_ASKED_DOC)
     def post(self, data, course_id, enterprise_id):
         """Decline the current version with a reason (a proposed course returns to draft)."""
         course = services.get_visible(course_id, me())

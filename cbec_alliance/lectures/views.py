@@ -27,6 +27,29 @@ blp = Blueprint(
 )
 
 
+CREATE_EXAMPLE = {
+    "kind": "lecture",
+    "host_organization_id": 12,
+    "university_id": 3,
+    "title": "跨境电商品牌出海讲座",
+    "speaker": "张总",
+    "location": "广州大学城 B201",
+    "district": "panyu",
+    "starts_at": "2027-03-10T06:00:00Z",
+    "capacity": 120,
+}
+CREATED_EXAMPLE = {
+    **CREATE_EXAMPLE,
+    "id": 41,
+    "description": None,
+    "ends_at": "2027-03-10T08:00:00Z",
+    "registered_count": 0,
+    "status": "scheduled",
+    "cancel_reason": None,
+    "created_at": "2027-02-20T02:30:00Z",
+}
+
+
 @blp.route("/events")
 class Events(MethodView):
     """Events of the alliance."""
@@ -39,10 +62,14 @@ class Events(MethodView):
         return paginate(services.listing(args), args)
 
     @login_required
-    @blp.arguments(EventCreateSchema)
-    @blp.response(201, EventSchema)
+    @blp.arguments(EventCreateSchema, example=CREATE_EXAMPLE)
+    @blp.response(201, EventSchema, example=CREATED_EXAMPLE)
     def post(self, data):
-        """Host an event (the organization's admins and staff)."""
+        """Host an event (the organization's admins and staff).
+
+        `ends_at` is optional: without it the event ends two hours after `starts_at`
+        (the response shows the end it got); when given it must come after the start (422).
+        """
         return services.create(me(), data)
 
 

@@ -12,7 +12,7 @@ from cbec_alliance.applications.lifecycle import FINAL, TRANSITIONS
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import is_postgres
-from cbec_alliance.core.errors import conflict, wrong_step
+from cbec_alliance.core.errors import conflict
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
@@ -44,7 +44,7 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
     internship's free slots now (`no_free_slot`: the lowest in its order lose out).
     """
     if rnd.status != "done":
-        wrong_step("publish", rnd.status, services.NEXT[rnd.status])
+        services.wrong_round_step("publish", rnd)
     verdict = rnd.verdict or {}
     if not verdict.get("stable"):
         conflict(
@@ -259,7 +259,7 @@ def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
     did not fill (or filled without an offer) that are still free, for its students left
     without an offer."""
     if rnd.status != "published":
-        wrong_step("create a follow-up round", rnd.status, services.NEXT[rnd.status])
+        services.wrong_round_step("create a follow-up round", rnd)
     # A cancelled follow-up gave its internships back, so it does not count.
     child = db.session.scalar(
         sa.select(MatchRound.id)

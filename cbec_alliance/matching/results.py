@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.errors import conflict, forbidden, not_found
+from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, waiting_on
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.students.services import require_student
 
-from . import services
+from . import services, steps
 from .models import Assignment, MatchRound, RoundInternship
 
 
@@ -32,20 +32,32 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     """None for coordinators (everything, from `done`); else the caller's enterprises."""
     if user.is_coordinator:
         if rnd.status not in ("done", "published"):
-            conflict(
-                f"the round is {rnd.status}; results come after a run; allowed next steps: "
-                + (", ".join(services.NEXT[rnd.status]) or "none (wait for the run)")
-            )
+            detail = f"the round is {rnd.status}; results come after a run"
+            allowed = ", ".join(steps.NEXT[rnd.status]) or "none (wait for the run)"
+            waits = steps.waits(rnd, "publish")
+            if waits:
+                waiting_on(detail, waits, allowed)
+            conflict(f"{detail}; allowed next steps: {allowed}")
         return None
     enterprises = _enterprises_of(user, rnd)
     if not enterprises:
         forbidden("only coordinators and the enterprises of the round see its results")
     if rnd.status != "published":
-        conflict(
-            f"the round is {rnd.status}; enterprises see results once it is published "
-            "(until then: its candidates and your rankings)"
+        _until_published(
+            rnd,
+            f"the round is {rnd.status}; enterprises see results once it is published",
+            "see the round's candidates and your rankings",
         )
     return enterprises
+
+
+def _until_published(rnd: MatchRound, detail: str, meanwhile: str) -> None:
+    """409 for results asked for before publication, naming whom they wait for while the
+    round may still be published."""
+    if rnd.status == "cancelled":
+        conflict(f"{detail}; it was cancelled, so it never will be")
+    waits = [*steps.waits(rnd, "publish"), Waiting("coordinator", "publish the round")]
+    waiting_on(detail, waits, meanwhile)
 
 
 def assignments(rnd: MatchRound, user: User, args: dict) -> sa.Select:
@@ -85,7 +97,9 @@ def mine(rnd: MatchRound, user: User) -> Assignment:
     """The calling student's assignment, with why each higher choice was not given."""
     require_student(user)
     if rnd.status != "published":
-        conflict(f"the round is {rnd.status}; results are shown once it is published")
+        _until_published(
+            rnd, f"the round is {rnd.status}; results are shown once it is published", "none"
+        )
     found = db.session.get(Assignment, (rnd.id, user.id))
     if found is None:
         not_found("assignment (you gave no preferences in this round)")

@@ -40,7 +40,13 @@ class RoundPatchSchema(BaseSchema):
     """`{name?, preferences_close_at?}` while collecting."""
 
     name = text(200, min_len=1)
-    preferences_close_at = UtcDateTime()
+    preferences_close_at = UtcDateTime(
+        metadata={
+            "description": "a later or earlier closing time in the future; now (or up to five "
+            "minutes ago, for clock skew) closes preferences at once, as "
+            "`POST .../close-preferences` does"
+        }
+    )
 
 
 class FollowUpSchema(BaseSchema):
@@ -65,7 +71,19 @@ class RoundSchema(OutSchema):
     name = ma.fields.String()
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
     internship_ids = ma.fields.List(ma.fields.Integer())
-    preferences_close_at = UtcDateTime()
+    preferences_close_at = UtcDateTime(
+        metadata={
+            "description": "when students' preferences close; once a coordinator closed them "
+            "early (`POST .../close-preferences`), the moment they did"
+        }
+    )
+    preferences_open = ma.fields.Boolean(
+        metadata={
+            "description": "whether students may still give preferences (collecting, before "
+            "`preferences_close_at`); false once closed, also early, and then the round "
+            "may be run"
+        }
+    )
     parent_id = ma.fields.Integer(allow_none=True)
     seed = ma.fields.Integer(allow_none=True)
     stats = ma.fields.Dict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import sqlalchemy as sa
@@ -11,7 +12,13 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.applications.models import Application
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import after_commit, for_update
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import (
+    Waiting,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
@@ -21,18 +28,13 @@ from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.students.services import require_student, student_universities
 
 from .models import LIVE, Assignment, MatchRound, Preference, Ranking, RoundInternship
+from .steps import NEXT, wrong_round_step
 
 STAFF = ("admin", "staff")
 RUN_TASK = "matching.run_round"
-# What may follow each status (the 409 names them).
-NEXT = {
-    "collecting": ("run", "cancel"),
-    "running": (),
-    "done": ("run", "publish", "cancel"),
-    "failed": ("run", "cancel"),
-    "published": ("follow-up",),
-    "cancelled": (),
-}
+# A closing time this far in the past is taken as "now" (the caller's clock may lag);
+# anything earlier is a mistake (422).
+CLOSE_NOW_SKEW = dt.timedelta(minutes=5)
 
 
 def _unique(field: str, ids: list[int]) -> None:
@@ -172,18 +174,47 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
 def update(user: User, rnd: MatchRound, data: dict) -> MatchRound:
     """Rename a round or move its closing time (coordinators, while collecting)."""
     if rnd.status != "collecting":
-        wrong_step("change the round", rnd.status, NEXT[rnd.status])
-    if "preferences_close_at" in data:
-        _check_close(data["preferences_close_at"])
+        wrong_round_step("change the round", rnd)
+    close_at = data.get("preferences_close_at")
+    if close_at is not None and close_at <= utcnow():
+        if close_at < utcnow() - CLOSE_NOW_SKEW:
+            invalid("preferences_close_at", "must be in the future, or now to close preferences")
+        close_preferences(user, rnd)
+        data = {k: v for k, v in data.items() if k != "preferences_close_at"}
+    elif close_at is not None:
+        _check_close(close_at)
     for key, value in data.items():
         setattr(rnd, key, value)
-    audit(actor=user, obj=rnd, action="update", changes={k: str(v) for k, v in data.items()})
+    if data:
+        audit(actor=user, obj=rnd, action="update", changes={k: str(v) for k, v in data.items()})
+    return rnd
+
+
+def close_preferences(user: User, rnd: MatchRound) -> MatchRound:
+    """Close students' preferences now (coordinators, a round locked by the caller, while
+    collecting), so the round may be run at once; 409 when they are already closed."""
+    if rnd.status != "collecting":
+        wrong_round_step("close preferences", rnd)
+    now = utcnow()
+    before = as_utc(rnd.preferences_close_at)
+    if before <= now:
+        conflict(
+            f"preferences already closed at {iso_z(before)}; allowed next steps: "
+            + ", ".join(NEXT[rnd.status])
+        )
+    rnd.preferences_close_at = now
+    audit(
+        actor=user,
+        obj=rnd,
+        action="close-preferences",
+        changes={"preferences_close_at": {"from": iso_z(before), "to": iso_z(now)}},
+    )
     return rnd
 
 
 def _collecting(rnd: MatchRound, what: str) -> None:
     if rnd.status != "collecting":
-        wrong_step(f"change {what}", rnd.status, NEXT[rnd.status])
+        wrong_round_step(f"change {what}", rnd)
 
 
 def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference | None:
@@ -310,12 +341,18 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
     """Queue the run for a worker once preferences have closed (again after done: the
     stored seed makes it the same run)."""
     if "run" not in NEXT[rnd.status]:
-        wrong_step("run", rnd.status, NEXT[rnd.status])
+        wrong_round_step("run", rnd)
     if utcnow() < as_utc(rnd.preferences_close_at):
+        close_at = iso_z(rnd.preferences_close_at)
         conflict(
-            f"preferences are open until {iso_z(rnd.preferences_close_at)}; run the round "
-            "after that; allowed next steps until then: change the round (PATCH its name or "
-            "preferences_close_at), students' preferences and enterprises' rankings"
+            f"preferences are open until {close_at}: waiting for the students to give "
+            "preferences; run the round after that, or close preferences now (POST "
+            f"/api/v1/match-rounds/{rnd.id}/close-preferences); allowed next steps until "
+            "then: close-preferences, change the round (PATCH its name or "
+            "preferences_close_at), students' preferences and enterprises' rankings",
+            waiting_for=[
+                Waiting("student", f"give preferences until {close_at}", "the students").as_member()
+            ],
         )
     # A failed round run again must not take internships a newer round has since taken.
     check_not_in_live_round(rnd.internship_ids, besides=rnd.id)
@@ -331,7 +368,7 @@ def cancel(user: User, rnd: MatchRound, reason: str) -> MatchRound:
     """Call a round off before publication (coordinators; not while a worker runs it): its
     internships are free for another round, and enterprises and choosing students are told."""
     if "cancel" not in NEXT[rnd.status]:
-        wrong_step("cancel", rnd.status, NEXT[rnd.status])
+        wrong_round_step("cancel", rnd)
     rnd.status = "cancelled"
     rnd.cancelled_at = utcnow()
     rnd.cancel_reason = reason

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs
 
@@ -92,9 +93,60 @@ class RoundItem(MethodView):
     @blp.arguments(RoundPatchSchema)
     @blp.response(200, RoundSchema)
     def patch(self, data, round_id):
-        """Rename the round or move the closing time (coordinators, while collecting)."""
+        """Rename the round or move the closing time (coordinators, while collecting).
+
+        `preferences_close_at` set to now (up to five minutes ago, for clock skew) closes
+        preferences at once, as `POST .../close-preferences` does; earlier times are 422.
+        """
         require_coordinator()
         return services.update(me(), services.lock(round_id), data)
+
+
+CLOSED_EXAMPLE = {
+    "id": 9,
+    "name": "2027 春季实习匹配",
+    "status": "collecting",
+    "internship_ids": [31, 32, 35],
+    "preferences_close_at": "2027-03-01T02:15:42Z",
+    "preferences_open": False,
+    "parent_id": None,
+    "seed": 20270301,
+    "stats": None,
+    "verdict": None,
+    "error": None,
+    "created_at": "2027-02-20T01:00:00Z",
+    "run_requested_at": None,
+    "run_finished_at": None,
+    "published_at": None,
+    "cancelled_at": None,
+    "cancel_reason": None,
+}
+
+
+@blp.route("/match-rounds/<int:round_id>/close-preferences")
+class ClosePreferences(MethodView):
+    """Stop collecting students' choices early."""
+
+    @login_required
+    @blp.response(200, RoundSchema, example=CLOSED_EXAMPLE)
+    @problem_doc(
+        blp,
+        409,
+        description="The round is not collecting, or its preferences are already closed",
+        detail="preferences already closed at 2027-03-01T02:15:42Z; allowed next steps: run, "
+        "cancel",
+    )
+    def post(self, round_id):
+        """Close preferences now, so the round may be run at once (coordinators).
+
+        `preferences_close_at` becomes now and `preferences_open` false; students can no
+        longer change their choices, enterprises may still rank until the run. Recorded in
+        the audit log (`close-preferences`, with the earlier closing time); nobody is
+        notified, as when preferences close on time. 409 unless the round is collecting
+        with preferences still open.
+        """
+        require_coordinator()
+        return services.close_preferences(me(), services.lock(round_id))
 
 
 @blp.route("/match-rounds/<int:round_id>/preferences")
@@ -172,8 +224,30 @@ class Run(MethodView):
 
     @login_required
     @blp.response(202, RoundSchema)
+    @problem_doc(
+        blp,
+        409,
+        description="Preferences are still open, or the round's status allows no run",
+        detail="preferences are open until 2027-03-01T02:00:00Z: waiting for the students to "
+        "give preferences; run the round after that, or close preferences now (POST "
+        "/api/v1/match-rounds/9/close-preferences); allowed next steps until then: "
+        "close-preferences, change the round (PATCH its name or preferences_close_at), "
+        "students' preferences and enterprises' rankings",
+        waiting_for=[
+            {
+                "party": "student",
+                "id": None,
+                "name": "the students",
+                "action": "give preferences until 2027-03-01T02:00:00Z",
+            }
+        ],
+    )
     def post(self, round_id):
-        """Queue the run for a worker (coordinators; after preferences close)."""
+        """Queue the run for a worker (coordinators; after preferences close).
+
+        409 while preferences are open (close them early with `POST .../close-preferences`),
+        and in a status that allows no run, naming whom the round waits for.
+        """
         require_coordinator()
         return services.request_run(me(), services.lock(round_id))
 

@@ -13,7 +13,15 @@ from cbec_alliance.accounts.services import normalise_email, sha256
 from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import for_update
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import (
+    Waiting,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    waiting_on,
+    wrong_step,
+)
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
@@ -75,6 +83,12 @@ def get_for_member(org_id: int, user: User, *, roles: tuple[str, ...] | None = N
 
 def require_approved(org: Organization) -> None:
     """409 unless the organization is approved (only approved organizations may act)."""
+    if org.status == "pending":
+        waiting_on(
+            f"organization {org.name} is pending; only approved organizations may do this",
+            [Waiting("coordinator", "approve the organization")],
+            "none until then",
+        )
     if org.status != "approved":
         conflict(f"organization is {org.status}; only approved organizations may do this")
 

@@ -8,7 +8,14 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.authz import sees_all
 from cbec_alliance.core.db import for_update
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import (
+    Waiting,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    wrong_step,
+)
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.outbox import emit
@@ -197,9 +204,11 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
         forbidden("only the admins and staff of the two sides may do this")
     if p.status not in sources:
         allowed = [v for v, (src, _t, _w) in STEPS.items() if p.status in src]
-        wrong_step(verb, p.status, allowed)
+        # A step an accepted partnership allows waits, while proposed, for the answer.
+        waits = [_answerer(p)] if p.status == "proposed" and "active" in sources else []
+        wrong_step(verb, p.status, allowed, waits)
     if who == "other" and mine == p.proposed_by_org_id:
-        forbidden(f"the other side must {verb} the proposal")
+        forbidden(f"the other side, {_answerer(p).who()}, must {verb} the proposal")
     if verb in ("accept", "resume") and expired(p.ends_on, utcnow().date()):
         conflict(
             f"the agreement ended on {p.ends_on.isoformat()}; allowed next steps: extend "
@@ -229,6 +238,12 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
     db.session.flush()
     activity.refresh([p.id])
     return p
+
+
+def _answerer(p: Partnership) -> Waiting:
+    """The side that answers a proposal: the one that did not propose it."""
+    other = p.university_id if p.proposed_by_org_id == p.enterprise_id else p.enterprise_id
+    return Waiting.org(db.session.get(Organization, other), "accept or decline")
 
 
 def note(user: User, p: Partnership, data: dict) -> Partnership:

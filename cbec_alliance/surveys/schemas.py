@@ -95,9 +95,17 @@ SurveyPage = page_of(SurveySchema)
 
 
 class ResponseInSchema(BaseSchema):
-    """`{enterprise_id, answers: {question_code: option code or [option codes]}}`."""
+    """`{enterprise_id?, answers: {question_code: option code or [option codes]}}`."""
 
-    enterprise_id = ma.fields.Integer(required=True, strict=True)
+    enterprise_id = ma.fields.Integer(
+        strict=True,
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={
+            "description": "the enterprise answering; by default the caller's one enterprise "
+            "(422 naming the choices when the caller is admin or staff of several)"
+        },
+    )
     answers = ma.fields.Dict(
         keys=ma.fields.String(),
         required=True,

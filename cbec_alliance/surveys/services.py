@@ -183,10 +183,32 @@ def add_response(
     return response
 
 
+def caller_enterprise(user: User) -> int:
+    """The enterprise the caller answers for when they name none: their one enterprise
+    (approved ones first); 403 for none, 422 naming `enterprise_id` and the choices for
+    several."""
+    mine = [
+        m.organization
+        for m in user.memberships
+        if m.role in STAFF and m.organization.kind == "enterprise"
+    ]
+    choices = [o for o in mine if o.status == "approved"] or mine
+    if not choices:
+        forbidden("only the admins and staff of an enterprise answer surveys")
+    if len(choices) > 1:
+        named = ", ".join(f"{o.id} ({o.name})" for o in sorted(choices, key=lambda o: o.id))
+        invalid("enterprise_id", f"you answer for several enterprises; name one of: {named}")
+    return choices[0].id
+
+
 def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
     """An approved enterprise's admins or staff answer an open survey, once per enterprise
-    (404 for an organization the user cannot see, 403 for one they are not staff of)."""
-    enterprise = get_for_member(data["enterprise_id"], user, roles=STAFF)
+    (404 for an organization the user cannot see, 403 for one they are not staff of); the
+    enterprise is the caller's one when `enterprise_id` is not given."""
+    enterprise_id = data.get("enterprise_id")
+    if enterprise_id is None:
+        enterprise_id = caller_enterprise(user)
+    enterprise = get_for_member(enterprise_id, user, roles=STAFF)
     if enterprise.kind != "enterprise":
         invalid("enterprise_id", "only enterprises answer surveys")
     require_approved(enterprise)

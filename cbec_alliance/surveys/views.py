@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core import exports
 from cbec_alliance.core.authz import require_coordinator
-from cbec_alliance.core.errors import invalid
+from cbec_alliance.core.errors import invalid, problem_doc
 from cbec_alliance.core.exports import Column
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.monitoring.services import require_monitor
@@ -99,10 +99,40 @@ class Responses(MethodView):
     """Answers."""
 
     @login_required
-    @blp.arguments(ResponseInSchema)
-    @blp.response(201, ResponseSchema)
+    @blp.arguments(
+        ResponseInSchema,
+        example={"answers": {"job_category": "marketing", "competencies": ["data-analysis"]}},
+    )
+    @blp.response(
+        201,
+        ResponseSchema,
+        example={
+            "id": 88,
+            "survey_id": 5,
+            "enterprise_id": 12,
+            "answers": {"job_category": "marketing", "competencies": ["data-analysis"]},
+            "created_at": "2027-04-02T03:00:00Z",
+        },
+    )
+    @problem_doc(
+        blp,
+        422,
+        description="A bad answer, or no `enterprise_id` from a caller of several enterprises",
+        detail="Validation failed for: enterprise_id",
+        errors={
+            "enterprise_id": [
+                "you answer for several enterprises; name one of: 12 (广州某某贸易有限公司), "
+                "15 (广州某某物流有限公司)"
+            ]
+        },
+    )
     def post(self, data, survey_id):
-        """Answer for an enterprise (its admins and staff; once; while open)."""
+        """Answer for an enterprise (its admins and staff; once; while open).
+
+        `enterprise_id` may be left out: the answer is then for the caller's enterprise
+        when they are admin or staff of exactly one (approved ones count first), 422 naming
+        `enterprise_id` and the choices when several, 403 when none.
+        """
         return services.respond(me(), services.get_visible(survey_id, me()), data)
 
 

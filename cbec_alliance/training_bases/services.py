@@ -8,7 +8,14 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import (
+    Waiting,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    wrong_step,
+)
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -154,11 +161,16 @@ def review(user: User, base: TrainingBase, data: dict) -> BaseReview:
     return row
 
 
+def _waits(base: TrainingBase) -> list[Waiting]:
+    """An application waits for the coordinators' decision (other statuses for nobody)."""
+    return [Waiting("coordinator", "approve the base")] if base.status == "applied" else []
+
+
 def record_session(user: User, base: TrainingBase, data: dict) -> BaseSession:
     """The host (or a university of the base) records a day of use, within capacity."""
     _require_manager(user, base)
     if base.status != "approved":
-        conflict("sessions are recorded only at approved bases")
+        wrong_step("record a session", base.status, [], _waits(base))
     if data["university_id"] not in base.university_ids:
         invalid("university_id", "not a university of this base")
     if data["students"] > base.capacity:

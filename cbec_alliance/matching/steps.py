@@ -1,0 +1,47 @@
+"""The match round's lifecycle steps: what may follow each status, and whom a refused step
+waits for."""
+
+from __future__ import annotations
+
+from cbec_alliance.core.errors import Waiting, wrong_step
+from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
+
+from .models import MatchRound
+
+# What may follow each status (the 409 names them).
+NEXT = {
+    "collecting": ("run", "cancel"),
+    "running": (),
+    "done": ("run", "publish", "cancel"),
+    "failed": ("run", "cancel"),
+    "published": ("follow-up",),
+    "cancelled": (),
+}
+# Steps that become possible once a run finishes (a follow-up after its publication too).
+AFTER_RUN = ("run", "publish", "cancel", "create a follow-up round")
+
+
+def waits(rnd: MatchRound, action: str) -> list[Waiting]:
+    """Whom `action`, refused in the round's status, waits for (none when it never comes)."""
+    publish = Waiting("coordinator", "publish the round")
+    follow_up = action == "create a follow-up round"
+    if rnd.status == "running" and action in AFTER_RUN:
+        worker = Waiting("worker", "finish the run", name="the matching worker")
+        return [worker, publish] if follow_up else [worker]
+    if rnd.status == "collecting" and action in ("publish", "create a follow-up round"):
+        close_at = as_utc(rnd.preferences_close_at)
+        when = f" once preferences close at {iso_z(close_at)}" if utcnow() < close_at else ""
+        run = Waiting("coordinator", f"run the round{when}")
+        return [run, publish] if follow_up else [run]
+    if rnd.status == "failed" and action in ("publish", "create a follow-up round"):
+        rerun = Waiting("coordinator", "run the round again")
+        return [rerun, publish] if follow_up else [rerun]
+    if rnd.status == "done" and follow_up:
+        return [publish]
+    return []
+
+
+def wrong_round_step(action: str, rnd: MatchRound) -> None:
+    """409 for `action` refused in the round's status: the allowed next steps and whom the
+    action waits for."""
+    wrong_step(action, rnd.status, NEXT[rnd.status], waits(rnd, action))
