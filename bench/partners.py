@@ -66,7 +66,7 @@ def main() -> None:
         query_string={"mode": MODES[0]},
         headers=headers[0],
     )  # warm-up
-    from cbec_alliance.partnerships import recommend
+    from cbec_alliance.insights import partners as recommend
 
     print(f"{n_ent:,} enterprises, {n_uni:,} universities; {args.runs} requests each")
     for who, orgs in (("university", universities), ("enterprise", enterprises)):

@@ -79,8 +79,9 @@ def _migrations_dir():
     return BASE_DIR / "migrations"
 
 
-# Every domain package, in registration order. Each has models.py; later domains also
-# have events.py (their notification events) and views.py (their Blueprint).
+# Every domain package, in registration order. Each may have models.py, events.py (its
+# notification events), hooks.py (the hooks it provides to lower floors, core.hooks) and
+# views.py (its Blueprint).
 DOMAINS = (
     "health",
     "accounts",
@@ -100,6 +101,7 @@ DOMAINS = (
     "partnerships",
     "monitoring",
     "surveys",
+    "insights",
 )
 
 
@@ -118,17 +120,26 @@ def _import_models() -> None:
     for domain in DOMAINS:
         _domain_module(domain, "models")
         _domain_module(domain, "events")
+        _domain_module(domain, "hooks")
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every domain's flask-smorest Blueprint and the docs assets."""
+    """Register every domain's flask-smorest Blueprint and the docs assets.
+
+    Every views module is imported first: a higher floor may add routes to a lower one's
+    Blueprint (insights adds partner matching to partnerships'), and flask-smorest takes a
+    Blueprint's routes when it is registered. Each Blueprint is registered once.
+    """
     from cbec_alliance.core.docs import docs_assets
     from cbec_alliance.extensions import api
 
+    blueprints = {}
     for domain in DOMAINS:
         views = _domain_module(domain, "views")
         if views is not None:
-            api.register_blueprint(views.blp)
+            blueprints.setdefault(id(views.blp), views.blp)
+    for blueprint in blueprints.values():
+        api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
 
 

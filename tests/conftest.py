@@ -19,7 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from cbec_alliance import create_app
 from cbec_alliance.core import db as core_db
 from cbec_alliance.extensions import db, limiter
-from tests import factories
+from tests import factories, ownership
 
 REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
 
@@ -141,6 +141,7 @@ def app():
     """The app on the test database, schema built once through Alembic."""
     application = create_app("testing")
     application.test_client_class = ApiClient
+    ownership.install(db.Model.registry.mappers)
     _reset_schema(application)
     # The Limiter is one object shared by every app a test builds; remember this app's state.
     application.extensions["test_limiter_state"] = dict(limiter.__dict__)
@@ -160,6 +161,16 @@ def _truncate_all(app) -> None:
                 for table in reversed(tables):
                     conn.execute(table.delete())
         db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _only_owners_write():
+    """Fail a test in which one domain wrote another domain's table (tests/ownership.py)."""
+    ownership.violations.clear()
+    yield
+    found = sorted(set(ownership.violations))
+    ownership.violations.clear()
+    assert found == [], "a domain wrote a table it does not own:\n" + "\n".join(found)
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,8 @@ from cbec_alliance.accounts.schemas import (
     TokenSchema,
     UserSchema,
 )
-from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.errors import not_found
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs, page_of

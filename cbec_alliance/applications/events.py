@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cbec_alliance.applications.lifecycle import ACTIVE
+from cbec_alliance.applications.models import Application
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.events import INTERNSHIP_PAYLOAD
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.notifications.catalogue import (
     Batches,
     EventSpec,
+    also_notify,
     id_batches,
     named_orgs,
     org_members,
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 APPLICATION_PAYLOAD = {
     **INTERNSHIP_PAYLOAD,
@@ -46,12 +49,12 @@ def student_and_university(event: OutboxEvent, batch: int) -> Batches:
     yield [event.payload["student_id"]]
     stmt = sa.select(Membership.user_id).where(
         Membership.organization_id == event.payload["university_id"],
-        Membership.role.in_(("admin", "staff")),
+        Membership.role.in_(STAFF_ROLES),
     )
     yield from id_batches(stmt, Membership.user_id, batch)
 
 
-_enterprise = org_members(("admin", "staff"))
+_enterprise = org_members(STAFF_ROLES)
 
 
 def _spec(type_, description, recipients, zh, en, about):
@@ -171,3 +174,17 @@ register(
         webhook_description="Every slot of an internship is taken",
     )
 )
+
+
+def applicants(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: students with a live application to the event's internship."""
+    stmt = sa.select(Application.student_id).where(
+        Application.internship_id == event.payload["internship_id"],
+        Application.status.in_(ACTIVE),
+    )
+    return id_batches(stmt, Application.student_id, batch)
+
+
+# Internship events its applicants hear too (the internships domain knows no applications).
+for _event_type in ("internship.updated", "internship.closed", "internship.taken_down"):
+    also_notify(_event_type, applicants)

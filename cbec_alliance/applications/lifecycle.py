@@ -21,6 +21,10 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 ACTIVE = ("submitted", "shortlisted", "offered", "accepted")
 FINAL = ("completed", "rejected", "declined", "withdrawn")
+# Applications that hold a slot of their internship (an accepted student keeps it to the end).
+PLACED = ("accepted", "completed")
+# An offer, by an enterprise or by a match round's publication, starts only from these.
+OFFER_FROM = TRANSITIONS["offer"][1]
 
 
 class WrongParty(Exception):

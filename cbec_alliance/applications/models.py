@@ -7,9 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.applications.lifecycle import PLACED
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import SLOTS
 
 STATUSES = (
     "submitted",
@@ -129,4 +131,13 @@ class Hire(db.Model):
 rule(
     "one application per student and internship",
     duplicates(Application.__table__, "internship_id", "student_id"),
+)
+
+
+SLOTS.held_by(
+    lambda: (
+        sa.select(Application.internship_id.label("id"), sa.func.count().label("held"))
+        .where(Application.status.in_(PLACED))
+        .group_by(Application.internship_id)
+    )
 )

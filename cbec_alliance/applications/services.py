@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import lifecycle
+from cbec_alliance.applications.lifecycle import OFFER_FROM
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.capacity import give_back, take
-from cbec_alliance.core.db import for_update
+from cbec_alliance.core.db import for_update, is_postgres
 from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, wrong_step
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
-from cbec_alliance.internships.models import SLOTS, Internship
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Organization
+from cbec_alliance.internships.models import Internship
+from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import get_for_member, get_visible, membership
 from cbec_alliance.students.services import require_student
-
-STAFF = ("admin", "staff")
 
 
 def apply(user: User, internship_id: int, cover_letter: str | None) -> Application:
@@ -71,7 +70,7 @@ def party(application: Application, posting: Internship, user: User) -> str | No
         (application.university_id, "university"),
     ):
         m = membership(user, role_org)
-        if m is not None and m.role in STAFF:
+        if m is not None and m.role in STAFF_ROLES:
             return name
     return "coordinator" if user.is_coordinator else None
 
@@ -107,9 +106,9 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     except lifecycle.WrongStep as exc:
         wrong_step(verb, application.status, exc.allowed, _waits(application, posting, verb, side))
     if verb == "accept":
-        _take_slot(posting, user)
+        internships.take_slot(posting, user)
     elif verb == "withdraw" and application.status == "accepted":
-        _free_slot(posting)
+        internships.free_slot(posting)
     before = application.status
     application.status = target
     application.status_changed_at = utcnow()
@@ -147,41 +146,6 @@ def _waits(application: Application, posting: Internship, verb: str, side: str) 
     return [Waiting("student", action, name=student.name, id=student.id)]
 
 
-def _lock(posting: Internship) -> Internship:
-    return db.session.scalars(
-        for_update(sa.select(Internship).where(Internship.id == posting.id)).execution_options(
-            populate_existing=True
-        )
-    ).one()
-
-
-def _take_slot(posting: Internship, user: User) -> None:
-    posting = _lock(posting)
-    if posting.status == "taken_down":
-        conflict("this internship was taken down by a coordinator")
-    if take(SLOTS, posting) is None:
-        conflict(f"no slots left: all {posting.slots} are taken")
-    if posting.accepted_count == posting.slots and posting.status in ("open", "closed"):
-        posting.status = "filled"
-        posting.status_changed_at = utcnow()
-        emit(
-            "internship.filled",
-            internships.payload(posting),
-            organization_id=posting.enterprise_id,
-            actor=user,
-        )
-
-
-def _free_slot(posting: Internship) -> None:
-    posting = _lock(posting)
-    if date.today() >= posting.start_date:
-        conflict("the internship has started; ask the enterprise to end it instead")
-    give_back(SLOTS, posting)
-    if posting.status == "filled":
-        posting.status = "open" if date.today() <= posting.apply_by else "closed"
-        posting.status_changed_at = utcnow()
-
-
 def notify(event: str, application: Application, posting: Internship, actor, org_id) -> None:
     """Emit an application event (to the enterprise when `org_id` is given)."""
     student = db.session.get(User, application.student_id)
@@ -204,7 +168,7 @@ def for_internship(internship_id: int, user: User, status: str | None) -> sa.Sel
     """Applications to a posting (its enterprise's admins and staff, coordinators)."""
     posting = internships.get_visible(internship_id, user)
     if not user.is_coordinator:
-        get_for_member(posting.enterprise_id, user, roles=STAFF)
+        get_for_member(posting.enterprise_id, user, roles=STAFF_ROLES)
     return _filtered(
         sa.select(Application).where(Application.internship_id == posting.id), {"status": status}
     )
@@ -223,7 +187,7 @@ def for_university(university_id: int, user: User, args: dict) -> sa.Select:
     org = (
         get_visible(university_id, user)
         if user.is_coordinator
-        else get_for_member(university_id, user, roles=STAFF)
+        else get_for_member(university_id, user, roles=STAFF_ROLES)
     )
     if org.kind != "university":
         not_found("university")
@@ -235,3 +199,89 @@ def _filtered(stmt: sa.Select, args: dict) -> sa.Select:
         if args.get(name) is not None:
             stmt = stmt.where(getattr(Application, name) == args[name])
     return stmt.order_by(Application.id.desc())
+
+
+# Offers in bulk: a match round's publication makes them as an enterprise would.
+
+
+def lock_pairs(pairs: sa.Select) -> dict[tuple[int, int], sa.Row]:
+    """The applications of the (internship_id, student_id) pairs `pairs` selects (columns so
+    labelled), locked on PostgreSQL until the transaction ends, so a withdrawal or a
+    rejection in flight either commits first or waits: {(internship, student): (id, status)}."""
+    wanted = pairs.subquery()
+    stmt = sa.select(
+        Application.id, Application.internship_id, Application.student_id, Application.status
+    ).join(
+        wanted,
+        (wanted.c.internship_id == Application.internship_id)
+        & (wanted.c.student_id == Application.student_id),
+    )
+    if is_postgres():
+        stmt = stmt.with_for_update(of=Application)
+    return {(a.internship_id, a.student_id): a for a in db.session.execute(stmt)}
+
+
+@dataclass
+class Offers:
+    """What `offer_many` did: applications moved to offered (with their previous status),
+    those whose status had changed meanwhile (left as they were), and those created."""
+
+    moved: list[tuple[int, str]]
+    unmoved: list[int]
+    created: list[int]
+
+
+def offer_many(
+    actor: User,
+    existing: dict[int, str],
+    new: list[tuple[int, int, int]],
+    note: str,
+) -> Offers:
+    """Offer in bulk, in this transaction: the `existing` applications ({id: status}), each
+    only while it is still in a state an offer may start from (never overwriting a change
+    that got in), and `new` ones ((internship, student, university)) created offered; every
+    application moved or created gets a transition by `actor` with `note`."""
+    now = utcnow()
+    moved_ids: list[int] = []
+    if existing:
+        moved_ids = db.session.scalars(
+            sa.update(Application)
+            .where(Application.id.in_(list(existing)), Application.status.in_(OFFER_FROM))
+            .values(status="offered", status_changed_at=now, updated_at=now)
+            .returning(Application.id)
+        ).all()
+    created: list[int] = []
+    if new:
+        rows = [
+            {
+                "internship_id": internship_id,
+                "student_id": student_id,
+                "university_id": university_id,
+                "status": "offered",
+                "created_at": now,
+                "updated_at": now,
+                "status_changed_at": now,
+            }
+            for internship_id, student_id, university_id in new
+        ]
+        created = db.session.scalars(
+            sa.insert(Application).returning(Application.id, sort_by_parameter_order=True), rows
+        ).all()
+    moved = [(i, existing[i]) for i in sorted(moved_ids)]
+    history = [*moved, *((i, None) for i in created)]
+    if history:
+        db.session.execute(
+            sa.insert(ApplicationTransition),
+            [
+                {
+                    "application_id": app_id,
+                    "from_status": before,
+                    "to_status": "offered",
+                    "actor_id": actor.id,
+                    "note": note,
+                    "at": now,
+                }
+                for app_id, before in history
+            ],
+        )
+    return Offers(moved, sorted(set(existing) - set(moved_ids)), list(created))

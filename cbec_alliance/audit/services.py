@@ -7,21 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from cbec_alliance.audit.models import AuditEntry
+from cbec_alliance.core.changes import jsonable
+from cbec_alliance.core.errors import forbidden
 from cbec_alliance.extensions import db
 
 _SECRET_FIELDS = {"password", "password_hash", "token", "token_hash", "secret"}
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def record(
@@ -35,9 +25,7 @@ def record(
     """Add an audit entry to the current transaction (it commits or rolls back with the change)."""
     if getattr(obj, "id", None) is None:
         db.session.flush()
-    clean = {
-        k: ("***" if k in _SECRET_FIELDS else _jsonable(v)) for k, v in (changes or {}).items()
-    }
+    clean = {k: ("***" if k in _SECRET_FIELDS else jsonable(v)) for k, v in (changes or {}).items()}
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         organization_id=organization_id,
@@ -61,12 +49,15 @@ def query(*, organization_ids: list[int] | None, filters: dict[str, Any]) -> sa.
     return stmt
 
 
-def changed_fields(obj, data: dict[str, Any]) -> dict[str, Any]:
-    """Apply `data` to `obj` and return {field: {"from": old, "to": new}} for real changes."""
-    changes: dict[str, Any] = {}
-    for key, value in data.items():
-        old = getattr(obj, key)
-        if old != value:
-            changes[key] = {"from": _jsonable(old), "to": _jsonable(value)}
-            setattr(obj, key, value)
-    return changes
+def visible(user, filters: dict[str, Any]) -> sa.Select:
+    """The entries `user` may read: coordinators everything, organization admins their own
+    organizations' (403 for anyone else, or for an organization they do not administer)."""
+    org_ids = None
+    if not user.is_coordinator:
+        org_ids = [m.organization_id for m in user.memberships if m.role == "admin"]
+        if not org_ids:
+            forbidden("only coordinators and organization admins may read the audit log")
+        wanted = filters.get("organization_id")
+        if wanted is not None and wanted not in org_ids:
+            forbidden("you are not an admin of that organization")
+    return query(organization_ids=org_ids, filters=filters)

@@ -14,7 +14,7 @@ from cbec_alliance.notifications.catalogue import (
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 from .models import CompetitionOrganizer, Team, TeamMember
 
@@ -92,7 +92,7 @@ def participants_and_organizers(event: OutboxEvent, batch: int) -> Batches:
         )
         .where(
             CompetitionOrganizer.competition_id == competition_id,
-            Membership.role.in_(("admin", "staff")),
+            Membership.role.in_(STAFF_ROLES),
         )
     )
     union = sa.union(members, staff).subquery()

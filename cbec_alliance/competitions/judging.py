@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import conflict, forbidden, invalid
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import iso_z, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
 
 from . import ranking
 from .models import Competition, Score, Team

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.students.services import student_universities as _student_universities
 from cbec_alliance.taxonomy import services as taxonomy
 
@@ -27,8 +27,6 @@ from .models import (
     Team,
     TeamMember,
 )
-
-MANAGING_ROLES = ("admin", "staff")
 
 
 def get(competition_id: int) -> Competition:
@@ -50,7 +48,7 @@ def is_organizer(user: User, competition: Competition) -> bool:
             .where(
                 Membership.user_id == user.id,
                 Membership.organization_id.in_(competition.organizer_ids),
-                Membership.role.in_(MANAGING_ROLES),
+                Membership.role.in_(STAFF_ROLES),
             )
         )
     )
@@ -115,7 +113,7 @@ def create(user: User, data: dict) -> Competition:
         mine = set(
             db.session.scalars(
                 sa.select(Membership.organization_id).where(
-                    Membership.user_id == user.id, Membership.role.in_(MANAGING_ROLES)
+                    Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
                 )
             )
         )
@@ -209,7 +207,7 @@ def register_team(user: User, competition: Competition, data: dict) -> Team:
     staff_of = set(
         db.session.scalars(
             sa.select(Membership.organization_id).where(
-                Membership.user_id == user.id, Membership.role.in_(MANAGING_ROLES)
+                Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
             )
         )
     )

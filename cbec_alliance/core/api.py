@@ -8,7 +8,7 @@ import time
 import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Response, json
+from flask import Response, current_app, json
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -263,13 +263,15 @@ class ProblemApi(Api):
 
 
 def _retry_after() -> int:
-    """Seconds until the breached limit's window resets (not left to limiter header config)."""
-    from cbec_alliance.extensions import limiter
+    """Seconds until the breached limit's window resets (not left to limiter header config).
 
-    current = limiter.current_limit
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()))
+    The limiters come from the app (flask-limiter registers itself there), not from
+    `extensions`, which imports this module."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, int(current.reset_at - time.time()))
+    return 60
 
 
 def _authenticated() -> bool:

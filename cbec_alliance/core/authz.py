@@ -1,15 +1,24 @@
-"""Authorization helpers shared by every domain."""
+"""Authorization helpers shared by every domain.
+
+They read only what every user object carries (`is_coordinator`, `memberships`), so core
+imports no domain.
+"""
 
 from __future__ import annotations
 
-from cbec_alliance.accounts.auth import me
-from cbec_alliance.accounts.models import User
+from typing import TYPE_CHECKING
+
+from flask_login import current_user
+
 from cbec_alliance.core.errors import forbidden
+
+if TYPE_CHECKING:
+    from cbec_alliance.accounts.models import User
 
 
 def require_coordinator() -> None:
     """403 unless the caller is a government coordinator."""
-    if not me().is_coordinator:
+    if not current_user.is_coordinator:
         forbidden("only coordinators may do this")
 
 
@@ -22,3 +31,9 @@ def sees_all(user: User) -> bool:
         m.organization.kind == "association" and m.organization.status == "approved"
         for m in user.memberships
     )
+
+
+def require_monitor(user: User) -> None:
+    """403 unless the caller is a coordinator or a member of an approved association."""
+    if not sees_all(user):
+        forbidden("monitoring is for coordinators and industry associations")

@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cbec_alliance.extensions import db
 
 
-@dataclass(frozen=True)
+@dataclass
 class Counter:
     """A count column kept at most its capacity, and the rows that hold its places.
 
@@ -41,8 +41,14 @@ class Counter:
     model: type
     count: str
     capacity: str | Callable[[sa.Table], sa.ColumnElement]
-    held: Callable[[], sa.Select]
+    held: Callable[[], sa.Select] | None
     key: tuple[str, ...] = ("id",)
+
+    def held_by(self, held: Callable[[], sa.Select]) -> None:
+        """Name the rows that hold places, when another domain's rows do (the accepted
+        applications of an internship): that domain declares them, the counter's own does
+        not import it."""
+        self.held = held
 
     @property
     def table(self) -> sa.Table:
@@ -69,7 +75,7 @@ def counter(
     *,
     count: str,
     capacity: str | Callable[[sa.Table], sa.ColumnElement],
-    held: Callable[[], sa.Select],
+    held: Callable[[], sa.Select] | None = None,
     key: tuple[str, ...] = ("id",),
 ) -> Counter:
     """Declare (and register for the integrity check) a capacity counter."""
@@ -133,6 +139,8 @@ def give_back(spec: Counter, row, places: int = 1) -> int | None:
 def mismatches(spec: Counter) -> list[dict]:
     """Counter rows whose stored count differs from the places their rows hold, or whose
     count passes the capacity: `[{key..., stored, held, capacity}]`."""
+    if spec.held is None:
+        raise RuntimeError(f"nothing declares which rows hold the places of {spec.name}")
     held = spec.held().subquery()
     table = spec.table
     joined = sa.and_(*[table.c[name] == held.c[name] for name in spec.key])

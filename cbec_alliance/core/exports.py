@@ -29,8 +29,11 @@ from decimal import Decimal
 from importlib import resources
 from urllib.parse import quote
 
-from cachetools import LRUCache
+import marshmallow as ma
 from flask import Response
+
+from cbec_alliance.core.cache import ProcessCache
+from cbec_alliance.core.schemas import BaseSchema
 
 FORMATS = ("json", "csv", "xlsx")
 CHART_FORMATS = ("svg", "png")
@@ -277,18 +280,11 @@ def bar_chart(
 # Drawing a chart takes 100-300 ms and an XLSX of a few hundred rows 100 ms or more; the
 # same content built again comes from this process's memory. Keyed by everything in the
 # file, so changed figures are never served from here.
-_files: LRUCache = LRUCache(maxsize=128)
-_files_lock = threading.Lock()
+_files = ProcessCache("downloads", maxsize=128)
 
 
 def _once(key: tuple, make) -> bytes:
-    with _files_lock:
-        data = _files.get(key)
-    if data is None:
-        data = make()
-        with _files_lock:
-            _files[key] = data
-    return data
+    return _files.get_or_make(key, make)
 
 
 def chart(
@@ -311,3 +307,38 @@ def chart(
     )
     image = _once(key, lambda: bar_chart(fmt, title, categories, series, horizontal=horizontal))
     return download(image, fmt, name)
+
+
+# The query arguments and the documented answers of every route that offers downloads.
+
+
+class TableArgs(BaseSchema):
+    """`?format=json|csv|xlsx` (csv is UTF-8 with a BOM; headers in Chinese and English)."""
+
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
+
+
+class ChartArgs(BaseSchema):
+    """`?format=json|csv|xlsx|svg|png` (svg and png: a chart)."""
+
+    format = ma.fields.String(
+        load_default="json", validate=ma.validate.OneOf(FORMATS + CHART_FORMATS)
+    )
+
+
+DOWNLOADS = {
+    200: {
+        "description": (
+            "`?format=csv|xlsx|svg|png`: a download, named the same in `filename` and"
+            " `filename*`. Text is shown, never run: a csv cell that starts like a formula"
+            " (`=`, `+`, `-`, `@`, tab, carriage return) starts with a single quote, and every"
+            " xlsx text cell is a string cell; numbers stay numbers."
+        ),
+        "content": {
+            MIME["csv"]: {},
+            MIME["xlsx"]: {},
+            MIME["svg"]: {},
+            MIME["png"]: {},
+        },
+    }
+}

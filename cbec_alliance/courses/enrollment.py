@@ -10,10 +10,9 @@ from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, not_found
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 from .models import PLACES, Course, Enrollment
-from .services import MANAGING_ROLES
 
 
 def _lock(course_id: int) -> Course:
@@ -77,7 +76,7 @@ def roster(user: User, course: Course) -> sa.Select:
         sa.select(Membership.id).where(
             Membership.user_id == user.id,
             Membership.organization_id == course.university_id,
-            Membership.role.in_(MANAGING_ROLES),
+            Membership.role.in_(STAFF_ROLES),
         )
     )
     if not (managers or user.is_coordinator):

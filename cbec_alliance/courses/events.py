@@ -14,7 +14,7 @@ from cbec_alliance.notifications.catalogue import (
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 from .models import CoursePartner
 
@@ -53,7 +53,7 @@ def partner_staff(event: OutboxEvent, batch: int) -> Batches:
         sa.select(Membership.user_id)
         .where(
             Membership.organization_id.in_(_pending_partners(event)),
-            Membership.role.in_(("admin", "staff")),
+            Membership.role.in_(STAFF_ROLES),
         )
         .distinct()
     )
@@ -83,7 +83,7 @@ register(
     EventSpec(
         type="course.confirmed",
         description="A partner confirmed your joint course",
-        recipients=org_members(("admin", "staff")),
+        recipients=org_members(STAFF_ROLES),
         title={"zh": "合作方已确认课程：{title}", "en": "A partner confirmed {title}"},
         body={
             "zh": "合作企业已确认课程「{title}」（{code}）。",
@@ -99,7 +99,7 @@ register(
     EventSpec(
         type="course.declined",
         description="A partner declined your joint course",
-        recipients=org_members(("admin", "staff")),
+        recipients=org_members(STAFF_ROLES),
         title={"zh": "合作方未确认课程：{title}", "en": "A partner declined {title}"},
         body={
             "zh": "合作企业未确认课程「{title}」（{code}）。原因：{reason}",

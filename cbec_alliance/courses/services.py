@@ -14,11 +14,11 @@ from cbec_alliance.core.errors import (
     not_found,
     wrong_step,
 )
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.taxonomy import services as taxonomy
 
 from .models import (
@@ -30,7 +30,6 @@ from .models import (
     CourseVersion,
 )
 
-MANAGING_ROLES = ("admin", "staff")
 PUBLIC = ("published", "archived")
 # action -> (states it may start from, state it leads to); partners answer separately.
 STEPS = {
@@ -44,7 +43,7 @@ def _managed_orgs(user: User) -> set[int]:
     return set(
         db.session.scalars(
             sa.select(Membership.organization_id).where(
-                Membership.user_id == user.id, Membership.role.in_(MANAGING_ROLES)
+                Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
             )
         )
     )

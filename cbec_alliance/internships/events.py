@@ -5,16 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.extensions import db
-from cbec_alliance.internships.services import active_applicant_ids
 from cbec_alliance.notifications.catalogue import (
     Batches,
     EventSpec,
-    id_batches,
+    nobody,
     org_members,
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent, Subscription
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 # Internship events reach the webhooks of the posting's enterprise (`organization_id`).
 ENTERPRISE = ("enterprise",)
@@ -29,20 +28,6 @@ INTERNSHIP_PAYLOAD = {
     "competencies": ("array of strings", "competency codes it requires"),
 }
 _REASON = {"reason": ("string", "the coordinator's reason when taken down, else empty")}
-
-
-def applicants(event: OutboxEvent, batch: int) -> Batches:
-    """Resolver: students with a live application to the event's internship."""
-    from cbec_alliance.applications.models import Application
-
-    stmt = active_applicant_ids().where(Application.internship_id == event.payload["internship_id"])
-    return id_batches(stmt, Application.student_id, batch)
-
-
-def staff_and_applicants(event: OutboxEvent, batch: int) -> Batches:
-    """Resolver: the enterprise's admins and staff, then the live applicants."""
-    yield from org_members(("admin", "staff"))(event, batch)
-    yield from applicants(event, batch)
 
 
 def matches(sub: Subscription, payload: dict) -> bool:
@@ -105,7 +90,8 @@ register(
     EventSpec(
         type="internship.updated",
         description="An internship you applied to was changed",
-        recipients=applicants,
+        # Its applicants: added by the applications domain (applications/events.py).
+        recipients=nobody,
         title={"zh": "实习信息已更新：{title}", "en": "Internship updated: {title}"},
         body={
             "zh": "您申请的实习「{title}」更新了：{fields}。",
@@ -124,7 +110,7 @@ register(
     EventSpec(
         type="internship.closed",
         description="An internship you applied to stopped taking applications",
-        recipients=applicants,
+        recipients=nobody,  # its applicants, as above
         title={"zh": "实习已截止：{title}", "en": "Internship closed: {title}"},
         body={
             "zh": "实习「{title}」已停止接受申请。",
@@ -140,7 +126,7 @@ register(
     EventSpec(
         type="internship.taken_down",
         description="A coordinator took an internship down",
-        recipients=staff_and_applicants,
+        recipients=org_members(STAFF_ROLES),  # and its applicants, as above
         title={"zh": "实习已被下架：{title}", "en": "Internship taken down: {title}"},
         body={
             "zh": "协调员下架了实习「{title}」。原因：{reason}",

@@ -18,13 +18,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.cache import VersionedCache
+from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.schemas import INT32_MAX, INT32_MIN
 from cbec_alliance.core.timeutil import iso_z, parse_utc
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
+    PUBLIC_STATUSES,
     STATUSES,
     Internship,
     InternshipCompetency,
@@ -33,7 +34,6 @@ from cbec_alliance.internships.models import (
 )
 from cbec_alliance.organizations.models import Membership
 
-PUBLIC_STATUSES = ("open", "closed", "filled")
 T = Internship.__table__
 COLUMNS = [c for c in T.c if c.name not in ("created_by_id", "status_changed_at", "search_text")]
 
@@ -217,7 +217,7 @@ def rows_to_items(rows) -> list[dict]:
 CACHE_TTL = 60
 NOT_FILTERS = ("page", "per_page", "sort", "after")
 VERSION = sa.select(sa.func.max(T.c.updated_at))
-totals = VersionedCache(maxsize=4096, ttl=CACHE_TTL)
+totals = ProcessCache("internship totals", maxsize=4096)
 _NO_VERSION = object()
 
 
@@ -233,10 +233,10 @@ def total(args: dict, user: User | None, version=_NO_VERSION, scalar=None) -> in
     if version is _NO_VERSION:
         version = scalar(VERSION)
     filters = tuple(sorted((k, v) for k, v in args.items() if k not in NOT_FILTERS))
-    hit = totals.get(version, filters)
+    hit = totals.get(filters, version=version, max_age=CACHE_TTL)
     if hit is None:
         hit = scalar(_count(args, user)) or 0
-        totals.put(version, filters, hit)
+        totals.put(filters, hit, version=version)
     return hit
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Response, current_app
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.cache import VersionedCache
+from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import read_connection
 from cbec_alliance.core.timeutil import iso_z
 from cbec_alliance.internships import listing
@@ -64,10 +64,7 @@ VERSION = sa.text(
 )
 
 
-pages = VersionedCache(maxsize=1024, ttl=listing.CACHE_TTL)
-
-
-pages = VersionedCache(maxsize=1024, ttl=listing.CACHE_TTL)
+pages = ProcessCache("internship pages", maxsize=1024)
 # Up to this many matches a page is gathered and sorted (see listing.page_query's `few`):
 # about where walking the ordered index for 21 rows starts to read more rows than sorting.
 FEW = 2000
@@ -88,11 +85,11 @@ def page_response(args: dict, user: User | None) -> Response:
     # trips a page took through it.
     with read_connection() as conn:
         version = conn.scalar(listing.VERSION)
-        body = pages.get(version, key) if cache else None
+        body = pages.get(key, version=version, max_age=listing.CACHE_TTL) if cache else None
         if body is None:
             body, version = _build(conn, args, user, version)
             if cache:
-                pages.put(version, key, body)
+                pages.put(key, body, version=version)
     return current_app.response_class(body, mimetype="application/json")
 
 

@@ -14,6 +14,9 @@ from cbec_alliance.extensions import db
 
 STATUSES = ("draft", "open", "closed", "filled", "taken_down")
 MODES = ("onsite", "remote", "hybrid")
+# The statuses anyone may see; drafts and taken-down postings only their enterprise and
+# coordinators.
+PUBLIC_STATUSES = ("open", "closed", "filled")
 
 
 class Internship(db.Model):
@@ -145,17 +148,6 @@ class InternshipLanguage(db.Model):
     code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
 
 
-# Accepting an offer takes a slot, withdrawing before the start gives it back; a completed
-# internship keeps its slot. Named by table, not imported: applications build on postings.
-_applications = sa.table("applications", sa.column("internship_id"), sa.column("status"))
-SLOTS = counter(
-    "internship slots",
-    Internship,
-    count="accepted_count",
-    capacity="slots",
-    held=lambda: (
-        sa.select(_applications.c.internship_id.label("id"), sa.func.count().label("held"))
-        .where(_applications.c.status.in_(("accepted", "completed")))
-        .group_by(_applications.c.internship_id)
-    ),
-)
+# Accepting an offer takes a slot, withdrawing before the start gives it back: the
+# applications domain, above this one, declares which of its rows hold them.
+SLOTS = counter("internship slots", Internship, count="accepted_count", capacity="slots")

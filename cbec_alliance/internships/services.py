@@ -7,25 +7,27 @@ from datetime import date
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.capacity import give_back, take
+from cbec_alliance.core.changes import changed_fields
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import rules
 from cbec_alliance.internships.models import (
+    PUBLIC_STATUSES,
+    SLOTS,
     Internship,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
 )
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import membership, require_approved
 from cbec_alliance.taxonomy import services as taxonomy
 
-PUBLIC_STATUSES = ("open", "closed", "filled")
-STAFF_ROLES = ("admin", "staff")
 # action -> (states it may start from, state it leads to)
 TRANSITIONS = {
     "publish": (("draft",), "open"),
@@ -263,10 +265,42 @@ def payload(posting: Internship) -> dict:
     }
 
 
-def active_applicant_ids() -> sa.Select:
-    """Select student ids with a live application, to be filtered by internship id."""
-    from cbec_alliance.applications.models import Application
+# Slots: taken and given back by the applications domain, written only here.
 
-    return sa.select(Application.student_id).where(
-        Application.status.in_(("submitted", "shortlisted", "offered", "accepted"))
-    )
+
+def _lock(posting: Internship) -> Internship:
+    return db.session.scalars(
+        for_update(sa.select(Internship).where(Internship.id == posting.id)).execution_options(
+            populate_existing=True
+        )
+    ).one()
+
+
+def take_slot(posting: Internship, user: User) -> None:
+    """Fill one slot (an accepted offer), under the posting's row lock: 409 when none is
+    free or the posting was taken down; filling the last one makes it `filled`."""
+    posting = _lock(posting)
+    if posting.status == "taken_down":
+        conflict("this internship was taken down by a coordinator")
+    if take(SLOTS, posting) is None:
+        conflict(f"no slots left: all {posting.slots} are taken")
+    if posting.accepted_count == posting.slots and posting.status in ("open", "closed"):
+        posting.status = "filled"
+        posting.status_changed_at = utcnow()
+        emit(
+            "internship.filled",
+            payload(posting),
+            organization_id=posting.enterprise_id,
+            actor=user,
+        )
+
+
+def free_slot(posting: Internship) -> None:
+    """Give a slot back (a withdrawal before the start); a filled posting opens again."""
+    posting = _lock(posting)
+    if date.today() >= posting.start_date:
+        conflict("the internship has started; ask the enterprise to end it instead")
+    give_back(SLOTS, posting)
+    if posting.status == "filled":
+        posting.status = "open" if date.today() <= posting.apply_by else "closed"
+        posting.status_changed_at = utcnow()

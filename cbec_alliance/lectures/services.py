@@ -11,16 +11,15 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.capacity import give_back, take
 from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.taxonomy import services as taxonomy
 
 from .models import SEATS, Event, Registration
 
-MANAGING_ROLES = ("admin", "staff")
 CHECK_IN_OPENS = timedelta(hours=1)
 REMIND_AHEAD = timedelta(hours=24)
 
@@ -39,7 +38,7 @@ def _is_host_staff(user: User, event: Event) -> bool:
             sa.select(Membership.id).where(
                 Membership.user_id == user.id,
                 Membership.organization_id == event.host_organization_id,
-                Membership.role.in_(MANAGING_ROLES),
+                Membership.role.in_(STAFF_ROLES),
             )
         )
     )
@@ -76,7 +75,7 @@ def create(user: User, data: dict) -> Event:
         sa.select(Membership.id).where(
             Membership.user_id == user.id,
             Membership.organization_id == host.id,
-            Membership.role.in_(MANAGING_ROLES),
+            Membership.role.in_(STAFF_ROLES),
         )
     )
     if not mine:

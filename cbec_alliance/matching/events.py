@@ -13,6 +13,7 @@ from cbec_alliance.notifications.catalogue import (
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.organizations.models import STAFF_ROLES
 
 from .models import Preference
 
@@ -23,7 +24,7 @@ def round_students(event: OutboxEvent, batch: int) -> Batches:
     return id_batches(stmt, Preference.student_id, batch)
 
 
-_enterprise = org_members(("admin", "staff"))
+_enterprise = org_members(STAFF_ROLES)
 # The events for an enterprise carry it as `organization_id`; the others are for students
 # and coordinators only (an enterprise subscribes to `match_round.enterprise_results`).
 ENTERPRISE = ("enterprise",)

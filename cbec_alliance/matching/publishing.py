@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.applications.lifecycle import FINAL, TRANSITIONS
-from cbec_alliance.applications.models import Application, ApplicationTransition
+from cbec_alliance.applications import services as applications
+from cbec_alliance.applications.lifecycle import FINAL, OFFER_FROM
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.errors import conflict
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
 
 from . import runner, services
 from .models import Assignment, MatchRound, Preference, Ranking, RoundInternship
 from .ordering import UNRANKED, lottery
 
 # Publishing makes an offer the way an enterprise would: only from the states the
-# lifecycle lets an offer start from. Applications further along (offered, accepted,
-# completed) are left as they are, and so are closed ones (rejected, declined, withdrawn):
-# a student who withdrew is not offered the internship behind their back.
-OFFER_FROM = TRANSITIONS["offer"][1]
+# lifecycle lets an offer start from (OFFER_FROM). Applications further along (offered,
+# accepted, completed) are left as they are, and so are closed ones (rejected, declined,
+# withdrawn): a student who withdrew is not offered the internship behind their back.
 NOTE = "offered by match round {id}"
 NONE_LEFT = (
     "allowed next steps: none for this round; open a new round (POST /api/v1/match-rounds) "
@@ -43,6 +42,18 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
     `skipped`), whose internship is no longer open (`not_open`), or who is beyond the
     internship's free slots now (`no_free_slot`: the lowest in its order lose out).
     """
+    _check_publishable(rnd)
+    plan = _plan_offers(rnd)
+    made = applications.offer_many(user, plan.existing, plan.new, NOTE.format(id=rnd.id))
+    for app_id in made.unmoved:  # closed meanwhile: no offer after all
+        plan.skipped.append(app_id)
+        plan.no_offer["application_closed"].append(plan.existing_students[app_id])
+    _record_no_offers(rnd, plan.no_offer)
+    _finish(user, rnd, plan, offered=len(made.moved) + len(made.created), created=made.created)
+    return rnd
+
+
+def _check_publishable(rnd: MatchRound) -> None:
     if rnd.status != "done":
         services.wrong_round_step("publish", rnd)
     verdict = rnd.verdict or {}
@@ -52,107 +63,65 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
             f"{verdict.get('blocking_pairs')}), so it cannot be published; allowed next "
             "steps: run, cancel"
         )
-    now = utcnow()
+
+
+@dataclass
+class _Plan:
+    """Who gets an offer: applications to move ({id: status}) and their students, new
+    applications ((internship, student, university)), and who gets none, why."""
+
+    existing: dict[int, str] = field(default_factory=dict)
+    existing_students: dict[int, int] = field(default_factory=dict)
+    new: list[tuple[int, int, int]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    no_offer: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _plan_offers(rnd: MatchRound) -> _Plan:
+    """Decide each matched student's offer, against the applications and internships as
+    they are now (both locked: the order accepting an offer takes the two locks in)."""
     matched = db.session.execute(
         sa.select(Assignment.student_id, Assignment.internship_id, Assignment.university_id)
         .where(Assignment.round_id == rnd.id, Assignment.internship_id.is_not(None))
         .order_by(Assignment.student_id)
     ).all()
-    # The matched students' applications, locked: a withdrawal or rejection in flight
-    # either commits first (and is seen here) or waits for the publication.
-    stmt = (
-        sa.select(
-            Application.id,
-            Application.internship_id,
-            Application.student_id,
-            Application.status,
+    existing = applications.lock_pairs(
+        sa.select(Assignment.internship_id, Assignment.student_id).where(
+            Assignment.round_id == rnd.id
         )
-        .join(
-            Assignment,
-            (Assignment.internship_id == Application.internship_id)
-            & (Assignment.student_id == Application.student_id),
-        )
-        .where(Assignment.round_id == rnd.id)
     )
-    if is_postgres():
-        stmt = stmt.with_for_update(of=Application)
-    existing = {(a.internship_id, a.student_id): a for a in db.session.execute(stmt)}
-    # Then the internships (the order accepting an offer takes the two locks in): their
-    # status and free slots as they are now, not as when the round was opened.
     postings = services.lock_postings(rnd.internship_ids)
     free = services.free_slots(postings.values())
-    no_offer: dict[str, list[int]] = defaultdict(list)
-    skipped: list[int] = []
+    plan = _Plan()
     wanting: dict[int, list[tuple]] = defaultdict(list)
     for student_id, internship_id, university_id in matched:
         app = existing.get((internship_id, student_id))
         if app is not None and app.status in FINAL:
-            skipped.append(app.id)
-            no_offer["application_closed"].append(student_id)
+            plan.skipped.append(app.id)
+            plan.no_offer["application_closed"].append(student_id)
         elif app is None or app.status in OFFER_FROM:
             wanting[internship_id].append((student_id, university_id, app))
         # else offered or accepted already: it holds its slot
-    offer, created = {}, []
     for internship_id, students in wanting.items():
         posting = postings.get(internship_id)
         if posting is None or posting.status != "open":
-            no_offer["not_open"] += [s for s, _, _ in students]
+            plan.no_offer["not_open"] += [s for s, _, _ in students]
             continue
         if len(students) > free[internship_id]:
             order = _internship_order(rnd, internship_id, [(s, u) for s, u, _ in students])
             admitted = set(order[: free[internship_id]])
-            no_offer["no_free_slot"] += [s for s in order if s not in admitted]
+            plan.no_offer["no_free_slot"] += [s for s in order if s not in admitted]
             students = [x for x in students if x[0] in admitted]
         for student_id, university_id, app in students:
-            if app is not None:
-                offer[app.id] = (app.status, student_id)
-                continue
-            created.append(
-                {
-                    "internship_id": internship_id,
-                    "student_id": student_id,
-                    "university_id": university_id,
-                    "status": "offered",
-                    "created_at": now,
-                    "updated_at": now,
-                    "status_changed_at": now,
-                }
-            )
-    transitions = []
-    if offer:
-        # Guarded by the states an offer may start from, so a change that got in anyway
-        # is never overwritten; only the rows actually moved get a transition.
-        moved = db.session.scalars(
-            sa.update(Application)
-            .where(Application.id.in_(list(offer)), Application.status.in_(OFFER_FROM))
-            .values(status="offered", status_changed_at=now, updated_at=now)
-            .returning(Application.id)
-        ).all()
-        transitions += [(i, offer[i][0]) for i in sorted(moved)]
-        for app_id in sorted(set(offer) - set(moved)):
-            skipped.append(app_id)
-            no_offer["application_closed"].append(offer[app_id][1])
-    if created:
-        new_ids = db.session.scalars(
-            sa.insert(Application).returning(Application.id, sort_by_parameter_order=True),
-            created,
-        ).all()
-        transitions += [(i, None) for i in new_ids]
-    if transitions:
-        db.session.execute(
-            sa.insert(ApplicationTransition),
-            [
-                {
-                    "application_id": app_id,
-                    "from_status": before,
-                    "to_status": "offered",
-                    "actor_id": user.id,
-                    "note": NOTE.format(id=rnd.id),
-                    "at": now,
-                }
-                for app_id, before in transitions
-            ],
-        )
+            if app is None:
+                plan.new.append((internship_id, student_id, university_id))
+            else:
+                plan.existing[app.id] = app.status
+                plan.existing_students[app.id] = student_id
+    return plan
+
+
+def _record_no_offers(rnd: MatchRound, no_offer: dict[str, list[int]]) -> None:
     for reason, student_ids in no_offer.items():
         for start in range(0, len(student_ids), 5_000):  # IN lists of bounded size
             db.session.execute(
@@ -163,12 +132,15 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
                 )
                 .values(no_offer=reason)
             )
+
+
+def _finish(user: User, rnd: MatchRound, plan: _Plan, *, offered: int, created: list) -> None:
     rnd.status = "published"
-    rnd.published_at = now
+    rnd.published_at = utcnow()
     counts = {
-        "skipped": len(skipped),
-        "not_open": len(no_offer["not_open"]),
-        "no_free_slot": len(no_offer["no_free_slot"]),
+        "skipped": len(plan.skipped),
+        "not_open": len(plan.no_offer["not_open"]),
+        "no_free_slot": len(plan.no_offer["no_free_slot"]),
     }
     rnd.stats = {**(rnd.stats or {}), **counts}
     audit(
@@ -176,14 +148,13 @@ def publish(user: User, rnd: MatchRound) -> MatchRound:
         obj=rnd,
         action="publish",
         changes={
-            "offered": len(transitions),
+            "offered": offered,
             "created": len(created),
             **counts,
-            "skipped": sorted(skipped),
+            "skipped": sorted(plan.skipped),
         },
     )
     _notify(rnd, user)
-    return rnd
 
 
 def _internship_order(rnd: MatchRound, internship_id: int, students: list[tuple]) -> list[int]:

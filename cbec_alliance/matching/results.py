@@ -16,7 +16,7 @@ from .models import Assignment, MatchRound, RoundInternship
 
 def _enterprises_of(user: User, rnd: MatchRound) -> list[int]:
     """The enterprises with an internship in the round whose admin or staff the user is."""
-    staff_of = [m.organization_id for m in user.memberships if m.role in services.STAFF]
+    staff_of = [m.organization_id for m in user.memberships if m.role in services.STAFF_ROLES]
     if not staff_of:
         return []
     return list(

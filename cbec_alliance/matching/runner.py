@@ -10,6 +10,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from cbec_alliance.core.db import is_postgres
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -23,7 +24,6 @@ from cbec_alliance.matching.models import (
 )
 from cbec_alliance.matching.services import RUN_TASK
 from cbec_alliance.notifications import recovery
-from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.recommendations import pairs
 
 log = logging.getLogger(__name__)

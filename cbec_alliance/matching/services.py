@@ -19,18 +19,18 @@ from cbec_alliance.core.errors import (
     invalid,
     not_found,
 )
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import STAFF_ROLES
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.students.services import require_student, student_universities
 
 from .models import LIVE, Assignment, MatchRound, Preference, Ranking, RoundInternship
 from .steps import NEXT, wrong_round_step
 
-STAFF = ("admin", "staff")
 RUN_TASK = "matching.run_round"
 # A closing time this far in the past is taken as "now" (the caller's clock may lag);
 # anything earlier is a mistake (422).
@@ -278,7 +278,7 @@ def round_internship(rnd: MatchRound, internship_id: int, user: User) -> RoundIn
     ri = db.session.get(RoundInternship, (rnd.id, internship_id))
     if ri is None:
         not_found("internship in this round")
-    get_for_member(ri.enterprise_id, user, roles=STAFF)
+    get_for_member(ri.enterprise_id, user, roles=STAFF_ROLES)
     return ri
 
 

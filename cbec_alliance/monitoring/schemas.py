@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.exports import CHART_FORMATS, FORMATS
+from cbec_alliance.core.exports import ChartArgs
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
-from cbec_alliance.core.schemas import BaseSchema, OutSchema
-
-
-class TableArgs(BaseSchema):
-    """`?format=json|csv|xlsx` (csv is UTF-8 with a BOM; headers in Chinese and English)."""
-
-    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
-
-
-class ChartArgs(BaseSchema):
-    """`?format=json|csv|xlsx|svg|png` (svg and png: a chart)."""
-
-    format = ma.fields.String(
-        load_default="json", validate=ma.validate.OneOf(FORMATS + CHART_FORMATS)
-    )
-
+from cbec_alliance.core.schemas import OutSchema
 
 _MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 

@@ -8,24 +8,14 @@ import time
 import sqlalchemy as sa
 from flask import current_app
 
-from cbec_alliance.accounts.models import User
-from cbec_alliance.core.authz import sees_all
 from cbec_alliance.core.db import upsert
-from cbec_alliance.core.errors import forbidden
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.partnerships import activity
+from cbec_alliance.insights import activity
+from cbec_alliance.insights.summaries import SUMMARIES
 from cbec_alliance.partnerships.models import Partnership
 
 from .models import Snapshot
-from .summaries import SUMMARIES
-
-
-def require_monitor(user: User) -> None:
-    """403 unless the caller is a coordinator or a member of an approved association."""
-    if not sees_all(user):
-        forbidden("monitoring is for coordinators and industry associations")
-
 
 # Stored with each snapshot; a snapshot of another version (computed by code whose summaries
 # had another shape) is recomputed on request instead of being served. Raise it whenever a

@@ -8,18 +8,17 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core import exports
-from cbec_alliance.core.exports import Column
+from cbec_alliance.core.authz import require_monitor
+from cbec_alliance.core.exports import DOWNLOADS, ChartArgs, Column, TableArgs
 
 from . import services
 from .schemas import (
-    ChartArgs,
     DistrictsSchema,
     InternshipArgs,
     InternshipsSchema,
     OverviewSchema,
     PartnershipsSummarySchema,
     SkillsGapSchema,
-    TableArgs,
 )
 
 blp = Blueprint(
@@ -28,23 +27,6 @@ blp = Blueprint(
     url_prefix="/api/v1/monitoring",
     description="The alliance in numbers, as JSON, CSV, XLSX or charts",
 )
-
-DOWNLOADS = {
-    200: {
-        "description": (
-            "`?format=csv|xlsx|svg|png`: a download, named the same in `filename` and"
-            " `filename*`. Text is shown, never run: a csv cell that starts like a formula"
-            " (`=`, `+`, `-`, `@`, tab, carriage return) starts with a single quote, and every"
-            " xlsx text cell is a string cell; numbers stay numbers."
-        ),
-        "content": {
-            exports.MIME["csv"]: {},
-            exports.MIME["xlsx"]: {},
-            exports.MIME["svg"]: {},
-            exports.MIME["png"]: {},
-        },
-    }
-}
 
 GAP_COLUMNS = [
     Column("code", "代码", "code"),
@@ -61,7 +43,7 @@ GAP_COLUMNS = [
 
 
 def _get(name: str) -> dict:
-    services.require_monitor(me())
+    require_monitor(me())
     return services.summary(name)
 
 

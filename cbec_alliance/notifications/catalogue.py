@@ -7,6 +7,7 @@ them) and, when the default is not right, which organizations' webhooks it reach
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.organizations.models import KINDS as ORG_KINDS
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 Batches = Iterator[list[int]]
 # Organization ids, as a list or as a SELECT of one id column (for events sent to many).
@@ -163,7 +164,7 @@ ORGANIZATION_PAYLOAD: PayloadDoc = {
 
 def _org_decision(verb_zh: str, verb_en: str) -> dict:
     return {
-        "recipients": org_members(("admin", "staff")),
+        "recipients": org_members(STAFF_ROLES),
         "title": {
             "zh": f"「{{organization_name}}」{verb_zh}",
             "en": f"{{organization_name_en}} was {verb_en}",
@@ -260,6 +261,24 @@ register(
         org_kinds=(),  # for coordinators only
     )
 )
+
+
+def nobody(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: no one (a domain above may add recipients with `also_notify`)."""
+    return iter(())
+
+
+def also_notify(event_type: str, resolver: Callable[[OutboxEvent, int], Batches]) -> None:
+    """Add recipients to another domain's event: a domain above the one that emits it knows
+    who else hears it (the applicants of an internship are the applications domain's)."""
+    spec = SPECS[event_type]
+    before = spec.recipients
+
+    def both(event: OutboxEvent, batch: int) -> Batches:
+        yield from before(event, batch)
+        yield from resolver(event, batch)
+
+    SPECS[event_type] = dataclasses.replace(spec, recipients=both)
 
 
 def spec_for(event_type: str) -> EventSpec:

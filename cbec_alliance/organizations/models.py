@@ -13,6 +13,8 @@ from cbec_alliance.extensions import db
 KINDS = ("enterprise", "university", "government", "association")
 STATUSES = ("pending", "approved", "rejected", "suspended")
 ROLES = ("admin", "staff", "student")
+# The roles that act for an organization (students only belong to a university).
+STAFF_ROLES = ("admin", "staff")
 
 # Lifecycle: action -> (states it may start from, state it leads to).
 TRANSITIONS = {

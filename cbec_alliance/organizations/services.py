@@ -10,8 +10,8 @@ from flask import current_app
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.accounts.services import normalise_email, sha256
-from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import (
     Waiting,
@@ -22,9 +22,9 @@ from cbec_alliance.core.errors import (
     waiting_on,
     wrong_step,
 )
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
 from cbec_alliance.organizations.codes import school_code_error, uscc_error
 from cbec_alliance.organizations.models import (
     TRANSITIONS,

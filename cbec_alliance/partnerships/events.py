@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from cbec_alliance.notifications.catalogue import EventSpec, org_members, register
+from cbec_alliance.organizations.models import STAFF_ROLES
 
-_staff = org_members(("admin", "staff"))
+_staff = org_members(STAFF_ROLES)
 
 # People hear of a step from the other side; webhooks of both sides hear every step (the
 # payload names both: `named_orgs` finds them).

@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import districts
+from cbec_alliance.taxonomy import districts
 
 # What a base's district is worth to a university, by `districts.nearness`.
 PLACE = {districts.SAME: 1.0, districts.NEIGHBOUR: 0.5, districts.FARTHER: 0.0}

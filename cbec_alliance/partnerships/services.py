@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.authz import sees_all
-from cbec_alliance.core.db import for_update
+from cbec_alliance.core.db import bulk_update, for_update
 from cbec_alliance.core.errors import (
     Waiting,
     conflict,
@@ -16,18 +16,21 @@ from cbec_alliance.core.errors import (
     not_found,
     wrong_step,
 )
+from cbec_alliance.core.events import emit
+from cbec_alliance.core.hooks import Hook
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import membership
 from cbec_alliance.taxonomy import services as taxonomy
 
-from . import activity
 from .health import expired
 from .models import LIVE, Partnership, PartnershipMode
 
-STAFF = ("admin", "staff")
+# What the two sides share lives in every other domain, above this one: insights reads it
+# (insights/activity.py) and provides these.
+refresh_health: Hook[[list[int]], int] = Hook("refresh the health of partnerships")
+activity_of: Hook[[Partnership], dict] = Hook("a partnership's activity, progress and health")
 # verb: (from statuses, to status, who: "other" side of the proposer, or "either" side)
 STEPS = {
     "accept": (("proposed",), "active", "other"),
@@ -41,7 +44,7 @@ STEPS = {
 def _side(user: User, enterprise_id: int, university_id: int) -> int | None:
     for org_id in (enterprise_id, university_id):
         m = membership(user, org_id)
-        if m is not None and m.role in STAFF:
+        if m is not None and m.role in STAFF_ROLES:
             return org_id
     return None
 
@@ -191,7 +194,7 @@ def update(user: User, p: Partnership, data: dict) -> Partnership:
         setattr(p, key, value)
     db.session.flush()
     audit(actor=user, obj=p, action="update", changes={k: str(v) for k, v in data.items()})
-    activity.refresh([p.id])
+    refresh_health([p.id])
     return p
 
 
@@ -236,7 +239,7 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
         actor=user,
     )
     db.session.flush()
-    activity.refresh([p.id])
+    refresh_health([p.id])
     return p
 
 
@@ -260,12 +263,22 @@ def note(user: User, p: Partnership, data: dict) -> Partnership:
 
 def detail(p: Partnership) -> dict:
     """A partnership with its activity, progress and health computed now."""
-    found = activity.evaluate([p])[p.id]
+    found = activity_of(p)
     return {
         **{c.key: getattr(p, c.key) for c in Partnership.__table__.columns},
         "modes": p.mode_codes,
-        "activity": {**activity.counts(p), "last_activity_at": found["last_activity_at"]},
+        "activity": {**found["counts"], "last_activity_at": found["last_activity_at"]},
         "progress": found["progress"],
         "health": found["health"],
         "last_activity_at": found["last_activity_at"],
     }
+
+
+def store_health(rows: list[dict]) -> None:
+    """Store computed health (`[{id, health, last_activity_at, health_checked_at}]`) in one
+    statement per batch; loaded partnerships read it afresh."""
+    bulk_update(Partnership.__table__, "id", rows)
+    for row in rows:
+        loaded = db.session.identity_map.get(sa.orm.util.identity_key(Partnership, row["id"]))
+        if loaded is not None:
+            db.session.expire(loaded)

@@ -1,4 +1,5 @@
-"""Routes under /api/v1/partnerships, and partner matching for organizations."""
+"""Routes under /api/v1/partnerships (partner matching, on this Blueprint too, is in
+`insights/views.py`: it reads every domain)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,8 @@ from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
 from cbec_alliance.core.pagination import paginate
 
-from . import recommend, services
+from . import services
 from .schemas import (
-    FitArgs,
-    PairArgs,
-    PairFitSchema,
     PartnershipCreateSchema,
     PartnershipDetailSchema,
     PartnershipListArgs,
@@ -23,7 +21,6 @@ from .schemas import (
     PartnershipPatchSchema,
     PartnershipReasonSchema,
     PartnershipSchema,
-    RecommendedPartnerPage,
 )
 
 blp = Blueprint(
@@ -55,19 +52,6 @@ class Partnerships(MethodView):
     def post(self, data):
         """Propose a partnership (either side's admins and staff); the other side answers."""
         return services.create(me(), data)
-
-
-@blp.route("/partnerships/fit")
-class PairFit(MethodView):
-    """Partner matching for any pair."""
-
-    @login_required
-    @blp.arguments(PairArgs, location="query")
-    @blp.response(200, PairFitSchema)
-    def get(self, args):
-        """How well an enterprise and a university fit, per mode (coordinators)."""
-        require_coordinator()
-        return recommend.pair(args["enterprise_id"], args["university_id"])
 
 
 @blp.route("/partnerships/<int:partnership_id>")
@@ -125,17 +109,3 @@ class Note(MethodView):
         """Attach a note or flag a partnership (coordinators)."""
         require_coordinator()
         return services.note(me(), services.get_visible(partnership_id, me()), data)
-
-
-@blp.route("/organizations/<int:org_id>/recommended-partners")
-class RecommendedPartners(MethodView):
-    """Partner matching."""
-
-    @login_required
-    @blp.arguments(FitArgs, location="query")
-    @blp.response(200, RecommendedPartnerPage)
-    def get(self, args, org_id):
-        """Universities for an enterprise, or enterprises for a university, best first, in
-        one cooperation mode, each with a score in 0..1 and reasons (the organization's
-        members and coordinators); live partners are marked in `partnership`."""
-        return recommend.recommended(org_id, me(), args["mode"], args["page"], args["per_page"])

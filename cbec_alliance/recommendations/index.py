@@ -8,14 +8,13 @@ process keeps one index and rebuilds it when the newest `internships.updated_at`
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 
+from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
     Internship,
@@ -170,8 +169,7 @@ def _flags(n: int, pos: dict[int, int], codes: list[str], pairs) -> np.ndarray:
     return flags
 
 
-_lock = threading.Lock()
-_cached: dict = {"key": None, "at": 0.0, "index": None}
+_indexes = ProcessCache("recommendation index", maxsize=4)
 
 
 def current() -> PostingIndex:
@@ -184,14 +182,12 @@ def current() -> PostingIndex:
     no longer open when it loads the page.
     """
     newest = db.session.scalar(sa.select(sa.func.max(Internship.updated_at)))
-    key = (str(db.engine.url), newest)
+    index = _indexes.get("built", version=newest, max_age=MAX_AGE)
     min_age = current_app.config["RECS_INDEX_MIN_AGE"]
-    with _lock:
-        age = time.monotonic() - _cached["at"]
-        same_db = _cached["index"] is not None and _cached["key"][0] == key[0]
-        if same_db and age < MAX_AGE and (_cached["key"] == key or age < min_age):
-            return _cached["index"]
-    index = build()
-    with _lock:
-        _cached.update(key=key, at=time.monotonic(), index=index)
+    if index is None and min_age > 0:
+        index = _indexes.get("latest", max_age=min_age)  # of whatever version
+    if index is None:
+        index = build()
+        _indexes.put("built", index, version=newest)
+        _indexes.put("latest", index)
     return index

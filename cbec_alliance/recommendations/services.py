@@ -10,7 +10,7 @@ from cbec_alliance.core.errors import not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.organizations.models import Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.recommendations import index as posting_index
 from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals, score
@@ -122,7 +122,7 @@ def students_for(internship_id: int, user: User, page: int, per_page: int) -> di
     """Profiled students best first for a posting (its enterprise's staff, coordinators)."""
     posting = internships.get_visible(internship_id, user)
     if not user.is_coordinator:
-        get_for_member(posting.enterprise_id, user, roles=("admin", "staff"))
+        get_for_member(posting.enterprise_id, user, roles=STAFF_ROLES)
     stmt, rounded = _score_sql(posting)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(

@@ -11,6 +11,9 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
 LEVELS = range(1, 6)  # 1 aware .. 5 expert
+# A student at this level or above counts as having a competency (supply in the skills gap,
+# in partner matching: domain.md, "students at level 3 or more").
+HOLDS_FROM = 3
 CERTIFICATE_LEVELS = ("junior", "intermediate", "senior")
 
 

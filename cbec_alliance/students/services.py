@@ -9,7 +9,7 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.extensions import db
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.organizations.services import get_for_member, get_visible
 from cbec_alliance.students.models import (
     StudentCertificate,
@@ -120,7 +120,7 @@ def students_of(university_id: int, user: User, args: dict) -> sa.Select:
     org = (
         get_visible(university_id, user)
         if user.is_coordinator
-        else get_for_member(university_id, user, roles=("admin", "staff"))
+        else get_for_member(university_id, user, roles=STAFF_ROLES)
     )
     if org.kind != "university":
         not_found("university")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from cbec_alliance.notifications.catalogue import Batches, EventSpec, id_batches, register
 from cbec_alliance.notifications.models import OutboxEvent
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 
 
 def enterprise_staff(event: OutboxEvent, batch: int) -> Batches:
@@ -17,7 +17,7 @@ def enterprise_staff(event: OutboxEvent, batch: int) -> Batches:
         .where(
             Organization.kind == "enterprise",
             Organization.status == "approved",
-            Membership.role.in_(("admin", "staff")),
+            Membership.role.in_(STAFF_ROLES),
         )
         .distinct()
     )

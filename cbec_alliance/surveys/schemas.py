@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from cbec_alliance.core.exports import ChartArgs
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
-from cbec_alliance.monitoring.schemas import ChartArgs
 
 from .models import KINDS, STATUSES
 from .template import TALENT_DEMAND

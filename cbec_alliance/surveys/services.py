@@ -8,15 +8,15 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.authz import sees_all
 from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
+from cbec_alliance.organizations.models import STAFF_ROLES
 from cbec_alliance.organizations.services import get_for_member, require_approved
 
 from . import template
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
-STAFF = ("admin", "staff")
 STEPS = {"open": ("draft", "open"), "close": ("open", "closed")}
 
 
@@ -24,7 +24,7 @@ def _enterprise_staff(user: User) -> list[int]:
     return [
         m.organization_id
         for m in user.memberships
-        if m.role in STAFF
+        if m.role in STAFF_ROLES
         and m.organization.kind == "enterprise"
         and m.organization.status == "approved"
     ]
@@ -190,7 +190,7 @@ def caller_enterprise(user: User) -> int:
     mine = [
         m.organization
         for m in user.memberships
-        if m.role in STAFF and m.organization.kind == "enterprise"
+        if m.role in STAFF_ROLES and m.organization.kind == "enterprise"
     ]
     choices = [o for o in mine if o.status == "approved"] or mine
     if not choices:
@@ -208,7 +208,7 @@ def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
     enterprise_id = data.get("enterprise_id")
     if enterprise_id is None:
         enterprise_id = caller_enterprise(user)
-    enterprise = get_for_member(enterprise_id, user, roles=STAFF)
+    enterprise = get_for_member(enterprise_id, user, roles=STAFF_ROLES)
     if enterprise.kind != "enterprise":
         invalid("enterprise_id", "only enterprises answer surveys")
     require_approved(enterprise)

@@ -8,12 +8,10 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core import exports
-from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.authz import require_coordinator, require_monitor
 from cbec_alliance.core.errors import invalid, problem_doc
-from cbec_alliance.core.exports import Column
+from cbec_alliance.core.exports import DOWNLOADS, Column
 from cbec_alliance.core.pagination import paginate
-from cbec_alliance.monitoring.services import require_monitor
-from cbec_alliance.monitoring.views import DOWNLOADS
 
 from . import report, services
 from .schemas import (

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import g
 
-from cbec_alliance.audit.services import changed_fields
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.errors import conflict, invalid, not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.taxonomy.models import VOCABULARIES, TaxonomyItem

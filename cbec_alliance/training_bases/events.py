@@ -12,7 +12,7 @@ from cbec_alliance.notifications.catalogue import (
     register,
 )
 from cbec_alliance.notifications.models import OutboxEvent
-from cbec_alliance.organizations.models import Membership
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership
 
 # Reaches the webhooks of the host enterprise (`organization_id`) and of the base's
 # universities (`university_ids`), which `named_orgs` reads by default.
@@ -29,7 +29,7 @@ def host_and_universities(event: OutboxEvent, batch: int) -> Batches:
     orgs = [event.organization_id, *event.payload["university_ids"]]
     stmt = (
         sa.select(Membership.user_id)
-        .where(Membership.organization_id.in_(orgs), Membership.role.in_(("admin", "staff")))
+        .where(Membership.organization_id.in_(orgs), Membership.role.in_(STAFF_ROLES))
         .distinct()
     )
     return id_batches(stmt, Membership.user_id, batch)

@@ -16,16 +16,14 @@ from cbec_alliance.core.errors import (
     not_found,
     wrong_step,
 )
+from cbec_alliance.core.events import emit
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.notifications.outbox import emit
-from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.taxonomy import services as taxonomy
 
 from .models import BaseCompetency, BaseReview, BaseSession, BaseUniversity, TrainingBase
-
-MANAGING_ROLES = ("admin", "staff")
 
 
 def _orgs_of(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
@@ -54,7 +52,7 @@ def get_visible(base_id: int, user: User) -> TrainingBase:
 
 def _require_manager(user: User, base: TrainingBase, host_only: bool = False) -> None:
     allowed = {base.host_enterprise_id} if host_only else _insiders(base)
-    if not _orgs_of(user, MANAGING_ROLES) & allowed:
+    if not _orgs_of(user, STAFF_ROLES) & allowed:
         forbidden("Only the host's (or its universities') admins and staff may do this.")
 
 
@@ -91,7 +89,7 @@ def apply(user: User, data: dict) -> TrainingBase:
     """Apply for a base: the host's admins or staff, or those of one of its universities."""
     _approved([data["host_enterprise_id"]], "host_enterprise_id", "enterprise")
     _check(data)
-    managed = _orgs_of(user, MANAGING_ROLES)
+    managed = _orgs_of(user, STAFF_ROLES)
     if not managed & {data["host_enterprise_id"], *data["university_ids"]}:
         forbidden("Apply as an admin or staff of the host enterprise or one of its universities.")
     base = TrainingBase(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from cbec_alliance.applications import services
 from cbec_alliance.applications.models import Application
 from cbec_alliance.extensions import db
+from cbec_alliance.internships import services as internships
 from cbec_alliance.internships.models import Internship
 from tests.applications.factories import apply_for, scene
 from tests.helpers import at_once, held_at_barrier
@@ -32,7 +32,7 @@ def last_slot(app, as_user):
 
 
 def test_two_students_accept_the_last_slot_at_once(app, last_slot, monkeypatch):
-    held_at_barrier(monkeypatch, services, "_lock")
+    held_at_barrier(monkeypatch, internships, "_lock")
     posting_id, (c1, a1), (c2, a2) = last_slot
     codes = at_once(
         lambda: c1.post(f"/api/v1/applications/{a1}/accept", json={}).status_code,
@@ -50,7 +50,7 @@ def test_two_students_accept_the_last_slot_at_once(app, last_slot, monkeypatch):
 
 
 def test_the_same_offer_accepted_twice_at_once_counts_once(app, last_slot, monkeypatch):
-    held_at_barrier(monkeypatch, services, "_lock")
+    held_at_barrier(monkeypatch, internships, "_lock")
     posting_id, (c1, a1), _ = last_slot
     codes = at_once(
         lambda: c1.post(f"/api/v1/applications/{a1}/accept", json={}).status_code,

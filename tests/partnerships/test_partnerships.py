@@ -124,7 +124,7 @@ def test_activity_progress_and_health_come_from_what_the_sides_share(pair):
 
 
 def test_a_partnership_with_nothing_for_180_days_is_quiet_after_the_refresh(pair, app):
-    from cbec_alliance.partnerships import activity
+    from cbec_alliance.insights import activity
 
     p = active(pair)
     db.session.execute(
@@ -246,7 +246,7 @@ def test_bad_changes_name_the_field(pair, change, field):
 
 
 def test_a_stored_date_at_the_end_of_the_calendar_breaks_nothing(pair):
-    from cbec_alliance.partnerships import activity
+    from cbec_alliance.insights import activity
 
     proposed = pair.e.post(URL, json=body(pair)).get_json()
     others = factories.UniversityFactory()
@@ -406,7 +406,7 @@ def test_planned_competitions_and_lectures_count_but_are_not_recent_activity(pai
 
 
 def test_past_its_end_date_a_partnership_is_ended_in_the_detail_lists_and_monitoring(pair):
-    from cbec_alliance.partnerships import activity
+    from cbec_alliance.insights import activity
 
     yesterday = dt.date.today() - dt.timedelta(days=1)
     p = active(pair, starts_on=(yesterday - dt.timedelta(days=400)).isoformat(), goals={})

@@ -276,8 +276,8 @@ def test_a_university_gets_the_bases_with_room_in_or_near_its_district_first(as_
 
 
 def test_the_district_table_matches_the_taxonomy(ctx):
-    from cbec_alliance.partnerships.districts import ADJACENT
     from cbec_alliance.taxonomy import services as taxonomy
+    from cbec_alliance.taxonomy.districts import ADJACENT
 
     assert set(ADJACENT) == set(taxonomy.codes("districts"))
 
@@ -285,7 +285,7 @@ def test_the_district_table_matches_the_taxonomy(ctx):
 def test_kept_rankings_are_reused_for_a_while_but_partnerships_are_current(
     alliance, app, monkeypatch
 ):
-    from cbec_alliance.partnerships import recommend
+    from cbec_alliance.insights import partners as recommend
 
     monkeypatch.setitem(app.config, "PARTNER_MATCH_MAX_AGE", 60.0)
     recommend.forget()

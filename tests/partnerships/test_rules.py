@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cbec_alliance.extensions import db
 from cbec_alliance.partnerships import fit
-from cbec_alliance.partnerships.districts import ADJACENT, DISTRICTS, nearness
 from cbec_alliance.partnerships.health import agreement_year, health, progress
+from cbec_alliance.taxonomy.districts import ADJACENT, nearness
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 
@@ -206,9 +208,16 @@ def test_examples_of_each_mode():
     assert fit.joint_competitions(e, fit.UniversitySignals()).score == 0.0
 
 
-def test_the_district_table_is_symmetric_connected_and_real():
-    assert set(ADJACENT) == set(DISTRICTS)
-    assert len(DISTRICTS) == 11
+def test_the_district_table_is_symmetric_connected_and_real(ctx):
+    from cbec_alliance.taxonomy.models import TaxonomyItem
+
+    districts = set(
+        db.session.scalars(
+            sa.select(TaxonomyItem.code).where(TaxonomyItem.vocabulary == "districts")
+        )
+    )
+    assert set(ADJACENT) == districts  # the borders of exactly the vocabulary's codes
+    assert len(districts) == 11
     for d, around in ADJACENT.items():
         assert around
         assert d not in around
@@ -219,7 +228,7 @@ def test_the_district_table_is_symmetric_connected_and_real():
         if d not in seen:
             seen.add(d)
             todo.extend(ADJACENT[d])
-    assert seen == set(DISTRICTS)
+    assert seen == districts
     assert ADJACENT["yuexiu"] == {"liwan", "haizhu", "tianhe", "baiyun"}
     assert ADJACENT["tianhe"] == {"yuexiu", "haizhu", "baiyun", "huangpu"}
     assert ADJACENT["haizhu"] == {"yuexiu", "liwan", "tianhe", "huangpu", "panyu"}

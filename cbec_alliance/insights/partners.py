@@ -4,24 +4,23 @@ scored with `fit`, best first; live partnerships are marked, not hidden."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections import defaultdict
 
 import sqlalchemy as sa
-from cachetools import LRUCache
 from flask import current_app
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
+from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.errors import invalid, not_found
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
-from cbec_alliance.monitoring.summaries import _latest_survey as latest_survey
 from cbec_alliance.organizations.models import Organization, OrganizationMajor
 from cbec_alliance.organizations.services import membership
-from cbec_alliance.students.models import StudentCompetency, StudentProfile
+from cbec_alliance.partnerships import fit
+from cbec_alliance.partnerships.models import LIVE, Partnership
+from cbec_alliance.students.models import HOLDS_FROM, StudentCompetency, StudentProfile
 from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
 from cbec_alliance.training_bases.models import (
     BaseCompetency,
@@ -30,8 +29,7 @@ from cbec_alliance.training_bases.models import (
     TrainingBase,
 )
 
-from . import fit
-from .models import LIVE, Partnership
+from .summaries import latest_survey
 
 Orgs = dict[int, sa.Row]
 
@@ -178,7 +176,7 @@ def university_signals(
     for u, code, n in db.session.execute(
         sa.select(sp.university_id, sc.code, sa.func.count())
         .join(sc, sc.user_id == sp.user_id)
-        .where(sc.level >= 3, *only(sp.university_id))
+        .where(sc.level >= HOLDS_FROM, *only(sp.university_id))
         .group_by(sp.university_id, sc.code)
     ):
         supply[u][code] = int(n)
@@ -237,30 +235,16 @@ def _ref(org) -> dict:
 # Rankings and the signals of every organization of a kind, per process: scoring 20,000
 # enterprises for a university takes over a second, and paging through the answer would
 # score them all again for every page. Entries live PARTNER_MATCH_MAX_AGE seconds.
-_kept: LRUCache = LRUCache(maxsize=256)
-_kept_lock = threading.Lock()
+_kept = ProcessCache("partner matching", maxsize=256)
 
 
 def _keep(key: tuple, make):
-    max_age = current_app.config["PARTNER_MATCH_MAX_AGE"]
-    if max_age <= 0:
-        return make()
-    key = (str(db.engine.url), *key)
-    now = time.monotonic()
-    with _kept_lock:
-        hit = _kept.get(key)
-    if hit is not None and now - hit[0] < max_age:
-        return hit[1]
-    value = make()
-    with _kept_lock:
-        _kept[key] = (now, value)
-    return value
+    return _kept.get_or_make(key, make, max_age=current_app.config["PARTNER_MATCH_MAX_AGE"])
 
 
 def forget() -> None:
     """Drop every kept ranking and signal (benchmarks time the cold path with it)."""
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def _everyone(kind: str) -> tuple[Orgs, dict]:

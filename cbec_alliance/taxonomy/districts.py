@@ -1,26 +1,14 @@
-"""Which Guangzhou districts share a border: pure data for partner matching ("near").
+"""Which Guangzhou districts share a border: the geography of the `districts` vocabulary.
 
-The eleven districts (the taxonomy's codes) and the borders between them, across the Pearl
-River included (Haizhu faces Yuexiu, Liwan, Tianhe, Huangpu and Panyu over the water).
-Borders with other cities (Foshan, Dongguan, Qingyuan, Huizhou, Zhongshan) are left out:
-every organization of the alliance is in Guangzhou.
+The vocabulary's codes are the taxonomy's (migration 0002; a test checks that every one has
+its borders here and nothing else does); this module adds only the borders between them,
+which partner matching reads ("near"), across the Pearl River included (Haizhu faces
+Yuexiu, Liwan, Tianhe, Huangpu and Panyu over the water). Borders with other cities (Foshan,
+Dongguan, Qingyuan, Huizhou, Zhongshan) are left out: every organization of the alliance is
+in Guangzhou.
 """
 
 from __future__ import annotations
-
-DISTRICTS = (
-    "yuexiu",
-    "haizhu",
-    "liwan",
-    "tianhe",
-    "baiyun",
-    "huangpu",
-    "panyu",
-    "huadu",
-    "nansha",
-    "conghua",
-    "zengcheng",
-)
 
 # Each border once; `ADJACENT` makes it symmetric.
 BORDERS = (
@@ -49,7 +37,7 @@ BORDERS = (
 
 ADJACENT: dict[str, frozenset[str]] = {
     d: frozenset({b for a, b in BORDERS if a == d} | {a for a, b in BORDERS if b == d})
-    for d in DISTRICTS
+    for d in sorted({code for border in BORDERS for code in border})
 }
 
 SAME, NEIGHBOUR, FARTHER, UNKNOWN = "same district", "adjacent", "farther", "unknown"

@@ -18,21 +18,20 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from cbec_alliance.applications.lifecycle import PLACED
 from cbec_alliance.applications.models import Application, Hire
 from cbec_alliance.competitions.models import Competition, CompetitionOrganizer, Team, TeamMember
-from cbec_alliance.core.db import bulk_update
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.courses.models import Course, CoursePartner
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.lectures.models import Event
+from cbec_alliance.partnerships import health as rules
+from cbec_alliance.partnerships import services as partnerships
+from cbec_alliance.partnerships.models import Partnership
 from cbec_alliance.training_bases.models import BaseSession, BaseUniversity, TrainingBase
 
-from . import health as rules
-from .models import Partnership
-
 P = Partnership
-PLACED = ("accepted", "completed")
 
 
 def _applications(key, at, *where) -> sa.Select:
@@ -216,9 +215,7 @@ def refresh(ids: list[int] | None = None, batch: int = 5_000) -> int:
         if not chunk:
             return done
         found = evaluate(chunk)
-        bulk_update(
-            Partnership.__table__,
-            "id",
+        partnerships.store_health(
             [
                 {
                     "id": p.id,
@@ -227,9 +224,13 @@ def refresh(ids: list[int] | None = None, batch: int = 5_000) -> int:
                     "health_checked_at": now,
                 }
                 for p in chunk
-            ],
+            ]
         )
-        for p in chunk:
-            db.session.expire(p)
         done += len(chunk)
         last = chunk[-1].id
+
+
+def activity_of(partnership: Partnership) -> dict:
+    """What the two sides share (`counts`), and the progress and health that follow."""
+    found = evaluate([partnership])[partnership.id]
+    return {**found, "counts": counts(partnership)}

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from cbec_alliance.applications.lifecycle import PLACED
 from cbec_alliance.applications.models import Application, Hire
 from cbec_alliance.competitions.models import Competition
 from cbec_alliance.core.db import is_postgres
@@ -22,7 +23,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency
 from cbec_alliance.organizations.models import Membership, Organization
 from cbec_alliance.partnerships.models import Partnership, PartnershipMode
-from cbec_alliance.students.models import StudentCompetency, StudentProfile
+from cbec_alliance.students.models import HOLDS_FROM, StudentCompetency, StudentProfile
 from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyResponse
 from cbec_alliance.taxonomy.models import TaxonomyItem
 from cbec_alliance.training_bases.models import TrainingBase
@@ -60,9 +61,7 @@ def overview() -> dict:
             sa.func.coalesce(sa.func.sum(i.slots).filter(i.published_at.is_not(None)), 0),
         )
     ).one()
-    placements = db.session.scalar(
-        sa.select(sa.func.count()).where(Application.status.in_(("accepted", "completed")))
-    )
+    placements = db.session.scalar(sa.select(sa.func.count()).where(Application.status.in_(PLACED)))
     completed = db.session.scalar(
         sa.select(sa.func.count()).where(Application.status == "completed")
     )
@@ -108,7 +107,7 @@ def latest_survey() -> int | None:
     them until it closes; a `competencies` answer, because a coordinator's own survey without
     that question (a platform poll, say) says nothing about competencies and must not replace
     the last talent-demand survey and zero the survey weight. Partner matching
-    (`partnerships/recommend.py`) reads the same survey.
+    (`insights/partners.py`) reads the same survey.
     """
     a = SurveyAnswer
     return db.session.scalar(
@@ -120,9 +119,6 @@ def latest_survey() -> int | None:
         .order_by(Survey.year.desc(), Survey.id.desc())
         .limit(1)
     )
-
-
-_latest_survey = latest_survey  # the name partnerships/recommend.py imports
 
 
 def _labels(vocabulary: str) -> dict[str, tuple[str, str]]:
@@ -168,7 +164,9 @@ def _gap_parts(by_district: bool, survey: int | None) -> dict:
     stmt = sa.select(*key, sc.code, sa.func.count()).join(sp, sp.user_id == sc.user_id)
     if by_district:
         stmt = stmt.join(u, u.id == sp.university_id)
-    for *d, code, n in db.session.execute(stmt.where(sc.level >= 3).group_by(*key, sc.code)):
+    for *d, code, n in db.session.execute(
+        stmt.where(sc.level >= HOLDS_FROM).group_by(*key, sc.code)
+    ):
         parts[(d[0] if d else None, code)]["students"] += int(n)
     stmt = sa.select(*key, CourseCompetency.code, sa.func.sum(Course.capacity)).join(
         CourseCompetency, CourseCompetency.course_id == Course.id
