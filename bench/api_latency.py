@@ -142,10 +142,10 @@ def main() -> None:
     mixed = [{**f, **q} for f, q in zip(FILTERS, queries, strict=True)]
     # Cold: every page and total built anew (the per-process caches emptied before each
     # request), as for a page nobody asked for since the postings last changed.
-    from cbec_alliance.internships import listing, listing_json
+    from cbec_alliance.internships import listing_json, listing_query
 
     def clear():
-        listing.totals.clear()
+        listing_query.totals.clear()
         listing_json.pages.clear()
 
     for label, before in (("cold", clear), ("warm", None)):

@@ -5,7 +5,7 @@ response (idempotent: each found again by its natural key)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.courses.models import Course, CourseCompetency, CoursePartner
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.lectures.models import Event
+from cbec_alliance.lectures.models import Lecture
 from cbec_alliance.matching.models import MatchRound, RoundInternship
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.partnerships.models import Partnership, PartnershipMode
@@ -36,85 +36,109 @@ def _absent(model, **key) -> bool:
 
 def load(enterprises: list[Organization], university_ids: list[int]) -> None:
     """Add the demo cooperation between the first enterprise and the universities."""
-    host, first_uni = enterprises[0], university_ids[0]
+    host, first_university = enterprises[0], university_ids[0]
     now = utcnow()
-    if _absent(Course, university_id=first_uni, code="CBEC-201"):
-        db.session.add(
-            Course(
-                university_id=first_uni,
-                code="CBEC-201",
-                title="跨境电商直播运营实务 Live commerce in practice",
-                description="与企业共建：真实直播间实训。Co-developed with a live-commerce studio.",
-                credits=Decimal("2.0"),
-                hours=32,
-                semester="2026-fall",
-                language="zh",
-                capacity=40,
-                status="published",
-                published_at=now,
-                competencies=[CourseCompetency(code=c) for c in ("content-creation", "marketing")],
-                partners=[CoursePartner(enterprise_id=host.id, state="confirmed", decided_at=now)],
-            )
-        )
-    if _absent(TrainingBase, name="天河跨境电商产教融合实践基地"):
-        db.session.add(
-            TrainingBase(
-                name="天河跨境电商产教融合实践基地",
-                host_enterprise_id=host.id,
-                district=host.district,
-                address="广州市天河区",
-                capacity=30,
-                status="approved",
-                level="municipal",
-                decided_at=now,
-                universities=[BaseUniversity(university_id=u) for u in university_ids],
-                competencies=[BaseCompetency(code="platform-operation")],
-            )
-        )
-    title = "第一届广州跨境电商直播大赛 Guangzhou live-commerce cup"
-    if _absent(Competition, title=title):
-        db.session.add(
-            Competition(
-                title=title,
-                description="校企联合举办 Co-organized by the alliance.",
-                registration_opens_at=now - timedelta(days=1),
-                registration_closes_at=now + timedelta(days=30),
-                starts_at=now + timedelta(days=40),
-                ends_at=now + timedelta(days=42),
-                max_team_size=4,
-                organizers=[CompetitionOrganizer(organization_id=i) for i in (host.id, first_uni)],
-                tracks=[
-                    CompetitionTrack(name=name, position=k, competencies=[code])
-                    for k, (name, code) in enumerate(
-                        [("直播带货", "content-creation"), ("数据分析", "data-analysis")]
-                    )
-                ],
-                rubric=[
-                    RubricCriterion(criterion="创意", weight=Decimal("0.4"), position=0),
-                    RubricCriterion(criterion="执行", weight=Decimal("0.6"), position=1),
-                ],
-            )
-        )
-    lecture = "品牌出海讲座 Taking a brand abroad"
-    if _absent(Event, title=lecture):
-        db.session.add(
-            Event(
-                kind="lecture",
-                host_organization_id=host.id,
-                university_id=first_uni,
-                title=lecture,
-                speaker="企业创始人 Founder",
-                location="大学城报告厅",
-                starts_at=now + timedelta(days=7),
-                ends_at=now + timedelta(days=7, hours=2),
-                capacity=200,
-            )
-        )
+    _course(host, first_university, now)
+    _training_base(host, university_ids, now)
+    _competition(host, first_university, now)
+    _lecture(host, first_university, now)
     db.session.flush()
     _match_round(enterprises)
-    _partnership(host, first_uni)
+    _partnership(host, first_university)
     _survey(host, enterprises)
     db.session.flush()
+
+
+def _course(host: Organization, university_id: int, now: datetime) -> None:
+    if not _absent(Course, university_id=university_id, code="CBEC-201"):
+        return
+    db.session.add(
+        Course(
+            university_id=university_id,
+            code="CBEC-201",
+            title="跨境电商直播运营实务 Live commerce in practice",
+            description="与企业共建：真实直播间实训。Co-developed with a live-commerce studio.",
+            credits=Decimal("2.0"),
+            hours=32,
+            semester="2026-fall",
+            language="zh",
+            capacity=40,
+            status="published",
+            published_at=now,
+            competencies=[
+                CourseCompetency(code=code) for code in ("content-creation", "marketing")
+            ],
+            partners=[CoursePartner(enterprise_id=host.id, state="confirmed", decided_at=now)],
+        )
+    )
+
+
+def _training_base(host: Organization, university_ids: list[int], now: datetime) -> None:
+    if not _absent(TrainingBase, name="天河跨境电商产教融合实践基地"):
+        return
+    db.session.add(
+        TrainingBase(
+            name="天河跨境电商产教融合实践基地",
+            host_enterprise_id=host.id,
+            district=host.district,
+            address="广州市天河区",
+            capacity=30,
+            status="approved",
+            level="municipal",
+            decided_at=now,
+            universities=[BaseUniversity(university_id=uid) for uid in university_ids],
+            competencies=[BaseCompetency(code="platform-operation")],
+        )
+    )
+
+
+def _competition(host: Organization, university_id: int, now: datetime) -> None:
+    title = "第一届广州跨境电商直播大赛 Guangzhou live-commerce cup"
+    if not _absent(Competition, title=title):
+        return
+    db.session.add(
+        Competition(
+            title=title,
+            description="校企联合举办 Co-organized by the alliance.",
+            registration_opens_at=now - timedelta(days=1),
+            registration_closes_at=now + timedelta(days=30),
+            starts_at=now + timedelta(days=40),
+            ends_at=now + timedelta(days=42),
+            max_team_size=4,
+            organizers=[
+                CompetitionOrganizer(organization_id=org_id) for org_id in (host.id, university_id)
+            ],
+            tracks=[
+                CompetitionTrack(name=name, position=position, competencies=[code])
+                for position, (name, code) in enumerate(
+                    [("直播带货", "content-creation"), ("数据分析", "data-analysis")]
+                )
+            ],
+            rubric=[
+                RubricCriterion(criterion="创意", weight=Decimal("0.4"), position=0),
+                RubricCriterion(criterion="执行", weight=Decimal("0.6"), position=1),
+            ],
+        )
+    )
+
+
+def _lecture(host: Organization, university_id: int, now: datetime) -> None:
+    title = "品牌出海讲座 Taking a brand abroad"
+    if not _absent(Lecture, title=title):
+        return
+    db.session.add(
+        Lecture(
+            kind="lecture",
+            host_organization_id=host.id,
+            university_id=university_id,
+            title=title,
+            speaker="企业创始人 Founder",
+            location="大学城报告厅",
+            starts_at=now + timedelta(days=7),
+            ends_at=now + timedelta(days=7, hours=2),
+            capacity=200,
+        )
+    )
 
 
 def _partnership(host: Organization, university_id: int) -> None:
@@ -132,8 +156,12 @@ def _partnership(host: Organization, university_id: int) -> None:
             proposed_by_org_id=host.id,
             accepted_at=now - timedelta(days=55),
             modes=[
-                PartnershipMode(mode=m)
-                for m in ("internship-employment", "co-developed-courses", "joint-training-bases")
+                PartnershipMode(mode=mode)
+                for mode in (
+                    "internship-employment",
+                    "co-developed-courses",
+                    "joint-training-bases",
+                )
             ],
         )
     )
@@ -167,8 +195,8 @@ def _survey(host: Organization, enterprises: list[Organization]) -> None:
     year = utcnow().year
     last = _one_survey(year - 1, distributed=150)
     if last is not None:
-        for i, enterprise in enumerate(enterprises):
-            answers = _LAST_YEAR_ANSWERS[i % len(_LAST_YEAR_ANSWERS)]
+        for position, enterprise in enumerate(enterprises):
+            answers = _LAST_YEAR_ANSWERS[position % len(_LAST_YEAR_ANSWERS)]
             survey_services.add_response(last, enterprise.id, answers)
         last.status = "closed"
         last.closed_at = utcnow()
@@ -209,7 +237,7 @@ def _match_round(enterprises: list[Organization]) -> None:
     postings = db.session.scalars(
         sa.select(Internship)
         .where(
-            Internship.enterprise_id.in_([e.id for e in enterprises]),
+            Internship.enterprise_id.in_([enterprise.id for enterprise in enterprises]),
             Internship.status == "open",
             Internship.slots > Internship.accepted_count,
         )
@@ -223,11 +251,11 @@ def _match_round(enterprises: list[Organization]) -> None:
                 seed=20270301,
                 internships=[
                     RoundInternship(
-                        internship_id=p.id,
-                        enterprise_id=p.enterprise_id,
-                        slots=p.slots - p.accepted_count,
+                        internship_id=posting.id,
+                        enterprise_id=posting.enterprise_id,
+                        slots=posting.slots - posting.accepted_count,
                     )
-                    for p in postings
+                    for posting in postings
                 ],
             )
         )

@@ -65,7 +65,7 @@ def _writer() -> tuple[str | None, str]:
         if package == _OUTSIDE:
             return None, ""
         if package:
-            where = f"{frame.f_code.co_filename[len(PACKAGE):]}:{frame.f_lineno}"
+            where = f"{frame.f_code.co_filename[len(PACKAGE) :]}:{frame.f_lineno}"
             return package, where
         frame = frame.f_back
     return None, ""

@@ -8,13 +8,13 @@ from datetime import date
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.applications import lifecycle
-from cbec_alliance.applications.lifecycle import OFFER_FROM
+from cbec_alliance.applications.lifecycle import LIFECYCLE, OFFER_FROM
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import for_update, is_postgres
-from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, wrong_step
+from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found
 from cbec_alliance.core.events import emit
+from cbec_alliance.core.lifecycle import WrongParty
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
@@ -100,11 +100,14 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     if side is None:
         not_found("application")
     try:
-        target = lifecycle.step(application.status, verb, side)
-    except lifecycle.WrongParty:
-        forbidden(f"only the {lifecycle.TRANSITIONS[verb][0]} may {verb} an application")
-    except lifecycle.WrongStep as exc:
-        wrong_step(verb, application.status, exc.allowed, _waits(application, posting, verb, side))
+        target = LIFECYCLE.target(
+            application.status,
+            verb,
+            party=side,
+            waiting_for=lambda: _waits(application, posting, verb, side),
+        )
+    except WrongParty as exc:
+        forbidden(f"only the {exc.party} may {verb} an application")
     if verb == "accept":
         internships.take_slot(posting, user)
     elif verb == "withdraw" and application.status == "accepted":
@@ -134,13 +137,13 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
 
 
 def _waits(application: Application, posting: Internship, verb: str, side: str) -> list[Waiting]:
-    """The other party whose step would let `side` use `verb` (none when no step would)."""
-    found = lifecycle.unblocking(application.status, verb, side)
-    if found is None:
+    """The other party whose step would let `side` use `verb` (none when no step would):
+    a student's accept waits for the enterprise's offer."""
+    verbs = [v for v in LIFECYCLE.enabling(application.status, verb) if LIFECYCLE[v].party != side]
+    if not verbs:
         return []
-    other, verbs = found
     action = " or ".join(verbs)
-    if other == "enterprise":
+    if LIFECYCLE[verbs[0]].party == "enterprise":
         return [Waiting.org(db.session.get(Organization, posting.enterprise_id), action)]
     student = db.session.get(User, application.student_id)
     return [Waiting("student", action, name=student.name, id=student.id)]

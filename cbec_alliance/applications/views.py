@@ -7,7 +7,8 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
-from cbec_alliance.applications import lifecycle, outcomes, services
+from cbec_alliance.applications import outcomes, services
+from cbec_alliance.applications.lifecycle import LIFECYCLE
 from cbec_alliance.applications.schemas import (
     ApplicationDetailSchema,
     ApplicationListArgs,
@@ -83,7 +84,7 @@ class ApplicationItem(MethodView):
 
 
 def _verb(verb: str):
-    party, sources, target = lifecycle.TRANSITIONS[verb]
+    step = LIFECYCLE[verb]
 
     class Step(MethodView):
         @login_required
@@ -94,11 +95,13 @@ def _verb(verb: str):
             return outcomes.detail(application)
 
     Step.__name__ = f"Application{verb.title()}"
-    Step.post.__doc__ = f"{verb.title()} ({party}): {' | '.join(sources)} -> {target}."
+    Step.post.__doc__ = (
+        f"{verb.title()} ({step.party}): {' | '.join(step.sources)} -> {step.target}."
+    )
     blp.route(f"/applications/<int:application_id>/{verb}")(Step)
 
 
-for _v in lifecycle.TRANSITIONS:
+for _v in LIFECYCLE:
     _verb(_v)
 
 

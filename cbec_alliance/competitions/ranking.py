@@ -53,9 +53,9 @@ def _z_scores(marks: list[Mark]) -> dict[Mark, Decimal]:
         by_judge[mark.judge_id].append(mark)
     out: dict[Mark, Decimal] = {}
     for own in by_judge.values():
-        n = len(own)
-        mean = sum(Decimal(m.value) for m in own) / n
-        std = (sum((m.value - mean) ** 2 for m in own) / n).sqrt()
+        count = len(own)
+        mean = sum(Decimal(m.value) for m in own) / count
+        std = (sum((m.value - mean) ** 2 for m in own) / count).sqrt()
         for mark in own:
             out[mark] = Decimal(0) if std == 0 else (mark.value - mean) / std
     return out
@@ -76,10 +76,10 @@ def team_scores(
             totals[team_id] += Fraction(weights[criterion]) * mean
         return dict(totals)
     with localcontext(Z_CONTEXT):
-        z = _z_scores(marks)
+        z_scores = _z_scores(marks)
         z_totals: dict[int, Decimal] = defaultdict(Decimal)
         for (team_id, criterion), given in per_criterion.items():
-            mean = sum(z[m] for m in given) / len(given)
+            mean = sum(z_scores[m] for m in given) / len(given)
             z_totals[team_id] += Decimal(weights[criterion]) * mean
         return {t: s.quantize(Z_QUANTUM) for t, s in z_totals.items()}
 

@@ -106,25 +106,37 @@ def _check_rubric(rubric: list[dict]) -> None:
         invalid("rubric", f"the weights must add up to 1 (they add up to {total})")
 
 
+def _staff_organizations(user: User) -> set[int]:
+    """The organizations whose admin or staff the user is."""
+    return set(
+        db.session.scalars(
+            sa.select(Membership.organization_id).where(
+                Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
+            )
+        )
+    )
+
+
+def _check_tracks(tracks: list[dict]) -> None:
+    names = [track["name"] for track in tracks]
+    if len(set(names)) != len(names):
+        invalid("tracks", "each track name may appear once")
+    taxonomy.check("competencies", "tracks", [c for track in tracks for c in track["competencies"]])
+
+
+def _track(data: dict, position: int) -> CompetitionTrack:
+    codes = sorted(set(data["competencies"]))
+    return CompetitionTrack(name=data["name"], position=position, competencies=codes)
+
+
 def create(user: User, data: dict) -> Competition:
     """A competition co-organized by `organizer_ids` (the caller manages one, or coordinates)."""
     orgs = _approved_orgs(data["organizer_ids"], "organizer_ids")
-    if not user.is_coordinator:
-        mine = set(
-            db.session.scalars(
-                sa.select(Membership.organization_id).where(
-                    Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
-                )
-            )
-        )
-        if not mine & {o.id for o in orgs}:
-            forbidden("You must be an admin or staff of one of the organizers.")
+    if not user.is_coordinator and not _staff_organizations(user) & {org.id for org in orgs}:
+        forbidden("You must be an admin or staff of one of the organizers.")
     _check_schedule(data)
     _check_rubric(data["rubric"])
-    names = [t["name"] for t in data["tracks"]]
-    if len(set(names)) != len(names):
-        invalid("tracks", "each track name may appear once")
-    taxonomy.check("competencies", "tracks", [c for t in data["tracks"] for c in t["competencies"]])
+    _check_tracks(data["tracks"])
     competition = Competition(
         title=data["title"],
         description=data.get("description"),
@@ -135,27 +147,17 @@ def create(user: User, data: dict) -> Competition:
         scoreboard_freeze_at=data.get("scoreboard_freeze_at"),
         max_team_size=data["max_team_size"],
         created_by_id=user.id,
-        organizers=[CompetitionOrganizer(organization_id=o.id) for o in orgs],
-        tracks=[
-            CompetitionTrack(
-                name=t["name"], position=k, competencies=sorted(set(t["competencies"]))
-            )
-            for k, t in enumerate(data["tracks"])
-        ],
+        organizers=[CompetitionOrganizer(organization_id=org.id) for org in orgs],
+        tracks=[_track(track, position) for position, track in enumerate(data["tracks"])],
         rubric=[
-            RubricCriterion(criterion=c["criterion"], weight=c["weight"], position=k)
-            for k, c in enumerate(data["rubric"])
+            RubricCriterion(criterion=c["criterion"], weight=c["weight"], position=position)
+            for position, c in enumerate(data["rubric"])
         ],
     )
     db.session.add(competition)
     db.session.flush()
     audit(actor=user, obj=competition, action="create", changes={"title": competition.title})
     return competition
-
-
-def _track(data: dict, position: int) -> CompetitionTrack:
-    codes = sorted(set(data["competencies"]))
-    return CompetitionTrack(name=data["name"], position=position, competencies=codes)
 
 
 def listing(args: dict) -> sa.Select:
@@ -184,8 +186,7 @@ def listing(args: dict) -> sa.Select:
 # --- teams -----------------------------------------------------------------------------
 
 
-def register_team(user: User, competition: Competition, data: dict) -> Team:
-    """Register a team in the window: a member registers it, or a member's university staff."""
+def _check_registration_open(competition: Competition) -> None:
     now = utcnow()
     opens, closes = (
         as_utc(competition.registration_opens_at),
@@ -193,28 +194,26 @@ def register_team(user: User, competition: Competition, data: dict) -> Team:
     )
     if not opens <= now < closes:
         conflict(f"registration is closed: it runs from {iso_z(opens)} to {iso_z(closes)}")
+
+
+def _member_universities(competition: Competition, data: dict) -> dict[int, int]:
+    """{member: university} for a valid team of students, or 422 naming the field."""
     members = data["member_ids"]
     if len(set(members)) != len(members):
         invalid("member_ids", "each student may appear once")
     if len(members) > competition.max_team_size:
         invalid("member_ids", f"a team has at most {competition.max_team_size} members")
-    if data["track"] not in [t.name for t in competition.tracks]:
+    if data["track"] not in [track.name for track in competition.tracks]:
         invalid("track", "not a track of this competition")
     universities = _student_universities(members)
-    strangers = [m for m in members if m not in universities]
+    strangers = [member for member in members if member not in universities]
     if strangers:
         invalid("member_ids", f"not students of an alliance university: {strangers}")
-    staff_of = set(
-        db.session.scalars(
-            sa.select(Membership.organization_id).where(
-                Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES)
-            )
-        )
-    )
-    if user.id not in members and not staff_of & set(universities.values()):
-        forbidden("A team is registered by one of its members or by their university's staff.")
-    if data.get("mentor_enterprise_id") is not None:
-        _approved_orgs([data["mentor_enterprise_id"]], "mentor_enterprise_id", "enterprise")
+    return universities
+
+
+def _check_free(competition: Competition, members: list[int], name: str) -> None:
+    """409 when a member is in a team of the competition already, or the name is taken."""
     taken = db.session.scalars(
         sa.select(TeamMember.user_id).where(
             TeamMember.competition_id == competition.id, TeamMember.user_id.in_(members)
@@ -223,9 +222,21 @@ def register_team(user: User, competition: Competition, data: dict) -> Team:
     if taken:
         conflict(f"already in a team of this competition: {sorted(taken)}", user_ids=sorted(taken))
     if db.session.scalar(
-        sa.select(Team.id).where(Team.competition_id == competition.id, Team.name == data["name"])
+        sa.select(Team.id).where(Team.competition_id == competition.id, Team.name == name)
     ):
         conflict("a team of this competition already has that name")
+
+
+def register_team(user: User, competition: Competition, data: dict) -> Team:
+    """Register a team in the window: a member registers it, or a member's university staff."""
+    _check_registration_open(competition)
+    universities = _member_universities(competition, data)
+    members = data["member_ids"]
+    if user.id not in members and not _staff_organizations(user) & set(universities.values()):
+        forbidden("A team is registered by one of its members or by their university's staff.")
+    if data.get("mentor_enterprise_id") is not None:
+        _approved_orgs([data["mentor_enterprise_id"]], "mentor_enterprise_id", "enterprise")
+    _check_free(competition, members, data["name"])
     team = Team(
         competition_id=competition.id,
         name=data["name"],
@@ -234,8 +245,10 @@ def register_team(user: User, competition: Competition, data: dict) -> Team:
         mentor_enterprise_id=data.get("mentor_enterprise_id"),
         created_by_id=user.id,
         members=[
-            TeamMember(user_id=m, competition_id=competition.id, university_id=universities[m])
-            for m in members
+            TeamMember(
+                user_id=member, competition_id=competition.id, university_id=universities[member]
+            )
+            for member in members
         ],
     )
     db.session.add(team)

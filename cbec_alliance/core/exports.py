@@ -23,7 +23,7 @@ import io
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -307,6 +307,37 @@ def chart(
     )
     image = _once(key, lambda: bar_chart(fmt, title, categories, series, horizontal=horizontal))
     return download(image, fmt, name)
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a report draws as a grouped bar chart: title, categories, series by label."""
+
+    title: str
+    categories: Sequence[str]
+    series: dict[str, Sequence[float]]
+    horizontal: bool = False
+
+
+def respond(
+    fmt: str,
+    name: str,
+    data: dict,
+    columns: Sequence[Column],
+    rows: Callable[[], list[dict]],
+    bars: Callable[[], Bars] | None = None,
+) -> dict | Response:
+    """A report in the format asked for: `data` itself for json, else a download named
+    `name`: the chart `bars()` draws (svg, png) or the table of `rows()` (csv, xlsx), each
+    made only when asked for."""
+    if fmt == "json":
+        return data
+    if fmt in CHART_FORMATS and bars is not None:
+        drawn = bars()
+        return chart(
+            fmt, name, drawn.title, drawn.categories, drawn.series, horizontal=drawn.horizontal
+        )
+    return table(fmt, name, columns, rows())
 
 
 # The query arguments and the documented answers of every route that offers downloads.

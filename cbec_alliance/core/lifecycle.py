@@ -3,11 +3,16 @@
 Each domain declares its table once (`Lifecycle({...})`) and asks it for the next state;
 a verb refused in the current state is a 409 whose text names the allowed next steps (and,
 given `waiting_for`, whom the step waits for), written in one place, `core.errors`.
+
+The table's order is the order in which allowed steps are listed. `enabling` says which
+steps would first have to happen for a refused one to become possible (whom it waits for);
+`waiting_for` may be given as a function, called only when the step is refused, so finding
+the waiting parties costs nothing on the way through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cbec_alliance.core.errors import Waiting, wrong_step
@@ -44,6 +49,9 @@ class Lifecycle:
     def __getitem__(self, verb: str) -> Step:
         return self.steps[verb]
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.steps)
+
     def allowed(self, status: str, party: str | None = None) -> list[str]:
         """The verbs that may follow `status` (for `party`, when given), in table order."""
         return [
@@ -56,25 +64,32 @@ class Lifecycle:
         """True when `verb` may follow `status`."""
         return status in self.steps[verb].sources
 
+    def enabling(self, status: str, verb: str) -> list[str]:
+        """The verbs from `status` that lead to a state `verb` may start from (what has to
+        happen first), in table order."""
+        wanted = self.steps[verb].sources
+        return [v for v in self.allowed(status) if self.steps[v].target in wanted]
+
     def target(
         self,
         status: str,
         verb: str,
         *,
         party: str | None = None,
-        waiting_for: Sequence[Waiting] = (),
+        waiting_for: Sequence[Waiting] | Callable[[], Sequence[Waiting]] = (),
         allowed: Iterable[str] | None = None,
     ) -> str:
         """The state `verb` leads to from `status`.
 
         Raises WrongParty when the verb is another party's; answers 409 naming the allowed
         next steps (those of `party` when given, or `allowed`) and whom the step waits for
-        when it may not follow `status`.
+        (`waiting_for`, or what it returns) when it may not follow `status`.
         """
         step = self.steps[verb]
         if party is not None and step.party not in (None, party):
             raise WrongParty(verb, step.party)
         if status not in step.sources:
             steps = self.allowed(status, party) if allowed is None else allowed
-            wrong_step(verb, status, steps, waiting_for)
+            waits = waiting_for() if callable(waiting_for) else waiting_for
+            wrong_step(verb, status, steps, waits)
         return step.target

@@ -6,21 +6,14 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.errors import (
-    Waiting,
-    conflict,
-    forbidden,
-    invalid,
-    not_found,
-    wrong_step,
-)
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
 from cbec_alliance.core.events import emit
 from cbec_alliance.core.pagination import contains
-from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.taxonomy import services as taxonomy
 
+from . import links
 from .models import (
     CONTENT,
     Course,
@@ -31,15 +24,10 @@ from .models import (
 )
 
 PUBLIC = ("published", "archived")
-# action -> (states it may start from, state it leads to); partners answer separately.
-STEPS = {
-    "propose": (("draft",), "proposed"),
-    "publish": (("confirmed",), "published"),
-    "archive": (("published",), "archived"),
-}
 
 
-def _managed_orgs(user: User) -> set[int]:
+def managed_orgs(user: User) -> set[int]:
+    """The organizations whose admin or staff the user is."""
     return set(
         db.session.scalars(
             sa.select(Membership.organization_id).where(
@@ -71,10 +59,18 @@ def get_visible(course_id: int, user: User) -> Course:
     return course
 
 
+def detail(course_id: int, user: User) -> Course:
+    """A visible course with its links attached for the detail schema: open internships and
+    competitions using its competencies."""
+    course = get_visible(course_id, user)
+    course.links = links.of(course)
+    return course
+
+
 def get_for_university(course_id: int, user: User) -> Course:
     """A course its university's admins and staff manage (403 for other insiders)."""
     course = get_visible(course_id, user)
-    if course.university_id not in _managed_orgs(user):
+    if course.university_id not in managed_orgs(user):
         forbidden("Only the course's university's admins and staff may do this.")
     return course
 
@@ -120,7 +116,7 @@ def _check(data: dict, course: Course | None) -> None:
 def create(user: User, data: dict) -> Course:
     """A draft course of a university whose admin or staff the caller is."""
     university = _approved(data["university_id"], "university_id", "university")
-    if university.id not in _managed_orgs(user):
+    if university.id not in managed_orgs(user):
         forbidden("Only the university's admins and staff create its courses.")
     _check(data, None)
     course = Course(
@@ -191,7 +187,7 @@ def update(user: User, course: Course, data: dict) -> Course:
             course.version += 1
         else:
             course.status = "proposed"
-        _ask_partners(course, user)
+        ask_partners(course, user)
     elif set(course.partner_enterprise_ids) - partners_before and course.status != "draft":
         # A partner added to a course under way is asked too (the others keep their answer).
         if course.status == "confirmed":
@@ -211,7 +207,8 @@ def update(user: User, course: Course, data: dict) -> Course:
     return course
 
 
-def _ask_partners(course: Course, user: User) -> None:
+def ask_partners(course: Course, user: User) -> None:
+    """Ask every partner to confirm the course (again): their answers start over."""
     for partner in course.partners:
         partner.state, partner.reason, partner.decided_at = "pending", None, None
     if course.partners:
@@ -221,102 +218,6 @@ def _ask_partners(course: Course, user: User) -> None:
             organization_id=course.university_id,
             actor=user,
         )
-
-
-def transition(user: User, course: Course, action: str) -> Course:
-    """Propose (partners are asked), publish (every partner confirmed) or archive."""
-    sources, target = STEPS[action]
-    if course.status not in sources:
-        wrong_step(
-            action,
-            course.status,
-            [a for a, (src, _) in STEPS.items() if course.status in src],
-            _waiting_partners(course) if action == "publish" else (),
-        )
-    if action == "propose":
-        taxonomy.check("competencies", "competencies", course.competency_codes)
-        if not course.competencies:
-            conflict("name the competencies the course teaches before proposing it")
-        if not course.partners:
-            target = "confirmed"  # nothing to confirm: a course of the university alone
-        _ask_partners(course, user)
-    if action == "publish":
-        course.published_at = utcnow()
-    before, course.status = course.status, target
-    audit(actor=user, obj=course, action=action, changes={"status": {"from": before, "to": target}})
-    return course
-
-
-def answer(user: User, course: Course, enterprise_id: int, confirm: bool, reason: str | None):
-    """A partner confirms the current version, or declines it with a reason."""
-    partner = next((p for p in course.partners if p.enterprise_id == enterprise_id), None)
-    if partner is None:
-        not_found("partner")
-    if enterprise_id not in _managed_orgs(user):
-        forbidden("Only the partner's admins and staff answer for it.")
-    if course.status == "draft":
-        university = db.session.get(Organization, course.university_id)
-        verb = "confirm" if confirm else "decline"
-        wrong_step(verb, course.status, [], [Waiting.org(university, "propose the course")])
-    if course.status not in ("proposed", "published") or partner.state != "pending":
-        conflict("there is nothing to answer: no version of this course awaits this partner")
-    partner.state = "confirmed" if confirm else "declined"
-    partner.reason, partner.decided_at = reason, utcnow()
-    if not confirm and course.status == "proposed":
-        course.status = "draft"
-    elif course.status == "proposed" and all(p.state == "confirmed" for p in course.partners):
-        course.status = "confirmed"
-    audit(
-        actor=user,
-        obj=course,
-        action="confirm" if confirm else "decline",
-        changes={"reason": reason},
-    )
-    emit(
-        "course.confirmed" if confirm else "course.declined",
-        {**payload(course), "enterprise_id": enterprise_id, "reason": reason or ""},
-        organization_id=course.university_id,
-        actor=user,
-    )
-    return course
-
-
-def _waiting_partners(course: Course) -> list[Waiting]:
-    """The partners whose answer the course still waits for (none unless proposed)."""
-    if course.status != "proposed":
-        return []
-    pending = [p.enterprise_id for p in course.partners if p.state == "pending"]
-    orgs = {
-        o.id: o
-        for o in db.session.scalars(sa.select(Organization).where(Organization.id.in_(pending)))
-    }
-    return [Waiting.org(orgs[i], "confirm") for i in pending]
-
-
-def caller_partner(user: User, course: Course, enterprise_id: int | None) -> int:
-    """The partner the caller answers for: `enterprise_id` when given, else the one partner
-    of the course whose admin or staff the caller is (403 for none, 422 naming the choices
-    when several)."""
-    partners = course.partner_enterprise_ids
-    if enterprise_id is not None:
-        if enterprise_id not in partners:
-            invalid("enterprise_id", f"not a partner of this course; its partners: {partners}")
-        return enterprise_id
-    mine = [e for e in partners if e in _managed_orgs(user)]
-    if not mine:
-        forbidden("Only the admins and staff of a partner enterprise of the course answer.")
-    if len(mine) > 1:
-        names = dict(
-            db.session.execute(
-                sa.select(Organization.id, Organization.name).where(Organization.id.in_(mine))
-            ).all()
-        )
-        choices = ", ".join(f"{e} ({names[e]})" for e in mine)
-        invalid(
-            "enterprise_id",
-            f"you answer for several partners of this course; name one of: {choices}",
-        )
-    return mine[0]
 
 
 def versions(course: Course) -> list[dict]:

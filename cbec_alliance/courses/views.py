@@ -11,7 +11,7 @@ from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs
 
-from . import enrollment, links, services
+from . import enrollment, lifecycle, services
 from .schemas import (
     CallerDeclineSchema,
     ConfirmSchema,
@@ -62,9 +62,7 @@ class CourseItem(MethodView):
     @blp.response(200, CourseDetailSchema)
     def get(self, course_id):
         """A course and its links: open internships and competitions using its competencies."""
-        course = services.get_visible(course_id, current_user)
-        course.links = links.of(course)
-        return course
+        return services.detail(course_id, current_user)
 
     @login_required
     @blp.arguments(CoursePatchSchema)
@@ -104,7 +102,7 @@ def _step(action: str, summary: str):
         @problem_doc(blp, 409, **WAITING)
         def post(self, course_id):
             course = services.get_for_university(course_id, me())
-            return services.transition(me(), course, action)
+            return lifecycle.transition(me(), course, action)
 
     Step.__name__ = f"Course{action.title()}"
     Step.post.__doc__ = summary
@@ -193,8 +191,7 @@ class CourseConfirmMine(MethodView):
         `POST /courses/{id}/partners/{enterprise_id}/confirm`.
         """
         course = services.get_visible(course_id, me())
-        enterprise_id = services.caller_partner(me(), course, data.get("enterprise_id"))
-        return services.answer(me(), course, enterprise_id, True, None)
+        return lifecycle.answer_as_caller(me(), course, data.get("enterprise_id"), True, None)
 
 
 @blp.route("/courses/<int:course_id>/decline")
@@ -213,8 +210,8 @@ class CourseDeclineMine(MethodView):
         returns to draft. The same as `POST /courses/{id}/partners/{enterprise_id}/decline`.
         """
         course = services.get_visible(course_id, me())
-        enterprise_id = services.caller_partner(me(), course, data.get("enterprise_id"))
-        return services.answer(me(), course, enterprise_id, False, data["reason"])
+        enterprise_id = data.get("enterprise_id")
+        return lifecycle.answer_as_caller(me(), course, enterprise_id, False, data["reason"])
 
 
 @blp.route("/courses/<int:course_id>/partners/<int:enterprise_id>/confirm")
@@ -227,7 +224,7 @@ class CourseConfirm(MethodView):
     def post(self, course_id, enterprise_id):
         """Confirm the current version (the partner's admins and staff)."""
         course = services.get_visible(course_id, me())
-        return services.answer(me(), course, enterprise_id, True, None)
+        return lifecycle.answer(me(), course, enterprise_id, True, None)
 
 
 @blp.route("/courses/<int:course_id>/partners/<int:enterprise_id>/decline")
@@ -241,7 +238,7 @@ class CourseDecline(MethodView):
     def post(self, data, course_id, enterprise_id):
         """Decline the current version with a reason (a proposed course returns to draft)."""
         course = services.get_visible(course_id, me())
-        return services.answer(me(), course, enterprise_id, False, data["reason"])
+        return lifecycle.answer(me(), course, enterprise_id, False, data["reason"])
 
 
 @blp.route("/courses/<int:course_id>/enrollments")

@@ -25,83 +25,115 @@ from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.courses.models import Course, CoursePartner
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.lectures.models import Event
+from cbec_alliance.lectures.models import Lecture
 from cbec_alliance.partnerships import health as rules
-from cbec_alliance.partnerships import services as partnerships
+from cbec_alliance.partnerships import services as partnership_services
 from cbec_alliance.partnerships.models import Partnership
 from cbec_alliance.training_bases.models import BaseSession, BaseUniversity, TrainingBase
 
-P = Partnership
-
 
 def _applications(key, at, *where) -> sa.Select:
-    a, i = Application, Internship
     return (
-        sa.select(P.id, key, at, sa.literal(1))
-        .join(i, i.enterprise_id == P.enterprise_id)
-        .join(a, (a.internship_id == i.id) & (a.university_id == P.university_id))
+        sa.select(Partnership.id, key, at, sa.literal(1))
+        .join(Internship, Internship.enterprise_id == Partnership.enterprise_id)
+        .join(
+            Application,
+            (Application.internship_id == Internship.id)
+            & (Application.university_id == Partnership.university_id),
+        )
         .where(*where)
     )
+
+
+def _placement_sources(one: sa.ColumnElement) -> dict[str, sa.Select]:
+    """Applications of the university's students to the enterprise's postings, and hires."""
+    return {
+        "internships": _applications(Application.internship_id, Application.created_at),
+        "placements": _applications(
+            Application.id, Application.status_changed_at, Application.status.in_(PLACED)
+        ),
+        "completed": _applications(
+            Application.id, Application.status_changed_at, Application.status == "completed"
+        ),
+        "hires": sa.select(Partnership.id, Hire.application_id, Hire.created_at, one).join(
+            Hire,
+            (Hire.enterprise_id == Partnership.enterprise_id)
+            & (Hire.university_id == Partnership.university_id),
+        ),
+    }
+
+
+def _teaching_sources(one: sa.ColumnElement) -> dict[str, sa.Select]:
+    """Courses the enterprise co-teaches at the university, and its training bases there."""
+    return {
+        "courses": sa.select(Partnership.id, Course.id, CoursePartner.decided_at, one)
+        .join(Course, Course.university_id == Partnership.university_id)
+        .join(
+            CoursePartner,
+            (CoursePartner.course_id == Course.id)
+            & (CoursePartner.enterprise_id == Partnership.enterprise_id),
+        )
+        .where(CoursePartner.state == "confirmed", Course.status != "draft"),
+        "bases": sa.select(Partnership.id, TrainingBase.id, TrainingBase.decided_at, one)
+        .join(TrainingBase, TrainingBase.host_enterprise_id == Partnership.enterprise_id)
+        .join(
+            BaseUniversity,
+            (BaseUniversity.base_id == TrainingBase.id)
+            & (BaseUniversity.university_id == Partnership.university_id),
+        )
+        .where(TrainingBase.status == "approved"),
+        "base_sessions": sa.select(
+            Partnership.id, BaseSession.id, BaseSession.date, BaseSession.students
+        )
+        .join(TrainingBase, TrainingBase.host_enterprise_id == Partnership.enterprise_id)
+        .join(
+            BaseSession,
+            (BaseSession.base_id == TrainingBase.id)
+            & (BaseSession.university_id == Partnership.university_id),
+        ),
+    }
+
+
+def _competition_and_lecture_sources(one: sa.ColumnElement) -> dict[str, sa.Select]:
+    """Competitions the two co-organize or the enterprise mentors a university team in, and
+    lectures the enterprise holds at the university."""
+    enterprise_side = sa.orm.aliased(CompetitionOrganizer)
+    university_side = sa.orm.aliased(CompetitionOrganizer)
+    return {
+        "co_organized": sa.select(Partnership.id, Competition.id, Competition.starts_at, one)
+        .join(enterprise_side, enterprise_side.organization_id == Partnership.enterprise_id)
+        .join(
+            university_side,
+            (university_side.competition_id == enterprise_side.competition_id)
+            & (university_side.organization_id == Partnership.university_id),
+        )
+        .join(Competition, Competition.id == enterprise_side.competition_id),
+        "mentored": sa.select(Partnership.id, Team.competition_id, Team.created_at, one)
+        .join(Team, Team.mentor_enterprise_id == Partnership.enterprise_id)
+        .join(
+            TeamMember,
+            (TeamMember.team_id == Team.id)
+            & (TeamMember.university_id == Partnership.university_id),
+        )
+        .distinct(),
+        "lectures": sa.select(Partnership.id, Lecture.id, Lecture.starts_at, one)
+        .join(
+            Lecture,
+            (Lecture.host_organization_id == Partnership.enterprise_id)
+            & (Lecture.university_id == Partnership.university_id),
+        )
+        .where(Lecture.status != "cancelled"),
+    }
 
 
 def sources() -> dict[str, sa.Select]:
     """Each kind of shared activity as SELECT (pid, key, at, weight); `at` may lie ahead
     (a planned competition or lecture): callers that want what happened filter on it."""
-    a = Application
-    one = sa.literal(1)
-    co = sa.orm.aliased(CompetitionOrganizer)
-    cu = sa.orm.aliased(CompetitionOrganizer)
+    one = sa.literal(1)  # the weight of what counts once
     return {
-        "internships": _applications(a.internship_id, a.created_at),
-        "placements": _applications(a.id, a.status_changed_at, a.status.in_(PLACED)),
-        "completed": _applications(a.id, a.status_changed_at, a.status == "completed"),
-        "hires": sa.select(P.id, Hire.application_id, Hire.created_at, one).join(
-            Hire,
-            (Hire.enterprise_id == P.enterprise_id) & (Hire.university_id == P.university_id),
-        ),
-        "courses": sa.select(P.id, Course.id, CoursePartner.decided_at, one)
-        .join(Course, Course.university_id == P.university_id)
-        .join(
-            CoursePartner,
-            (CoursePartner.course_id == Course.id)
-            & (CoursePartner.enterprise_id == P.enterprise_id),
-        )
-        .where(CoursePartner.state == "confirmed", Course.status != "draft"),
-        "bases": sa.select(P.id, TrainingBase.id, TrainingBase.decided_at, one)
-        .join(TrainingBase, TrainingBase.host_enterprise_id == P.enterprise_id)
-        .join(
-            BaseUniversity,
-            (BaseUniversity.base_id == TrainingBase.id)
-            & (BaseUniversity.university_id == P.university_id),
-        )
-        .where(TrainingBase.status == "approved"),
-        "base_sessions": sa.select(P.id, BaseSession.id, BaseSession.date, BaseSession.students)
-        .join(TrainingBase, TrainingBase.host_enterprise_id == P.enterprise_id)
-        .join(
-            BaseSession,
-            (BaseSession.base_id == TrainingBase.id)
-            & (BaseSession.university_id == P.university_id),
-        ),
-        "co_organized": sa.select(P.id, Competition.id, Competition.starts_at, one)
-        .join(co, co.organization_id == P.enterprise_id)
-        .join(
-            cu, (cu.competition_id == co.competition_id) & (cu.organization_id == P.university_id)
-        )
-        .join(Competition, Competition.id == co.competition_id),
-        "mentored": sa.select(P.id, Team.competition_id, Team.created_at, one)
-        .join(Team, Team.mentor_enterprise_id == P.enterprise_id)
-        .join(
-            TeamMember,
-            (TeamMember.team_id == Team.id) & (TeamMember.university_id == P.university_id),
-        )
-        .distinct(),
-        "lectures": sa.select(P.id, Event.id, Event.starts_at, one)
-        .join(
-            Event,
-            (Event.host_organization_id == P.enterprise_id)
-            & (Event.university_id == P.university_id),
-        )
-        .where(Event.status != "cancelled"),
+        **_placement_sources(one),
+        **_teaching_sources(one),
+        **_competition_and_lecture_sources(one),
     }
 
 
@@ -131,10 +163,10 @@ def counts(partnership: Partnership) -> dict:
     src = sources()
     columns = []
     for kind, names in KINDS.items():
-        parts = [src[n].where(P.id == partnership.id) for n in names]
+        parts = [src[name].where(Partnership.id == partnership.id) for name in names]
         sub = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
-        n = sa.select(sa.func.count(sa.distinct(sub.c[1]))).scalar_subquery()
-        columns.append(n.label(kind))
+        distinct_items = sa.select(sa.func.count(sa.distinct(sub.c[1]))).scalar_subquery()
+        columns.append(distinct_items.label(kind))
     return dict(db.session.execute(sa.select(*columns)).one()._mapping)
 
 
@@ -149,10 +181,10 @@ def _latest(ids: list[int] | None, now: dt.datetime) -> dict[int, dt.datetime]:
         grouped = sa.select(pid, sa.func.max(at)).where(at <= now).group_by(pid)
         if ids is not None:
             grouped = grouped.where(pid.in_(ids))
-        for p, value in db.session.execute(grouped):
+        for partnership_id, value in db.session.execute(grouped):
             when = _when(value)
-            if when is not None and (p not in latest or when > latest[p]):
-                latest[p] = when
+            if when is not None and (partnership_id not in latest or when > latest[partnership_id]):
+                latest[partnership_id] = when
     return latest
 
 
@@ -172,11 +204,11 @@ def _actuals(ids: list[int] | None, now: dt.datetime, starts: dict[int, dt.date]
             stmt = sa.select(pid, at, weight).where(at >= since, at <= now)
             if ids is not None:
                 stmt = stmt.where(pid.in_(ids))
-            for p, value, w in db.session.execute(stmt):
-                year = rules.agreement_year(starts[p], now.date())
+            for partnership_id, value, amount in db.session.execute(stmt):
+                year = rules.agreement_year(starts[partnership_id], now.date())
                 when = _when(value).date()
                 if year.start <= when < year.end:
-                    actual[p][goal] += int(w)
+                    actual[partnership_id][goal] += int(amount)
     return actual
 
 
@@ -187,16 +219,16 @@ def evaluate(partnerships: list[Partnership]) -> dict[int, dict]:
     latest = _latest(ids, now)
     actual = _actuals(ids, now, {p.id: p.starts_on for p in partnerships})
     out = {}
-    for p in partnerships:
-        report = rules.progress(
-            p.goals or {}, actual.get(p.id, {}), rules.agreement_year(p.starts_on, now.date())
-        )
-        since = as_utc(p.accepted_at or p.created_at)
-        out[p.id] = {
-            "last_activity_at": latest.get(p.id),
+    for partnership in partnerships:
+        year = rules.agreement_year(partnership.starts_on, now.date())
+        report = rules.progress(partnership.goals or {}, actual.get(partnership.id, {}), year)
+        last = latest.get(partnership.id)
+        since = as_utc(partnership.accepted_at or partnership.created_at)
+        out[partnership.id] = {
+            "last_activity_at": last,
             "progress": report,
             "health": rules.health(
-                p.status, latest.get(p.id), since, report, now, ends_on=p.ends_on
+                partnership.status, last, since, report, now, ends_on=partnership.ends_on
             ),
         }
     return out
@@ -215,7 +247,7 @@ def refresh(ids: list[int] | None = None, batch: int = 5_000) -> int:
         if not chunk:
             return done
         found = evaluate(chunk)
-        partnerships.store_health(
+        partnership_services.store_health(
             [
                 {
                     "id": p.id,

@@ -29,7 +29,7 @@ from cbec_alliance.training_bases.models import (
     TrainingBase,
 )
 
-from .summaries import latest_survey
+from .skills_gap import latest_survey
 
 Orgs = dict[int, sa.Row]
 
@@ -39,24 +39,24 @@ def _survey(survey_id: int | None, question: str, enterprise_ids) -> list[tuple[
     latest survey with responses)."""
     if survey_id is None:
         return []
-    r, a = SurveyResponse, SurveyAnswer
     stmt = (
-        sa.select(r.enterprise_id, a.option_code)
-        .join(a, a.response_id == r.id)
-        .where(a.survey_id == survey_id, a.question_code == question)
+        sa.select(SurveyResponse.enterprise_id, SurveyAnswer.option_code)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .where(SurveyAnswer.survey_id == survey_id, SurveyAnswer.question_code == question)
     )
     if enterprise_ids is not None:
-        stmt = stmt.where(r.enterprise_id.in_(enterprise_ids))
+        stmt = stmt.where(SurveyResponse.enterprise_id.in_(enterprise_ids))
     return db.session.execute(stmt).all()
 
 
 def _orgs(kind: str, ids: list[int] | None) -> Orgs:
     """Approved organizations of a kind as rows (id, kind, name, district): not ORM objects,
     whose eager-loaded majors made loading 20,000 enterprises take over a second."""
-    o = Organization
-    stmt = sa.select(o.id, o.kind, o.name, o.district).where(o.kind == kind, o.status == "approved")
+    stmt = sa.select(
+        Organization.id, Organization.kind, Organization.name, Organization.district
+    ).where(Organization.kind == kind, Organization.status == "approved")
     if ids is not None:
-        stmt = stmt.where(o.id.in_(ids))
+        stmt = stmt.where(Organization.id.in_(ids))
     return {row.id: row for row in db.session.execute(stmt)}
 
 
@@ -66,19 +66,88 @@ def _in_use(base_ids: list[int]) -> dict[int, float]:
     if not base_ids:
         return {}
     today = dt.date.today()
-    s = BaseSession
     daily = (
-        sa.select(s.base_id, sa.func.sum(s.students).label("students"))
+        sa.select(BaseSession.base_id, sa.func.sum(BaseSession.students).label("students"))
         .where(
-            s.base_id.in_(base_ids),
-            s.date > today - dt.timedelta(days=365),
-            s.date <= today,
+            BaseSession.base_id.in_(base_ids),
+            BaseSession.date > today - dt.timedelta(days=365),
+            BaseSession.date <= today,
         )
-        .group_by(s.base_id, s.date)
+        .group_by(BaseSession.base_id, BaseSession.date)
         .subquery()
     )
     stmt = sa.select(daily.c.base_id, sa.func.avg(daily.c.students)).group_by(daily.c.base_id)
     return {base_id: float(mean) for base_id, mean in db.session.execute(stmt)}
+
+
+def _only(column, wanted: list[int] | None) -> list:
+    """The condition that `column` is one of `wanted`, or none when every one is wanted."""
+    return [] if wanted is None else [column.in_(wanted)]
+
+
+def _grouped(stmt) -> dict[int, set]:
+    """{organization id: {code, ...}} from rows of (organization id, code)."""
+    out: dict[int, set] = defaultdict(set)
+    for org_id, code in db.session.execute(stmt):
+        out[org_id].add(code)
+    return out
+
+
+# --- enterprises -------------------------------------------------------------------------
+
+
+def _posting_demand(wanted: list[int] | None) -> tuple[dict, dict]:
+    """Per enterprise, the free slots of its open postings per competency, and the majors
+    those postings ask for."""
+    demand: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Open postings with a free slot (a full one can still be open).
+    open_ = [Internship.status == "open", Internship.slots > Internship.accepted_count]
+    open_ += _only(Internship.enterprise_id, wanted)
+    for enterprise_id, code, slots in db.session.execute(
+        sa.select(
+            Internship.enterprise_id,
+            InternshipCompetency.code,
+            sa.func.sum(Internship.slots - Internship.accepted_count),
+        )
+        .join(InternshipCompetency, InternshipCompetency.internship_id == Internship.id)
+        .where(*open_)
+        .group_by(Internship.enterprise_id, InternshipCompetency.code)
+    ):
+        demand[enterprise_id][code] += int(slots or 0)
+    majors = _grouped(
+        sa.select(Internship.enterprise_id, InternshipMajor.code)
+        .join(InternshipMajor, InternshipMajor.internship_id == Internship.id)
+        .where(*open_)
+    )
+    return demand, majors
+
+
+def _hosted_bases(wanted: list[int] | None) -> dict[int, list[fit.Base]]:
+    """Per enterprise, the approved training bases it hosts, with their competencies and use."""
+    stmt = (
+        sa.select(
+            TrainingBase.id,
+            TrainingBase.host_enterprise_id,
+            TrainingBase.district,
+            TrainingBase.capacity,
+        )
+        .where(TrainingBase.status == "approved", *_only(TrainingBase.host_enterprise_id, wanted))
+        .order_by(TrainingBase.id)
+    )
+    rows = db.session.execute(stmt).all()
+    base_ids = [row[0] for row in rows]
+    competencies = _grouped(
+        sa.select(BaseCompetency.base_id, BaseCompetency.code).where(
+            BaseCompetency.base_id.in_(base_ids)
+        )
+    )
+    in_use = _in_use(base_ids)
+    bases: dict[int, list[fit.Base]] = defaultdict(list)
+    for base_id, enterprise_id, district, capacity in rows:
+        bases[enterprise_id].append(
+            fit.Base(district, frozenset(competencies[base_id]), capacity, in_use.get(base_id, 0.0))
+        )
+    return bases
 
 
 def enterprise_signals(
@@ -88,61 +157,68 @@ def enterprise_signals(
     `_orgs("enterprise", ids)` when the caller has it already."""
     orgs = _orgs("enterprise", ids) if orgs is None else orgs
     wanted = list(orgs) if ids is not None else None
-    demand: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    majors: dict[int, set[str]] = defaultdict(set)
-    i, ic, im = Internship, InternshipCompetency, InternshipMajor
-    # Open postings with a free slot (a full one can still be open).
-    open_ = [i.status == "open", i.slots > i.accepted_count]
-    if wanted is not None:
-        open_.append(i.enterprise_id.in_(wanted))
-    for e, code, slots in db.session.execute(
-        sa.select(i.enterprise_id, ic.code, sa.func.sum(i.slots - i.accepted_count))
-        .join(ic, ic.internship_id == i.id)
-        .where(*open_)
-        .group_by(i.enterprise_id, ic.code)
-    ):
-        demand[e][code] += int(slots or 0)
-    for e, code in db.session.execute(
-        sa.select(i.enterprise_id, im.code).join(im, im.internship_id == i.id).where(*open_)
-    ):
-        majors[e].add(code)
+    demand, majors = _posting_demand(wanted)
     survey = latest_survey()
-    for e, code in _survey(survey, "competencies", wanted):
-        demand[e][code] += 1
-    for e, code in _survey(survey, "majors", wanted):
-        majors[e].add(code)
-    bases: dict[int, list] = defaultdict(list)
-    b = TrainingBase
-    base_stmt = (
-        sa.select(b.id, b.host_enterprise_id, b.district, b.capacity)
-        .where(b.status == "approved")
-        .order_by(b.id)
-    )
-    if wanted is not None:
-        base_stmt = base_stmt.where(b.host_enterprise_id.in_(wanted))
-    base_rows = db.session.execute(base_stmt).all()
-    base_ids = [r[0] for r in base_rows]
-    comps: dict[int, set[str]] = defaultdict(set)
-    for base_id, code in db.session.execute(
-        sa.select(BaseCompetency.base_id, BaseCompetency.code).where(
-            BaseCompetency.base_id.in_(base_ids)
-        )
-    ):
-        comps[base_id].add(code)
-    in_use = _in_use(base_ids)
-    for base_id, e, district, capacity in base_rows:
-        bases[e].append(
-            fit.Base(district, frozenset(comps[base_id]), capacity, in_use.get(base_id, 0.0))
-        )
+    for enterprise_id, code in _survey(survey, "competencies", wanted):
+        demand[enterprise_id][code] += 1
+    for enterprise_id, code in _survey(survey, "majors", wanted):
+        majors[enterprise_id].add(code)
+    bases = _hosted_bases(wanted)
     return {
-        e: fit.EnterpriseSignals(
+        enterprise_id: fit.EnterpriseSignals(
             district=org.district,
-            majors=frozenset(majors[e]),
-            demand=dict(demand[e]),
-            bases=tuple(bases[e]),
+            majors=frozenset(majors[enterprise_id]),
+            demand=dict(demand[enterprise_id]),
+            bases=tuple(bases[enterprise_id]),
         )
-        for e, org in orgs.items()
+        for enterprise_id, org in orgs.items()
     }
+
+
+# --- universities ------------------------------------------------------------------------
+
+
+def _graduates(wanted: list[int] | None) -> dict[int, int]:
+    """Per university, the yearly graduates of all its majors."""
+    return dict(
+        db.session.execute(
+            sa.select(
+                OrganizationMajor.organization_id, sa.func.sum(OrganizationMajor.yearly_graduates)
+            )
+            .where(*_only(OrganizationMajor.organization_id, wanted))
+            .group_by(OrganizationMajor.organization_id)
+        ).all()
+    )
+
+
+def _student_supply(wanted: list[int] | None) -> dict[int, dict[str, int]]:
+    """Per university, its students holding each competency (level HOLDS_FROM or more)."""
+    supply: dict[int, dict[str, int]] = defaultdict(dict)
+    for university_id, code, holders in db.session.execute(
+        sa.select(StudentProfile.university_id, StudentCompetency.code, sa.func.count())
+        .join(StudentCompetency, StudentCompetency.user_id == StudentProfile.user_id)
+        .where(StudentCompetency.level >= HOLDS_FROM, *_only(StudentProfile.university_id, wanted))
+        .group_by(StudentProfile.university_id, StudentCompetency.code)
+    ):
+        supply[university_id][code] = int(holders)
+    return supply
+
+
+def _track_competencies(wanted: list[int] | None) -> dict[int, set]:
+    """Per university, the competencies of the competition tracks its students entered."""
+    tracks: dict[int, set] = defaultdict(set)
+    for university_id, codes in db.session.execute(
+        sa.select(TeamMember.university_id, CompetitionTrack.competencies)
+        .join(Team, Team.id == TeamMember.team_id)
+        .join(
+            CompetitionTrack,
+            (CompetitionTrack.competition_id == Team.competition_id)
+            & (CompetitionTrack.name == Team.track),
+        )
+        .where(*_only(TeamMember.university_id, wanted))
+    ):
+        tracks[university_id].update(codes or [])
+    return tracks
 
 
 def university_signals(
@@ -152,68 +228,36 @@ def university_signals(
     `_orgs("university", ids)` when the caller has it already."""
     orgs = _orgs("university", ids) if orgs is None else orgs
     wanted = list(orgs) if ids is not None else None
-
-    def only(column) -> list:
-        return [] if wanted is None else [column.in_(wanted)]
-
-    def grouped(stmt) -> dict[int, set]:
-        out: dict[int, set] = defaultdict(set)
-        for u, code in db.session.execute(stmt):
-            out[u].add(code)
-        return out
-
-    om = OrganizationMajor
-    majors = grouped(sa.select(om.organization_id, om.code).where(*only(om.organization_id)))
-    graduates = dict(
-        db.session.execute(
-            sa.select(om.organization_id, sa.func.sum(om.yearly_graduates))
-            .where(*only(om.organization_id))
-            .group_by(om.organization_id)
-        ).all()
+    majors = _grouped(
+        sa.select(OrganizationMajor.organization_id, OrganizationMajor.code).where(
+            *_only(OrganizationMajor.organization_id, wanted)
+        )
     )
-    supply: dict[int, dict[str, int]] = defaultdict(dict)
-    sp, sc = StudentProfile, StudentCompetency
-    for u, code, n in db.session.execute(
-        sa.select(sp.university_id, sc.code, sa.func.count())
-        .join(sc, sc.user_id == sp.user_id)
-        .where(sc.level >= HOLDS_FROM, *only(sp.university_id))
-        .group_by(sp.university_id, sc.code)
-    ):
-        supply[u][code] = int(n)
-    taught = grouped(
+    graduates = _graduates(wanted)
+    supply = _student_supply(wanted)
+    taught = _grouped(
         sa.select(Course.university_id, CourseCompetency.code)
         .join(CourseCompetency, CourseCompetency.course_id == Course.id)
-        .where(Course.status == "published", *only(Course.university_id))
+        .where(Course.status == "published", *_only(Course.university_id, wanted))
     )
-    based = grouped(
+    based = _grouped(
         sa.select(BaseUniversity.university_id, BaseCompetency.code)
         .join(TrainingBase, TrainingBase.id == BaseUniversity.base_id)
         .join(BaseCompetency, BaseCompetency.base_id == TrainingBase.id)
-        .where(TrainingBase.status == "approved", *only(BaseUniversity.university_id))
+        .where(TrainingBase.status == "approved", *_only(BaseUniversity.university_id, wanted))
     )
-    tracks: dict[int, set] = defaultdict(set)
-    for u, codes in db.session.execute(
-        sa.select(TeamMember.university_id, CompetitionTrack.competencies)
-        .join(Team, Team.id == TeamMember.team_id)
-        .join(
-            CompetitionTrack,
-            (CompetitionTrack.competition_id == Team.competition_id)
-            & (CompetitionTrack.name == Team.track),
-        )
-        .where(*only(TeamMember.university_id))
-    ):
-        tracks[u].update(codes or [])
+    tracks = _track_competencies(wanted)
     return {
-        u: fit.UniversitySignals(
+        university_id: fit.UniversitySignals(
             district=org.district,
-            majors=frozenset(majors[u]),
-            graduates=int(graduates.get(u) or 0),
-            supply=supply[u],
-            taught=frozenset(taught[u]),
-            base_competencies=frozenset(based[u]),
-            track_competencies=frozenset(tracks[u]),
+            majors=frozenset(majors[university_id]),
+            graduates=int(graduates.get(university_id) or 0),
+            supply=supply[university_id],
+            taught=frozenset(taught[university_id]),
+            base_competencies=frozenset(based[university_id]),
+            track_competencies=frozenset(tracks[university_id]),
         )
-        for u, org in orgs.items()
+        for university_id, org in orgs.items()
     }
 
 
@@ -225,7 +269,10 @@ def _live(enterprise_ids, university_ids) -> dict[tuple[int, int], dict]:
         stmt = stmt.where(Partnership.enterprise_id.in_(enterprise_ids))
     if university_ids is not None:
         stmt = stmt.where(Partnership.university_id.in_(university_ids))
-    return {(e, u): {"id": i, "status": s} for i, e, u, s in db.session.execute(stmt)}
+    return {
+        (enterprise_id, university_id): {"id": partnership_id, "status": status}
+        for partnership_id, enterprise_id, university_id, status in db.session.execute(stmt)
+    }
 
 
 def _ref(org) -> dict:
@@ -307,14 +354,15 @@ def pair(enterprise_id: int, university_id: int) -> dict:
     university = _orgs("university", [university_id])
     if university_id not in university:
         invalid("university_id", f"no approved university with id {university_id}")
-    e = enterprise_signals([enterprise_id], enterprise)[enterprise_id]
-    u = university_signals([university_id], university)[university_id]
+    enterprise_side = enterprise_signals([enterprise_id], enterprise)[enterprise_id]
+    university_side = university_signals([university_id], university)[university_id]
+    fits = {mode: score(enterprise_side, university_side) for mode, score in fit.SCORERS.items()}
     return {
         "enterprise": _ref(enterprise[enterprise_id]),
         "university": _ref(university[university_id]),
         "partnership": _live([enterprise_id], [university_id]).get((enterprise_id, university_id)),
         "modes": [
-            {"mode": mode, "score": f.score, "reasons": f.reasons}
-            for mode, f in ((m, s(e, u)) for m, s in fit.SCORERS.items())
+            {"mode": mode, "score": found.score, "reasons": found.reasons}
+            for mode, found in fits.items()
         ],
     }

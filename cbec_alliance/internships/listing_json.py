@@ -1,11 +1,12 @@
-"""The internship list page serialised by PostgreSQL itself.
+"""The PostgreSQL fast path of the internship list: the page serialised by the database.
 
-The list is the busiest route. On PostgreSQL the page's ids come from the same filtered,
-ordered query as on SQLite, then one fixed statement (its text built once, at import) returns
-those postings as JSON text with their children, and the data version for the cached total.
-Python neither converts 20 rows of dates and decimals nor encodes them again, and builds no
-large SQL expression per request (see docs/benchmarks.md). The body equals `listing.page`'s
-(a test compares them), which remains the path on SQLite.
+The list is the busiest route. Here the page's keys come from the same filtered, ordered
+query as on the portable path (listing_query.py), then one fixed statement (its text built
+once, at import) returns those postings as JSON text with their children, and the data
+version for the cached total. Python neither converts 20 rows of dates and decimals nor
+encodes them again, and builds no large SQL expression per request (see
+docs/benchmarks.md). `listing.page_response` chooses this path on PostgreSQL; the body
+equals the portable path's (the list tests run every case through both).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from flask import Response, current_app
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import read_connection
-from cbec_alliance.core.timeutil import iso_z
-from cbec_alliance.internships import listing
+from cbec_alliance.internships import listing_query
+from cbec_alliance.internships.listing_query import POSTINGS, status_of
+from cbec_alliance.internships.models import PUBLIC_STATUSES
 
 
 def _iso(column: str) -> str:
@@ -34,7 +36,7 @@ def _iso(column: str) -> str:
 
 def _item_sql() -> str:
     pairs = []
-    for column in listing.COLUMNS:
+    for column in listing_query.COLUMNS:
         value = f"i.{column.name}"
         if isinstance(column.type, sa.DateTime):
             value = _iso(value)
@@ -52,7 +54,7 @@ def _item_sql() -> str:
 
 
 # Our own text, from the model's column names; its one input is bound (:per_page). It reads
-# the CTE `p` of `page_response`: the page's ids with their place `rn` (1, 2, ...).
+# the CTE `p` of `_build`: the page's keys with their place `rn` (1, 2, ...).
 ITEMS = sa.text(
     "CASE WHEN p.rn = 1 THEN (SELECT CAST(coalesce(json_agg("  # noqa: S608 (see above)
     + _item_sql()
@@ -65,27 +67,29 @@ VERSION = sa.text(
 
 
 pages = ProcessCache("internship pages", maxsize=1024)
-# Up to this many matches a page is gathered and sorted (see listing.page_query's `few`):
-# about where walking the ordered index for 21 rows starts to read more rows than sorting.
+# Up to this many matches a page is gathered and sorted (see listing_query.page_query's
+# `few`): about where walking the ordered index for 21 rows starts to read more rows than
+# sorting.
 FEW = 2000
 
 
 def page_response(args: dict, user: User | None) -> Response:
-    """The same body as `listing.page`, serialised by PostgreSQL in one statement.
+    """The list page, serialised by PostgreSQL in one statement (the body `listing.page`
+    builds in Python).
 
-    A page of published postings is also kept per data version, like the totals (listing.py):
-    a hit costs one index lookup for the version instead of the page query.
+    A page of published postings is also kept per data version, like the totals
+    (listing_query.py): a hit costs one index lookup for the version instead of the page
+    query.
     """
     if args.get("after"):
-        listing.decode_cursor(args["after"], args["sort"])  # 422 before anything is read
-    public = args.get("status", "open") in listing.PUBLIC_STATUSES
-    cache = public and current_app.config["INTERNSHIP_PAGE_CACHE"]
+        listing_query.decode_cursor(args["after"], args["sort"])  # 422 before anything is read
+    cache = status_of(args) in PUBLIC_STATUSES and current_app.config["INTERNSHIP_PAGE_CACHE"]
     key = tuple(sorted(args.items()))
     # Not the request's session: a read needs no BEGIN and COMMIT, two of the five round
     # trips a page took through it.
     with read_connection() as conn:
-        version = conn.scalar(listing.VERSION)
-        body = pages.get(key, version=version, max_age=listing.CACHE_TTL) if cache else None
+        version = conn.scalar(listing_query.VERSION)
+        body = pages.get(key, version=version, max_age=listing_query.CACHE_TTL) if cache else None
         if body is None:
             body, version = _build(conn, args, user, version)
             if cache:
@@ -95,33 +99,26 @@ def page_response(args: dict, user: User | None) -> Response:
 
 def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
     """The body, and the data version it was read at."""
-    T, status = listing.T, args.get("status", "open")
-    total = listing.total(args, user, version=version, scalar=conn.scalar)
+    matches = listing_query.total(args, user, version=version, scalar=conn.scalar)
     skipped = 0 if args.get("after") else (args["page"] - 1) * args["per_page"]
     rows, items = [], "[]"
-    if total > skipped:
-        columns = (T.c.id, T.c.published_at, T.c.apply_by)
-        few = total - skipped <= FEW
-        keys = listing.page_query(args, user, columns, few=few).subquery()
-        rn = sa.func.row_number().over(order_by=listing.order_by(keys.c, args["sort"], status))
-        p = sa.select(keys, rn.label("rn")).cte("p")
-        page = ITEMS.bindparams(per_page=args["per_page"])
-        rows = conn.execute(sa.select(p, page, VERSION).order_by(p.c.rn)).all()
+    if matches > skipped:
+        keys = listing_query.page_query(
+            args,
+            user,
+            (POSTINGS.c.id, POSTINGS.c.published_at, POSTINGS.c.apply_by),
+            few=matches - skipped <= FEW,
+        ).subquery()
+        order = listing_query.order_by(keys.c, args["sort"], status_of(args))
+        # The CTE `p` that ITEMS and VERSION read.
+        ranked = sa.select(keys, sa.func.row_number().over(order_by=order).label("rn")).cte("p")
+        items_sql = ITEMS.bindparams(per_page=args["per_page"])
+        rows = conn.execute(sa.select(ranked, items_sql, VERSION).order_by(ranked.c.rn)).all()
         if rows and rows[0][-1] != version:  # the postings changed in between: count again
             version = rows[0][-1]
-            total = listing.total(args, user, version=version, scalar=conn.scalar)
+            matches = listing_query.total(args, user, version=version, scalar=conn.scalar)
         if rows:
             items = rows[0][-2]  # (textual columns have no names to get them by)
-    rest = listing.envelope(args, total, _cursor(args, rows))
+    rest = listing_query.envelope(args, matches, rows)
     # `items` is JSON text already: splice it in rather than parse and encode it again.
     return '{"items":' + items + "," + json.dumps(rest, separators=(",", ":"))[1:], version
-
-
-def _cursor(args: dict, rows) -> str | None:
-    """`next_after` when a row beyond the page came back."""
-    if len(rows) <= args["per_page"]:
-        return None
-    last = rows[args["per_page"] - 1]
-    key = {"id": last.id, "published_at": iso_z(last.published_at)}
-    key["apply_by"] = last.apply_by.isoformat()
-    return listing.encode_cursor(args["sort"], key)

@@ -11,8 +11,9 @@ from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.capacity import give_back, take
 from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.db import for_update
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
 from cbec_alliance.core.events import emit
+from cbec_alliance.core.lifecycle import Lifecycle, Step, WrongParty
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import rules
@@ -28,13 +29,16 @@ from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import membership, require_approved
 from cbec_alliance.taxonomy import services as taxonomy
 
-# action -> (states it may start from, state it leads to)
-TRANSITIONS = {
-    "publish": (("draft",), "open"),
-    "close": (("open",), "closed"),
-    "reopen": (("closed",), "open"),
-    "take-down": (("draft", "open", "closed", "filled"), "taken_down"),
-}
+# The enterprise's admins and staff publish, close and reopen; coordinators take down (a
+# coordinator's refused step lists every step, an enterprise's only its own).
+LIFECYCLE = Lifecycle(
+    {
+        "publish": Step(("draft",), "open"),
+        "close": Step(("open",), "closed"),
+        "reopen": Step(("closed",), "open"),
+        "take-down": Step(("draft", "open", "closed", "filled"), "taken_down", "coordinator"),
+    }
+)
 # Applied fields whose change on an open posting the applicants are told about.
 CHILDREN = ("competencies", "majors", "languages")
 
@@ -212,12 +216,12 @@ def delete(user: User, posting: Internship) -> None:
 
 def transition(user: User, posting: Internship, action: str, reason: str | None = None):
     """Publish, close, reopen or take down; 409 naming the allowed steps or the broken rules."""
-    sources, target = TRANSITIONS[action]
-    if posting.status not in sources:
-        allowed = [a for a, (src, _) in TRANSITIONS.items() if posting.status in src]
-        if not user.is_coordinator:
-            allowed = [a for a in allowed if a != "take-down"]
-        wrong_step(action, posting.status, allowed)
+    try:
+        target = LIFECYCLE.target(
+            posting.status, action, party="coordinator" if user.is_coordinator else "enterprise"
+        )
+    except WrongParty:
+        forbidden("only coordinators may do this")
     if target == "open":
         require_approved(db.session.get(Organization, posting.enterprise_id))
         _refuse_if_rules_broken(posting, action)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
-from cbec_alliance.extensions import db
-from cbec_alliance.internships import listing, listing_json, services
+from cbec_alliance.internships import listing, services
 from cbec_alliance.internships.schemas import (
     InternshipCreateSchema,
     InternshipListArgs,
@@ -36,11 +34,9 @@ class Internships(MethodView):
         Drafts and taken-down postings are listed only for their enterprise's members and
         coordinators (`status=draft`).
         """
-        # Straight to JSON, built by PostgreSQL where it runs: the schema above documents
-        # the body (see listing.py and listing_json.py).
-        if db.engine.dialect.name == "postgresql":
-            return listing_json.page_response(args, current_user)
-        return jsonify(listing.page(args, current_user))
+        # Straight to JSON (built by PostgreSQL where it runs, see listing.py): the schema
+        # above documents the body.
+        return listing.page_response(args, current_user)
 
     @login_required
     @blp.arguments(InternshipCreateSchema)

@@ -14,7 +14,7 @@ from cbec_alliance.notifications.catalogue import (
 )
 from cbec_alliance.notifications.models import OutboxEvent
 
-from .models import Event, Registration
+from .models import Lecture, Registration
 
 EVENT_PAYLOAD = {
     "event_id": ("integer", "the lecture, job fair or workshop"),
@@ -33,8 +33,8 @@ SEAT_PAYLOAD = {
 def host_and_venue(event: OutboxEvent) -> list[int]:
     """Webhooks: the host organization (of any kind) and the university it is held at."""
     row = db.session.execute(
-        sa.select(Event.host_organization_id, Event.university_id).where(
-            Event.id == event.payload["event_id"]
+        sa.select(Lecture.host_organization_id, Lecture.university_id).where(
+            Lecture.id == event.payload["event_id"]
         )
     ).first()
     return sorted({i for i in row if i is not None}) if row else []

@@ -17,8 +17,9 @@ KINDS = ("lecture", "job_fair", "workshop")
 STATUSES = ("scheduled", "cancelled")
 
 
-class Event(db.Model):
-    """A lecture, job fair or workshop hosted by an alliance organization."""
+class Lecture(db.Model):
+    """A lecture, job fair or workshop hosted by an alliance organization: an "event" in the
+    API and the table, but not in code, where every `events.py` means notification events."""
 
     __tablename__ = "events"
     __table_args__ = (
@@ -71,7 +72,7 @@ class Registration(db.Model):
 
 SEATS = counter(
     "event seats",
-    Event,
+    Lecture,
     count="registered_count",
     capacity="capacity",
     held=lambda: (

@@ -51,9 +51,9 @@ def posting_orders(
     unranked.
     """
     ids = np.asarray(student_ids, dtype=np.int64)
-    n = len(ids)
-    lengths = np.fromiter(map(len, choices), dtype=np.int64, count=n)
-    pair_s = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    count = len(ids)
+    lengths = np.fromiter(map(len, choices), dtype=np.int64, count=count)
+    pair_s = np.repeat(np.arange(count, dtype=np.int64), lengths)
     pair_p = np.fromiter(chain.from_iterable(choices), dtype=np.int64, count=int(lengths.sum()))
     by_id = np.argsort(ids, kind="stable")
     sorted_ids = ids[by_id]
@@ -66,11 +66,11 @@ def posting_orders(
         ps = np.repeat(np.fromiter(lists.keys(), dtype=np.int64, count=len(lists)), sizes)
         students = np.fromiter(chain.from_iterable(lists.values()), dtype=np.int64, count=total)
         pos = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        at = np.minimum(np.searchsorted(sorted_ids, students), max(n - 1, 0))
-        known = (sorted_ids[at] == students) if n else np.zeros(total, dtype=bool)
-        return ps[known] * n + by_id[at[known]], pos[known]
+        at = np.minimum(np.searchsorted(sorted_ids, students), max(count - 1, 0))
+        known = (sorted_ids[at] == students) if count else np.zeros(total, dtype=bool)
+        return ps[known] * count + by_id[at[known]], pos[known]
 
-    pair_key = pair_p * n + pair_s
+    pair_key = pair_p * count + pair_s
     keys, pos = pairs_of(ranked)
     position = _pair_lookup(keys, pos, pair_key, UNRANKED)
     keys, _ = pairs_of(excluded)

@@ -179,11 +179,11 @@ def _internship_order(rnd: MatchRound, internship_id: int, students: list[tuple]
     )
     numbers = lottery(everyone, rnd.seed)
     draw = numbers[np.searchsorted(everyone, np.array(ids, dtype=np.int64))]
-    keys = sorted(
+    rows = sorted(
         range(len(ids)),
-        key=lambda k: (position.get(ids[k], UNRANKED), -scores[k], draw[k]),
+        key=lambda row: (position.get(ids[row], UNRANKED), -scores[row], draw[row]),
     )
-    return [ids[k] for k in keys]
+    return [ids[row] for row in rows]
 
 
 def _notify(rnd: MatchRound, user: User) -> None:

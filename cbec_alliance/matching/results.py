@@ -6,12 +6,17 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, waiting_on
+from cbec_alliance.core.pagination import paginate
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.students.services import require_student
 
 from . import services, steps
 from .models import Assignment, MatchRound, RoundInternship
+from .schemas import RoundSchema
+
+# What only coordinators see of a round before its publication.
+UNTIL_PUBLISHED = ("seed", "stats", "verdict", "error")
 
 
 def _enterprises_of(user: User, rnd: MatchRound) -> list[int]:
@@ -33,7 +38,7 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     if user.is_coordinator:
         if rnd.status not in ("done", "published"):
             detail = f"the round is {rnd.status}; results come after a run"
-            allowed = ", ".join(steps.NEXT[rnd.status]) or "none (wait for the run)"
+            allowed = ", ".join(steps.allowed(rnd)) or "none (wait for the run)"
             waits = steps.waits(rnd, "publish")
             if waits:
                 waiting_on(detail, waits, allowed)
@@ -79,18 +84,50 @@ def assignments(rnd: MatchRound, user: User, args: dict) -> sa.Select:
     return stmt.order_by(Assignment.internship_id, Assignment.student_id)
 
 
-def internships(rnd: MatchRound, user: User) -> tuple[sa.Select, bool]:
-    """The round's internships with their slots (coordinators; an enterprise its own), and
-    whether the caller may see how they were filled (coordinators after a run, enterprises
-    once published)."""
+def internships(rnd: MatchRound, user: User, args: dict) -> dict:
+    """A page of the round's internships with their slots (coordinators; an enterprise its
+    own); how they were filled only for those who may see it (coordinators after a run,
+    enterprises once published)."""
     stmt = sa.select(RoundInternship).where(RoundInternship.round_id == rnd.id)
     if user.is_coordinator:
-        return stmt.order_by(RoundInternship.internship_id), rnd.status in ("done", "published")
-    enterprises = _enterprises_of(user, rnd)
-    if not enterprises:
-        forbidden("only coordinators and the enterprises of the round see its internships")
-    stmt = stmt.where(RoundInternship.enterprise_id.in_(enterprises))
-    return stmt.order_by(RoundInternship.internship_id), rnd.status == "published"
+        with_results = rnd.status in ("done", "published")
+    else:
+        enterprises = _enterprises_of(user, rnd)
+        if not enterprises:
+            forbidden("only coordinators and the enterprises of the round see its internships")
+        stmt = stmt.where(RoundInternship.enterprise_id.in_(enterprises))
+        with_results = rnd.status == "published"
+    page = paginate(stmt.order_by(RoundInternship.internship_id), args)
+    if not with_results:
+        page["items"] = [
+            {
+                "internship_id": i.internship_id,
+                "enterprise_id": i.enterprise_id,
+                "slots": i.slots,
+                "filled": None,
+                "cutoff_rank": None,
+            }
+            for i in page["items"]
+        ]
+    return page
+
+
+def shown(rnd: MatchRound, user: User) -> MatchRound | dict:
+    """The round as the caller may see it: the seed and results wait for publication
+    (coordinators see them at once)."""
+    if user.is_coordinator or rnd.status == "published":
+        return rnd
+    return {
+        **{k: getattr(rnd, k) for k in RoundSchema().fields},
+        **dict.fromkeys(UNTIL_PUBLISHED),
+    }
+
+
+def rounds(args: dict, user: User) -> dict:
+    """A page of rounds, newest first, each as the caller may see it."""
+    page = paginate(services.listing(args), args)
+    page["items"] = [shown(r, user) for r in page["items"]]
+    return page
 
 
 def mine(rnd: MatchRound, user: User) -> Assignment:

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import sqlalchemy as sa
 
-from cbec_alliance.core.db import is_postgres
+from cbec_alliance.core.db import for_update, is_postgres
 from cbec_alliance.core.events import emit
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
@@ -27,17 +27,26 @@ from cbec_alliance.notifications import recovery
 from cbec_alliance.recommendations import pairs
 
 log = logging.getLogger(__name__)
-INSERT_BATCH = 5_000
 # pg_try_advisory_xact_lock(RUN_LOCK, round id): one run of a round at a time, without
 # locking the round's row against readers for the seconds a run takes.
 RUN_LOCK = 0x4D52  # "MR"
 
 
+def take_run_lock(round_id: int) -> bool:
+    """Take the round's run lock until this transaction ends; False when another holds it.
+
+    PostgreSQL: an advisory transaction lock (RUN_LOCK, round id), which nobody reading the
+    round waits for. SQLite: a task's transaction holds the database's write lock from BEGIN
+    IMMEDIATE to its commit (core/db.py), so no other run or sweep is inside one: always True.
+    """
+    if not is_postgres():
+        return True
+    return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(RUN_LOCK, round_id))))
+
+
 def execute(round_id: int) -> dict | None:
     """Run a round that is `running`; on any failure mark it `failed` with the error."""
-    if is_postgres() and not db.session.scalar(
-        sa.select(sa.func.pg_try_advisory_xact_lock(RUN_LOCK, round_id))
-    ):
+    if not take_run_lock(round_id):
         return None  # another worker is running this round (a message sent twice)
     rnd = db.session.get(MatchRound, round_id)
     if rnd is None or rnd.status != "running":
@@ -131,35 +140,38 @@ def scorer(capacities: dict, student_ids: list[int], universities: list[int], am
 
 
 def _store(rnd: MatchRound, result: algorithm.Matching, universities: list[int]) -> None:
-    inst = result.instance
+    instance = result.instance
     db.session.execute(sa.delete(Assignment).where(Assignment.round_id == rnd.id))
-    ptr = inst.pref_ptr.tolist()
-    posting = [inst.posting_ids[p] for p in inst.pref_posting.tolist()]
-    rank = inst.pref_rank.tolist()
-    pref_p = inst.pref_posting.tolist()
+    # The preference lists, flattened: student row k's choices are the entries starts[k] to
+    # starts[k + 1], best first, each an internship (its place in the round, and its id) with
+    # the rank it gave the student; `choice` is the entry each student got (-1: none).
+    starts = instance.pref_ptr.tolist()
+    places = instance.pref_posting.tolist()
+    chosen = [instance.posting_ids[place] for place in places]
+    rank = instance.pref_rank.tolist()
     cutoff = result.cutoff.tolist()
     choice = result.choice.tolist()
     rows = []
-    for s, student_id in enumerate(inst.student_ids):
-        got = choice[s]
-        end = got if got >= 0 else ptr[s + 1]
+    for row, student_id in enumerate(instance.student_ids):
+        got = choice[row]
+        end = got if got >= 0 else starts[row + 1]
         # Each higher choice as [internship, your rank, last admitted rank] (1-based; rank
         # None: excluded), expanded into sentences when the student reads it.
         why = [
             [
-                posting[e],
-                rank[e] + 1 if rank[e] != algorithm.UNACCEPTABLE else None,
-                cutoff[pref_p[e]] + 1 if cutoff[pref_p[e]] >= 0 else None,
+                chosen[entry],
+                rank[entry] + 1 if rank[entry] != algorithm.UNACCEPTABLE else None,
+                cutoff[places[entry]] + 1 if cutoff[places[entry]] >= 0 else None,
             ]
-            for e in range(ptr[s], end)
+            for entry in range(starts[row], end)
         ]
         rows.append(
             (
                 rnd.id,
                 student_id,
-                universities[s],
-                posting[got] if got >= 0 else None,
-                got - ptr[s] + 1 if got >= 0 else None,
+                universities[row],
+                chosen[got] if got >= 0 else None,
+                got - starts[row] + 1 if got >= 0 else None,
                 why,
                 None,  # no_offer: set at publication
             )
@@ -167,46 +179,63 @@ def _store(rnd: MatchRound, result: algorithm.Matching, universities: list[int])
     bulk_insert(Assignment.__table__, rows)
     filled = result.filled.tolist()
     results = [
-        (pid, filled[p], cutoff[p] + 1 if cutoff[p] >= 0 else None)
-        for p, pid in enumerate(inst.posting_ids)
+        (internship_id, filled[place], cutoff[place] + 1 if cutoff[place] >= 0 else None)
+        for place, internship_id in enumerate(instance.posting_ids)
     ]
-    _update_internships(rnd.id, results)
+    store_internship_results(rnd.id, results)
 
 
 def bulk_insert(table: sa.Table, rows: list[tuple]) -> None:
-    """Insert many rows: COPY on PostgreSQL (about 30 times faster than INSERTs for 100,000
-    assignments), plain executemany elsewhere. JSON values are Python lists or dicts."""
-    columns = [c.name for c in table.columns]
-    json_cols = {i for i, c in enumerate(table.columns) if isinstance(c.type, sa.JSON)}
-    conn = db.session.connection()
-    if conn.dialect.name != "postgresql":
-        if rows:
-            conn.execute(sa.insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-        return
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for r in rows:
+    """Insert many rows (tuples in the table's column order; JSON values as Python lists or
+    dicts): COPY on PostgreSQL, about 30 times faster than INSERTs for 100,000 assignments;
+    one executemany elsewhere."""
+    if is_postgres():
+        _copy(table, rows)
+    elif rows:
+        names = [column.name for column in table.columns]
+        db.session.connection().execute(
+            sa.insert(table), [dict(zip(names, row, strict=True)) for row in rows]
+        )
+
+
+def _copy(table: sa.Table, rows: list[tuple]) -> None:
+    """PostgreSQL's COPY ... FROM STDIN through the session's connection."""
+    names = ", ".join(column.name for column in table.columns)
+    json_at = {k for k, column in enumerate(table.columns) if isinstance(column.type, sa.JSON)}
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
             copy.write_row(
                 [
-                    json.dumps(v, ensure_ascii=False) if i in json_cols else v
-                    for i, v in enumerate(r)
+                    json.dumps(value, ensure_ascii=False) if k in json_at else value
+                    for k, value in enumerate(row)
                 ]
             )
 
 
-def _update_internships(round_id: int, results: list[tuple]) -> None:
-    ri = RoundInternship.__table__
-    if db.session.connection().dialect.name != "postgresql":
-        db.session.execute(
-            sa.update(ri)
-            .where(ri.c.round_id == round_id, ri.c.internship_id == sa.bindparam("iid"))
-            .values(filled=sa.bindparam("f"), cutoff_rank=sa.bindparam("c")),
-            [{"iid": i, "f": f, "c": c} for i, f, c in results],
-        )
+def store_internship_results(round_id: int, results: list[tuple]) -> None:
+    """Set `filled` and `cutoff_rank` of the round's internships from (internship id, filled,
+    cutoff rank) triples: one UPDATE from arrays on PostgreSQL (10,000 internships at once),
+    one executemany elsewhere."""
+    if is_postgres():
+        _update_from_arrays(round_id, results)
         return
-    # One statement for every internship of the round, from arrays.
+    table = RoundInternship.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.round_id == round_id, table.c.internship_id == sa.bindparam("_id"))
+        .values(filled=sa.bindparam("_filled"), cutoff_rank=sa.bindparam("_cutoff")),
+        [
+            {"_id": internship_id, "_filled": filled, "_cutoff": cutoff}
+            for internship_id, filled, cutoff in results
+        ],
+    )
+
+
+def _update_from_arrays(round_id: int, results: list[tuple]) -> None:
+    """PostgreSQL: one statement for every internship of the round, from unnest(arrays)."""
     ids, filled, cutoff = (
-        (list(col) for col in zip(*results, strict=True)) if results else ([],) * 3
+        (list(column) for column in zip(*results, strict=True)) if results else ([],) * 3
     )
     db.session.execute(
         sa.text(
@@ -239,15 +268,14 @@ def resume_stalled() -> int:
     message was lost (Redis restarted, a worker died before recording it) or its worker was
     killed mid-run (recovery.py says when); returns how many."""
     now = utcnow()
-    stmt = sa.select(MatchRound).where(
+    stalled = sa.select(MatchRound).where(
         MatchRound.status == "running",
         MatchRound.run_requested_at < recovery.owed_before("round", now),
     )
-    if is_postgres():
-        # The row lock keeps a finishing worker from changing the status under us (it
-        # waits for our commit); then a run lock we can take belongs to no live worker.
-        stmt = stmt.with_for_update(skip_locked=True)
-    rounds = [rnd for rnd in db.session.scalars(stmt).all() if _nobody_runs(rnd.id)]
+    # The row lock keeps a finishing worker from changing the status under us (it waits for
+    # our commit); then a run lock we can take belongs to no live worker.
+    stmt = for_update(stalled, skip_locked=True)
+    rounds = [rnd for rnd in db.session.scalars(stmt).all() if take_run_lock(rnd.id)]
     for rnd in rounds:
         rnd.run_requested_at = now
     ids = [rnd.id for rnd in rounds]
@@ -257,11 +285,3 @@ def resume_stalled() -> int:
     for round_id in ids:
         enqueue(RUN_TASK, round_id)
     return len(ids)
-
-
-def _nobody_runs(round_id: int) -> bool:
-    # SQLite: this sweep's transaction holds the write lock a run holds from start to
-    # commit, so a round it reads `running` is not being run (recovery.busy_seconds).
-    if not is_postgres():
-        return True
-    return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(RUN_LOCK, round_id))))

@@ -28,8 +28,9 @@ from cbec_alliance.organizations.models import STAFF_ROLES
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.students.services import require_student, student_universities
 
+from . import steps
 from .models import LIVE, Assignment, MatchRound, Preference, Ranking, RoundInternship
-from .steps import NEXT, wrong_round_step
+from .steps import wrong_round_step
 
 RUN_TASK = "matching.run_round"
 # A closing time this far in the past is taken as "now" (the caller's clock may lag);
@@ -200,7 +201,7 @@ def close_preferences(user: User, rnd: MatchRound) -> MatchRound:
     if before <= now:
         conflict(
             f"preferences already closed at {iso_z(before)}; allowed next steps: "
-            + ", ".join(NEXT[rnd.status])
+            + ", ".join(steps.allowed(rnd))
         )
     rnd.preferences_close_at = now
     audit(
@@ -217,8 +218,9 @@ def _collecting(rnd: MatchRound, what: str) -> None:
         wrong_round_step(f"change {what}", rnd)
 
 
-def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference | None:
-    """A student's ranked internships (an empty list withdraws), before the closing time."""
+def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference | dict:
+    """A student's ranked internships (an empty list withdraws them: the answer then lists
+    none), before the closing time."""
     m = require_student(user)
     _collecting(rnd, "preferences")
     if utcnow() >= as_utc(rnd.preferences_close_at):
@@ -254,7 +256,7 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
     if not ids:
         if pref is not None:
             db.session.delete(pref)
-        return None
+        return {"round_id": rnd.id, "student_id": user.id, "internship_ids": []}
     if pref is None:
         pref = Preference(round_id=rnd.id, student_id=user.id, university_id=m.organization_id)
         db.session.add(pref)
@@ -340,8 +342,7 @@ def lock(round_id: int, *, shared: bool = False) -> MatchRound:
 def request_run(user: User, rnd: MatchRound) -> MatchRound:
     """Queue the run for a worker once preferences have closed (again after done: the
     stored seed makes it the same run)."""
-    if "run" not in NEXT[rnd.status]:
-        wrong_round_step("run", rnd)
+    status = steps.take(rnd, "run")
     if utcnow() < as_utc(rnd.preferences_close_at):
         close_at = iso_z(rnd.preferences_close_at)
         conflict(
@@ -356,7 +357,7 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
         )
     # A failed round run again must not take internships a newer round has since taken.
     check_not_in_live_round(rnd.internship_ids, besides=rnd.id)
-    rnd.status = "running"
+    rnd.status = status
     rnd.run_requested_at = utcnow()
     rnd.error = None
     audit(actor=user, obj=rnd, action="run", changes={"seed": rnd.seed})
@@ -367,9 +368,7 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
 def cancel(user: User, rnd: MatchRound, reason: str) -> MatchRound:
     """Call a round off before publication (coordinators; not while a worker runs it): its
     internships are free for another round, and enterprises and choosing students are told."""
-    if "cancel" not in NEXT[rnd.status]:
-        wrong_round_step("cancel", rnd)
-    rnd.status = "cancelled"
+    rnd.status = steps.take(rnd, "cancel")
     rnd.cancelled_at = utcnow()
     rnd.cancel_reason = reason
     audit(actor=user, obj=rnd, action="cancel", changes={"reason": reason})

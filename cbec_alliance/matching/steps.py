@@ -4,19 +4,22 @@ waits for."""
 from __future__ import annotations
 
 from cbec_alliance.core.errors import Waiting, wrong_step
+from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 
 from .models import MatchRound
 
-# What may follow each status (the 409 names them).
-NEXT = {
-    "collecting": ("run", "cancel"),
-    "running": (),
-    "done": ("run", "publish", "cancel"),
-    "failed": ("run", "cancel"),
-    "published": ("follow-up",),
-    "cancelled": (),
-}
+# The coordinators' steps, in the order a 409 lists them. A run hands the round to a worker,
+# which moves it on from running to done or failed (runner.py); a follow-up is a new round
+# over what is left, and the published round stays published.
+LIFECYCLE = Lifecycle(
+    {
+        "run": Step(("collecting", "done", "failed"), "running", "coordinator"),
+        "publish": Step(("done",), "published", "coordinator"),
+        "cancel": Step(("collecting", "done", "failed"), "cancelled", "coordinator"),
+        "follow-up": Step(("published",), "published", "coordinator"),
+    }
+)
 # Steps that become possible once a run finishes (a follow-up after its publication too).
 AFTER_RUN = ("run", "publish", "cancel", "create a follow-up round")
 
@@ -41,7 +44,18 @@ def waits(rnd: MatchRound, action: str) -> list[Waiting]:
     return []
 
 
+def allowed(rnd: MatchRound) -> list[str]:
+    """The steps that may follow the round's status, in table order."""
+    return LIFECYCLE.allowed(rnd.status)
+
+
+def take(rnd: MatchRound, verb: str) -> str:
+    """The status `verb` leads the round to; 409 naming the allowed next steps and whom the
+    step waits for when its status does not allow it."""
+    return LIFECYCLE.target(rnd.status, verb, waiting_for=lambda: waits(rnd, verb))
+
+
 def wrong_round_step(action: str, rnd: MatchRound) -> None:
-    """409 for `action` refused in the round's status: the allowed next steps and whom the
-    action waits for."""
-    wrong_step(action, rnd.status, NEXT[rnd.status], waits(rnd, action))
+    """409 for `action` (a step, or another change only a collecting round allows) refused in
+    the round's status: the allowed next steps and whom the action waits for."""
+    wrong_step(action, rnd.status, allowed(rnd), waits(rnd, action))

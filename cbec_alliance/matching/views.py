@@ -40,19 +40,6 @@ blp = Blueprint(
 )
 
 
-def _shown(rnd):
-    """The round as the caller may see it: the seed and results wait for publication."""
-    if me().is_coordinator or rnd.status == "published":
-        return rnd
-    return {
-        **{k: getattr(rnd, k) for k in RoundSchema().fields},
-        "seed": None,
-        "stats": None,
-        "verdict": None,
-        "error": None,
-    }
-
-
 @blp.route("/match-rounds")
 class Rounds(MethodView):
     """Match rounds."""
@@ -62,9 +49,7 @@ class Rounds(MethodView):
     @blp.response(200, RoundPage)
     def get(self, args):
         """Rounds newest first (any logged-in user)."""
-        page = paginate(services.listing(args), args)
-        page["items"] = [_shown(r) for r in page["items"]]
-        return page
+        return results.rounds(args, me())
 
     @login_required
     @blp.arguments(RoundCreateSchema)
@@ -87,7 +72,7 @@ class RoundItem(MethodView):
     @blp.response(200, RoundSchema)
     def get(self, round_id):
         """A round with its status and, after a run, its stats and the check's verdict."""
-        return _shown(services.get_visible(round_id))
+        return results.shown(services.get_visible(round_id), me())
 
     @login_required
     @blp.arguments(RoundPatchSchema)
@@ -168,10 +153,7 @@ class Preferences(MethodView):
         An empty list withdraws them (the response then lists none).
         """
         rnd = services.lock(round_id, shared=True)
-        pref = services.put_preferences(me(), rnd, data["internship_ids"])
-        if pref is None:
-            return {"round_id": rnd.id, "student_id": me().id, "internship_ids": []}
-        return pref
+        return services.put_preferences(me(), rnd, data["internship_ids"])
 
 
 @blp.route("/match-rounds/<int:round_id>/rankings/<int:internship_id>")
@@ -341,18 +323,4 @@ class RoundInternships(MethodView):
     @blp.response(200, RoundInternshipPage)
     def get(self, args, round_id):
         """Slots, filled and unfilled per internship (coordinators; an enterprise its own)."""
-        rnd = services.get_visible(round_id)
-        stmt, with_results = results.internships(rnd, me())
-        page = paginate(stmt, args)
-        if not with_results:
-            page["items"] = [
-                {
-                    "internship_id": i.internship_id,
-                    "enterprise_id": i.enterprise_id,
-                    "slots": i.slots,
-                    "filled": None,
-                    "cutoff_rank": None,
-                }
-                for i in page["items"]
-            ]
-        return page
+        return results.internships(services.get_visible(round_id), me(), args)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 
+from cbec_alliance.accounts.models import User
+from cbec_alliance.core import exports
+from cbec_alliance.core.authz import require_monitor
 from cbec_alliance.core.db import upsert
+from cbec_alliance.core.exports import Bars, Column
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.insights import activity
@@ -157,3 +163,111 @@ def partnership_rows(data: dict) -> list[dict]:
             for r in items
         ]
     return out
+
+
+# How each summary goes out as a download: its columns, its rows (flattened from the JSON),
+# the chart it offers (skills gap and internships) and how the query narrows it.
+
+
+@dataclass(frozen=True)
+class Download:
+    """A summary as a table (and, with `bars`, a chart); `narrow` applies the query."""
+
+    columns: list[Column]
+    rows: Callable[[dict], list[dict]]
+    bars: Callable[[dict], Bars] | None = None
+    narrow: Callable[[dict, dict], dict] | None = None
+
+
+GAP_COLUMNS = [
+    Column("code", "代码", "code"),
+    Column("label_zh", "名称", "name (zh)"),
+    Column("label_en", "英文名称", "name (en)"),
+    Column("demand_slots", "岗位需求", "open slots"),
+    Column("survey_weight", "调查需求", "survey weight"),
+    Column("demand", "需求", "demand"),
+    Column("supply_students", "学生供给", "students level 3+"),
+    Column("supply_seats", "课程席位", "course seats"),
+    Column("supply", "供给", "supply"),
+    Column("gap", "缺口", "gap"),
+]
+
+
+def _gap_bars(data: dict) -> Bars:
+    items = data["items"]
+    return Bars(
+        "跨境电商能力供需 Skills demand and supply",
+        [r["label_zh"] for r in items],
+        {
+            "需求 demand": [r["demand"] for r in items],
+            "供给 supply": [r["supply"] for r in items],
+        },
+        horizontal=True,
+    )
+
+
+def _internship_bars(data: dict) -> Bars:
+    months, series = internship_series(data["items"])
+    return Bars("实习岗位 Internships", months, series)
+
+
+SHAPES = {
+    "overview": Download(
+        [
+            Column("section", "类别", "section"),
+            Column("key", "项目", "item"),
+            Column("value", "数量", "value"),
+        ],
+        overview_rows,
+    ),
+    "skills-gap": Download(GAP_COLUMNS, lambda data: data["items"], _gap_bars),
+    "districts": Download(
+        [
+            Column("district", "区代码", "district"),
+            Column("district_zh", "区", "district (zh)"),
+            Column("district_en", "区英文名", "district (en)"),
+            Column("code", "能力代码", "competency"),
+            Column("label_zh", "能力", "competency (zh)"),
+            Column("label_en", "能力英文名", "competency (en)"),
+            *GAP_COLUMNS[3:],
+        ],
+        district_rows,
+    ),
+    "internships": Download(
+        [
+            Column("category", "岗位类别", "category"),
+            Column("month", "月份", "month"),
+            Column("posted", "发布", "posted"),
+            Column("filled", "招满", "filled"),
+            Column("hired", "录用", "hired"),
+        ],
+        lambda data: data["items"],
+        _internship_bars,
+        lambda data, args: {**data, "items": internship_items(data["items"], args)},
+    ),
+    "partnerships": Download(
+        [
+            Column("breakdown", "维度", "breakdown"),
+            Column("key", "代码", "key"),
+            Column("name", "名称", "name"),
+            Column("status", "状态", "status"),
+            Column("health", "健康度", "health"),
+            Column("count", "数量", "count"),
+        ],
+        partnership_rows,
+    ),
+}
+
+
+def report(user: User, name: str, args: dict):
+    """The summary `name` in the format the query asks for (JSON, CSV, XLSX or a chart),
+    narrowed by the query where the summary allows it (coordinators and associations)."""
+    require_monitor(user)
+    data = summary(name)
+    shape = SHAPES[name]
+    if shape.narrow is not None:
+        data = shape.narrow(data, args)
+    bars = (lambda: shape.bars(data)) if shape.bars is not None else None
+    return exports.respond(
+        args["format"], name, data, shape.columns, lambda: shape.rows(data), bars
+    )

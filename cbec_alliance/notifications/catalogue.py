@@ -286,11 +286,6 @@ def spec_for(event_type: str) -> EventSpec:
     return SPECS[event_type]
 
 
-def user_event_types() -> list[str]:
-    """Event types a user may set preferences for."""
-    return sorted(SPECS)
-
-
 def webhook_specs(kind: str | None = None) -> list[EventSpec]:
     """Catalogue entries an organization of `kind` (of some kind when None) may subscribe to."""
     return [

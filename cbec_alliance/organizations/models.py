@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -16,12 +17,14 @@ ROLES = ("admin", "staff", "student")
 # The roles that act for an organization (students only belong to a university).
 STAFF_ROLES = ("admin", "staff")
 
-# Lifecycle: action -> (states it may start from, state it leads to).
-TRANSITIONS = {
-    "approve": (("pending", "suspended", "rejected"), "approved"),
-    "reject": (("pending",), "rejected"),
-    "suspend": (("approved",), "suspended"),
-}
+# Coordinators review organizations: only approved ones may act.
+LIFECYCLE = Lifecycle(
+    {
+        "approve": Step(("pending", "suspended", "rejected"), "approved", "coordinator"),
+        "reject": Step(("pending",), "rejected", "coordinator"),
+        "suspend": Step(("approved",), "suspended", "coordinator"),
+    }
+)
 
 
 class Organization(db.Model):

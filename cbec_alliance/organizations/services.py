@@ -20,14 +20,14 @@ from cbec_alliance.core.errors import (
     invalid,
     not_found,
     waiting_on,
-    wrong_step,
 )
 from cbec_alliance.core.events import emit
+from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import school_code_error, uscc_error
 from cbec_alliance.organizations.models import (
-    TRANSITIONS,
+    LIFECYCLE,
     Invitation,
     Membership,
     Organization,
@@ -44,12 +44,6 @@ def membership(user: User | None, org_id: int) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     return next((m for m in user.memberships if m.organization_id == org_id), None)
-
-
-def is_admin(user: User, org_id: int) -> bool:
-    """True if the user is an admin of the organization."""
-    m = membership(user, org_id)
-    return m is not None and m.role == "admin"
 
 
 def get_visible(org_id: int, user: User | None) -> Organization:
@@ -79,6 +73,29 @@ def get_for_member(org_id: int, user: User, *, roles: tuple[str, ...] | None = N
     if roles is not None and m.role not in roles:
         forbidden(f"this needs one of the roles: {', '.join(roles)}")
     return org
+
+
+def listing(args: dict, user: User | None) -> sa.Select:
+    """Organizations of one `status` (approved unless asked; other statuses for
+    coordinators only, 403 for others), with the list filters, oldest first."""
+    status = args.get("status", "approved")
+    if status != "approved" and not (
+        user is not None and user.is_authenticated and user.is_coordinator
+    ):
+        forbidden("only coordinators may list organizations that are not approved")
+    stmt = sa.select(Organization).where(Organization.status == status)
+    if "kind" in args:
+        stmt = stmt.where(Organization.kind == args["kind"])
+    if "district" in args:
+        stmt = stmt.where(Organization.district == args["district"])
+    if args.get("q"):
+        stmt = stmt.where(
+            sa.or_(
+                contains(Organization.name, args["q"]),
+                contains(Organization.name_en, args["q"]),
+            )
+        )
+    return stmt.order_by(Organization.id)
 
 
 def require_approved(org: Organization) -> None:
@@ -190,10 +207,7 @@ def update(user: User, org: Organization, data: dict) -> Organization:
 
 def transition(user: User, org: Organization, action: str, reason: str | None) -> Organization:
     """Approve, reject or suspend (coordinators); 409 naming the allowed steps otherwise."""
-    sources, target = TRANSITIONS[action]
-    if org.status not in sources:
-        allowed = [a for a, (src, _) in TRANSITIONS.items() if org.status in src]
-        wrong_step(action, org.status, allowed)
+    target = LIFECYCLE.target(org.status, action)
     before = org.status
     org.status = target
     org.status_reason = reason
@@ -275,8 +289,12 @@ def change_role(actor: User, org: Organization, user_id: int, role: str) -> Memb
     return m
 
 
-def remove_member(actor: User, org: Organization, user_id: int) -> None:
-    """Remove a member (admins) or leave (oneself); the last admin cannot leave (409)."""
+def remove_member(actor: User, org_id: int, user_id: int) -> None:
+    """Remove a member (its admins) or leave (oneself, a member); the last admin cannot
+    leave (409)."""
+    org = get_for_member(org_id, actor, roles=None if user_id == actor.id else ("admin",))
+    if membership(actor, org_id) is None:  # a coordinator sees members but is not one
+        forbidden("you are not a member of this organization")
     m = _get_member(org, user_id)
     if m.role == "admin" and _admin_count(org.id) <= 1:
         conflict("the last admin cannot leave; make another member admin first")
@@ -290,8 +308,9 @@ def remove_member(actor: User, org: Organization, user_id: int) -> None:
     db.session.delete(m)
 
 
-def invite(actor: User, org: Organization, email: str, role: str) -> tuple[Invitation, str]:
-    """Create an invitation and email it after commit; returns the row and the plain token."""
+def invite(actor: User, org: Organization, email: str, role: str) -> Invitation:
+    """Create an invitation and email it after commit; returns the row with its plain
+    `token` attached (shown this once; only its hash is stored)."""
     _check_role(org, role)
     email = normalise_email(email)
     already = db.session.scalar(
@@ -335,7 +354,8 @@ def invite(actor: User, org: Organization, email: str, role: str) -> tuple[Invit
         organization_id=org.id,
         actor=actor,
     )
-    return inv, plain
+    inv.token = plain
+    return inv
 
 
 def pending_invitations(org: Organization) -> sa.Select:

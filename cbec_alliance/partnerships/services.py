@@ -14,10 +14,10 @@ from cbec_alliance.core.errors import (
     forbidden,
     invalid,
     not_found,
-    wrong_step,
 )
 from cbec_alliance.core.events import emit
 from cbec_alliance.core.hooks import Hook
+from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES, Organization
@@ -31,14 +31,16 @@ from .models import LIVE, Partnership, PartnershipMode
 # (insights/activity.py) and provides these.
 refresh_health: Hook[[list[int]], int] = Hook("refresh the health of partnerships")
 activity_of: Hook[[Partnership], dict] = Hook("a partnership's activity, progress and health")
-# verb: (from statuses, to status, who: "other" side of the proposer, or "either" side)
-STEPS = {
-    "accept": (("proposed",), "active", "other"),
-    "decline": (("proposed",), "declined", "other"),
-    "suspend": (("active",), "suspended", "either"),
-    "resume": (("suspended",), "active", "either"),
-    "end": (("active", "suspended"), "ended", "either"),
-}
+# The party "other" is the side that did not propose; the other steps are either side's.
+LIFECYCLE = Lifecycle(
+    {
+        "accept": Step(("proposed",), "active", "other"),
+        "decline": Step(("proposed",), "declined", "other"),
+        "suspend": Step(("active",), "suspended"),
+        "resume": Step(("suspended",), "active"),
+        "end": Step(("active", "suspended"), "ended"),
+    }
+)
 
 
 def _side(user: User, enterprise_id: int, university_id: int) -> int | None:
@@ -200,17 +202,13 @@ def update(user: User, p: Partnership, data: dict) -> Partnership:
 
 def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnership:
     """Accept, decline, suspend, resume or end, by the side allowed to."""
-    sources, target, who = STEPS[verb]
     p = _lock(p)  # a simultaneous accept and decline must not both pass the status check
     mine = side(user, p)
     if mine is None:
         forbidden("only the admins and staff of the two sides may do this")
-    if p.status not in sources:
-        allowed = [v for v, (src, _t, _w) in STEPS.items() if p.status in src]
-        # A step an accepted partnership allows waits, while proposed, for the answer.
-        waits = [_answerer(p)] if p.status == "proposed" and "active" in sources else []
-        wrong_step(verb, p.status, allowed, waits)
-    if who == "other" and mine == p.proposed_by_org_id:
+    # The status is checked before the side: a refused step names every allowed one.
+    target = LIFECYCLE.target(p.status, verb, waiting_for=lambda: _waits(p, verb))
+    if LIFECYCLE[verb].party == "other" and mine == p.proposed_by_org_id:
         forbidden(f"the other side, {_answerer(p).who()}, must {verb} the proposal")
     if verb in ("accept", "resume") and expired(p.ends_on, utcnow().date()):
         conflict(
@@ -241,6 +239,13 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
     db.session.flush()
     refresh_health([p.id])
     return p
+
+
+def _waits(p: Partnership, verb: str) -> list[Waiting]:
+    """A step an accepted partnership allows waits, while proposed, for the other side's
+    answer (none otherwise)."""
+    first = LIFECYCLE.enabling(p.status, verb)
+    return [_answerer(p)] if any(LIFECYCLE[v].party == "other" for v in first) else []
 
 
 def _answerer(p: Partnership) -> Waiting:

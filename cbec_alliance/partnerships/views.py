@@ -72,11 +72,11 @@ class PartnershipItem(MethodView):
         return services.update(me(), services.get_visible(partnership_id, me()), data)
 
 
-WHO = {"other": "the side that did not propose", "either": "either side"}
+WHO = {"other": "the side that did not propose", None: "either side"}
 
 
 def _lifecycle(verb: str):
-    sources, target, who = services.STEPS[verb]
+    step = services.LIFECYCLE[verb]
 
     class Action(MethodView):
         @login_required
@@ -87,14 +87,14 @@ def _lifecycle(verb: str):
             return services.act(me(), p, verb, data.get("reason"))
 
     Action.post.__doc__ = (
-        f"{verb.title()}: {' | '.join(sources)} -> {target} ({WHO[who]}).\n\n"
+        f"{verb.title()}: {' | '.join(step.sources)} -> {step.target} ({WHO[step.party]}).\n\n"
         "By that side's admins and staff; the optional `reason` is kept in `status_reason`."
     )
     Action.__name__ = f"Partnership{verb.title()}"
     blp.route(f"/partnerships/<int:partnership_id>/{verb}")(Action)
 
 
-for _verb in services.STEPS:
+for _verb in services.LIFECYCLE:
     _lifecycle(_verb)
 
 

@@ -6,18 +6,28 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.authz import sees_all
-from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found, wrong_step
+from cbec_alliance.core import exports
+from cbec_alliance.core.authz import require_monitor, sees_all
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
 from cbec_alliance.core.events import emit
+from cbec_alliance.core.exports import Bars, Column
+from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES
 from cbec_alliance.organizations.services import get_for_member, require_approved
 
+from . import report as reports
 from . import template
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
-STEPS = {"open": ("draft", "open"), "close": ("open", "closed")}
+# Coordinators take both steps.
+LIFECYCLE = Lifecycle(
+    {
+        "open": Step(("draft",), "open", "coordinator"),
+        "close": Step(("open",), "closed", "coordinator"),
+    }
+)
 
 
 def _enterprise_staff(user: User) -> list[int]:
@@ -105,9 +115,7 @@ def create(user: User, data: dict) -> Survey:
 
 def step(user: User, survey: Survey, verb: str) -> Survey:
     """Open a draft or close an open survey (coordinators)."""
-    source, target = STEPS[verb]
-    if survey.status != source:
-        wrong_step(verb, survey.status, [v for v, (s, _t) in STEPS.items() if s == survey.status])
+    target = LIFECYCLE.target(survey.status, verb)
     survey.status = target
     if verb == "open":
         survey.opened_at = utcnow()
@@ -221,3 +229,43 @@ def respond(user: User, survey: Survey, data: dict) -> SurveyResponse:
         organization_id=enterprise.id,
     )
     return response
+
+
+# The report's table: one row per question and option (the comparison's columns after).
+COLUMNS = [
+    Column("question", "题目代码", "question"),
+    Column("question_text", "题目", "question text"),
+    Column("code", "选项代码", "option"),
+    Column("label", "选项", "option label"),
+    Column("count", "数量", "count"),
+    Column("percent", "比例%", "percent"),
+]
+COMPARED = [
+    Column("previous_count", "上期数量", "previous count"),
+    Column("previous_percent", "上期比例%", "previous percent"),
+    Column("change", "变化（百分点）", "change (points)"),
+    Column("previous_only", "仅上期选项", "previous only"),
+]
+
+
+def report(user: User, survey_id: int, args: dict):
+    """Counts and percents per option, compared with another survey (`compare_to`), in the
+    format asked for: JSON, CSV, XLSX or a chart of one `question` (coordinators and
+    associations)."""
+    require_monitor(user)
+    survey = get_visible(survey_id, user)
+    previous = None
+    if args.get("compare_to") is not None:
+        if args["compare_to"] == survey.id:
+            invalid("compare_to", "name another survey to compare with, not this one")
+        previous = get_visible(args["compare_to"], user)
+    data = reports.build(survey, previous)
+    columns = COLUMNS + (COMPARED if previous is not None else [])
+    return exports.respond(
+        args["format"],
+        f"survey-{survey.year}-{survey.id}",
+        data,
+        columns,
+        lambda: reports.rows(data),
+        lambda: Bars(*reports.chart(data, args.get("question")), horizontal=True),
+    )

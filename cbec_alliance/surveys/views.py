@@ -7,13 +7,12 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
-from cbec_alliance.core import exports
-from cbec_alliance.core.authz import require_coordinator, require_monitor
-from cbec_alliance.core.errors import invalid, problem_doc
-from cbec_alliance.core.exports import DOWNLOADS, Column
+from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.errors import problem_doc
+from cbec_alliance.core.exports import DOWNLOADS
 from cbec_alliance.core.pagination import paginate
 
-from . import report, services
+from . import services
 from .schemas import (
     ReportArgs,
     ReportSchema,
@@ -26,21 +25,6 @@ from .schemas import (
 )
 
 blp = Blueprint("surveys", __name__, url_prefix="/api/v1", description="The talent-demand survey")
-
-COLUMNS = [
-    Column("question", "题目代码", "question"),
-    Column("question_text", "题目", "question text"),
-    Column("code", "选项代码", "option"),
-    Column("label", "选项", "option label"),
-    Column("count", "数量", "count"),
-    Column("percent", "比例%", "percent"),
-]
-COMPARED = [
-    Column("previous_count", "上期数量", "previous count"),
-    Column("previous_percent", "上期比例%", "previous percent"),
-    Column("change", "变化（百分点）", "change (points)"),
-    Column("previous_only", "仅上期选项", "previous only"),
-]
 
 
 @blp.route("/surveys")
@@ -88,8 +72,8 @@ def _step(verb: str):
     blp.route(f"/surveys/<int:survey_id>/{verb}")(Step)
 
 
-_step("open")
-_step("close")
+for _verb in services.LIFECYCLE:
+    _step(_verb)
 
 
 @blp.route("/surveys/<int:survey_id>/responses")
@@ -148,20 +132,4 @@ class Report(MethodView):
         after this survey's options, with `previous_only` and a count of 0 for this one);
         `?format=csv|xlsx`, or a chart of one `?question=` as svg or png (coordinators and
         associations)."""
-        require_monitor(me())
-        survey = services.get_visible(survey_id, me())
-        previous = None
-        if args.get("compare_to") is not None:
-            if args["compare_to"] == survey.id:
-                invalid("compare_to", "name another survey to compare with, not this one")
-            previous = services.get_visible(args["compare_to"], me())
-        data = report.build(survey, previous)
-        fmt = args["format"]
-        if fmt == "json":
-            return data
-        name = f"survey-{survey.year}-{survey.id}"
-        if fmt in exports.CHART_FORMATS:
-            title, categories, series = report.chart(data, args.get("question"))
-            return exports.chart(fmt, name, title, categories, series, horizontal=True)
-        columns = COLUMNS + (COMPARED if previous is not None else [])
-        return exports.table(fmt, name, columns, report.rows(data))
+        return services.report(me(), survey_id, args)

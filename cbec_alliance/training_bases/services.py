@@ -17,6 +17,7 @@ from cbec_alliance.core.errors import (
     wrong_step,
 )
 from cbec_alliance.core.events import emit
+from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -24,6 +25,15 @@ from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organiza
 from cbec_alliance.taxonomy import services as taxonomy
 
 from .models import BaseCompetency, BaseReview, BaseSession, BaseUniversity, TrainingBase
+
+# Coordinators decide an application once: an approved base is then reviewed yearly and
+# records sessions, a rejected one is read-only (apply again).
+LIFECYCLE = Lifecycle(
+    {
+        "approve": Step(("applied",), "approved", "coordinator"),
+        "reject": Step(("applied",), "rejected", "coordinator"),
+    }
+)
 
 
 def _orgs_of(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
@@ -126,9 +136,7 @@ def update(user: User, base: TrainingBase, data: dict) -> TrainingBase:
 def decide(user: User, base: TrainingBase, approve: bool, level: str | None, reason: str | None):
     """Coordinators approve an application with a level, or reject it with a reason."""
     action = "approve" if approve else "reject"
-    if base.status != "applied":
-        wrong_step(action, base.status, [])
-    base.status = "approved" if approve else "rejected"
+    base.status = LIFECYCLE.target(base.status, action)
     base.level, base.status_reason, base.decided_at = level, reason, utcnow()
     audit(actor=user, obj=base, action=action, changes={"level": level, "reason": reason})
     emit(

@@ -1,14 +1,16 @@
-"""competitions
+"""competitions: intentionally empty; 0010_competitions creates the competition tables
+
+This revision was cut before the domain had its tables and changes nothing. It is kept,
+empty, because a deployed database may already be stamped at it, and alembic needs the
+chain unbroken to upgrade such a database (one stamped here must still reach head).
+Do not squash or delete it, and do not add tables to it: a database past it would never
+run them.
 
 Revision ID: 0007_competitions
 Revises: 0006_training_bases
 Create Date: 2026-11-22 05:20:00
 
 """
-from alembic import op
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 # revision identifiers, used by Alembic.
 revision = '0007_competitions'
 down_revision = '0006_training_bases'
@@ -17,8 +19,8 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    pass  # intentionally empty: see the module docstring
 
 
 def downgrade():
-    pass
+    pass  # intentionally empty: see the module docstring

@@ -45,8 +45,8 @@ def body(orgs: list[int], **overrides) -> dict:
 def test_an_organizer_creates_a_competition_with_partners(as_user):
     university = factories.UniversityFactory()
     enterprise = factories.OrganizationFactory()
-    c = as_user(factories.member(university, "staff"))
-    resp = c.post(URL, json=body([university.id, enterprise.id]))
+    api = as_user(factories.member(university, "staff"))
+    resp = api.post(URL, json=body([university.id, enterprise.id]))
     assert resp.status_code == 201, resp.get_json()
     got = resp.get_json()
     assert got["organizer_ids"] == sorted([university.id, enterprise.id])
@@ -54,7 +54,11 @@ def test_an_organizer_creates_a_competition_with_partners(as_user):
         "name": "直播带货 live selling",
         "competencies": ["content-creation", "english"],
     }
-    assert [c["criterion"] for c in got["rubric"]] == ["创意", "execution", "presentation"]
+    assert [criterion["criterion"] for criterion in got["rubric"]] == [
+        "创意",
+        "execution",
+        "presentation",
+    ]
     assert got["results_published_at"] is None
     public = as_user(student()).get(f"{URL}/{got['id']}").get_json()
     assert public["title"] == "第三届粤港澳跨境电商直播大赛"
@@ -72,12 +76,12 @@ def test_coordinators_create_for_any_organizers(coord):
 def test_only_organizer_staff_create(client, as_user, who, status):
     university = factories.UniversityFactory()
     if who == "anonymous":
-        c = client
+        api = client
     elif who == "outsider_staff":
-        c = as_user(factories.member(factories.OrganizationFactory(), "admin"))
+        api = as_user(factories.member(factories.OrganizationFactory(), "admin"))
     else:
-        c = as_user(student(university))
-    problem = assert_problem(c.post(URL, json=body([university.id])), status)
+        api = as_user(student(university))
+    problem = assert_problem(api.post(URL, json=body([university.id])), status)
     assert "id" not in problem
 
 
@@ -146,7 +150,10 @@ def test_list_filters_and_detail(client):
     university = factories.UniversityFactory()
     mine = CompetitionFactory(organizer=university, tracks={"物流": ["international-logistics"]})
     other = CompetitionFactory(title="Data cup 数据杯")
-    ids = lambda q: [c["id"] for c in client.get(URL, query_string=q).get_json()["items"]]  # noqa: E731
+
+    def ids(query):
+        return [item["id"] for item in client.get(URL, query_string=query).get_json()["items"]]
+
     assert set(ids({})) == {mine.id, other.id}
     assert ids({"organization_id": university.id}) == [mine.id]
     assert ids({"q": "数据杯"}) == [other.id]

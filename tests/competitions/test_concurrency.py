@@ -20,12 +20,12 @@ def test_one_student_two_teams_at_once(app, as_user, monkeypatch):
     with app.app_context():
         competition = CompetitionFactory()
         uni = factories.UniversityFactory()
-        shared, a, b = student(uni), student(uni), student(uni)
-        ids = competition.id, shared.id, a, b
+        shared, first, second = student(uni), student(uni), student(uni)
+        ids = competition.id, shared.id, first, second
         db.session.commit()
         competition_id, shared_id = ids[0], ids[1]
-        ca, cb = as_user(a), as_user(b)
-        a_id, b_id = a.id, b.id
+        ca, cb = as_user(first), as_user(second)
+        first_id, second_id = first.id, second.id
     # Both requests pass the "already in a team?" check before either writes.
     held_at_barrier(monkeypatch, services, "_student_universities")
     url = f"/api/v1/competitions/{competition_id}/teams"
@@ -39,7 +39,7 @@ def test_one_student_two_teams_at_once(app, as_user, monkeypatch):
         }
         return client.post(url, json=body).status_code
 
-    codes = at_once(lambda: register(ca, a_id, "甲队"), lambda: register(cb, b_id, "乙队"))
+    codes = at_once(lambda: register(ca, first_id, "甲队"), lambda: register(cb, second_id, "乙队"))
     assert sorted(codes) == [201, 409]
     with app.app_context():
         rows = db.session.scalars(

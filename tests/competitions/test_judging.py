@@ -36,28 +36,28 @@ def contest():
     return competition, factories.member(organizer, "staff"), teams, members
 
 
-def score(c, competition, team_id, scores):
-    return c.post(url(competition, "scores"), json={"team_id": team_id, "scores": scores})
+def score(api, competition, team_id, scores):
+    return api.post(url(competition, "scores"), json={"team_id": team_id, "scores": scores})
 
 
-def board(c, competition, **query):
-    resp = c.get(url(competition, "leaderboard"), query_string=query)
+def board(api, competition, **query):
+    resp = api.get(url(competition, "leaderboard"), query_string=query)
     assert resp.status_code == 200, resp.get_json()
     return resp.get_json()
 
 
 def test_organizers_assign_judges_who_score_and_revise(as_user, contest):
     competition, staff, teams, _ = contest
-    j = factories.UserFactory()
-    resp = as_user(staff).post(url(competition, "judges"), json={"user_id": j.id})
+    referee = factories.UserFactory()
+    resp = as_user(staff).post(url(competition, "judges"), json={"user_id": referee.id})
     assert resp.status_code == 201, resp.get_json()
-    assert resp.get_json()["name"] == j.name
-    cj = as_user(j)
+    assert resp.get_json()["name"] == referee.name
+    cj = as_user(referee)
     assert score(cj, competition, teams[0].id, {C1: 80, C2: 90}).status_code == 201
     revised = score(cj, competition, teams[0].id, {C2: 70})
     assert revised.get_json() == {
         "team_id": teams[0].id,
-        "judge_id": j.id,
+        "judge_id": referee.id,
         "scores": {C1: 80, C2: 70},
     }
     # 0.4 * 80 + 0.6 * 70 = 74
@@ -72,7 +72,7 @@ def test_organizers_assign_judges_who_score_and_revise(as_user, contest):
             "score_exact": "74",
         }
     ]
-    assert [j.id] == [
+    assert [referee.id] == [
         x["user_id"] for x in as_user(staff).get(url(competition, "judges")).get_json()
     ]
     # The judge sees their own scores; the organizer everyone's.
@@ -81,8 +81,11 @@ def test_organizers_assign_judges_who_score_and_revise(as_user, contest):
 
 def test_ties_share_a_rank_and_tracks_rank_apart(as_user, contest):
     competition, _, teams, _ = contest
-    a, b = judge(competition, factories.UserFactory()), judge(competition, factories.UserFactory())
-    ca, cb = as_user(a), as_user(b)
+    first, second = (
+        judge(competition, factories.UserFactory()),
+        judge(competition, factories.UserFactory()),
+    )
+    ca, cb = as_user(first), as_user(second)
     score(ca, competition, teams[0].id, {C1: 90, C2: 60})  # 72
     score(ca, competition, teams[1].id, {C1: 60, C2: 80})  # 72
     score(ca, competition, teams[2].id, {C1: 50, C2: 50})  # 50
@@ -102,22 +105,22 @@ def test_normalize_z_corrects_a_generous_judge(as_user, contest):
     competition, _, teams, _ = contest
     fair, generous = (judge(competition, factories.UserFactory()) for _ in range(2))
     cf, cg = as_user(fair), as_user(generous)
-    for t, v in zip(teams, (60, 80, 70), strict=True):
-        score(cf, competition, t.id, {C1: v, C2: v})
+    for entry, value in zip(teams, (60, 80, 70), strict=True):
+        score(cf, competition, entry.id, {C1: value, C2: value})
     score(cg, competition, teams[0].id, {C1: 95, C2: 95})
     score(cg, competition, teams[2].id, {C1: 100, C2: 100})
     raw = board(cf, competition)
-    z = board(cf, competition, normalize="z")
+    normalized = board(cf, competition, normalize="z")
     assert [i["team_id"] for i in raw["items"]] == [teams[2].id, teams[1].id, teams[0].id]
-    assert [i["team_id"] for i in z["items"]] == [teams[1].id, teams[2].id, teams[0].id]
-    assert z["normalize"] == "z"
-    assert len(z["items"][0]["score_exact"].split(".")[1]) == 30
+    assert [i["team_id"] for i in normalized["items"]] == [teams[1].id, teams[2].id, teams[0].id]
+    assert normalized["normalize"] == "z"
+    assert len(normalized["items"][0]["score_exact"].split(".")[1]) == 30
 
 
 def test_after_the_freeze_participants_see_the_board_as_it_was(as_user, contest, client):
     competition, staff, teams, members = contest
-    j = judge(competition, factories.UserFactory())
-    cj = as_user(j)
+    referee = judge(competition, factories.UserFactory())
+    cj = as_user(referee)
     score(cj, competition, teams[0].id, {C1: 50, C2: 50})
     competition.scoreboard_freeze_at = utcnow()
     db.session.commit()
@@ -149,9 +152,9 @@ def test_after_the_freeze_participants_see_the_board_as_it_was(as_user, contest,
 def test_judging_waits_for_the_start(as_user):
     competition = CompetitionFactory()  # registration open, not started
     uni = factories.UniversityFactory()
-    t = team(competition, [(student(uni), uni)])
-    j = judge(competition, factories.UserFactory())
-    assert_problem(score(as_user(j), competition, t.id, {C1: 50}), 409)
+    entry = team(competition, [(student(uni), uni)])
+    referee = judge(competition, factories.UserFactory())
+    assert_problem(score(as_user(referee), competition, entry.id, {C1: 50}), 409)
 
 
 @pytest.mark.parametrize(
@@ -167,8 +170,8 @@ def test_judging_waits_for_the_start(as_user):
 )
 def test_bad_scores_are_422(as_user, contest, scores, field):
     competition, _, teams, _ = contest
-    j = judge(competition, factories.UserFactory())
-    errors = validation_errors(score(as_user(j), competition, teams[0].id, scores))
+    referee = judge(competition, factories.UserFactory())
+    errors = validation_errors(score(as_user(referee), competition, teams[0].id, scores))
     assert any(name == field or name.startswith(f"{field}.") for name in errors), errors
 
 
@@ -177,8 +180,8 @@ def test_a_team_of_another_competition_is_422(as_user, contest):
     other = CompetitionFactory(judging=True)
     uni = factories.UniversityFactory()
     foreign = team(other, [(student(uni), uni)])
-    j = judge(competition, factories.UserFactory())
-    assert "team_id" in validation_errors(score(as_user(j), competition, foreign.id, {C1: 5}))
+    referee = judge(competition, factories.UserFactory())
+    assert "team_id" in validation_errors(score(as_user(referee), competition, foreign.id, {C1: 5}))
 
 
 def caller(who: str, client, as_user, contest):
@@ -197,21 +200,21 @@ def caller(who: str, client, as_user, contest):
 @pytest.mark.parametrize("who", ["anonymous", "member", "outsider_staff", "organizer_staff"])
 def test_only_judges_score(client, as_user, contest, who):
     competition, _, teams, _ = contest
-    c, status = caller(who, client, as_user, contest)
-    problem = assert_problem(score(c, competition, teams[0].id, {C1: 5}), status)
+    api, status = caller(who, client, as_user, contest)
+    problem = assert_problem(score(api, competition, teams[0].id, {C1: 5}), status)
     assert "scores" not in problem
     if who != "organizer_staff":
-        assert_problem(c.get(url(competition, "scores")), status)
+        assert_problem(api.get(url(competition, "scores")), status)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member", "outsider_staff"])
 def test_only_organizers_assign_judges_and_publish(client, as_user, contest, who):
     competition = contest[0]
-    c, status = caller(who, client, as_user, contest)
-    j = factories.UserFactory()
-    assert_problem(c.post(url(competition, "judges"), json={"user_id": j.id}), status)
-    assert_problem(c.get(url(competition, "judges")), status)
-    assert_problem(c.post(url(competition, "publish-results")), status)
+    api, status = caller(who, client, as_user, contest)
+    referee = factories.UserFactory()
+    assert_problem(api.post(url(competition, "judges"), json={"user_id": referee.id}), status)
+    assert_problem(api.get(url(competition, "judges")), status)
+    assert_problem(api.post(url(competition, "publish-results")), status)
 
 
 def test_judge_assignment_rules(coord, contest):
@@ -223,9 +226,9 @@ def test_judge_assignment_rules(coord, contest):
     assert "user_id" in validation_errors(
         coord.post(url(competition, "judges"), json={"user_id": "1"})
     )
-    j = factories.UserFactory()
-    assert coord.post(url(competition, "judges"), json={"user_id": j.id}).status_code == 201
-    assert_problem(coord.post(url(competition, "judges"), json={"user_id": j.id}), 409)
+    referee = factories.UserFactory()
+    assert coord.post(url(competition, "judges"), json={"user_id": referee.id}).status_code == 201
+    assert_problem(coord.post(url(competition, "judges"), json={"user_id": referee.id}), 409)
 
 
 def test_bad_leaderboard_arguments(client, contest):

@@ -50,8 +50,8 @@ def test_z_scores_remove_a_judge_who_scores_everyone_high():
     raw = [(s.team_id, s.rank) for s in leaderboard(weights, fair + generous)]
     assert raw == [(3, 1), (2, 2), (1, 3)]
     # As z-scores judge 2 only says "3 over 1"; judge 1 puts team 2 far ahead of both.
-    z = [(s.team_id, s.rank) for s in leaderboard(weights, fair + generous, "z")]
-    assert z == [(2, 1), (3, 2), (1, 3)]
+    by_z = [(s.team_id, s.rank) for s in leaderboard(weights, fair + generous, "z")]
+    assert by_z == [(2, 1), (3, 2), (1, 3)]
 
 
 def test_a_judge_who_gives_one_value_contributes_zero_under_z():
@@ -71,7 +71,7 @@ marks_strategy = st.lists(
         value=st.integers(0, 100),
     ),
     max_size=60,
-    unique_by=lambda m: (m.team_id, m.judge_id, m.criterion),
+    unique_by=lambda mark: (mark.team_id, mark.judge_id, mark.criterion),
 )
 
 
@@ -80,8 +80,8 @@ def test_ranks_are_standard_competition_ranking(marks, normalize):
     standings = leaderboard(WEIGHTS, marks, normalize)
     scores = [s.score for s in standings]
     assert scores == sorted(scores, reverse=True)
-    for s in standings:
-        assert s.rank == 1 + sum(1 for other in scores if other > s.score)
+    for standing in standings:
+        assert standing.rank == 1 + sum(1 for other in scores if other > standing.score)
     assert {s.team_id for s in standings} == {m.team_id for m in marks}
 
 
@@ -110,7 +110,7 @@ def test_plain_scores_stay_within_0_and_100(marks):
         ),
         min_size=1,
         max_size=30,
-        unique_by=lambda m: (m.team_id, m.judge_id),
+        unique_by=lambda mark: (mark.team_id, mark.judge_id),
     ),
     st.integers(1, 3),
     st.integers(0, 40),

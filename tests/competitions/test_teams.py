@@ -33,8 +33,10 @@ def test_a_member_registers_a_mixed_university_team(as_user):
     mentor = factories.OrganizationFactory()
     uni_a, uni_b = factories.UniversityFactory(), factories.UniversityFactory()
     first, second = student(uni_a), student(uni_b)
-    c = as_user(first)
-    resp = c.post(url(competition), json=team_body([first, second], mentor_enterprise_id=mentor.id))
+    api = as_user(first)
+    resp = api.post(
+        url(competition), json=team_body([first, second], mentor_enterprise_id=mentor.id)
+    )
     assert resp.status_code == 201, resp.get_json()
     got = resp.get_json()
     assert got["members"] == [
@@ -42,15 +44,15 @@ def test_a_member_registers_a_mixed_university_team(as_user):
         {"user_id": second.id, "university_id": uni_b.id},
     ]
     assert got["mentor_enterprise_id"] == mentor.id
-    assert c.get(url(competition)).get_json()["items"][0]["members"] == got["members"]
+    assert api.get(url(competition)).get_json()["items"][0]["members"] == got["members"]
 
 
 def test_members_are_hidden_from_outsiders(client, as_user):
     competition = CompetitionFactory()
     uni = factories.UniversityFactory()
     team(competition, [(student(uni), uni)])
-    for c in (client, as_user(student())):
-        (item,) = c.get(url(competition)).get_json()["items"]
+    for api in (client, as_user(student())):
+        (item,) = api.get(url(competition)).get_json()["items"]
         assert item["members"] == []
         assert item["member_count"] == 1
 
@@ -68,7 +70,7 @@ def test_others_cannot_register_a_team(client, as_user, who):
     competition = CompetitionFactory()
     uni = factories.UniversityFactory()
     members = [student(uni)]
-    c, status = {
+    api, status = {
         "anonymous": lambda: (client, 401),
         "other_student": lambda: (as_user(student(uni)), 403),
         "other_university_staff": lambda: (
@@ -76,7 +78,7 @@ def test_others_cannot_register_a_team(client, as_user, who):
             403,
         ),
     }[who]()
-    problem = assert_problem(c.post(url(competition), json=team_body(members)), status)
+    problem = assert_problem(api.post(url(competition), json=team_body(members)), status)
     assert "members" not in problem
 
 

@@ -22,7 +22,7 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.courses.models import Course, Enrollment
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
-from cbec_alliance.lectures.models import Event, Registration
+from cbec_alliance.lectures.models import Lecture, Registration
 from cbec_alliance.matching.models import LIVE, MatchRound, RoundInternship
 from cbec_alliance.partnerships.models import LIVE as LIVE_PARTNERSHIP
 from cbec_alliance.partnerships.models import Partnership
@@ -130,7 +130,7 @@ def event_seats() -> Race:
                 Registration.event_id == event_id, Registration.status == "registered"
             )
         )
-        return held, db.session.get(Event, event_id).registered_count
+        return held, db.session.get(Lecture, event_id).registered_count
 
     return Race("event seats (2 seats)", calls, 2, readback)
 

@@ -1,16 +1,52 @@
-"""GET /api/v1/internships: filters, q over Chinese text, sort, pages and keyset cursors."""
+"""GET /api/v1/internships: filters, q over Chinese text, sort, pages and keyset cursors.
+
+On PostgreSQL every case runs twice, once through each way of building a page
+(internships/listing.py): the page PostgreSQL builds as JSON, and the portable one built in
+Python, the only one on SQLite.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 from datetime import date, timedelta
 
 import pytest
 
 from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.internships import listing, listing_json
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
 from tests.internships.factories import InternshipFactory
 from tests.internships.helpers import URL, enterprise_staff
+
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith(("postgresql", "postgres:"))
+# Each path, and the function that builds its pages.
+PATHS = {"database": (listing_json, "page_response"), "portable": (listing, "page")}
+
+
+@pytest.fixture(autouse=True, params=["database", "portable"] if ON_POSTGRES else ["portable"])
+def path(request, app, monkeypatch):
+    """List through one path only; gives the paths pages took, checked afterwards."""
+    monkeypatch.setitem(app.config, "INTERNSHIP_LIST_PORTABLE", request.param == "portable")
+    taken = []
+    for name, (module, function) in PATHS.items():
+        real = getattr(module, function)
+
+        @functools.wraps(real)
+        def spy(*args, _real=real, _name=name, **kwargs):
+            taken.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, function, spy)
+    yield taken
+    assert set(taken) <= {request.param}, taken
+
+
+def test_each_path_builds_the_pages_it_is_asked_for(client, path, request):
+    posting = InternshipFactory()
+    assert _ids(client.get(URL)) == [posting.id]
+    assert path == [request.node.callspec.params["path"]]
 
 
 def _ids(resp) -> list[int]:
@@ -65,7 +101,7 @@ def test_filters_combine(client):
 
 
 @pytest.mark.parametrize(
-    ("q", "hit"),
+    ("text", "hit"),
     [
         ("运营", True),
         ("跨境电商", True),
@@ -77,9 +113,9 @@ def test_filters_combine(client):
         ("_", False),
     ],
 )
-def test_q_is_a_case_insensitive_substring_of_title_or_description(client, q, hit):
+def test_q_is_a_case_insensitive_substring_of_title_or_description(client, text, hit):
     posting = InternshipFactory(title="跨境电商运营实习生", description="Amazon 店铺与数据分析")
-    assert (posting.id in _ids(client.get(URL, query_string={"q": q}))) is hit
+    assert (posting.id in _ids(client.get(URL, query_string={"q": text}))) is hit
 
 
 def test_sort_by_apply_by_then_id(client):
@@ -105,10 +141,11 @@ def _walk_keyset(client, **query):
 def test_keyset_walk_equals_the_page_walk(client, sort):
     now = utcnow()
     today = date.today()
-    for n in range(10):
+    for number in range(10):
         # Shared timestamps and dates: the id tie-break must keep the order total.
         InternshipFactory(
-            published_at=now - timedelta(hours=n // 3), apply_by=today + timedelta(days=1 + n % 4)
+            published_at=now - timedelta(hours=number // 3),
+            apply_by=today + timedelta(days=1 + number % 4),
         )
     pages = []
     for page in range(1, 5):
@@ -194,7 +231,7 @@ def test_chinese_round_trips_byte_for_byte(client):
 
 def test_totals_and_pages_follow_every_change_to_the_postings(client, as_user):
     org, staff = enterprise_staff()
-    c = as_user(staff)
+    staff_client = as_user(staff)
     first = InternshipFactory(enterprise_id=org.id, competencies={"english": 2})
 
     def totals():
@@ -208,17 +245,17 @@ def test_totals_and_pages_follow_every_change_to_the_postings(client, as_user):
         enterprise_id=org.id, status="draft", published_at=None, title="TikTok 直播运营"
     )
     assert totals() == [1, 1, 0]
-    assert c.post(f"{URL}/{draft.id}/publish").status_code == 200
+    assert staff_client.post(f"{URL}/{draft.id}/publish").status_code == 200
     assert totals() == [2, 1, 1]
     english = {"competencies": [{"code": "english", "min_level": 1}]}
-    resp = c.patch(f"{URL}/{draft.id}", json=english)
+    resp = staff_client.patch(f"{URL}/{draft.id}", json=english)
     assert resp.status_code == 200, resp.get_json()
     assert totals() == [2, 2, 1]
     assert _ids(client.get(URL)) == [draft.id, first.id]
-    assert c.post(f"{URL}/{first.id}/close").status_code == 200
+    assert staff_client.post(f"{URL}/{first.id}/close").status_code == 200
     assert totals() == [1, 1, 1]
     assert _ids(client.get(URL)) == [draft.id]
-    resp = c.patch(f"{URL}/{draft.id}", json={"title": "改过的标题"})
+    resp = staff_client.patch(f"{URL}/{draft.id}", json={"title": "改过的标题"})
     assert resp.status_code == 200, resp.get_json()
     assert client.get(URL).get_json()["items"][0]["title"] == "改过的标题"
     closed = client.get(URL, query_string={"status": "closed"}).get_json()
@@ -227,13 +264,13 @@ def test_totals_and_pages_follow_every_change_to_the_postings(client, as_user):
 
 @pytest.mark.parametrize("status", ["open", "closed", "filled"])
 def test_a_single_requirement_filter_counts_only_postings_of_the_status(client, status):
-    for k, state in enumerate(["draft", "open", "open", "closed", "filled", "taken_down"] * 2):
+    for number, state in enumerate(["draft", "open", "open", "closed", "filled", "taken_down"] * 2):
         InternshipFactory(
             status=state,
             published_at=None if state == "draft" else utcnow(),
-            competencies={"english": 2} if k % 3 else {"english": 1, "data-analysis": 2},
-            majors=["marketing"] if k % 2 else [],
-            languages=["es", "en"] if k % 4 == 0 else ["en"],
+            competencies={"english": 2} if number % 3 else {"english": 1, "data-analysis": 2},
+            majors=["marketing"] if number % 2 else [],
+            languages=["es", "en"] if number % 4 == 0 else ["en"],
         )
     for name, code in [("competency", "english"), ("major", "marketing"), ("language", "es")]:
         body = client.get(URL, query_string={name: code, "status": status, "per_page": 100})

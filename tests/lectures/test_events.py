@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.lectures import services
-from cbec_alliance.lectures.models import Event, Registration
+from cbec_alliance.lectures.models import Lecture, Registration
 from cbec_alliance.notifications.models import Notification, OutboxEvent
 from tests import factories
 from tests.helpers import assert_problem, at_once, held_at_barrier, validation_errors
@@ -85,7 +85,7 @@ def test_check_in_by_the_host_from_an_hour_before(hosted, as_user, coord):
     as_user(person).post(f"{URL}/{event['id']}/registrations")
     check_in = f"{URL}/{event['id']}/registrations/{person.id}/check-in"
     assert_problem(staff.post(check_in), 409)  # three days early
-    row = db.session.get(Event, event["id"])
+    row = db.session.get(Lecture, event["id"])
     row.starts_at = utcnow() + timedelta(minutes=30)
     row.ends_at = utcnow() + timedelta(hours=2)
     db.session.commit()
@@ -100,7 +100,7 @@ def test_check_in_by_the_host_from_an_hour_before(hosted, as_user, coord):
 
 def test_reminders_go_once_a_day_ahead(app, as_user):
     host = factories.OrganizationFactory()
-    soon = Event(
+    soon = Lecture(
         kind="workshop",
         host_organization_id=host.id,
         title="直播运营工作坊",
@@ -108,7 +108,7 @@ def test_reminders_go_once_a_day_ahead(app, as_user):
         ends_at=utcnow() + timedelta(hours=7),
         capacity=10,
     )
-    later = Event(
+    later = Lecture(
         kind="job_fair",
         host_organization_id=host.id,
         title="秋季招聘会",
@@ -158,7 +158,7 @@ def test_bad_events_are_422_naming_the_field(as_user, overrides, field):
 @pytest.mark.parametrize("who", ["anonymous", "outsider_staff", "student"])
 def test_only_the_host_creates_changes_cancels_and_sees_the_roster(hosted, client, as_user, who):
     host, _, event = hosted
-    c, status = {
+    api, status = {
         "anonymous": lambda: (client, 401),
         "outsider_staff": lambda: (
             as_user(factories.member(factories.OrganizationFactory(), "admin")),
@@ -166,10 +166,10 @@ def test_only_the_host_creates_changes_cancels_and_sees_the_roster(hosted, clien
         ),
         "student": lambda: (as_user(student()), 403),
     }[who]()
-    assert_problem(c.post(URL, json=body(host.id)), status)
-    assert_problem(c.patch(f"{URL}/{event['id']}", json={"title": "改"}), status)
-    assert_problem(c.post(f"{URL}/{event['id']}/cancel", json={"reason": "x"}), status)
-    problem = assert_problem(c.get(f"{URL}/{event['id']}/registrations"), status)
+    assert_problem(api.post(URL, json=body(host.id)), status)
+    assert_problem(api.patch(f"{URL}/{event['id']}", json={"title": "改"}), status)
+    assert_problem(api.post(f"{URL}/{event['id']}/cancel", json={"reason": "x"}), status)
+    problem = assert_problem(api.get(f"{URL}/{event['id']}/registrations"), status)
     assert "items" not in problem
 
 
@@ -185,7 +185,7 @@ def test_list_filters_combine(hosted, client):
     host, _, event = hosted
     other = factories.OrganizationFactory()
     db.session.add(
-        Event(
+        Lecture(
             kind="job_fair",
             host_organization_id=other.id,
             title="秋季招聘会 job fair",
@@ -196,8 +196,8 @@ def test_list_filters_combine(hosted, client):
     )
     db.session.commit()
 
-    def ids(**q):
-        resp = client.get(URL, query_string=q)
+    def ids(**query):
+        resp = client.get(URL, query_string=query)
         assert resp.status_code == 200, resp.get_json()
         return [e["id"] for e in resp.get_json()["items"]]
 
@@ -213,7 +213,7 @@ def test_list_filters_combine(hosted, client):
 def test_two_people_take_the_last_seat_at_once(app, as_user, monkeypatch):
     with app.app_context():
         host = factories.OrganizationFactory()
-        event = Event(
+        event = Lecture(
             kind="lecture",
             host_organization_id=host.id,
             title="最后一个座位",
@@ -222,10 +222,10 @@ def test_two_people_take_the_last_seat_at_once(app, as_user, monkeypatch):
             capacity=1,
         )
         db.session.add(event)
-        a, b = student(), student()
+        first, second = student(), student()
         db.session.commit()
         event_id = event.id
-        ca, cb = as_user(a), as_user(b)
+        ca, cb = as_user(first), as_user(second)
     held_at_barrier(monkeypatch, services, "_lock")
     url = f"{URL}/{event_id}/registrations"
     codes = at_once(lambda: ca.post(url).status_code, lambda: cb.post(url).status_code)
@@ -236,7 +236,7 @@ def test_two_people_take_the_last_seat_at_once(app, as_user, monkeypatch):
                 Registration.event_id == event_id, Registration.status == "registered"
             )
         )
-        assert (db.session.get(Event, event_id).registered_count, seats) == (1, 1)
+        assert (db.session.get(Lecture, event_id).registered_count, seats) == (1, 1)
 
 
 def test_a_member_of_another_organization_checks_in_nobody(hosted, as_user):

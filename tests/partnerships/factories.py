@@ -10,7 +10,7 @@ import factory
 
 from cbec_alliance.competitions.models import CompetitionOrganizer
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.lectures.models import Event
+from cbec_alliance.lectures.models import Lecture
 from cbec_alliance.training_bases.models import (
     BaseCompetency,
     BaseSession,
@@ -106,7 +106,7 @@ class LectureFactory(Base):
     """A lecture an organization hosts at a university, a week ago by default."""
 
     class Meta:
-        model = Event
+        model = Lecture
 
     kind = "lecture"
     host_organization_id = factory.LazyFunction(lambda: OrganizationFactory().id)
