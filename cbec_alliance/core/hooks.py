@@ -37,3 +37,30 @@ class Hook(Generic[P, R]):
     def __repr__(self) -> str:
         impl: Any = self._impl
         return f"<Hook {self.name} -> {getattr(impl, '__qualname__', None)}>"
+
+
+class Signal(Generic[P]):
+    """Something a lower floor announces and any number of higher floors act on, in the
+    same transaction (an application accepted: the placements domain opens a placement).
+
+    Receivers are called in the order they connected, synchronously; an exception in one
+    aborts the caller's transaction, as an error in the caller's own code would.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._receivers: list[Callable[P, Any]] = []
+
+    def connect(self, receiver: Callable[P, Any]) -> Callable[P, Any]:
+        """Add `receiver` (usable as a decorator); connecting one twice keeps one."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+        return receiver
+
+    def send(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Call every receiver."""
+        for receiver in list(self._receivers):
+            receiver(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Signal {self.name}: {len(self._receivers)} receivers>"
