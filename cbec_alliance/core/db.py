@@ -41,7 +41,25 @@ def commit() -> None:
     run_after_commit()
 
 
+def _session_used() -> bool:
+    """True when this request opened a session that holds a transaction or pending rows.
+
+    Most reads of the busiest routes go through their own connections and many routes touch
+    no table at all: a commit (or rollback) of a session nobody used costs 0.2 ms a request.
+    """
+    if not db.session.registry.has():
+        return False
+    session = db.session()
+    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
+
+
 def _commit_response(response: Response) -> Response:
+    if not _session_used():
+        if response.status_code < 400:
+            run_after_commit()
+        else:
+            g.pop("_after_commit", None)
+        return response
     if response.status_code >= 400:
         db.session.rollback()
         g.pop("_after_commit", None)
