@@ -46,16 +46,7 @@ if callable(getattr(util, "write_error", None)) and callable(getattr(util, "writ
 
 
 def post_worker_init(worker):
-    """Once the app is loaded in a worker: move every object alive now out of the garbage
-    collector's reach (`gc.freeze`).
+    """Once the app is loaded in a worker: see `cbec_alliance.settle_process`."""
+    from cbec_alliance import settle_process
 
-    The app holds a few hundred thousand long-lived objects (SQLAlchemy, marshmallow,
-    NumPy, matplotlib for the charts). Each full collection walked all of them, and a
-    request that allocated enough (a chart, an XLSX, a big page) paid for it: charts drawn
-    afresh took 151-509 ms at p95 before, the worst draw 599 ms against 156 ms frozen
-    (docs/benchmarks.md). Objects created later are collected as usual.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
+    settle_process()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, Response, g, request, session
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -84,6 +85,12 @@ class _SessionInterface(SecureCookieSessionInterface):
             app.extensions["cbec_session_serializer"] = serializer
         return serializer
 
+    def open_session(self, app: Flask, request):
+        """A new empty session for a request without cookies, without parsing headers."""
+        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app: Flask, session, response) -> None:
         """Nothing to do for a request that neither sent nor touched a session cookie."""
         if not session and not session.modified and not session.accessed:
@@ -96,7 +103,30 @@ def register_auth(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    _remember_cookie_only_with_a_session(app)
     app.before_request(_check_csrf)
+
+
+def _remember_cookie_only_with_a_session(app: Flask) -> None:
+    """Flask-Login's remember-cookie hook, run only when the session holds something.
+
+    With an empty, untouched session the hook has nothing to set or clear, yet reading the
+    session marks it accessed, and Flask then adds `Vary: Cookie` to every anonymous
+    response (`/healthz`, public lists): work and a header for nothing.
+    """
+    hooks = app.after_request_funcs.setdefault(None, [])
+    update = login_manager._update_remember_cookie
+    if update not in hooks:
+        return
+
+    def remember_cookie(response: Response) -> Response:
+        # `_session` is the opened session, read without marking it accessed.
+        opened = request_ctx._session
+        if opened is None or (not opened and not opened.modified):
+            return response
+        return update(response)
+
+    hooks[hooks.index(update)] = remember_cookie
 
 
 def me() -> User:

@@ -90,8 +90,8 @@ class Logout(MethodView):
     def post(self):
         """Log out; the cookie stops working even if replayed."""
         services.end_session(me().session_key)
-        logout_user()
         session.clear()
+        logout_user()  # after the clear: it asks for the remember-me cookie to be cleared too
 
 
 @blp.route("/me")

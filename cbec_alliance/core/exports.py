@@ -224,6 +224,14 @@ def _font():
         return _font_cache["props"]
 
 
+def prepare_charts() -> None:
+    """Load matplotlib, its renderers and the font now (a worker calls this once it has
+    loaded the app, before `gc.freeze`), so the first chart a user asks for pays none of it."""
+    _font()
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+
 def figure(
     title: str,
     categories: Sequence[str],

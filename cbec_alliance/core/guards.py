@@ -170,14 +170,16 @@ def _check_request_head() -> None:
     environ = request.environ
     if _request_uri_bytes(environ) > MAX_URL_BYTES:
         abort(414, message=f"The URL is longer than {MAX_URL_BYTES} bytes.")
-    names = [k for k in environ if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
-    if len(names) > MAX_HEADER_FIELDS:
-        abort(431, message=f"The request has more than {MAX_HEADER_FIELDS} header fields.")
-    for name in names:
-        value = environ[name]
+    fields = 0
+    for name, value in environ.items():
+        if not (name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")):
+            continue
+        fields += 1
         if isinstance(value, str) and len(value) > MAX_HEADER_BYTES:
             header = name.removeprefix("HTTP_").replace("_", "-").title()
             abort(431, message=f"The {header} header is longer than {MAX_HEADER_BYTES} bytes.")
+    if fields > MAX_HEADER_FIELDS:
+        abort(431, message=f"The request has more than {MAX_HEADER_FIELDS} header fields.")
 
 
 def _check_body() -> None:
@@ -197,10 +199,18 @@ def _check_body() -> None:
         abort(400, message=f"The request body is not acceptable JSON: {exc}.")
 
 
+def _has_body(environ) -> bool:
+    # Most requests (every GET) carry no body: no Content-Length, or 0, and not chunked.
+    return environ.get("CONTENT_LENGTH") not in (None, "", "0") or bool(
+        environ.get("HTTP_TRANSFER_ENCODING")
+    )
+
+
 def guard_request():
-    """`before_request`: the head, then the body."""
+    """`before_request`: the head, then the body (when there is one)."""
     _check_request_head()
-    _check_body()
+    if _has_body(request.environ):
+        _check_body()
 
 
 def discard_body(environ, content_length: int | None, limit: int = BODY_DRAIN_LIMIT) -> int:

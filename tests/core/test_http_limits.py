@@ -7,6 +7,7 @@ as problem+json).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -191,6 +192,15 @@ def gunicorn_server(tmp_path_factory):
         sock.connect(str(path))
         return sock
 
+    # The socket exists before the worker has loaded the app; on a busy machine loading
+    # takes longer than a test's read timeout, so wait until the app itself answers.
+    while time.monotonic() < deadline + 120:
+        with contextlib.suppress(OSError), connect() as sock:
+            sock.settimeout(60)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            if sock.recv(64).startswith(b"HTTP/1.1 200"):
+                break
+        time.sleep(0.5)
     yield connect
     process.terminate()
     process.wait(timeout=30)
