@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from cbec_alliance.core.guards import register_input_guards
 from config import BaseConfig, load_config
+
+if TYPE_CHECKING:
+    from flask_smorest import Blueprint
 
 __all__ = ["create_app", "settle_process"]
 
@@ -21,6 +26,9 @@ class App(Flask):
     function. It is remembered per underlying function, so a bound method of a view made
     anew for every request (MethodView) hits the same entry and nothing accumulates.
     """
+
+    # Flask's default provider (create_app sets its ensure_ascii and sort_keys), not the base.
+    json: DefaultJSONProvider
 
     def ensure_sync(self, func):
         """`func` itself when it is a plain function, else Flask's wrapper."""
@@ -109,7 +117,12 @@ def _limiter_only_where_used(app: Flask) -> None:
             arg is limiter for arg in getattr(func, "args", ())
         )
 
-    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+    every_hook: tuple[dict[Any, list[Any]], ...] = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+    )
+    for hooks in every_hook:
         hooks[None] = [func for func in hooks.get(None, []) if not ours(func)]
 
 
@@ -173,7 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from cbec_alliance.core.docs import docs_assets
     from cbec_alliance.extensions import api
 
-    blueprints = {}
+    blueprints: dict[int, Blueprint] = {}
     for domain in DOMAINS:
         views = _domain_module(domain, "views")
         if views is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -73,7 +75,7 @@ def _uscc(seed: str) -> str:
     return body + uscc_check_char(body)
 
 
-DEMO_ORGS = [
+DEMO_ORGS: list[dict[str, Any]] = [
     dict(
         kind="enterprise",
         name="广州跨境优品贸易有限公司",
@@ -182,7 +184,8 @@ def demo_data() -> None:
 
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
     _demo_user(logins[0][0], "陈协调 Chen (coordinator)", role="coordinator")
-    enterprises, students = [], {}
+    enterprises: list[Organization] = []
+    students: dict[int, list] = {}
     for i, spec in enumerate(DEMO_ORGS, start=1):
         email = f"admin{i}@demo.cbec-alliance.cn"
         admin = _demo_user(email, f"管理员{i} Admin {i}")
@@ -221,4 +224,6 @@ def serve_demo(ctx: click.Context, host: str, port: int) -> None:
     ctx.invoke(demo_data)
     click.echo(f"Serving on http://{host}:{port}/api/docs")
     # Flask refuses app.run() inside its own CLI; serve with werkzeug directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    # current_app is a werkzeug LocalProxy, which Flask types as the Flask object itself.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_simple(host, port, app, threaded=True)

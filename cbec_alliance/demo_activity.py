@@ -151,6 +151,7 @@ def _application(posting: Internship, user) -> None:
     if exists or posting.status != "open":
         return
     profile = db.session.get(StudentProfile, user.id)
+    assert profile is not None  # load() gave each first student a profile
     db.session.add(
         Application(
             internship_id=posting.id,

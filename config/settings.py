@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, overload
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -13,6 +14,14 @@ INSTANCE_DIR = BASE_DIR / "instance"
 
 class ConfigError(RuntimeError):
     """Raised when a required setting is missing."""
+
+
+@overload
+def _env(name: str, default: str) -> str: ...
+
+
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -88,7 +97,7 @@ class BaseConfig:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
     # Every operation needs a bearer token or the session cookie unless it says `security: []`.
-    API_SPEC_OPTIONS = {"security": [{"bearer": []}, {"cookie": []}]}
+    API_SPEC_OPTIONS: dict[str, Any] = {"security": [{"bearer": []}, {"cookie": []}]}
 
     # Notifications
     NOTIFY_BATCH_SIZE = 1000

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 PLATFORM_ROLES = ("user", "coordinator")
 LANGUAGES = ("zh", "en")
 
 
-class User(db.Model):
+class User(Model):
     """A person with a login; the platform role `coordinator` is the government's."""
 
     __tablename__ = "users"
@@ -57,7 +57,7 @@ class User(db.Model):
         return self.platform_role == "coordinator"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side record of one login; the cookie holds its key, the table its hash."""
 
     __tablename__ = "login_sessions"
@@ -73,7 +73,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token: shown once, stored as a SHA-256 hash, expiring, revocable."""
 
     __tablename__ = "api_tokens"
@@ -90,7 +90,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed login (accounts/throttle.py), counted by account, by address and by both.
 
     Written and committed before the password is checked (`checked` false), so concurrent
@@ -114,7 +114,7 @@ class LoginFailure(db.Model):
     )
 
 
-class LoginAddress(db.Model):
+class LoginAddress(Model):
     """An address the user has logged in from; it may still log in while the account is
     throttled (NIST SP 800-63B's allow-list of addresses, accounts/throttle.py)."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.applications.lifecycle import PLACED
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 from cbec_alliance.internships.models import SLOTS
 
 STATUSES = (
@@ -25,7 +25,7 @@ STATUSES = (
 )
 
 
-class Application(db.Model):
+class Application(Model):
     """A student's application to an internship."""
 
     __tablename__ = "applications"
@@ -57,7 +57,7 @@ class Application(db.Model):
     )
 
 
-class ApplicationTransition(db.Model):
+class ApplicationTransition(Model):
     """One step of an application's lifecycle: who moved it, from where to where, and when."""
 
     __tablename__ = "application_transitions"
@@ -73,7 +73,7 @@ class ApplicationTransition(db.Model):
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     """The enterprise's evaluation of a completed internship."""
 
     __tablename__ = "evaluations"
@@ -91,7 +91,7 @@ class Evaluation(db.Model):
     )
 
 
-class EvaluationRating(db.Model):
+class EvaluationRating(Model):
     """A competency rating 1..5 in an evaluation."""
 
     __tablename__ = "evaluation_ratings"
@@ -104,7 +104,7 @@ class EvaluationRating(db.Model):
     level: Mapped[int]
 
 
-class Hire(db.Model):
+class Hire(Model):
     """Employment after the internship: the outcome coordinators count as conversion."""
 
     __tablename__ = "hires"

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One change: actor, organization, object, action, changed fields, time."""
 
     __tablename__ = "audit_log"

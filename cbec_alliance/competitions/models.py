@@ -15,10 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 
-class Competition(db.Model):
+class Competition(Model):
     """A competition co-organized by several organizations."""
 
     __tablename__ = "competitions"
@@ -59,7 +59,7 @@ class Competition(db.Model):
         return [o.organization_id for o in self.organizers]
 
 
-class CompetitionOrganizer(db.Model):
+class CompetitionOrganizer(Model):
     """An organization co-organizing a competition."""
 
     __tablename__ = "competition_organizers"
@@ -73,7 +73,7 @@ class CompetitionOrganizer(db.Model):
     )
 
 
-class CompetitionTrack(db.Model):
+class CompetitionTrack(Model):
     """A track of a competition, with the competencies it exercises (taxonomy codes)."""
 
     __tablename__ = "competition_tracks"
@@ -86,7 +86,7 @@ class CompetitionTrack(db.Model):
     competencies: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(Model):
     """A judging criterion and its weight; the weights of a competition add up to 1."""
 
     __tablename__ = "competition_rubric"
@@ -100,7 +100,7 @@ class RubricCriterion(db.Model):
     position: Mapped[int]
 
 
-class Team(db.Model):
+class Team(Model):
     """A team registered for one track of a competition."""
 
     __tablename__ = "competition_teams"
@@ -129,7 +129,7 @@ class Team(db.Model):
     )
 
 
-class TeamMember(db.Model):
+class TeamMember(Model):
     """A student in a team; unique per competition (one team per student)."""
 
     __tablename__ = "competition_team_members"
@@ -150,7 +150,7 @@ class TeamMember(db.Model):
     university_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
 
 
-class Judge(db.Model):
+class Judge(Model):
     """A user assigned to judge a competition."""
 
     __tablename__ = "competition_judges"
@@ -167,7 +167,7 @@ class Judge(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Score(db.Model):
+class Score(Model):
     """One judge's score of one team on one criterion, as given at `created_at`.
 
     Append-only: a revision is a new row, so the board frozen at `scoreboard_freeze_at` can

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Base, db
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Counter:
     """
 
     name: str
-    model: type
+    model: type[Base]
     count: str
     capacity: str | Callable[[sa.Table], sa.ColumnElement]
     held: Callable[[], sa.Select] | None
@@ -92,7 +92,7 @@ def _key_of(spec: Counter, row) -> dict:
     return {name: getattr(row, name) for name in spec.key}
 
 
-def _sync(spec: Counter, row, value: int) -> None:
+def _sync(spec: Counter, row, value: int | None) -> None:
     # Keep the caller's loaded object in step with the database without reloading it.
     if value is not None and not isinstance(row, dict | int):
         set_committed_value(row, spec.count, value)

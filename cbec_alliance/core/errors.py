@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
-from flask_smorest import abort
+# flask-smorest's `abort` is this one, re-exported without its types (NoReturn).
+from webargs.flaskparser import abort
 from werkzeug.http import HTTP_STATUS_CODES
 
 from cbec_alliance.core.api import PROBLEM_MIMETYPE, ProblemSchema
@@ -55,24 +57,24 @@ def waiting_text(waits: Sequence[Waiting]) -> str:
     return "waiting for " + ", then ".join(parts)
 
 
-def not_found(what: str = "resource") -> None:
+def not_found(what: str = "resource") -> NoReturn:
     """404: missing, or not visible to the caller (never reveal which)."""
     abort(404, message=f"{what} not found")
 
 
-def forbidden(detail: str = "You are not allowed to do this.") -> None:
+def forbidden(detail: str = "You are not allowed to do this.") -> NoReturn:
     """403: logged in but not allowed."""
     abort(403, message=detail)
 
 
-def conflict(detail: str, **extra) -> None:
+def conflict(detail: str, **extra) -> NoReturn:
     """409: a state conflict such as a duplicate or a full capacity (`extra`: extra members)."""
     if extra:
         abort(409, message=detail, extra=extra)
     abort(409, message=detail)
 
 
-def waiting_on(detail: str, waits: Sequence[Waiting], next_steps: str, **extra) -> None:
+def waiting_on(detail: str, waits: Sequence[Waiting], next_steps: str, **extra) -> NoReturn:
     """409 for a step blocked until others act: "<detail>: waiting for …; allowed next
     steps: …", with the parties in the `waiting_for` member."""
     conflict(
@@ -84,7 +86,7 @@ def waiting_on(detail: str, waits: Sequence[Waiting], next_steps: str, **extra) 
 
 def wrong_step(
     action: str, state: str, allowed: Iterable[str], waiting_for: Sequence[Waiting] = ()
-) -> None:
+) -> NoReturn:
     """409 for a lifecycle action not allowed in `state`, naming the allowed next steps and,
     when the action waits for another party (`waiting_for`), whom and for what."""
     steps = sorted(allowed)
@@ -94,7 +96,7 @@ def wrong_step(
     abort(409, message=f"cannot {action} while {state}; allowed next steps: {allowed_txt}")
 
 
-def invalid(field: str, message: str) -> None:
+def invalid(field: str, message: str) -> NoReturn:
     """422 naming one field."""
     abort(422, message=f"Validation failed for: {field}", errors={field: [message]})
 

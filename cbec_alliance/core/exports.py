@@ -75,7 +75,9 @@ def starts_formula(text: str) -> bool:
     which Chinese input methods type)."""
     if text.startswith(FORMULA_LEADS):
         return True
-    rest = text[_BLANKS.match(text).end() :]
+    blanks = _BLANKS.match(text)
+    assert blanks is not None  # the pattern matches the empty string, so always here
+    rest = text[blanks.end() :]
     return unicodedata.normalize("NFKC", rest[:1])[:1] in FORMULA_LEADS[:4]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, overload
+
 import marshmallow as ma
 
 from cbec_alliance.core.timeutil import bounded_utc, iso_z
@@ -29,7 +31,13 @@ class UtcDateTime(ma.fields.DateTime):
 class FullMatch(ma.validate.Regexp):
     """Regexp that must match the whole value (`$` alone lets a trailing newline through)."""
 
-    def __call__(self, value: str) -> str:
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: bytes) -> bytes: ...
+
+    def __call__(self, value: Any) -> Any:
         if self.regex.fullmatch(value) is None:
             raise ma.ValidationError(self._format_error(value))
         return value

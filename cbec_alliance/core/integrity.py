@@ -51,6 +51,6 @@ def check() -> dict[str, list[dict]]:
     report: dict[str, list[dict]] = {}
     for name, spec in sorted(COUNTERS.items()):
         report[f"counter: {name}"] = mismatches(spec)
-    for name, spec in sorted(RULES.items()):
-        report[f"rule: {name}"] = [dict(r._mapping) for r in db.session.execute(spec.violations())]
+    for name, rule in sorted(RULES.items()):
+        report[f"rule: {name}"] = [dict(r._mapping) for r in db.session.execute(rule.violations())]
     return report

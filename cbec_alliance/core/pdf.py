@@ -87,8 +87,8 @@ class Document(FPDF):
         style = FontFace(emphasis="", fill_color=(230, 236, 245))
         with self.table(text_align="LEFT", line_height=6, headings_style=style) as table:
             row = table.row()
-            for cell in header:
-                row.cell(str(cell))
+            for title in header:
+                row.cell(str(title))
             for values in rows:
                 row = table.row()
                 for cell in values:

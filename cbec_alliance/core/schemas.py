@@ -63,8 +63,9 @@ def _bound_real(field: ma.fields.Number) -> None:
             raise ValidationError(_NUMBER_MESSAGE)
         return number
 
-    field._validated = _validated
-    field.cbec_bounded = True
+    # One field instance's conversion is wrapped, and the field marked as done.
+    field._validated = _validated  # type: ignore[method-assign]
+    field.cbec_bounded = True  # type: ignore[attr-defined]
 
 
 def _bound_numbers(field: ma.fields.Field) -> None:

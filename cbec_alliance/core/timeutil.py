@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 # The instants the API accepts. Python's datetime stops at years 1 and 9999, and a client's
 # offset can carry a valid local time past either end (9999-12-31T23:00-14:00); a window
@@ -16,6 +17,14 @@ RANGE_TEXT = "between 1900-01-01T00:00:00Z and 2999-12-31T23:59:59Z"
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+
+
+@overload
+def as_utc(value: None) -> None: ...
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("draft", "proposed", "confirmed", "published", "archived")
 PARTNER_STATES = ("pending", "confirmed", "declined")
@@ -21,7 +21,7 @@ PARTNER_STATES = ("pending", "confirmed", "declined")
 CONTENT = ("title", "description", "credits", "hours", "semester", "language")
 
 
-class Course(db.Model):
+class Course(Model):
     """A course a university publishes, co-developed with enterprises."""
 
     __tablename__ = "courses"
@@ -75,7 +75,7 @@ class Course(db.Model):
         return [c.code for c in self.competencies]
 
 
-class CoursePartner(db.Model):
+class CoursePartner(Model):
     """An enterprise co-developing a course, and its answer to the current version."""
 
     __tablename__ = "course_partners"
@@ -90,7 +90,7 @@ class CoursePartner(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class CourseCompetency(db.Model):
+class CourseCompetency(Model):
     """A competency (taxonomy code) a course teaches."""
 
     __tablename__ = "course_competencies"
@@ -102,7 +102,7 @@ class CourseCompetency(db.Model):
     code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
 
 
-class CourseLecturer(db.Model):
+class CourseLecturer(Model):
     """A lecturer, from the university or a partner (`organization_id`)."""
 
     __tablename__ = "course_lecturers"
@@ -115,7 +115,7 @@ class CourseLecturer(db.Model):
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
 
 
-class CourseVersion(db.Model):
+class CourseVersion(Model):
     """The content of a course as it was before a change to the published course."""
 
     __tablename__ = "course_versions"
@@ -131,7 +131,7 @@ class CourseVersion(db.Model):
     )
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     """A student's place in a course (withdrawn places stay, for the record)."""
 
     __tablename__ = "course_enrollments"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("draft", "open", "closed", "filled", "taken_down")
 MODES = ("onsite", "remote", "hybrid")
@@ -19,7 +19,7 @@ MODES = ("onsite", "remote", "hybrid")
 PUBLIC_STATUSES = ("open", "closed", "filled")
 
 
-class Internship(db.Model):
+class Internship(Model):
     """An internship posted by an enterprise."""
 
     __tablename__ = "internships"
@@ -108,7 +108,7 @@ class Internship(db.Model):
     )
 
 
-class InternshipCompetency(db.Model):
+class InternshipCompetency(Model):
     """A competency a posting asks for, with the minimum level 1..5."""
 
     __tablename__ = "internship_competencies"
@@ -124,7 +124,7 @@ class InternshipCompetency(db.Model):
     min_level: Mapped[int]
 
 
-class InternshipMajor(db.Model):
+class InternshipMajor(Model):
     """A major a posting prefers."""
 
     __tablename__ = "internship_majors"
@@ -136,7 +136,7 @@ class InternshipMajor(db.Model):
     code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
 
 
-class InternshipLanguage(db.Model):
+class InternshipLanguage(Model):
     """A language a posting asks for."""
 
     __tablename__ = "internship_languages"

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 KINDS = ("lecture", "job_fair", "workshop")
 STATUSES = ("scheduled", "cancelled")
 
 
-class Lecture(db.Model):
+class Lecture(Model):
     """A lecture, job fair or workshop hosted by an alliance organization: an "event" in the
     API and the table, but not in code, where every `events.py` means notification events."""
 
@@ -51,7 +51,7 @@ class Lecture(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Registration(db.Model):
+class Registration(Model):
     """A seat at an event, and whether its holder came."""
 
     __tablename__ = "event_registrations"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.integrity import rule
 from cbec_alliance.core.timeutil import as_utc, utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("collecting", "running", "done", "failed", "published", "cancelled")
 # Rounds whose internships are still being allocated: an internship is in one at a time.
@@ -19,7 +19,7 @@ LIVE = ("collecting", "running", "done")
 NO_OFFER = ("application_closed", "not_open", "no_free_slot")
 
 
-class MatchRound(db.Model):
+class MatchRound(Model):
     """A central allocation of students to internship slots, run by a coordinator."""
 
     __tablename__ = "match_rounds"
@@ -60,7 +60,7 @@ class MatchRound(db.Model):
         return self.status == "collecting" and utcnow() < as_utc(self.preferences_close_at)
 
 
-class RoundInternship(db.Model):
+class RoundInternship(Model):
     """An internship in a round, with the slots it offers there and, after a run, the result."""
 
     __tablename__ = "match_round_internships"
@@ -79,7 +79,7 @@ class RoundInternship(db.Model):
     cutoff_rank: Mapped[int | None]
 
 
-class Preference(db.Model):
+class Preference(Model):
     """A student's ranked choice of internships in a round."""
 
     __tablename__ = "match_preferences"
@@ -99,7 +99,7 @@ class Preference(db.Model):
     )
 
 
-class Ranking(db.Model):
+class Ranking(Model):
     """An enterprise's order of the students for one internship in a round."""
 
     __tablename__ = "match_rankings"
@@ -120,7 +120,7 @@ class Ranking(db.Model):
     )
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A student's result in a run: the internship (or none) and why not a higher choice."""
 
     __tablename__ = "match_assignments"

@@ -7,10 +7,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 
-class Snapshot(db.Model):
+class Snapshot(Model):
     """One summary as last computed."""
 
     __tablename__ = "monitoring_snapshots"

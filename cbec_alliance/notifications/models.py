@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 JSON = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
 CHANNELS = ("in_app", "email", "webhook")
 DIGESTS = ("off", "daily", "weekly")
 
 
-class OutboxEvent(db.Model):
+class OutboxEvent(Model):
     """A domain event written in the same transaction as the change that caused it.
 
     `pending` until the relay hands it to the broker (`queued`), `fanned_out` once every
@@ -45,7 +45,7 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
 
 
-class OutboxBatch(db.Model):
+class OutboxBatch(Model):
     """One batch of an event's recipients, recorded before its task is sent.
 
     Redis loses a message whose worker dies between taking it off the queue and recording
@@ -72,7 +72,7 @@ class OutboxBatch(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app inbox item; one per (event, user), which makes in-app delivery idempotent."""
 
     __tablename__ = "notifications"
@@ -94,7 +94,7 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """One email or webhook delivery; `key` = event:recipient:channel makes it idempotent."""
 
     __tablename__ = "deliveries"
@@ -139,7 +139,7 @@ class Delivery(db.Model):
     )
 
 
-class DeliveryAttempt(db.Model):
+class DeliveryAttempt(Model):
     """Every attempt at an email or webhook delivery, kept for the deliveries log."""
 
     __tablename__ = "delivery_attempts"
@@ -158,7 +158,7 @@ class DeliveryAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     """An organization's webhook: signed POSTs for the event types it lists."""
 
     __tablename__ = "webhooks"
@@ -178,7 +178,7 @@ class Webhook(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """A user's channels per event type and digest choice (absent: the catalogue defaults)."""
 
     __tablename__ = "notification_preferences"
@@ -191,7 +191,7 @@ class NotificationPreference(db.Model):
     last_digest_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Subscription(db.Model):
+class Subscription(Model):
     """A standing interest in new internships (categories, competencies, districts)."""
 
     __tablename__ = "subscriptions"
@@ -204,7 +204,7 @@ class Subscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class QueueProbe(db.Model):
+class QueueProbe(Model):
     """A marker the sweep sends through the task queue, recorded when a worker runs it.
 
     Redis hands a queue's messages out in order, so once the probe sent at `published_at`

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 KINDS = ("enterprise", "university", "government", "association")
 STATUSES = ("pending", "approved", "rejected", "suspended")
@@ -27,7 +27,7 @@ LIFECYCLE = Lifecycle(
 )
 
 
-class Organization(db.Model):
+class Organization(Model):
     """An enterprise, university, government body or industry association."""
 
     __tablename__ = "organizations"
@@ -63,7 +63,7 @@ class Organization(db.Model):
     )
 
 
-class OrganizationMajor(db.Model):
+class OrganizationMajor(Model):
     """A major a university teaches, with its yearly graduates."""
 
     __tablename__ = "organization_majors"
@@ -77,7 +77,7 @@ class OrganizationMajor(db.Model):
     organization: Mapped[Organization] = relationship(back_populates="majors")
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in an organization."""
 
     __tablename__ = "memberships"
@@ -98,7 +98,7 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An invitation to join an organization; the token is stored only as a hash."""
 
     __tablename__ = "invitations"

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("proposed", "active", "declined", "suspended", "ended")
 LIVE = ("proposed", "active", "suspended")
 HEALTHS = ("active", "quiet", "behind", "ended")
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     """A cooperation agreement between an enterprise and a university."""
 
     __tablename__ = "partnerships"
@@ -77,7 +77,7 @@ class Partnership(db.Model):
         return [m.mode for m in self.modes]
 
 
-class PartnershipMode(db.Model):
+class PartnershipMode(Model):
     """A cooperation mode a partnership covers."""
 
     __tablename__ = "partnership_modes"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 LEVELS = range(1, 6)  # 1 aware .. 5 expert
 # A student at this level or above counts as having a competency (supply in the skills gap,
@@ -17,7 +17,7 @@ HOLDS_FROM = 3
 CERTIFICATE_LEVELS = ("junior", "intermediate", "senior")
 
 
-class StudentProfile(db.Model):
+class StudentProfile(Model):
     """A student's skills profile; one per user, tied to the university they study at."""
 
     __tablename__ = "student_profiles"
@@ -54,7 +54,7 @@ class StudentProfile(db.Model):
         return self.user_id
 
 
-class StudentCompetency(db.Model):
+class StudentCompetency(Model):
     """A competency a student has, at a level 1..5."""
 
     __tablename__ = "student_competencies"
@@ -70,7 +70,7 @@ class StudentCompetency(db.Model):
     level: Mapped[int]
 
 
-class StudentLanguage(db.Model):
+class StudentLanguage(Model):
     """A language a student speaks, at a level 1..5."""
 
     __tablename__ = "student_languages"
@@ -83,7 +83,7 @@ class StudentLanguage(db.Model):
     level: Mapped[int]
 
 
-class StudentCertificate(db.Model):
+class StudentCertificate(Model):
     """A certificate a student holds, such as a "1+X" CBEC certificate, with its level."""
 
     __tablename__ = "student_certificates"

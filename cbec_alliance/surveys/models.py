@@ -10,13 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("draft", "open", "closed")
 KINDS = ("single", "multiple")
 
 
-class Survey(db.Model):
+class Survey(Model):
     """A questionnaire sent to enterprises."""
 
     __tablename__ = "surveys"
@@ -40,7 +40,7 @@ class Survey(db.Model):
     )
 
 
-class SurveyQuestion(db.Model):
+class SurveyQuestion(Model):
     """A question: single or multiple choice over coded options."""
 
     __tablename__ = "survey_questions"
@@ -55,7 +55,7 @@ class SurveyQuestion(db.Model):
     options: Mapped[list[dict]] = mapped_column(sa.JSON)  # [{code, label}]
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(Model):
     """One enterprise's answers to a survey."""
 
     __tablename__ = "survey_responses"
@@ -73,7 +73,7 @@ class SurveyResponse(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(Model):
     """One chosen option of one question in one response."""
 
     __tablename__ = "survey_answers"

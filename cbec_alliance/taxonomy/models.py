@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 VOCABULARIES = (
     "job-categories",
@@ -27,7 +27,7 @@ VOCABULARIES = (
 )
 
 
-class TaxonomyItem(db.Model):
+class TaxonomyItem(Model):
     """One code in one vocabulary, with its English and Chinese labels."""
 
     __tablename__ = "taxonomy_items"

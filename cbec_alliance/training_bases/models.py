@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 
 STATUSES = ("applied", "approved", "rejected")
 LEVELS = ("municipal", "provincial", "national")
 
 
-class TrainingBase(db.Model):
+class TrainingBase(Model):
     """A joint training base an enterprise hosts for one or more universities."""
 
     __tablename__ = "training_bases"
@@ -57,7 +57,7 @@ class TrainingBase(db.Model):
         return [c.code for c in self.competencies]
 
 
-class BaseUniversity(db.Model):
+class BaseUniversity(Model):
     """A university that uses a training base."""
 
     __tablename__ = "training_base_universities"
@@ -69,7 +69,7 @@ class BaseUniversity(db.Model):
     university_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), primary_key=True)
 
 
-class BaseCompetency(db.Model):
+class BaseCompetency(Model):
     """A competency (taxonomy code) trained at a base."""
 
     __tablename__ = "training_base_competencies"
@@ -80,7 +80,7 @@ class BaseCompetency(db.Model):
     code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
 
 
-class BaseReview(db.Model):
+class BaseReview(Model):
     """A coordinator's yearly review of a base."""
 
     __tablename__ = "training_base_reviews"
@@ -96,7 +96,7 @@ class BaseReview(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class BaseSession(db.Model):
+class BaseSession(Model):
     """One use of a base: a day, a university, how many of its students."""
 
     __tablename__ = "training_base_sessions"
