@@ -131,4 +131,4 @@ def _remember_cookie_only_with_a_session(app: Flask) -> None:
 
 def me() -> User:
     """The logged-in user (views call this after login_required)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()

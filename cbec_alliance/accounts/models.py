@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,6 +36,8 @@ class User(Model):
 
     # Flask-Login protocol. The id in the cookie is the login session's key, not the user id,
     # so a logged-out or password-changed cookie stops working.
+    if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
+        session_key: str | None
     session_key = None  # set per request by the loaders; not a column
 
     @property

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -163,10 +164,14 @@ def revoke_credentials(user: User) -> int:
         .values(revoked_at=now)
     )
     # Every token the user's list shows (expired ones too), so the list is empty afterwards.
-    result = db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
+    # An UPDATE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+    result = cast(
+        sa.CursorResult,
+        db.session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ),
     )
     return result.rowcount
 

@@ -183,7 +183,8 @@ def _too_many(wait: int) -> NoReturn:
     error = TooManyRequests(
         "too many failed logins for this account or from this address; try again later"
     )
-    error.data = {"headers": {"Retry-After": str(wait)}}  # read by the problem handler
+    # Read by the problem handler, as on the errors webargs raises (werkzeug has no `data`).
+    error.data = {"headers": {"Retry-After": str(wait)}}  # type: ignore[attr-defined]
     raise error
 
 

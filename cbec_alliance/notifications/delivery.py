@@ -140,6 +140,7 @@ def fan_out(event_id: int) -> int:
     _send_pending([r["key"] for r in email_rows], EMAIL_TASK)
     _send_pending([r["key"] for r in hook_rows], WEBHOOK_TASK)
     event = db.session.get(OutboxEvent, event_id)
+    assert event is not None  # read above; outbox events are never deleted
     event.status = "fanned_out"
     event.fanned_out_at = utcnow()
     db.session.commit()
@@ -337,6 +338,7 @@ def send_email(delivery_id: int) -> str:
     delivery = _locked_pending(delivery_id)
     if delivery is None:
         return "skipped"
+    assert delivery.email is not None  # every email delivery is made with its address
     try:
         send_mail(
             delivery.email,

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import Model
 
-JSON = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 CHANNELS = ("in_app", "email", "webhook")
 DIGESTS = ("off", "daily", "weekly")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -99,7 +100,7 @@ def relay_pending(limit: int = 500) -> int:
     return queued
 
 
-def _fan_out_here(events: list[OutboxEvent]) -> int:
+def _fan_out_here(events: Sequence[OutboxEvent]) -> int:
     """In-process tasks: claim the events, commit, then fan them out here.
 
     The task runs in its own app context, so its own session and connection: it must not wait

@@ -148,7 +148,7 @@ def resend_stale(limit: int = 500) -> dict[str, int]:
         event.queued_at = now
     for row in [*batches, *deliveries]:
         row.dispatched_at = now
-    sends = [(FANOUT_TASK, (e.id,)) for e in events]
+    sends: list[tuple[str, tuple]] = [(FANOUT_TASK, (e.id,)) for e in events]
     sends += [(DELIVER_TASK, (b.event_id, b.number)) for b in batches]
     sends += [(TASK_FOR_CHANNEL[d.channel], (d.id,)) for d in deliveries]
     # Committed first: an in-process task must not wait on these row locks, and a broker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -58,10 +59,14 @@ def mark_read(user: User, notification_id: int) -> Notification:
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    result = db.session.execute(
-        sa.update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+    # An UPDATE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+    result = cast(
+        sa.CursorResult,
+        db.session.execute(
+            sa.update(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        ),
     )
     return result.rowcount or 0
 

@@ -52,7 +52,8 @@ def _address_allowed(ip: IPAddress, allow_loopback: bool) -> bool:
         if any(ip in net for net in _IPV4_CARRIERS):
             return False
         # 6to4 reaches the IPv4 address in bits 16-48 through a relay: judge that one too.
-        if ip in _SIX_TO_FOUR and not _address_allowed(ip.sixtofour, allow_loopback=False):
+        relayed = ip.sixtofour if ip in _SIX_TO_FOUR else None
+        if relayed is not None and not _address_allowed(relayed, allow_loopback=False):
             return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
@@ -77,7 +78,7 @@ def check_url(url: str) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeURL(f"host does not resolve: {exc}") from None
     for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
+        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not _address_allowed(ip, allow_loopback):
             raise UnsafeURL(f"resolves to a non-public address ({ip})")
 

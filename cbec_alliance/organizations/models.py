@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -119,3 +120,6 @@ class Invitation(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organization: Mapped[Organization] = relationship(lazy="joined")
+
+    if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
+        token: str  # the plain token, set on a new invitation for its response only

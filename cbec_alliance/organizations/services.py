@@ -111,7 +111,7 @@ def require_approved(org: Organization) -> None:
 
 
 def _check_kind_fields(kind: str, data: dict) -> None:
-    wrong = ENTERPRISE_ONLY if kind != "enterprise" else ()
+    wrong: tuple[str, ...] = ENTERPRISE_ONLY if kind != "enterprise" else ()
     wrong += UNIVERSITY_ONLY if kind != "university" else ()
     for field in wrong:
         if data.get(field) is not None:

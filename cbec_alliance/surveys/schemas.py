@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from cbec_alliance.core.exports import ChartArgs
@@ -11,7 +13,7 @@ from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 from .models import KINDS, STATUSES
 from .template import TALENT_DEMAND
 
-_CODE = {
+_CODE: dict[str, Any] = {
     "validate": FullMatch(
         r"^[a-z0-9][a-z0-9_-]{0,59}$",
         error="1 to 60 lower-case letters, digits, hyphens and underscores",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
@@ -9,7 +11,7 @@ from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of,
 
 from .models import LEVELS, STATUSES
 
-_IDS = {"validate": ma.validate.Length(min=1, max=50)}
+_IDS: dict[str, Any] = {"validate": ma.validate.Length(min=1, max=50)}
 
 
 class _BaseFields(BaseSchema):
