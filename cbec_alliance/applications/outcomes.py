@@ -14,7 +14,7 @@ from cbec_alliance.taxonomy import services as taxonomy
 
 def _completed_for_enterprise(application_id: int, user: User, what: str):
     application = get_visible_application(application_id, user)
-    posting = db.session.get(Internship, application.internship_id)
+    posting = db.session.get_one(Internship, application.internship_id)
     if party(application, posting, user) != "enterprise":
         forbidden(f"only the enterprise's admins and staff may record {what}")
     if application.status != "completed":
@@ -80,8 +80,8 @@ def hire(user: User, application_id: int, data: dict) -> Hire:
 
 def detail(application: Application) -> dict:
     """The application with its posting, history, evaluation and hire."""
-    posting = db.session.get(Internship, application.internship_id)
-    student = db.session.get(User, application.student_id)
+    posting = db.session.get_one(Internship, application.internship_id)
+    student = db.session.get_one(User, application.student_id)
     return {
         **{
             c: getattr(application, c)

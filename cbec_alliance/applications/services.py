@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,7 +81,7 @@ def get_visible_application(application_id: int, user: User) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
         not_found("application")
-    posting = db.session.get(Internship, application.internship_id)
+    posting = db.session.get_one(Internship, application.internship_id)
     if party(application, posting, user) is None:
         not_found("application")
     return application
@@ -95,7 +96,7 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     ).first()
     if application is None:
         not_found("application")
-    posting = db.session.get(Internship, application.internship_id)
+    posting = db.session.get_one(Internship, application.internship_id)
     side = party(application, posting, user)
     if side is None:
         not_found("application")
@@ -144,14 +145,14 @@ def _waits(application: Application, posting: Internship, verb: str, side: str) 
         return []
     action = " or ".join(verbs)
     if LIFECYCLE[verbs[0]].party == "enterprise":
-        return [Waiting.org(db.session.get(Organization, posting.enterprise_id), action)]
-    student = db.session.get(User, application.student_id)
+        return [Waiting.org(db.session.get_one(Organization, posting.enterprise_id), action)]
+    student = db.session.get_one(User, application.student_id)
     return [Waiting("student", action, name=student.name, id=student.id)]
 
 
 def notify(event: str, application: Application, posting: Internship, actor, org_id) -> None:
     """Emit an application event (to the enterprise when `org_id` is given)."""
-    student = db.session.get(User, application.student_id)
+    student = db.session.get_one(User, application.student_id)
     emit(
         event,
         {
@@ -245,7 +246,7 @@ def offer_many(
     that got in), and `new` ones ((internship, student, university)) created offered; every
     application moved or created gets a transition by `actor` with `note`."""
     now = utcnow()
-    moved_ids: list[int] = []
+    moved_ids: Sequence[int] = []
     if existing:
         moved_ids = db.session.scalars(
             sa.update(Application)
@@ -253,7 +254,7 @@ def offer_many(
             .values(status="offered", status_changed_at=now, updated_at=now)
             .returning(Application.id)
         ).all()
-    created: list[int] = []
+    created: Sequence[int] = []
     if new:
         rows = [
             {

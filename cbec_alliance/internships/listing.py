@@ -71,7 +71,9 @@ def _items(rows: Sequence) -> list[dict]:
 
 
 def _children(ids: list[int]) -> dict[int, dict[str, list]]:
-    found = {posting_id: {"competencies": [], "majors": [], "languages": []} for posting_id in ids}
+    found: dict[int, dict[str, list]] = {
+        posting_id: {"competencies": [], "majors": [], "languages": []} for posting_id in ids
+    }
     if not ids:
         return found
     competencies, majors, languages = (

@@ -43,7 +43,7 @@ COLUMNS = [
     if column.name not in ("created_by_id", "status_changed_at", "search_text")
 ]
 # The filters on a posting's requirements: one child table each, matched by `code`.
-REQUIREMENTS = {
+REQUIREMENTS: dict[str, type[InternshipCompetency | InternshipMajor | InternshipLanguage]] = {
     "competency": InternshipCompetency,
     "major": InternshipMajor,
     "language": InternshipLanguage,
@@ -163,7 +163,7 @@ def page_query(args: dict, user: User | None, columns=COLUMNS, few: bool = False
     stmt = filtered(sa.select(*columns), args, user)
     if after:
         stmt = _after(stmt, args["sort"], after, status)
-    ordered = POSTINGS.c
+    ordered: sa.ColumnCollection[str, Any] = POSTINGS.c
     if few:
         # Gathered from the filter index alone, which also holds the sort keys.
         matches = stmt.cte("matches").prefix_with("MATERIALIZED")

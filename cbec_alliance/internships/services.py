@@ -117,7 +117,7 @@ def _check(data: dict, posting: Internship | None = None) -> None:
 
 
 def _set_children(posting: Internship, data: dict) -> dict:
-    changes = {}
+    changes: dict[str, dict] = {}
     if "competencies" in data:
         before = {c.code: c.min_level for c in posting.competencies}
         after = {c["code"]: c["min_level"] for c in data["competencies"]}
@@ -128,11 +128,11 @@ def _set_children(posting: Internship, data: dict) -> dict:
             changes["competencies"] = {"from": before, "to": after}
     for field, model in (("majors", InternshipMajor), ("languages", InternshipLanguage)):
         if field in data:
-            before = [x.code for x in getattr(posting, field)]
-            after = list(data[field])
-            if sorted(before) != sorted(after):
-                setattr(posting, field, [model(code=c) for c in after])
-                changes[field] = {"from": before, "to": after}
+            codes_before = [x.code for x in getattr(posting, field)]
+            codes_after = list(data[field])
+            if sorted(codes_before) != sorted(codes_after):
+                setattr(posting, field, [model(code=c) for c in codes_after])
+                changes[field] = {"from": codes_before, "to": codes_after}
     return changes
 
 
@@ -223,7 +223,7 @@ def transition(user: User, posting: Internship, action: str, reason: str | None 
     except WrongParty:
         forbidden("only coordinators may do this")
     if target == "open":
-        require_approved(db.session.get(Organization, posting.enterprise_id))
+        require_approved(db.session.get_one(Organization, posting.enterprise_id))
         _refuse_if_rules_broken(posting, action)
         if posting.apply_by < date.today():
             conflict(f"cannot {action}: apply_by {posting.apply_by} has passed; change it first")
@@ -257,7 +257,7 @@ def transition(user: User, posting: Internship, action: str, reason: str | None 
 
 def payload(posting: Internship) -> dict:
     """The fields every internship event carries."""
-    org = db.session.get(Organization, posting.enterprise_id)
+    org = db.session.get_one(Organization, posting.enterprise_id)
     return {
         "internship_id": posting.id,
         "title": posting.title,

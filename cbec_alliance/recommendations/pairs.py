@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -41,8 +42,9 @@ def student_arrays(index: PostingIndex, students: Sequence[StudentSignals]) -> S
     """Arrays of `students` in the index's vocabulary."""
     ci = {c: k for k, c in enumerate(index.comp_codes)}
     li = {c: k for k, c in enumerate(index.lang_codes)}
-    mi = {c: k for k, c in enumerate(index.major_codes)}
-    di = {c: k for k, c in enumerate(index.district_codes)}
+    # A student's major or district may be None: it finds no column (-1).
+    mi: dict[str | None, int] = {c: k for k, c in enumerate(index.major_codes)}
+    di: dict[str | None, int] = {c: k for k, c in enumerate(index.district_codes)}
     levels = np.zeros((len(students), len(ci)), dtype=np.float32)
     spoken = np.zeros((len(students), len(li)), dtype=bool)
     for row, s in enumerate(students):
@@ -65,7 +67,7 @@ def scores(
     required = index.comp_min > 0
     divisor = np.where(required, index.comp_min, 1.0)
     lang_n = index.lang_req.sum(axis=1)
-    has_majors = index.major_req.any(axis=1)
+    has_majors = cast(np.ndarray, index.major_req.any(axis=1))  # numpy types it bool | array
     for start in range(0, len(pair_s), CHUNK):
         s = pair_s[start : start + CHUNK]
         p = pair_p[start : start + CHUNK]

@@ -71,8 +71,11 @@ def competency_credit(student: StudentSignals, posting: PostingSignals) -> Fract
     if not posting.competencies:
         return Fraction(1)
     total = sum(
-        min(Fraction(student.competencies.get(code, 0), need), Fraction(1))
-        for code, need in posting.competencies.items()
+        (
+            min(Fraction(student.competencies.get(code, 0), need), Fraction(1))
+            for code, need in posting.competencies.items()
+        ),
+        Fraction(0),
     )
     return total / len(posting.competencies)
 
@@ -102,7 +105,7 @@ def parts(student: StudentSignals, posting: PostingSignals) -> dict[str, Fractio
 
 def exact_score(student: StudentSignals, posting: PostingSignals) -> Fraction:
     """The weighted sum before rounding."""
-    return sum(WEIGHTS[k] * v for k, v in parts(student, posting).items())
+    return sum((WEIGHTS[k] * v for k, v in parts(student, posting).items()), Fraction(0))
 
 
 def score(student: StudentSignals, posting: PostingSignals) -> Match:

@@ -133,8 +133,8 @@ def students_for(internship_id: int, user: User, page: int, per_page: int) -> di
     target = posting_signals(posting)
     items = []
     for user_id, _ in rows:
-        profile = db.session.get(StudentProfile, user_id)
-        student = db.session.get(User, user_id)
+        profile = db.session.get_one(StudentProfile, user_id)  # a row of the query above
+        student = db.session.get_one(User, user_id)
         match = score(student_signals(profile), target)
         items.append(
             {

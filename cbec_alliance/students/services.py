@@ -88,7 +88,7 @@ def put_profile(user: User, data: dict) -> StudentProfile:
     _check_levelled("languages", "languages", data["languages"])
     profile = db.session.get(StudentProfile, user.id)
     created = profile is None
-    if created:
+    if profile is None:
         profile = StudentProfile(user_id=user.id, university_id=m.organization_id)
         db.session.add(profile)
     profile.university_id = m.organization_id
