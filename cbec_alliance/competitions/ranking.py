@@ -54,8 +54,8 @@ def _z_scores(marks: list[Mark]) -> dict[Mark, Decimal]:
     out: dict[Mark, Decimal] = {}
     for own in by_judge.values():
         count = len(own)
-        mean = sum(Decimal(m.value) for m in own) / count
-        std = (sum((m.value - mean) ** 2 for m in own) / count).sqrt()
+        mean = sum((Decimal(m.value) for m in own), Decimal(0)) / count
+        std = (sum(((m.value - mean) ** 2 for m in own), Decimal(0)) / count).sqrt()
         for mark in own:
             out[mark] = Decimal(0) if std == 0 else (mark.value - mean) / std
     return out
@@ -79,8 +79,8 @@ def team_scores(
         z_scores = _z_scores(marks)
         z_totals: dict[int, Decimal] = defaultdict(Decimal)
         for (team_id, criterion), given in per_criterion.items():
-            mean = sum(z_scores[m] for m in given) / len(given)
-            z_totals[team_id] += Decimal(weights[criterion]) * mean
+            z_mean = sum((z_scores[m] for m in given), Decimal(0)) / len(given)
+            z_totals[team_id] += Decimal(weights[criterion]) * z_mean
         return {t: s.quantize(Z_QUANTUM) for t, s in z_totals.items()}
 
 

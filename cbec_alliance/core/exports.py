@@ -23,7 +23,7 @@ import io
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -237,7 +237,7 @@ def prepare_charts() -> None:
 def figure(
     title: str,
     categories: Sequence[str],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     *,
     horizontal: bool = False,
 ):
@@ -275,7 +275,7 @@ def bar_chart(
     fmt: str,
     title: str,
     categories: Sequence[str],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     *,
     horizontal: bool = False,
 ) -> bytes:
@@ -302,7 +302,7 @@ def chart(
     name: str,
     title: str,
     categories: Sequence[str],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     *,
     horizontal: bool = False,
 ) -> Response:
@@ -325,7 +325,7 @@ class Bars:
 
     title: str
     categories: Sequence[str]
-    series: dict[str, Sequence[float]]
+    series: Mapping[str, Sequence[float]]
     horizontal: bool = False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import ValidationError
@@ -95,7 +96,7 @@ class BaseSchema(ma.Schema):
         _bound_numbers(field_obj)
 
     @ma.pre_load(pass_collection=True)
-    def _reject_unstorable_text(self, data, **_kwargs):
+    def _reject_unstorable_text(self, data: Any, **_kwargs: Any) -> Any:
         errors: dict = {}
         # webargs hands query strings as a MultiDict proxy.
         if hasattr(data, "to_dict"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +64,9 @@ class Course(Model):
     lecturers: Mapped[list[CourseLecturer]] = relationship(
         cascade="all, delete-orphan", order_by="CourseLecturer.position"
     )
+
+    if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
+        links: dict  # attached by services.detail for the detail schema; not a column
 
     @property
     def partner_enterprise_ids(self) -> list[int]:

@@ -269,7 +269,7 @@ def listing(args: dict, user: User) -> sa.Select:
 
 def payload(course: Course) -> dict:
     """The fields every course event carries."""
-    university = db.session.get(Organization, course.university_id)
+    university = db.session.get_one(Organization, course.university_id)
     return {
         "course_id": course.id,
         "code": course.code,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -84,7 +86,7 @@ class CourseVersions(MethodView):
         return services.versions(services.get_visible(course_id, current_user))
 
 
-WAITING = {
+WAITING: dict[str, Any] = {
     "description": "Not allowed in the course's state; `detail` names the allowed next steps "
     "and, while partners have not confirmed, whom the step waits for (`waiting_for`)",
     "detail": "cannot publish while proposed: waiting for 广州某某贸易有限公司 (enterprise 12) "
@@ -152,7 +154,7 @@ DECLINED_EXAMPLE = {
         }
     ],
 }
-NOT_ASKED_DOC = {
+NOT_ASKED_DOC: dict[str, Any] = {
     "description": "Nothing awaits the partner's answer; while the course is a draft, "
     "`detail` and `waiting_for` name the university that must propose it",
     "detail": "cannot confirm while draft: waiting for 华南某某大学 (university 3) to propose "
@@ -165,7 +167,7 @@ SEVERAL_PARTNERS = (
     "you answer for several partners of this course; name one of: "
     "12 (广州某某贸易有限公司), 15 (深圳某某科技有限公司)"
 )
-SEVERAL_DOC = {
+SEVERAL_DOC: dict[str, Any] = {
     "description": "`enterprise_id` is needed (the caller is staff of several partners) "
     "or names no partner",
     "detail": "Validation failed for: enterprise_id",

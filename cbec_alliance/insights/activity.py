@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -206,13 +207,15 @@ def _actuals(ids: list[int] | None, now: dt.datetime, starts: dict[int, dt.date]
                 stmt = stmt.where(pid.in_(ids))
             for partnership_id, value, amount in db.session.execute(stmt):
                 year = rules.agreement_year(starts[partnership_id], now.date())
-                when = _when(value).date()
+                moment = _when(value)
+                assert moment is not None  # `at >= since` leaves no NULL
+                when = moment.date()
                 if year.start <= when < year.end:
                     actual[partnership_id][goal] += int(amount)
     return actual
 
 
-def evaluate(partnerships: list[Partnership]) -> dict[int, dict]:
+def evaluate(partnerships: Sequence[Partnership]) -> dict[int, dict]:
     """`{id: {last_activity_at, progress, health}}` for the given partnerships."""
     now = utcnow()
     ids = [p.id for p in partnerships]
@@ -234,7 +237,7 @@ def evaluate(partnerships: list[Partnership]) -> dict[int, dict]:
     return out
 
 
-def refresh(ids: list[int] | None = None, batch: int = 5_000) -> int:
+def refresh(ids: Sequence[int] | None = None, batch: int = 5_000) -> int:
     """Recompute and store the health of partnerships (all by default); returns how many."""
     now = utcnow()
     stmt = sa.select(Partnership).order_by(Partnership.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,7 +35,7 @@ from .skills_gap import latest_survey
 Orgs = dict[int, sa.Row]
 
 
-def _survey(survey_id: int | None, question: str, enterprise_ids) -> list[tuple[int, str]]:
+def _survey(survey_id: int | None, question: str, enterprise_ids) -> Sequence[sa.Row[int, str]]:
     """The options enterprises chose for `question` in one survey (monitoring's rule: the
     latest survey with responses)."""
     if survey_id is None:
@@ -309,9 +310,9 @@ def _ranking(org_id: int, kind: str, mode: str) -> tuple[Orgs, list]:
         names, others = _keep(("signals", "university"), lambda: _everyone("university"))
         scored = [(u, score(me, s)) for u, s in others.items()]
     else:
-        me = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
+        ours = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
         names, others = _keep(("signals", "enterprise"), lambda: _everyone("enterprise"))
-        scored = [(e, score(s, me)) for e, s in others.items()]
+        scored = [(e, score(s, ours)) for e, s in others.items()]
     scored.sort(key=lambda item: (-item[1].score, item[0]))
     return names, scored
 

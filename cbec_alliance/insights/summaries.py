@@ -88,7 +88,7 @@ def _internship_counts() -> dict:
     completed = db.session.scalar(
         sa.select(sa.func.count()).where(Application.status == "completed")
     )
-    hires = db.session.scalar(sa.select(sa.func.count()).select_from(Hire))
+    hires = db.session.execute(sa.select(sa.func.count()).select_from(Hire)).scalar_one()
     return {
         "posted": posted[0],
         "open": posted[1],

@@ -59,6 +59,9 @@ def _check(data: dict, lecture: Lecture | None) -> None:
             invalid("university_id", "not an approved university of the alliance")
     starts = data.get("starts_at", lecture.starts_at if lecture else None)
     ends = data.get("ends_at", lecture.ends_at if lecture else None)
+    # A new event's schema requires starts_at and fills in ends_at; a lecture has both.
+    assert starts is not None
+    assert ends is not None
     if "starts_at" in data and as_utc(starts) <= utcnow():
         invalid("starts_at", "must be in the future")
     if as_utc(ends) <= as_utc(starts):

@@ -18,9 +18,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from typing import TypeVar
 
 import numpy as np
 from numba import njit
+
+# Ids of postings and of students: any hashable values, each kind of one type.
+P = TypeVar("P", bound=Hashable)
+S = TypeVar("S", bound=Hashable)
 
 # The rank of a student a posting does not accept (did not rank, or was not listed by).
 UNACCEPTABLE = -1
@@ -161,9 +166,9 @@ class _Keys:
 
 
 def build(
-    capacities: Mapping[Hashable, int],
-    student_prefs: Mapping[Hashable, Sequence[Hashable]],
-    posting_ranks: Mapping[Hashable, Sequence[Hashable]],
+    capacities: Mapping[P, int],
+    student_prefs: Mapping[S, Sequence[P]],
+    posting_ranks: Mapping[P, Sequence[S]],
 ) -> Instance:
     """Map ids to indices and compute each posting's rank of each student who listed it."""
     posting_ids = list(capacities)
@@ -391,9 +396,9 @@ def check(instance: Instance, choice: np.ndarray, proposals: int = 0) -> Matchin
 
 
 def match(
-    capacities: Mapping[Hashable, int],
-    student_prefs: Mapping[Hashable, Sequence[Hashable]],
-    posting_ranks: Mapping[Hashable, Sequence[Hashable]],
+    capacities: Mapping[P, int],
+    student_prefs: Mapping[S, Sequence[P]],
+    posting_ranks: Mapping[P, Sequence[S]],
 ) -> Matching:
     """The student-optimal stable matching of an instance given by ids, verified."""
     return solve(build(capacities, student_prefs, posting_ranks))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import sqlalchemy as sa
 
@@ -30,6 +32,7 @@ def chosen_by(round_id: int, internship_id: int) -> sa.Select:
     the place it has in their list (1 = first choice); read from the one preference row a
     student (the list is JSON), without a row per choice."""
     p = Preference
+    choice: sa.ColumnElement[Any]
     if is_postgres():
         item = (
             sa.func.json_array_elements_text(p.internship_ids)

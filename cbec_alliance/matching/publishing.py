@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +96,7 @@ def _plan_offers(rnd: MatchRound) -> _Plan:
     plan = _Plan()
     wanting: dict[int, list[tuple]] = defaultdict(list)
     for student_id, internship_id, university_id in matched:
+        assert internship_id is not None  # the query keeps matched students only
         app = existing.get((internship_id, student_id))
         if app is not None and app.status in FINAL:
             plan.skipped.append(app.id)
@@ -210,7 +212,7 @@ def _notify(rnd: MatchRound, user: User) -> None:
         )
 
 
-def _no_offer_counts(round_id: int, by) -> list[tuple]:
+def _no_offer_counts(round_id: int, by) -> Sequence[sa.Row]:
     """(`by`, how many matched students got no offer), `by` a RoundInternship column."""
     return db.session.execute(
         sa.select(by, sa.func.count())

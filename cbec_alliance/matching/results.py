@@ -188,8 +188,8 @@ def explained(found: Assignment) -> dict:
     }
 
 
-def titles(ids) -> dict[int, str]:
-    """Internship titles by id, for explanations."""
+def titles(ids) -> dict[int | None, str]:
+    """Internship titles by id, for explanations (looked up with None too: no title)."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}

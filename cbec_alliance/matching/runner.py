@@ -59,7 +59,7 @@ def execute(round_id: int) -> dict | None:
             stats = _run(rnd)
     except Exception as exc:
         log.exception("match round %s failed", round_id)
-        rnd = db.session.get(MatchRound, round_id)
+        rnd = db.session.get_one(MatchRound, round_id)  # read above, before the savepoint
         rnd.status = "failed"
         rnd.error = f"{type(exc).__name__}: {exc}"[:2000]
         rnd.run_finished_at = utcnow()
@@ -202,7 +202,9 @@ def _copy(table: sa.Table, rows: list[tuple]) -> None:
     """PostgreSQL's COPY ... FROM STDIN through the session's connection."""
     names = ", ".join(column.name for column in table.columns)
     json_at = {k for k, column in enumerate(table.columns) if isinstance(column.type, sa.JSON)}
-    cursor = db.session.connection().connection.driver_connection.cursor()
+    driver = db.session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection has its driver's connection
+    cursor = driver.cursor()
     with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(

@@ -267,7 +267,8 @@ def report(user: User, name: str, args: dict):
     shape = SHAPES[name]
     if shape.narrow is not None:
         data = shape.narrow(data, args)
-    bars = (lambda: shape.bars(data)) if shape.bars is not None else None
+    draw = shape.bars
+    bars = (lambda: draw(data)) if draw is not None else None
     return exports.respond(
         args["format"], name, data, shape.columns, lambda: shape.rows(data), bars
     )

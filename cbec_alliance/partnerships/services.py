@@ -130,9 +130,9 @@ def _payload(p: Partnership) -> dict:
     return {
         "partnership_id": p.id,
         "enterprise_id": p.enterprise_id,
-        "enterprise_name": db.session.get(Organization, p.enterprise_id).name,
+        "enterprise_name": db.session.get_one(Organization, p.enterprise_id).name,
         "university_id": p.university_id,
-        "university_name": db.session.get(Organization, p.university_id).name,
+        "university_name": db.session.get_one(Organization, p.university_id).name,
         "status": p.status,
         "modes": ", ".join(p.mode_codes),
     }
@@ -210,9 +210,10 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
     target = LIFECYCLE.target(p.status, verb, waiting_for=lambda: _waits(p, verb))
     if LIFECYCLE[verb].party == "other" and mine == p.proposed_by_org_id:
         forbidden(f"the other side, {_answerer(p).who()}, must {verb} the proposal")
-    if verb in ("accept", "resume") and expired(p.ends_on, utcnow().date()):
+    ends_on = p.ends_on
+    if verb in ("accept", "resume") and ends_on is not None and expired(ends_on, utcnow().date()):
         conflict(
-            f"the agreement ended on {p.ends_on.isoformat()}; allowed next steps: extend "
+            f"the agreement ended on {ends_on.isoformat()}; allowed next steps: extend "
             "ends_on (PATCH) first, or end it"
         )
     before = p.status

@@ -32,9 +32,9 @@ def percent(part: int, whole: int) -> float:
 
 def _counts(survey_id: int) -> tuple[int, dict[tuple[str, str], int]]:
     """Responses, and chosen options counted per (question, option)."""
-    responses = db.session.scalar(
+    responses = db.session.execute(
         sa.select(sa.func.count()).where(SurveyResponse.survey_id == survey_id)
-    )
+    ).scalar_one()
     a = SurveyAnswer
     counts = {
         (q, o): n

@@ -4,6 +4,8 @@ reviews and sessions of use (link tables, so partnership queries can join them).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,6 +47,11 @@ class TrainingBase(Model):
     competencies: Mapped[list[BaseCompetency]] = relationship(
         cascade="all, delete-orphan", order_by="BaseCompetency.code"
     )
+
+    if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
+        # Attached by services.detail for the detail schema; not columns.
+        reviews: Sequence[BaseReview]
+        utilisation: list[dict]
 
     @property
     def university_ids(self) -> list[int]:
