@@ -22,6 +22,7 @@ test-pg: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
 
 format: install
 	$(UV) run --frozen ruff check --fix .
