@@ -7,12 +7,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from flask.json.provider import DefaultJSONProvider
 
 from cbec_alliance.core.guards import register_input_guards
 from config import BaseConfig, load_config
 
 if TYPE_CHECKING:
+    from flask.json.provider import DefaultJSONProvider
     from flask_smorest import Blueprint
 
 __all__ = ["create_app", "settle_process"]
