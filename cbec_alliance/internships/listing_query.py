@@ -17,9 +17,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
+from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.schemas import INT32_MAX, INT32_MIN
@@ -84,7 +86,21 @@ def filtered(stmt: sa.Select, args: dict, user: User | None) -> sa.Select:
             )
     if args.get("q"):
         stmt = stmt.where(contains(POSTINGS.c.search_text, args["q"], lowered=True))
+        if len(args["q"]) < SHORT and is_postgres():
+            stmt = stmt.where(_holds_short(args["q"]))
     return stmt
+
+
+# Terms shorter than this (most Chinese terms are two characters) cannot use the trigram
+# index; on PostgreSQL the index of the text's characters and character pairs serves them
+# (migration 0023). The LIKE above still decides, so the matches are the same either way.
+SHORT = 3
+_GRAMS = sa.func.search_grams(POSTINGS.c.search_text, type_=postgresql.ARRAY(sa.Text))
+
+
+def _holds_short(term: str):
+    """The text holds `term` (one or two characters) as a gram, in the column's folding."""
+    return _GRAMS.contains(postgresql.array([sa.func.lower(sa.literal(term, sa.Text))]))
 
 
 # --- order and keyset cursor ---------------------------------------------------------------

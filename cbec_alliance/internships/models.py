@@ -53,6 +53,14 @@ class Internship(Model):
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
+        # Terms of one or two characters (trigrams need three; most Chinese terms are two):
+        # a GIN index of the text's characters and character pairs (PostgreSQL only,
+        # migration 0023 makes the function; listing_query adds the condition it serves).
+        sa.Index(
+            "ix_internships_search_grams",
+            sa.text("search_grams(search_text)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("slots >= 1", name="slots"),
         sa.CheckConstraint("accepted_count >= 0 AND accepted_count <= slots", name="accepted"),
     )
