@@ -21,7 +21,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_alliance import DEFAULT_URL  # noqa: E402
+from bench.harness import lua_file  # noqa: E402
 
 PORT = 8765
 FILTERED = [
@@ -111,10 +111,7 @@ def rotation_script(paths: list[str]) -> str:
         "request = function()\n  i = i % #paths + 1\n"
         "  return wrk.format('GET', paths[i])\nend\n"
     )
-    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
-    handle.write(script)
-    handle.close()
-    return handle.name
+    return lua_file(script)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
@@ -122,6 +123,13 @@ def wrk(url: str, duration: int, connections: int = 32, script: str | None = Non
         "errors": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0,
     }
+
+
+def lua_file(script: str) -> str:
+    """`script` (a wrk Lua script) in a temporary file; its path, for `wrk(script=...)`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    return handle.name
 
 
 def interleaved(

@@ -154,6 +154,9 @@ class BaseConfig:
         # The public internship list keeps whole pages per data version (see listing_json);
         # `0` turns that off, for benchmarks of the uncached path.
         self.INTERNSHIP_PAGE_CACHE = _env("INTERNSHIP_PAGE_CACHE", "1") != "0"
+        # The list's page keys and totals from the postings' arrays (listing_index); `0`
+        # sends every page through the filtered SQL, for benchmarks of that path.
+        self.INTERNSHIP_LIST_INDEX = _env("INTERNSHIP_LIST_INDEX", "1") != "0"
         # Seconds a student's recommendations may lag behind changed postings (index.py).
         self.RECS_INDEX_MIN_AGE = float(
             _env("RECS_INDEX_MIN_AGE", str(self.RECS_INDEX_MIN_AGE)) or 0

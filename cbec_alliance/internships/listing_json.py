@@ -19,7 +19,7 @@ from flask import Response, current_app
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import read_connection
-from cbec_alliance.internships import listing_query
+from cbec_alliance.internships import listing_index, listing_query
 from cbec_alliance.internships.listing_query import POSTINGS, status_of
 from cbec_alliance.internships.models import PUBLIC_STATUSES
 
@@ -64,6 +64,16 @@ ITEMS = sa.text(
 VERSION = sa.text(
     "CASE WHEN p.rn = 1 THEN (SELECT max(updated_at) FROM internships) END AS version"
 )
+# The same items for keys the in-process index found (listing_index.py), in their order,
+# and the data version, to tell whether the postings changed since the index was read.
+BY_KEYS = sa.text(
+    "SELECT CAST(coalesce(json_agg("  # noqa: S608 (our own text, as ITEMS)
+    + _item_sql()
+    + " ORDER BY p.rn), CAST('[]' AS json)) AS text),"
+    " (SELECT max(updated_at) FROM internships)"
+    " FROM unnest(CAST(:ids AS integer[])) WITH ORDINALITY AS p(id, rn)"
+    " JOIN internships i ON i.id = p.id"
+)
 
 
 pages = ProcessCache("internship pages", maxsize=1024)
@@ -99,6 +109,10 @@ def page_response(args: dict, user: User | None) -> Response:
 
 def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
     """The body, and the data version it was read at."""
+    if current_app.config["INTERNSHIP_LIST_INDEX"] and listing_index.servable(args):
+        body = _from_index(conn, args, version)
+        if body is not None:
+            return body, version
     matches = listing_query.total(args, user, version=version, scalar=conn.scalar)
     skipped = 0 if args.get("after") else (args["page"] - 1) * args["per_page"]
     rows, items = [], "[]"
@@ -119,6 +133,22 @@ def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
             matches = listing_query.total(args, user, version=version, scalar=conn.scalar)
         if rows:
             items = rows[0][-2]  # (textual columns have no names to get them by)
-    rest = listing_query.envelope(args, matches, rows)
-    # `items` is JSON text already: splice it in rather than parse and encode it again.
-    return '{"items":' + items + "," + json.dumps(rest, separators=(",", ":"))[1:], version
+    return _splice(items, listing_query.envelope(args, matches, rows)), version
+
+
+def _from_index(conn, args: dict, version) -> str | None:
+    """The body from the in-process index's keys and total; None when the postings changed
+    between reading the index and the items (then the filtered query decides)."""
+    matches, keys = listing_index.page(listing_index.INDEX.current(conn, version), args)
+    items = "[]"
+    if keys:
+        ids = [key.id for key in keys[: args["per_page"]]]
+        items, seen = conn.execute(BY_KEYS, {"ids": ids}).one()
+        if seen != version:
+            return None
+    return _splice(items, listing_query.envelope(args, matches, keys))
+
+
+def _splice(items: str, rest: dict) -> str:
+    """`{"items": items, **rest}` with `items` JSON text already: spliced in, not parsed."""
+    return '{"items":' + items + "," + json.dumps(rest, separators=(",", ":"))[1:]
