@@ -81,7 +81,7 @@ def gunicorn(
     proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen(base + health, timeout=2):  # noqa: S310

@@ -231,7 +231,7 @@ def under_gunicorn(args, values: dict[str, list]) -> None:
     ):
         wrk(hello, 2, args.connections)
         for base in (before, after):  # warm the pools and read the index (both workers)
-            wrk(base, 3, args.connections, script=script())
+            wrk(base, 5, args.connections, script=script())
         results = interleaved(
             lambda: wrk(hello, args.duration, args.connections),
             {

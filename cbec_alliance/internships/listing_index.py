@@ -8,11 +8,13 @@ posting, in id order: status, category, district, mode, enterprise, published_at
 and the requirement codes, with the list's two orders.
 
 Kept fresh like the totals (listing_query.py): by the data version, max(updated_at), which
-every change to a posting or its children moves. When it moves, only the postings changed
-since the old version are read again (less CACHE_TTL, for a transaction that committed after
-a later one), and a count of the table catches deletions (then all is read again); an index
-older than CACHE_TTL reads its recent changes again even when the version stands still, as a
-total expires. It is an index, not a cache of answers: every request asks it afresh.
+every change to a posting or its children moves, read with each page's items in the same
+statement. When it moves, only the postings changed since the old version (less SKEW
+seconds) are read again, and, when postings were added, a census of ids catches deletions
+(then all is read again). An index older than CACHE_TTL reads the changes of a whole
+CACHE_TTL again even when the version stands still (a transaction that committed after a
+later one), as a total expires. It is an index, not a cache of answers: every request asks
+it afresh.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from cbec_alliance.internships.listing_query import (
     CACHE_TTL,
     POSTINGS,
     REQUIREMENTS,
+    VERSION,
     decode_cursor,
     status_of,
 )
@@ -164,6 +167,14 @@ class _Index:
         with self._lock:
             self._kept.clear()
 
+    def latest(self, conn) -> Postings:
+        """The kept postings while younger than CACHE_TTL (the caller checks the version it
+        reads with the page), else as of the version now."""
+        kept = self._kept.get(str(conn.engine.url))
+        if kept is not None and time.monotonic() - kept.read_at < CACHE_TTL:
+            return kept
+        return self.current(conn, conn.scalar(VERSION))
+
     def current(self, conn, version: Any) -> Postings:
         """The postings as of `version` (read from `conn` as needed)."""
         where = str(conn.engine.url)
@@ -185,6 +196,7 @@ def _fresh(kept: Postings, version: Any) -> bool:
 INDEX = _Index()
 
 
+SKEW = 5
 # More changed postings than this since the last read: read them all (one plain scan).
 MANY = 5000
 # What tells that postings were deleted: the index holds ids the table no longer has.
@@ -194,7 +206,10 @@ CENSUS = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(POSTINGS.c.id),
 def _refresh(conn, kept: Postings | None, version: Any) -> Postings:
     if kept is None or kept.version is None or version is None:
         return _read_all(conn, version)
-    since = kept.version - timedelta(seconds=CACHE_TTL)
+    # A moved version: what changed since, and a few seconds before (a transaction that
+    # committed after a later one); an index as old as a total: a whole CACHE_TTL before.
+    expired = time.monotonic() - kept.read_at >= CACHE_TTL
+    since = kept.version - timedelta(seconds=CACHE_TTL if expired else SKEW)
     rows = conn.execute(ROWS.where(POSTINGS.c.updated_at >= since)).all()
     if len(rows) > MANY:
         return _read_all(conn, version)
@@ -203,7 +218,7 @@ def _refresh(conn, kept: Postings | None, version: Any) -> Postings:
     # else that deletes (a cascade, a test's rollback) is caught here: when postings were
     # added, or when the index is as old as a total may be.
     added = len(merged.ids) != len(kept.ids)
-    if added or time.monotonic() - kept.read_at >= CACHE_TTL:
+    if added or expired:
         count, id_sum = conn.execute(CENSUS).one()
         if (len(merged.ids), int(merged.ids.sum())) != (count, int(id_sum)):
             return _read_all(conn, version)

@@ -98,6 +98,10 @@ def page_response(args: dict, user: User | None) -> Response:
     # Not the request's session: a read needs no BEGIN and COMMIT, two of the five round
     # trips a page took through it.
     with read_connection() as conn:
+        if current_app.config["INTERNSHIP_LIST_INDEX"] and listing_index.servable(args):
+            # One statement, no page to keep: the index finds the keys and the total.
+            body = _from_index(conn, args, user)
+            return current_app.response_class(body, mimetype="application/json")
         version = conn.scalar(listing_query.VERSION)
         body = pages.get(key, version=version, max_age=listing_query.CACHE_TTL) if cache else None
         if body is None:
@@ -109,10 +113,6 @@ def page_response(args: dict, user: User | None) -> Response:
 
 def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
     """The body, and the data version it was read at."""
-    if current_app.config["INTERNSHIP_LIST_INDEX"] and listing_index.servable(args):
-        body = _from_index(conn, args, version)
-        if body is not None:
-            return body, version
     matches = listing_query.total(args, user, version=version, scalar=conn.scalar)
     skipped = 0 if args.get("after") else (args["page"] - 1) * args["per_page"]
     rows, items = [], "[]"
@@ -136,17 +136,20 @@ def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
     return _splice(items, listing_query.envelope(args, matches, rows)), version
 
 
-def _from_index(conn, args: dict, version) -> str | None:
-    """The body from the in-process index's keys and total; None when the postings changed
-    between reading the index and the items (then the filtered query decides)."""
-    matches, keys = listing_index.page(listing_index.INDEX.current(conn, version), args)
-    items = "[]"
-    if keys:
+def _from_index(conn, args: dict, user: User | None) -> str:
+    """The body from the in-process index's keys and total, and the items with the data
+    version in one statement: when that version is the index's, the page is as of it (else
+    the index reads the changes and the page is found again)."""
+    postings = listing_index.INDEX.latest(conn)
+    for _ in range(3):
+        matches, keys = listing_index.page(postings, args)
         ids = [key.id for key in keys[: args["per_page"]]]
-        items, seen = conn.execute(BY_KEYS, {"ids": ids}).one()
-        if seen != version:
-            return None
-    return _splice(items, listing_query.envelope(args, matches, keys))
+        items, version = conn.execute(BY_KEYS, {"ids": ids}).one()
+        if version == postings.version:
+            return _splice(items, listing_query.envelope(args, matches, keys))
+        postings = listing_index.INDEX.current(conn, version)
+    # Postings changing faster than pages are read: the filtered query decides.
+    return _build(conn, args, user, version)[0]
 
 
 def _splice(items: str, rest: dict) -> str:

@@ -71,8 +71,10 @@ def _visible(stmt: sa.Select, status: str, user: User | None) -> sa.Select:
     return stmt.where(POSTINGS.c.enterprise_id.in_(mine))
 
 
-def filtered(stmt: sa.Select, args: dict, user: User | None) -> sa.Select:
-    """`stmt` (over the postings) narrowed to those `user` may see that match `args`."""
+def filtered(stmt: sa.Select, args: dict, user: User | None, counting: bool = False) -> sa.Select:
+    """`stmt` (over the postings) narrowed to those `user` may see that match `args`.
+
+    `counting`: for a count, where a short term's gram alone decides (see `_term`)."""
     stmt = _visible(stmt, status_of(args), user)
     for name in ("category", "district", "mode", "enterprise_id"):
         if args.get(name) is not None:
@@ -85,16 +87,31 @@ def filtered(stmt: sa.Select, args: dict, user: User | None) -> sa.Select:
                 )
             )
     if args.get("q"):
-        stmt = stmt.where(contains(POSTINGS.c.search_text, args["q"], lowered=True))
-        if len(args["q"]) < SHORT and is_postgres():
-            stmt = stmt.where(_holds_short(args["q"]))
+        stmt = stmt.where(*_term(args["q"], counting))
     return stmt
 
 
 # Terms shorter than this (most Chinese terms are two characters) cannot use the trigram
 # index; on PostgreSQL the index of the text's characters and character pairs serves them
-# (migration 0023). The LIKE above still decides, so the matches are the same either way.
+# (migration 0023).
 SHORT = 3
+
+
+def _term(term: str, counting: bool) -> tuple:
+    """The conditions of `q`: the substring LIKE; on PostgreSQL, for a short term, also the
+    gram the index finds, LIKE first (computing a row's grams costs more than a LIKE, so a
+    page walking the newest postings computes them only for the rows LIKE let through).
+    A count takes the gram alone: a term of one or two characters is in a text exactly when
+    it is one of the text's grams, and a count over tens of thousands of matches must never
+    compute grams row by row (the planner may otherwise filter with both)."""
+    like = contains(POSTINGS.c.search_text, term, lowered=True)
+    if len(term) >= SHORT or not is_postgres():
+        return (like,)
+    if counting:
+        return (_holds_short(term),)
+    return (like, _holds_short(term))
+
+
 _GRAMS = sa.func.search_grams(POSTINGS.c.search_text, type_=postgresql.ARRAY(sa.Text))
 
 
@@ -250,7 +267,7 @@ def _count(args: dict, user: User | None) -> sa.Select:
             .scalar_subquery()
         )
         return sa.select(has - elsewhere)
-    return filtered(sa.select(sa.func.count()).select_from(POSTINGS), args, user)
+    return filtered(sa.select(sa.func.count()).select_from(POSTINGS), args, user, counting=True)
 
 
 def envelope(args: dict, matches: int, rows: Sequence) -> dict:
