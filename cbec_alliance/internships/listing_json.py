@@ -100,10 +100,12 @@ def page_response(args: dict, user: User | None) -> Response:
     with read_connection() as conn:
         if current_app.config["INTERNSHIP_LIST_INDEX"] and listing_index.servable(args):
             # One statement, no page to keep: the index finds the keys and the total.
-            body = _from_index(conn, args, user)
-            return current_app.response_class(body, mimetype="application/json")
+            indexed = _from_index(conn, args, user)
+            return current_app.response_class(indexed, mimetype="application/json")
         version = conn.scalar(listing_query.VERSION)
-        body = pages.get(key, version=version, max_age=listing_query.CACHE_TTL) if cache else None
+        body: str | None = None
+        if cache:
+            body = pages.get(key, version=version, max_age=listing_query.CACHE_TTL)
         if body is None:
             body, version = _build(conn, args, user, version)
             if cache:
