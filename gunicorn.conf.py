@@ -18,6 +18,12 @@ limit_request_line = 8190
 # Header fields per request and bytes per field: above the app's 100 and 8,000.
 limit_request_fields = 150
 limit_request_field_size = 16380
+# An idle keep-alive connection is closed after `keepalive` seconds. gunicorn's 2 s is shorter
+# than a user's pause between two requests, so a client reusing its connection raced the close
+# and got a reset (0.4% of the requests in the mixed-load benchmark); 75 s is what load
+# balancers and clients expect (nginx's default), and gthread workers hold idle connections
+# without a thread.
+keepalive = 75
 
 
 def _problem_write_error(sock, status_int, reason, mesg):
