@@ -178,6 +178,16 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+def joined(value, separator: str = ",") -> sa.ColumnElement:
+    """The aggregate joining a group's `value`s as text: string_agg on PostgreSQL,
+    group_concat on SQLite (order unspecified). Arrays come back as one string per group,
+    which NumPy parses far faster than the driver makes a row per value."""
+    text = sa.cast(value, sa.String)
+    if is_postgres():
+        return sa.func.string_agg(text, separator)
+    return sa.func.group_concat(text, separator)
+
+
 def for_update(stmt: sa.Select, *, shared: bool = False, skip_locked: bool = False) -> sa.Select:
     """Lock selected rows on PostgreSQL (SQLite serialises writers anyway).
 

@@ -32,7 +32,11 @@ class Organization(Model):
     """An enterprise, university, government body or industry association."""
 
     __tablename__ = "organizations"
-    __table_args__ = (sa.Index("ix_organizations_kind_status", "kind", "status"),)
+    __table_args__ = (
+        sa.Index("ix_organizations_kind_status", "kind", "status"),
+        # The recommendations' table of universities is versioned by max(updated_at).
+        sa.Index("ix_organizations_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))

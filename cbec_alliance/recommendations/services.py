@@ -13,8 +13,9 @@ from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.recommendations import index as posting_index
+from cbec_alliance.recommendations import talent
 from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals, score
-from cbec_alliance.students.models import StudentCompetency, StudentLanguage, StudentProfile
+from cbec_alliance.students.models import StudentProfile
 from cbec_alliance.students.services import require_student
 
 
@@ -67,86 +68,56 @@ def internships_for(user: User, page: int, per_page: int) -> dict:
     return {"items": items, "total": len(idx), "page": page, "per_page": per_page}
 
 
-def _score_sql(posting: Internship):
-    """The score of every profiled student for `posting`, as one SQL expression (see scoring)."""
-    p, org = StudentProfile, Organization
-    parts = []
-    required = {c.code: c.min_level for c in posting.competencies}
-    joins = []
-    if required:
-        sc = StudentCompetency
-        ratio = sa.cast(sc.level, sa.Float) / sa.case(required, value=sc.code)
-        credit = (
-            sa.select(
-                sc.user_id.label("uid"),
-                sa.func.sum(sa.case((ratio > 1.0, 1.0), else_=ratio)).label("s"),
-            )
-            .where(sc.code.in_(required))
-            .group_by(sc.user_id)
-            .subquery()
-        )
-        joins.append((credit, credit.c.uid == p.user_id))
-        parts.append(0.5 * sa.func.coalesce(credit.c.s, 0.0) / len(required))
-    else:
-        parts.append(sa.literal(0.5))
-    majors = [m.code for m in posting.majors]
-    parts.append(sa.case((p.major.in_(majors), 0.2), else_=0.0) if majors else sa.literal(0.2))
-    langs = [x.code for x in posting.languages]
-    if langs:
-        sl = StudentLanguage
-        spoken = (
-            sa.select(sl.user_id.label("uid"), sa.func.count().label("n"))
-            .where(sl.code.in_(langs), sl.level > 0)
-            .group_by(sl.user_id)
-            .subquery()
-        )
-        joins.append((spoken, spoken.c.uid == p.user_id))
-        parts.append(0.2 * sa.func.coalesce(spoken.c.n, 0) / float(len(langs)))
-    else:
-        parts.append(sa.literal(0.2))
-    if posting.mode == "remote":
-        parts.append(sa.literal(0.1))
-    else:
-        away = 0.05 if posting.mode == "hybrid" else 0.0
-        parts.append(sa.case((org.district == posting.district, 0.1), else_=away))
-    total = sum(parts[1:], parts[0])
-    # Half-up to 4 decimals, as scoring.round_score (the epsilon: see index.scores).
-    rounded = sa.func.round(sa.cast(total + 1e-12, sa.Numeric), 4).label("score")
-    stmt = sa.select(p.user_id, rounded).join(org, org.id == p.university_id)
-    for sub, on in joins:
-        stmt = stmt.outerjoin(sub, on)
-    return stmt.where(org.status == "approved"), rounded
-
-
 def students_for(internship_id: int, user: User, page: int, per_page: int) -> dict:
     """Profiled students best first for a posting (its enterprise's staff, coordinators)."""
     posting = internships.get_visible(internship_id, user)
     if not user.is_coordinator:
         get_for_member(posting.enterprise_id, user, roles=STAFF_ROLES)
-    stmt, rounded = _score_sql(posting)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.order_by(rounded.desc(), StudentProfile.user_id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
     target = posting_signals(posting)
+    items, total, complete = _ranked_students(target, page, per_page, *talent.current())
+    if not complete:  # a profile on the page is gone: read the profiles afresh, once
+        items, total, _ = _ranked_students(target, page, per_page, *talent.current(rebuild=True))
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def _ranked_students(
+    target: PostingSignals,
+    page: int,
+    per_page: int,
+    idx: talent.StudentIndex,
+    universities: talent.Universities,
+) -> tuple[list[dict], int, bool]:
+    """The page's items, the total, and whether every profile on the page is still there."""
+    eligible = universities.approved[idx.university]
+    scores = talent.scores(idx, target, universities.near(target.district))
+    rows = talent.ranked(scores, eligible, (page - 1) * per_page, per_page)
+    ids = [int(idx.ids[r]) for r in rows]
+    found = _profiles(ids)
     items = []
-    for user_id, _ in rows:
-        profile = db.session.get_one(StudentProfile, user_id)  # a row of the query above
-        student = db.session.get_one(User, user_id)
-        match = score(student_signals(profile), target)
-        items.append(
-            {
-                "student": {
-                    "id": user_id,
-                    "name": student.name,
-                    "university_id": profile.university_id,
-                    "major": profile.major,
-                    "graduation_year": profile.graduation_year,
-                },
-                "score": match.score,
-                "reasons": match.reasons,
-            }
-        )
-    return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
+    for row, user_id in zip(rows, ids, strict=True):
+        if user_id not in found:
+            continue
+        district = universities.district[idx.university[row]]
+        match = score(idx.signals(int(row), district), target)
+        items.append({"student": found[user_id], "score": match.score, "reasons": match.reasons})
+    return items, int(eligible.sum()), len(found) == len(ids)
+
+
+def _profiles(ids: list[int]) -> dict[int, dict]:
+    """The shown fields of these students, in one query."""
+    sp = StudentProfile
+    stmt = (
+        sa.select(sp.user_id, User.name, sp.university_id, sp.major, sp.graduation_year)
+        .join(User, User.id == sp.user_id)
+        .where(sp.user_id.in_(ids))
+    )
+    return {
+        row.user_id: {
+            "id": row.user_id,
+            "name": row.name,
+            "university_id": row.university_id,
+            "major": row.major,
+            "graduation_year": row.graduation_year,
+        }
+        for row in db.session.execute(stmt)
+    }

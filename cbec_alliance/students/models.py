@@ -21,6 +21,8 @@ class StudentProfile(Model):
     """A student's skills profile; one per user, tied to the university they study at."""
 
     __tablename__ = "student_profiles"
+    # The recommendations' index of students is versioned by max(updated_at).
+    __table_args__ = (sa.Index("ix_student_profiles_updated_at", "updated_at"),)
 
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

@@ -8,6 +8,7 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.pagination import contains
+from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES, Membership, Organization
 from cbec_alliance.organizations.services import get_for_member, get_visible
@@ -95,6 +96,9 @@ def put_profile(user: User, data: dict) -> StudentProfile:
     profile.major = data["major"]
     profile.graduation_year = data["graduation_year"]
     profile.bio = data["bio"]
+    # Touched even when only competencies or languages change: the recommendations' index
+    # of students is versioned by the newest updated_at.
+    profile.updated_at = utcnow()
     profile.competencies = [
         StudentCompetency(code=c["code"], level=c["level"]) for c in data["competencies"]
     ]

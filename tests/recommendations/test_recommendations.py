@@ -14,6 +14,7 @@ from cbec_alliance.students.models import StudentProfile
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
 from tests.internships.factories import InternshipFactory
+from tests.recommendations import sql_reference
 from tests.students.factories import student
 
 MINE = "/api/v1/students/me/recommended-internships"
@@ -226,7 +227,7 @@ def test_the_sql_scores_equal_the_scoring_function(ctx):
             majors=rng.sample(["e-commerce", "logistics", "marketing"], 2),
             languages=rng.sample(["en", "es", "vi"], 2),
         )
-        stmt, _ = services._score_sql(posting)
+        stmt, _ = sql_reference.score_sql(posting)
         target = services.posting_signals(posting)
         for user_id, value in db.session.execute(stmt).all():
             profile = db.session.get(StudentProfile, user_id)
