@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy.dialects import postgresql, sqlite
@@ -186,6 +187,11 @@ def joined(value, separator: str = ",") -> sa.ColumnElement:
     if is_postgres():
         return sa.func.string_agg(text, separator)
     return sa.func.group_concat(text, separator)
+
+
+def joined_ints(text: str | None) -> np.ndarray:
+    """The integers of a `joined` text as an int64 array (empty for no rows)."""
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
 def for_update(stmt: sa.Select, *, shared: bool = False, skip_locked: bool = False) -> sa.Select:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 
@@ -19,7 +20,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
 from cbec_alliance.organizations.models import Organization, OrganizationMajor
 from cbec_alliance.organizations.services import membership
-from cbec_alliance.partnerships import fit
+from cbec_alliance.partnerships import fit, fit_arrays
 from cbec_alliance.partnerships.models import LIVE, Partnership
 from cbec_alliance.students.models import HOLDS_FROM, StudentCompetency, StudentProfile
 from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
@@ -30,6 +31,7 @@ from cbec_alliance.training_bases.models import (
     TrainingBase,
 )
 
+from . import partner_arrays
 from .skills_gap import latest_survey
 
 Orgs = dict[int, sa.Row]
@@ -302,19 +304,45 @@ def _everyone(kind: str) -> tuple[Orgs, dict]:
     return names, signals(None, names)
 
 
-def _ranking(org_id: int, kind: str, mode: str) -> tuple[Orgs, list]:
-    """The other kind's organizations scored for `org_id` in `mode`, best first."""
+def _universities_for(me: fit.EnterpriseSignals, mode: str) -> partner_arrays.Ranking:
+    """Every approved university scored for an enterprise (a few hundred: `fit` itself)."""
     score = fit.SCORERS[mode]
+    _names, others = _keep(("signals", "university"), lambda: _everyone("university"))
+    scored = {u: score(me, s) for u, s in others.items()}
+    order = sorted(scored, key=lambda u: (-scored[u].score, u))
+    return partner_arrays.Ranking(order, lambda ids: [scored[u] for u in ids])
+
+
+def _enterprises_for(me: fit.UniversitySignals, mode: str) -> partner_arrays.Ranking:
+    """Every approved enterprise scored for a university: all at once with arrays
+    (`fit_arrays`), and `fit` itself for the reasons of the page asked for."""
+    arrays = _keep(
+        ("arrays", "enterprise"), lambda: partner_arrays.enterprises(_hosted_bases(None))
+    )
+    scores = fit_arrays.rounded(fit_arrays.SCORERS[mode](arrays, me))
+    rows = np.lexsort((arrays.ids, -scores))
+    order = [int(i) for i in arrays.ids[rows]]
+    row_of = {enterprise: int(row) for enterprise, row in zip(order, rows, strict=True)}
+    score = fit.SCORERS[mode]
+    return partner_arrays.Ranking(
+        order, lambda ids: [score(arrays.signals(row_of[e]), me) for e in ids]
+    )
+
+
+def _ranking(org_id: int, kind: str, mode: str) -> partner_arrays.Ranking:
+    """The other kind's organizations scored for `org_id` in `mode`, best first."""
     if kind == "enterprise":
         me = enterprise_signals([org_id]).get(org_id) or fit.EnterpriseSignals()
-        names, others = _keep(("signals", "university"), lambda: _everyone("university"))
-        scored = [(u, score(me, s)) for u, s in others.items()]
-    else:
-        ours = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
-        names, others = _keep(("signals", "enterprise"), lambda: _everyone("enterprise"))
-        scored = [(e, score(s, ours)) for e, s in others.items()]
-    scored.sort(key=lambda item: (-item[1].score, item[0]))
-    return names, scored
+        return _universities_for(me, mode)
+    me = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
+    return _enterprises_for(me, mode)
+
+
+def _refs(ids: list[int]) -> dict[int, dict]:
+    stmt = sa.select(
+        Organization.id, Organization.kind, Organization.name, Organization.district
+    ).where(Organization.id.in_(ids))
+    return {row.id: _ref(row) for row in db.session.execute(stmt)}
 
 
 def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) -> dict:
@@ -326,24 +354,25 @@ def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) ->
         not_found("organization")
     if org.kind not in ("enterprise", "university"):
         invalid("id", "partner matching is for enterprises and universities")
-    names, scored = _keep(("ranking", org.id, mode), lambda: _ranking(org.id, org.kind, mode))
+    ranking = _keep(("ranking", org.id, mode), lambda: _ranking(org.id, org.kind, mode))
     if org.kind == "enterprise":
         live = _live([org.id], None)
         key = lambda other: (org.id, other)  # noqa: E731
     else:
         live = _live(None, [org.id])
         key = lambda other: (other, org.id)  # noqa: E731
-    rows = scored[(page - 1) * per_page : page * per_page]
+    rows = ranking.page((page - 1) * per_page, per_page)
+    refs = _refs([other for other, _ in rows])
     items = [
         {
-            "organization": _ref(names[other]),
+            "organization": refs[other],
             "score": result.score,
             "reasons": result.reasons,
             "partnership": live.get(key(other)),
         }
         for other, result in rows
     ]
-    return {"items": items, "total": len(scored), "page": page, "per_page": per_page}
+    return {"items": items, "total": len(ranking.order), "page": page, "per_page": per_page}
 
 
 def pair(enterprise_id: int, university_id: int) -> dict:

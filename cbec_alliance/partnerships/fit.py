@@ -104,7 +104,9 @@ def internship_employment(e: EnterpriseSignals, u: UniversitySignals) -> Fit:
     demand = {c: w for c, w in e.demand.items() if w > 0}  # no open slot: no demand
     weight = sum(demand.values())
     if weight:
-        credit = sum(w * min(1.0, u.supply.get(c, 0) / w) for c, w in demand.items()) / weight
+        # Summed in code order, so the float sum is the same however the demand was built.
+        terms = (w * min(1.0, u.supply.get(c, 0) / w) for c, w in sorted(demand.items()))
+        credit = sum(terms) / weight
         short = sorted(c for c, w in demand.items() if u.supply.get(c, 0) < w)
         comp_why = f"students at level 3+ cover the demand except {short or 'nothing'}"
     else:

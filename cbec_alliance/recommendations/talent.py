@@ -24,7 +24,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from cbec_alliance.core.cache import ProcessCache
-from cbec_alliance.core.db import joined
+from cbec_alliance.core.db import joined, joined_ints
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals
@@ -144,13 +144,10 @@ def build() -> StudentIndex:
         sp.university_id, sp.major
     )
     profiles = [
-        (_ints(users), university, major) for university, major, users in db.session.execute(groups)
+        (joined_ints(users), university, major)
+        for university, major, users in db.session.execute(groups)
     ]
     return assemble(profiles, _levelled(StudentCompetency), _levelled(StudentLanguage))
-
-
-def _ints(text: str | None) -> np.ndarray:
-    return np.array(text.split(",") if text else [], dtype=np.int64)
 
 
 def _levelled(model) -> list[tuple[int, str, int]]:
@@ -158,7 +155,7 @@ def _levelled(model) -> list[tuple[int, str, int]]:
     packed = joined(model.user_id * 8 + model.level)  # levels are 1..5: 3 bits
     out = []
     for code, text in db.session.execute(sa.select(model.code, packed).group_by(model.code)):
-        values = _ints(text)
+        values = joined_ints(text)
         out.append((values >> 3, code, (values & 7).astype(np.int8)))
     return out
 
