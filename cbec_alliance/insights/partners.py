@@ -332,10 +332,10 @@ def _enterprises_for(me: fit.UniversitySignals, mode: str) -> partner_arrays.Ran
 def _ranking(org_id: int, kind: str, mode: str) -> partner_arrays.Ranking:
     """The other kind's organizations scored for `org_id` in `mode`, best first."""
     if kind == "enterprise":
-        me = enterprise_signals([org_id]).get(org_id) or fit.EnterpriseSignals()
-        return _universities_for(me, mode)
-    me = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
-    return _enterprises_for(me, mode)
+        enterprise = enterprise_signals([org_id]).get(org_id) or fit.EnterpriseSignals()
+        return _universities_for(enterprise, mode)
+    university = university_signals([org_id]).get(org_id) or fit.UniversitySignals()
+    return _enterprises_for(university, mode)
 
 
 def _refs(ids: list[int]) -> dict[int, dict]:

@@ -158,8 +158,8 @@ def build() -> StudentIndex:
     return assemble(profiles, _levelled(StudentCompetency), _levelled(StudentLanguage))
 
 
-def _levelled(model) -> list[tuple[int, str, int]]:
-    """(user id, code, level) of every row of `model`, read as one joined text per code."""
+def _levelled(model) -> list[tuple[np.ndarray, str, np.ndarray]]:
+    """(user ids, code, levels) per code of `model`'s rows, read as one joined text per code."""
     packed = joined(model.user_id * 8 + model.level)  # levels are 1..5: 3 bits
     out = []
     for code, text in db.session.execute(sa.select(model.code, packed).group_by(model.code)):

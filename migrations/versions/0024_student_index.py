@@ -1,7 +1,7 @@
 """recommended students: student_profiles.updated_at and organizations.updated_at indexed, the versions of the in-process index of students
 
-Revision ID: 0023_student_index
-Revises: 0022_recovery_started
+Revision ID: 0024_student_index
+Revises: 0023_search_bigrams
 Create Date: 2026-12-05 02:00:00.000000
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_student_index'
-down_revision = '0022_recovery_started'
+revision = '0024_student_index'
+down_revision = '0023_search_bigrams'
 branch_labels = None
 depends_on = None
 
