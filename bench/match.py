@@ -1,68 +1,307 @@
-"""Benchmark of match rounds (issue 6): the pure algorithm, the `matching` package, and a
-whole round through PostgreSQL.
+"""Benchmark of match rounds (issues 6 and 17): the algorithm at scale, the `matching`
+package, and a whole round through PostgreSQL, each stage timed, before and after.
 
-    python3 -m uv run python bench/match.py --students 100000 --postings 10000 --seed 1
-    python3 -m uv run python bench/match.py --students 10000 --postings 2000 --algorithm-only \
-        --compare --package-checks on
-    python3 -m uv run python bench/match.py --students 100000 --postings 10000 \
-        --algorithm-only --compare --package-checks off --dump /tmp/match
+    python bench/match.py algorithm --sizes 100000x10000,1000000x100000 \
+        --baseline /work/wt-match-base --cold
+    python bench/match.py round --students 100000 --postings 10000 --rounds 3 \
+        --baseline /work/wt-match-base
+    python bench/match.py compare --students 10000 --postings 2000 --package-checks on
 
-The instance is skewed (bench/match_instance.py). The algorithm is timed from ids in Python
-dicts to a verified result (building its arrays, solving, checking stability), best of
-`--repeat` runs after one warm-up that compiles its Numba loops; the peak RSS is the whole
-process's (interpreter, NumPy, Numba's compiler, the instance itself) before the package or
-the database runs. `--compare` runs the `matching` package's student-optimal solver on the
-same instance (with or without its input checks), checks the result is identical and
-prints both times. Without `--algorithm-only` the round then runs through PostgreSQL
-(BENCH_DATABASE_URL, default a `cbec_bench_match` database, rebuilt): half the postings are
-ranked by their enterprise, the other half fall back to recommendation scores and the
-lottery, exactly as in production; the time covers loading preferences and rankings,
-ordering, solving, verifying and storing every assignment with its explanation.
+Every measurement runs in a fresh subprocess (`--code DIR` imports the app from DIR, so a
+checkout of main is the baseline), whose peak RSS (ru_maxrss) covers the interpreter, NumPy,
+Numba, the instance and the run, and nothing of another size or version. Before and after
+alternate, size by size and round by round.
+
+- `algorithm`: build (ids to indices, each posting's rank of each student), solve (deferred
+  acceptance), verify (stability), per repeat, from the instance as the version takes it
+  (main: dicts of lists; this branch: NumPy CSR arrays, bench/match_instance.py). `--cold`
+  first deletes the Numba cache of the version, as after a fresh clone, and times the
+  compilation too.
+- `round`: `runner.execute` on a database holding the instance as a round (half the
+  postings ranked by their enterprise, the other half by scores and the seeded lottery), each
+  stage timed by wrapping the functions that do it: load (reading the lists and rankings,
+  the rest of the run), order, build, solve, verify, store, then the commit. Each version
+  has its own database (`BENCH_DATABASE_URL`, default `cbec_bench_match`, the baseline's
+  name + `_base`), built once and reset before each round.
+- `compare`: our result against the `matching` package's student-optimal solver, identical
+  or not, and the solve-time ratio of one repeat.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
-import statistics
+import subprocess
 import sys
-import threading
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.match_instance import generate  # noqa: E402
-from cbec_alliance.matching import algorithm  # noqa: E402
-
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/cbec_bench_match"
 
 
 def peak_mib() -> float:
-    """The process's peak resident set so far, in MiB."""
+    """This process's peak resident set so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def time_algorithm(instance, repeat: int):
-    """Best and median seconds of build + solve + verify, and the last result."""
-    algorithm.match({1: 1}, {1: [1]}, {1: [1]})  # compile (or load the cached machine code)
-    times, result = [], None
-    for _ in range(repeat):
+def _child(code: Path, *args: str) -> dict:
+    """Run this script's `_measure` in a fresh process importing the app from `code`."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_measure", "--code", str(code), *args]
+    done = subprocess.run(cmd, cwd=code, capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return json.loads(lines[-1])
+
+
+def _numba_cache(code: Path) -> list[Path]:
+    """The Numba cache files of the matching package of a checkout."""
+    cache = code / "cbec_alliance" / "matching" / "__pycache__"
+    return [*cache.glob("*.nbi"), *cache.glob("*.nbc")]
+
+
+def _instances():
+    """bench/match_instance.py of this checkout, whichever version of the app is imported."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "match_instance", ROOT / "bench" / "match_instance.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["match_instance"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def digest(assignments: dict) -> str:
+    """A short fingerprint of a matching, to compare versions."""
+    text = json.dumps(sorted(assignments.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- in the subprocess ----------------------------------------------------------------------
+
+
+def measure_algorithm(args) -> dict:
+    """Generate the instance, build, solve and verify it `repeat` times; one JSON result."""
+    from cbec_alliance.matching import algorithm
+
+    as_dicts, generate = _instances().as_dicts, _instances().generate
+    arrays = hasattr(algorithm, "build_arrays")
+    t = time.perf_counter()
+    if arrays:  # compile (or load the machine code) before the instance is loaded
+        from cbec_alliance.matching import kernels
+
+        kernels.warm()
+    compiled = time.perf_counter() - t
+    t = time.perf_counter()
+    instance = generate(args.students, args.postings, args.seed)
+    if not arrays:
+        instance = as_dicts(instance)
+    generated = time.perf_counter() - t
+    if not arrays:  # main compiles after the instance, as its benchmark and worker did
         t = time.perf_counter()
-        built = algorithm.build(*instance)
-        t_built = time.perf_counter()
-        result = algorithm.solve(built)
-        times.append((time.perf_counter() - t, t_built - t))
-    total = [t for t, _ in times]
-    return min(total), statistics.median(total), min(b for _, b in times), result
+        algorithm.match({1: 1}, {1: [1]}, {1: [1]})
+        compiled = time.perf_counter() - t
+    solve = algorithm.kernels.solve if arrays else algorithm._solve
+    repeats, result = [], None
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        built = algorithm.build_arrays(*instance) if arrays else algorithm.build(*instance)
+        t1 = time.perf_counter()
+        choice, proposals = solve(
+            built.capacity, built.pref_ptr, built.pref_posting, built.pref_rank
+        )
+        t2 = time.perf_counter()
+        result = algorithm.check(built, choice, int(proposals))
+        t3 = time.perf_counter()
+        repeats.append({"build": t1 - t0, "solve": t2 - t1, "verify": t3 - t2})
+    peak = peak_mib()
+    position = result.position()
+    return {
+        "compile": compiled,
+        "generate": generated,
+        "repeats": repeats,
+        "peak_mib": peak,
+        "proposals": result.proposals,
+        "matched": int((position >= 0).sum()),
+        "stable": result.verdict.stable,
+        "digest": digest(result.assignments()),
+    }
+
+
+def _wrap(module, name: str, stage: str, times: dict) -> None:
+    """Replace `module.name` by a wrapper adding its time to `times[stage]`."""
+    inner = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            times[stage] = times.get(stage, 0.0) + time.perf_counter() - t
+
+    setattr(module, name, timed)
+
+
+def measure_round(args) -> dict:
+    """Reset the round of the database, run it with each stage timed; one JSON result."""
+    import psycopg
+
+    url = args.url
+    with psycopg.connect(url, autocommit=True) as conn:
+        round_id = conn.execute("SELECT max(id) FROM match_rounds").fetchone()[0]
+        conn.execute("DELETE FROM match_assignments")
+        conn.execute("UPDATE match_round_internships SET filled = NULL, cutoff_rank = NULL")
+        conn.execute("UPDATE match_rounds SET status = 'running', stats = NULL")
+        conn.execute("VACUUM ANALYZE match_assignments")
+        conn.execute("VACUUM ANALYZE match_round_internships")
+        conn.execute("CHECKPOINT")
+    _environment(url)
+    from cbec_alliance import create_app
+    from cbec_alliance.core.db import commit
+    from cbec_alliance.extensions import db
+    from cbec_alliance.matching import algorithm, ordering, runner
+
+    times: dict = {}
+    arrays = hasattr(algorithm, "build_arrays")
+    _wrap(ordering, "posting_orders", "order", times)
+    _wrap(algorithm, "build_arrays" if arrays else "build", "build", times)
+    _wrap(
+        algorithm.kernels if arrays else algorithm, "solve" if arrays else "_solve", "solve", times
+    )
+    _wrap(algorithm, "check", "verify", times)
+    _wrap(runner, "_store", "store", times)
+    with create_app().app_context():
+        t = time.perf_counter()
+        stats = runner.execute(round_id)
+        run = time.perf_counter() - t
+        t = time.perf_counter()
+        commit()
+        times["commit"] = time.perf_counter() - t
+        rows = db.session.execute(
+            db.text(
+                "SELECT student_id, internship_id, choice, explanation::text "
+                "FROM match_assignments ORDER BY student_id"
+            )
+        ).all()
+        status = db.session.execute(db.text("SELECT status FROM match_rounds")).scalar()
+    times["load"] = run - sum(v for k, v in times.items() if k != "commit")
+    text = json.dumps([list(row) for row in rows])
+    return {
+        "stages": times,
+        "total": run + times["commit"],
+        "peak_mib": peak_mib(),
+        "status": status,
+        "matched": stats["matched"] if stats else None,
+        "digest": hashlib.sha256(text.encode()).hexdigest()[:16],
+    }
+
+
+def _environment(url: str) -> None:
+    os.environ.update(
+        CBEC_CONFIG="production",
+        SECRET_KEY="bench-" + "x" * 32,
+        DATABASE_URL=url,
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    )
+
+
+def build_database(args) -> dict:
+    """Rebuild the database with the checkout's migrations and the instance as a round."""
+    import psycopg
+
+    from bench import gen_alliance
+
+    as_dicts, generate = _instances().as_dicts, _instances().generate
+    capacities, prefs, ranks = as_dicts(generate(args.students, args.postings, args.seed))
+    t = time.perf_counter()
+    gen_alliance.reset(args.url)
+    counts = argparse.Namespace(
+        internships=args.postings,
+        students=args.students,
+        enterprises=max(1, args.postings // 5),
+        universities=min(300, max(1, args.students // 300)),
+    )
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        for label, sql in gen_alliance.statements(counts, gen_alliance.vocabularies(conn)):
+            if label != "analyze":
+                conn.execute(sql)
+        conn.execute("UPDATE internships SET status = 'open'")
+        round_id = conn.execute(
+            """INSERT INTO match_rounds (name, status, preferences_close_at, seed,
+                created_by_id, created_at, run_requested_at)
+            VALUES ('基准匹配轮次', 'running', now(), %s, %s, now(), now()) RETURNING id""",
+            (args.seed, args.students + 1),
+        ).fetchone()[0]
+        _copy(
+            conn,
+            "match_round_internships (round_id, internship_id, enterprise_id, slots)",
+            (
+                (round_id, p, 1 + counts.universities + p % counts.enterprises, c)
+                for p, c in capacities.items()
+            ),
+        )
+        _copy(
+            conn,
+            "match_preferences (round_id, student_id, university_id, internship_ids, updated_at)",
+            (
+                (round_id, s, 1 + s % counts.universities, json.dumps(v), "2026-11-25")
+                for s, v in prefs.items()
+            ),
+        )
+        _copy(  # the odd postings are left to scores and the lottery
+            conn,
+            "match_rankings (round_id, internship_id, student_ids, excluded_student_ids, "
+            "updated_at)",
+            (
+                (round_id, p, json.dumps(v), "[]", "2026-11-25")
+                for p, v in ranks.items()
+                if p % 2 == 0
+            ),
+        )
+        conn.execute("VACUUM ANALYZE")
+    return {"seconds": time.perf_counter() - t}
+
+
+def _copy(conn, target: str, rows) -> None:
+    with conn.cursor().copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def measure_compare(args) -> dict:
+    """Ours and the `matching` package on one instance: times of one repeat, identical?"""
+    from cbec_alliance.matching import algorithm, kernels
+
+    as_dicts, generate = _instances().as_dicts, _instances().generate
+    kernels.warm()
+    generated = generate(args.students, args.postings, args.seed)
+    instance = as_dicts(generated)
+    t0 = time.perf_counter()
+    built = algorithm.build_arrays(*generated)
+    t1 = time.perf_counter()
+    ours = algorithm.solve(built)
+    t2 = time.perf_counter()
+    p_build, p_solve, theirs = run_package(instance, args.package_checks == "on")
+    return {
+        "build": t1 - t0,
+        "solve_verify": t2 - t1,
+        "package_build": p_build,
+        "package_solve": p_solve,
+        "identical": theirs == ours.assignments(),
+    }
 
 
 def run_package(instance, checks: bool):
     """The `matching` package's resident-optimal solution: (build s, solve s, result)."""
+    import threading
+    import warnings
+
     from matching.games import HospitalResident
 
     class Unchecked(HospitalResident):
@@ -93,152 +332,138 @@ def run_package(instance, checks: bool):
     return out["build"], out["solve"], out["result"]
 
 
-def dump(directory: Path, instance, result: dict) -> None:
-    """Write instance.json and result.json (ids as strings)."""
-    capacities, prefs, ranks = instance
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "instance.json").write_text(
-        json.dumps(
-            {
-                "capacities": {str(p): c for p, c in capacities.items()},
-                "student_prefs": {str(s): [str(p) for p in v] for s, v in prefs.items()},
-                "posting_ranks": {str(p): [str(s) for s in v] for p, v in ranks.items()},
-            }
-        )
-    )
-    (directory / "result.json").write_text(json.dumps({str(s): str(p) for s, p in result.items()}))
+def _measure(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("algorithm", "round", "build", "compare"))
+    parser.add_argument("--code", type=Path, required=True)
+    parser.add_argument("--students", type=int, required=True)
+    parser.add_argument("--postings", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--package-checks", choices=("on", "off"), default="on")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(args.code))  # the version measured (its bench/ too)
+    work = {
+        "algorithm": measure_algorithm,
+        "round": measure_round,
+        "build": build_database,
+        "compare": measure_compare,
+    }[args.what]
+    print(json.dumps(work(args)), flush=True)
 
 
-def run_database(args, instance) -> None:
-    """Build a database holding the instance as a round, then time the worker's run."""
-    import psycopg
+# --- in the parent --------------------------------------------------------------------------
 
-    from bench import gen_alliance
 
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    capacities, prefs, ranks = instance
-    t = time.perf_counter()
-    gen_alliance.reset(url)
-    counts = argparse.Namespace(
-        internships=args.postings,
-        students=args.students,
-        enterprises=max(1, args.postings // 5),
-        universities=min(300, max(1, args.students // 300)),
-    )
-    with psycopg.connect(url, autocommit=True) as conn:
-        for label, sql in gen_alliance.statements(counts, gen_alliance.vocabularies(conn)):
-            if label != "analyze":
-                conn.execute(sql)
-        conn.execute("UPDATE internships SET status = 'open'")
-        coordinator = args.students + 1
-        round_id = conn.execute(
-            """INSERT INTO match_rounds (name, status, preferences_close_at, seed,
-                created_by_id, created_at, run_requested_at)
-            VALUES ('基准匹配轮次', 'running', now(), %s, %s, now(), now()) RETURNING id""",
-            (args.seed, coordinator),
-        ).fetchone()[0]
-        with conn.cursor().copy(
-            "COPY match_round_internships (round_id, internship_id, enterprise_id, slots) "
-            "FROM STDIN"
-        ) as copy:
-            for p, c in capacities.items():
-                copy.write_row((round_id, p, 1 + counts.universities + p % counts.enterprises, c))
-        with conn.cursor().copy(
-            "COPY match_preferences (round_id, student_id, university_id, internship_ids, "
-            "updated_at) FROM STDIN"
-        ) as copy:
-            for s, v in prefs.items():
-                copy.write_row(
-                    (round_id, s, 1 + s % counts.universities, json.dumps(v), "2026-11-25")
+def _versions(args) -> list[tuple[str, Path]]:
+    """(label, checkout) of each version measured: the baseline first."""
+    versions = [("after", ROOT)]
+    if args.baseline:
+        versions.insert(0, ("before", args.baseline.resolve()))
+    return versions
+
+
+def _stages(repeat: dict) -> str:
+    return ", ".join(f"{k} {v:.3f}" for k, v in repeat.items())
+
+
+def run_algorithm(args) -> None:
+    """Each size in a fresh process per version; cold (cache cleared) first when asked."""
+    for size in args.sizes.split(","):
+        students, postings = (int(n) for n in size.split("x"))
+        modes = ["cold", "warm"] if args.cold else ["warm"]
+        for mode in modes:
+            for label, code in _versions(args):
+                if mode == "cold":
+                    for path in _numba_cache(code):
+                        path.unlink()
+                out = _child(
+                    code,
+                    "algorithm",
+                    "--students",
+                    str(students),
+                    "--postings",
+                    str(postings),
+                    "--seed",
+                    str(args.seed),
+                    "--repeat",
+                    str(args.repeat),
                 )
-        with conn.cursor().copy(
-            "COPY match_rankings (round_id, internship_id, student_ids, excluded_student_ids, "
-            "updated_at) FROM STDIN"
-        ) as copy:
-            for p, v in ranks.items():
-                if p % 2 == 0:  # the odd ones are left to scores and the lottery
-                    copy.write_row((round_id, p, json.dumps(v), "[]", "2026-11-25"))
-        conn.execute("VACUUM ANALYZE")
-    print(f"database built in {time.perf_counter() - t:.1f} s ({url})")
+                best = min(out["repeats"], key=lambda r: sum(r.values()))
+                print(
+                    f"{students:>9,} x {postings:>7,} {label:6} {mode}: build + solve + verify "
+                    f"best {sum(best.values()):.3f} s ({_stages(best)}); "
+                    f"all {[round(sum(r.values()), 3) for r in out['repeats']]}; "
+                    f"compile/load {out['compile']:.2f} s; peak RSS {out['peak_mib']:.0f} MiB; "
+                    f"{out['matched']:,} matched, stable {out['stable']}, digest {out['digest']}",
+                    flush=True,
+                )
 
-    from cbec_alliance import create_app
-    from cbec_alliance.core.db import commit
-    from cbec_alliance.extensions import db
-    from cbec_alliance.matching import runner
-    from cbec_alliance.matching.models import MatchRound
 
-    with create_app().app_context():
-        t = time.perf_counter()
-        stats = runner.execute(round_id)
-        commit()
-        elapsed = time.perf_counter() - t
-        rnd = db.session.get(MatchRound, round_id)
-        stored = db.session.execute(
-            db.text("SELECT count(*), count(internship_id) FROM match_assignments")
-        ).one()
-    print(
-        f"whole round through PostgreSQL: {elapsed:.2f} s (target < 30 s): "
-        f"load + order {stats['load_seconds']:.2f} s, solve + verify "
-        f"{stats['solve_seconds']:.2f} s, store + commit "
-        f"{elapsed - stats['load_seconds'] - stats['solve_seconds']:.2f} s"
+def run_round(args) -> None:
+    """Build each version's database once, then alternate their timed rounds."""
+    base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    urls = {"after": base_url, "before": base_url + "_base"}
+    size = ["--students", str(args.students), "--postings", str(args.postings)]
+    for label, code in _versions(args):
+        if not args.reuse:
+            built = _child(code, "build", *size, "--url", urls[label])
+            print(f"{label}: database built in {built['seconds']:.1f} s ({urls[label]})")
+    for k in range(args.rounds):
+        for label, code in _versions(args):
+            out = _child(code, "round", *size, "--url", urls[label])
+            print(
+                f"round {k + 1} {label:6}: whole round {out['total']:.2f} s "
+                f"({_stages(out['stages'])}); peak RSS {out['peak_mib']:.0f} MiB; "
+                f"{out['status']}, {out['matched']:,} matched, digest {out['digest']}",
+                flush=True,
+            )
+
+
+def run_compare(args) -> None:
+    """Ours against the `matching` package, one repeat."""
+    out = _child(
+        ROOT,
+        "compare",
+        "--students",
+        str(args.students),
+        "--postings",
+        str(args.postings),
+        "--package-checks",
+        args.package_checks,
     )
+    ratio = out["package_solve"] / out["solve_verify"]
+    ours = out["build"] + out["solve_verify"]
     print(
-        f"  status {rnd.status}, verdict {rnd.verdict}, stored {stored[0]:,} assignments "
-        f"({stored[1]:,} matched), first choice {stats['first_choice_share']:.1%}"
+        f"{args.students:,} x {args.postings:,}: ours build {out['build']:.3f} s, solve + verify "
+        f"{out['solve_verify']:.3f} s; matching package (checks {args.package_checks}) build "
+        f"{out['package_build']:.2f} s, solve {out['package_solve']:.2f} s; solve ratio "
+        f"{ratio:,.0f}x, end to end "
+        f"{(out['package_build'] + out['package_solve']) / ours:,.0f}x"
+        f" (one repeat); identical: {out['identical']}"
     )
 
 
 def main() -> None:
-    """Generate, time and compare; print the figures."""
+    """Parse the command and print the figures."""
+    if sys.argv[1:2] == ["_measure"]:
+        _measure(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("what", choices=("algorithm", "round", "compare"))
+    parser.add_argument("--sizes", default="100000x10000,1000000x100000")
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--postings", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--algorithm-only", action="store_true")
-    parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout of the baseline (main)")
+    parser.add_argument("--cold", action="store_true", help="clear the Numba cache first")
+    parser.add_argument("--reuse", action="store_true", help="keep the databases built before")
     parser.add_argument("--package-checks", choices=("on", "off"), default="on")
-    parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
-
-    t = time.perf_counter()
-    instance = generate(args.students, args.postings, args.seed)
-    proposals_max = sum(len(v) for v in instance[1].values())
-    print(
-        f"instance: {args.students:,} students, {args.postings:,} postings, "
-        f"{proposals_max:,} choices, {sum(instance[0].values()):,} slots "
-        f"(generated in {time.perf_counter() - t:.1f} s)"
-    )
-    best, median, build, result = time_algorithm(instance, args.repeat)
-    position = result.position()
-    print(
-        f"algorithm (ids -> arrays, solve, verify): best {best:.3f} s, median {median:.3f} s "
-        f"(build {build:.3f} s); {result.proposals:,} proposals; "
-        f"{int((position >= 0).sum()):,} matched, first choice "
-        f"{int((position == 0).sum()) / args.students:.1%}; verdict {result.verdict.as_dict()}"
-    )
-    print(f"peak RSS so far: {peak_mib():.0f} MiB (target < 512 MiB)")
-    ours = result.assignments()
-    if args.dump:
-        dump(args.dump, instance, ours)
-        print(f"wrote {args.dump}/instance.json and result.json")
-    if args.compare:
-        checks = args.package_checks == "on"
-        p_build, p_solve, theirs = run_package(instance, checks)
-        same = theirs == ours
-        solve_ours = best - build
-        print(
-            f"matching package (input checks {args.package_checks}): build {p_build:.2f} s, "
-            f"solve {p_solve:.2f} s; identical result: {same}"
-        )
-        print(
-            f"speed-up: end to end {(p_build + p_solve) / best:,.0f}x, "
-            f"solve {p_solve / solve_ours:,.0f}x (ours: solve + verify {solve_ours:.3f} s)"
-        )
-        if not same:
-            sys.exit("the results differ")
-    if not args.algorithm_only:
-        run_database(args, instance)
+    {"algorithm": run_algorithm, "round": run_round, "compare": run_compare}[args.what](args)
 
 
 if __name__ == "__main__":

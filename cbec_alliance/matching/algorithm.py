@@ -1,13 +1,17 @@
 """Student-proposing deferred acceptance with slot capacities: pure, no database.
 
 `match(capacities, student_prefs, posting_ranks)` takes ids (any hashable: the API's integer
-ids, the benchmark dump's strings) and returns the student-optimal stable matching, verified.
+ids, the benchmark dump's strings) in dicts; `match_arrays(posting_ids, capacity, prefs,
+ranks)` takes integer ids as NumPy arrays, the lists in CSR form (`Lists`), which is how a
+round's worker and the benchmark hold a million students (about 60 bytes a choice instead
+of the dicts' 2.8 KB a student). Both return the student-optimal stable matching, verified,
+and build the same arrays from the same instance.
 
-Ids are mapped to dense indices once, in Python; everything after that (each posting's rank
-of each student who listed it, the proposals, the stability check) runs in Numba-compiled
-loops over flat arrays. A plain-Python deferred acceptance needs about 1.6 s for 100,000
-students and the `matching` package several minutes (docs/benchmarks.md); this needs a
-fraction of a second, which is what lets a whole alliance be matched in one Celery task.
+Ids are mapped to dense indices once, by array operations; everything after that (each
+posting's rank of each student who listed it, the proposals, the stability check) runs in
+the Numba-compiled loops of `kernels.py` over flat int32 arrays. A plain-Python deferred
+acceptance needs about 1.6 s for 100,000 students and the `matching` package several
+minutes (docs/benchmarks.md); this needs a fraction of a second.
 
 A pair is acceptable only if each lists the other: a student the posting does not rank is
 unacceptable to it, and a ranking of a student who did not list the posting is ignored.
@@ -21,14 +25,11 @@ from itertools import chain, repeat
 from typing import TypeVar
 
 import numpy as np
-from numba import njit
 
-# Ids of postings and of students: any hashable values, each kind of one type.
-P = TypeVar("P", bound=Hashable)
-S = TypeVar("S", bound=Hashable)
+from . import kernels
+from .kernels import INDEX, OFFSET, UNACCEPTABLE
 
-# The rank of a student a posting does not accept (did not rank, or was not listed by).
-UNACCEPTABLE = -1
+__all__ = ["UNACCEPTABLE", "Instance", "InstanceError", "Lists", "Matching", "Verdict"]
 
 
 class InstanceError(ValueError):
@@ -36,15 +37,40 @@ class InstanceError(ValueError):
 
 
 @dataclass(frozen=True)
+class Lists:
+    """Ordered lists of integer ids by owner, CSR: `owners[k]`'s list is
+    `items[ptr[k]:ptr[k + 1]]`, best first."""
+
+    owners: np.ndarray  # int64 [K]
+    ptr: np.ndarray  # int64 [K + 1]
+    items: np.ndarray  # int64 [N]
+
+    @classmethod
+    def of(cls, lists: Mapping[int, Sequence[int]]) -> Lists:
+        """The lists of a dict of integer ids."""
+        owners = np.fromiter(lists.keys(), dtype=np.int64, count=len(lists))
+        sizes = np.fromiter(map(len, lists.values()), dtype=np.int64, count=len(lists))
+        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=ptr[1:])
+        items = np.fromiter(chain.from_iterable(lists.values()), dtype=np.int64, count=ptr[-1])
+        return cls(owners, ptr, items)
+
+    def as_dict(self) -> dict[int, list[int]]:
+        """The lists as a dict of lists of ints (for tests and small instances)."""
+        starts, items = self.ptr.tolist(), self.items.tolist()
+        return {o: items[starts[k] : starts[k + 1]] for k, o in enumerate(self.owners.tolist())}
+
+
+@dataclass(frozen=True)
 class Instance:
     """A matching instance as flat arrays (CSR by student)."""
 
-    student_ids: list
-    posting_ids: list
-    capacity: np.ndarray  # int64 [P]
+    student_ids: Sequence  # a list of ids, or an int64 array of them
+    posting_ids: Sequence
+    capacity: np.ndarray  # int32 [P]
     pref_ptr: np.ndarray  # int64 [S + 1]: student s's choices are pref_posting[ptr[s]:ptr[s+1]]
-    pref_posting: np.ndarray  # int64 [E]: posting index of each choice, best first
-    pref_rank: np.ndarray  # int64 [E]: the posting's rank of the student, 0 best, or UNACCEPTABLE
+    pref_posting: np.ndarray  # int32 [E]: posting index of each choice, best first
+    pref_rank: np.ndarray  # int32 [E]: the posting's rank of the student, 0 best, or UNACCEPTABLE
 
 
 @dataclass(frozen=True)
@@ -86,8 +112,8 @@ class Matching:
         inst = self.instance
         matched = np.flatnonzero(self.choice >= 0)
         postings = inst.pref_posting[self.choice[matched]]
-        sid, pid = inst.student_ids, inst.posting_ids
-        return {sid[s]: pid[p] for s, p in zip(matched.tolist(), postings.tolist(), strict=True)}
+        students = _pick(inst.student_ids, matched)
+        return dict(zip(students, _pick(inst.posting_ids, postings), strict=True))
 
     def position(self) -> np.ndarray:
         """Each student's position (0 = first choice) of the choice they got, -1 if none."""
@@ -96,8 +122,17 @@ class Matching:
         return out
 
 
+def _pick(ids: Sequence, at: np.ndarray) -> list:
+    """The ids at positions `at`, as Python values."""
+    if isinstance(ids, np.ndarray):
+        return ids[at].tolist()
+    return [ids[k] for k in at.tolist()]
+
+
 def _int_array(ids: Sequence) -> np.ndarray | None:
     """The ids as an int64 array when every one is a plain integer that fits, else None."""
+    if isinstance(ids, np.ndarray):
+        return ids.astype(np.int64, copy=False) if ids.dtype.kind in "iu" else None
     if not ids:
         return np.empty(0, dtype=np.int64)
     try:
@@ -114,54 +149,64 @@ class _Keys:
     the ids are dense enough (database ids are), else a sorted array and a binary search. A
     dict lookup per id into 100,000 students costs about 400 ns of cache misses when
     rankings visit them in random order, 0.6 s for 1.5 million ranking entries. Other ids
-    (the benchmark dump's strings) go through a dict.
+    (the benchmark dump's strings) go through a dict. An id given twice is an InstanceError.
     """
 
-    def __init__(self, keys: list) -> None:
+    def __init__(self, keys: Sequence, what: str) -> None:
         self.keys = keys
         arr = _int_array(keys)
         self._dict: dict | None = None
         self._table: np.ndarray | None = None
         if arr is None:
             self._dict = {k: i for i, k in enumerate(keys)}
+            twice = len(self._dict) < len(keys)
         elif len(arr):
             self._lo = int(arr.min())
             span = int(arr.max()) - self._lo + 1
+            places = np.arange(len(arr), dtype=INDEX)
             if span <= 4 * len(arr) + 1024:
-                self._table = np.full(span, -1, dtype=np.int64)
-                self._table[arr - self._lo] = np.arange(len(arr), dtype=np.int64)
+                self._table = np.full(span, -1, dtype=INDEX)
+                self._table[arr - self._lo] = places
+                twice = not np.array_equal(self._table[arr - self._lo], places)
             else:
-                self._order = np.argsort(arr, kind="stable")
+                self._order = np.argsort(arr, kind="stable").astype(INDEX)
                 self._sorted = arr[self._order]
+                twice = bool((self._sorted[1:] == self._sorted[:-1]).any())
+        else:
+            twice = False
+        if twice:
+            raise InstanceError(f"a {what} id is given twice")
 
     def _array_lookup(self, arr: np.ndarray) -> np.ndarray:
         if not len(self.keys):
-            return np.full(len(arr), -1, dtype=np.int64)
+            return np.full(len(arr), -1, dtype=INDEX)
         if self._table is not None:
             offset = arr - self._lo
+            if not len(arr) or (offset.min() >= 0 and offset.max() < len(self._table)):
+                return self._table[offset]  # every id within the table's span: one gather
             inside = (offset >= 0) & (offset < len(self._table))
             out = self._table[np.where(inside, offset, 0)]
             out[~inside] = -1
             return out
         at = np.searchsorted(self._sorted, arr)
         np.minimum(at, len(self._sorted) - 1, out=at)
-        return np.where(self._sorted[at] == arr, self._order[at], -1).astype(np.int64)
+        return np.where(self._sorted[at] == arr, self._order[at], -1).astype(INDEX)
 
     def lookup(self, ids: Sequence) -> np.ndarray:
-        """The position of each id in `keys`, -1 where it is not one."""
+        """The position (int32) of each id in `keys`, -1 where it is not one."""
         if self._dict is None:
             arr = _int_array(ids)
             if arr is not None:
                 return self._array_lookup(arr)
-            self._dict = {k: i for i, k in enumerate(self.keys)}
-        return np.fromiter(map(self._dict.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+            self._dict = {k: i for i, k in enumerate(_pick(self.keys, np.arange(len(self.keys))))}
+        return np.fromiter(map(self._dict.get, ids, repeat(-1)), dtype=INDEX, count=len(ids))
 
     def require(self, ids: Sequence, what: str) -> np.ndarray:
         """Like `lookup`, but an unknown id is an InstanceError naming it."""
         out = self.lookup(ids)
         missing = np.flatnonzero(out < 0)
         if len(missing):
-            raise InstanceError(f"unknown {what} id {ids[missing[0]]!r}")
+            raise InstanceError(f"unknown {what} id {_pick(ids, missing[:1])[0]!r}")
         return out
 
 
@@ -171,216 +216,91 @@ def build(
     posting_ranks: Mapping[P, Sequence[S]],
 ) -> Instance:
     """Map ids to indices and compute each posting's rank of each student who listed it."""
-    posting_ids = list(capacities)
-    student_ids = list(student_prefs)
-    p_keys, s_keys = _Keys(posting_ids), _Keys(student_ids)
+    posting_ids, student_ids = list(capacities), list(student_prefs)
+    p_keys, s_keys = _Keys(posting_ids, "posting"), _Keys(student_ids, "student")
     capacity = np.fromiter(capacities.values(), dtype=np.int64, count=len(posting_ids))
-    if (capacity < 0).any():
-        raise InstanceError("a capacity is negative")
     lengths = np.fromiter(map(len, student_prefs.values()), dtype=np.int64, count=len(student_ids))
-    pref_ptr = np.zeros(len(student_ids) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=pref_ptr[1:])
     flat = list(chain.from_iterable(student_prefs.values()))
-    pref_posting = p_keys.require(flat, "posting")
-
     ranked = list(posting_ranks)
-    rank_lengths = np.fromiter(
-        (len(posting_ranks[p]) for p in ranked), dtype=np.int64, count=len(ranked)
-    )
-    rank_posting = np.repeat(p_keys.require(ranked, "posting"), rank_lengths)
+    rank_lengths = np.fromiter(map(len, posting_ranks.values()), dtype=np.int64, count=len(ranked))
     # A posting may rank students who never listed it (harmless); they are dropped, so they
     # need not be students of this instance.
-    rank_flat = list(chain.from_iterable(posting_ranks[p] for p in ranked))
-    rank_student = s_keys.lookup(rank_flat)
-    pref_rank = np.empty(len(pref_posting), dtype=np.int64)
-    problem = _ranks(
-        len(student_ids),
-        len(posting_ids),
-        pref_ptr,
-        pref_posting,
-        rank_posting,
-        rank_student,
-        pref_rank,
+    rank_flat = list(chain.from_iterable(posting_ranks.values()))
+    return _instance(
+        student_ids,
+        posting_ids,
+        capacity,
+        (_offsets(lengths), p_keys.require(flat, "posting")),
+        (_offsets(rank_lengths), p_keys.require(ranked, "posting"), s_keys.lookup(rank_flat)),
     )
-    if problem[0] == 1:
-        raise InstanceError(
-            f"student {student_ids[problem[1]]!r} lists posting {posting_ids[problem[2]]!r} twice"
-        )
-    if problem[0] == 2:
-        raise InstanceError(
-            f"posting {posting_ids[problem[1]]!r} ranks student {student_ids[problem[2]]!r} twice"
-        )
+
+
+def build_arrays(posting_ids: np.ndarray, capacity: np.ndarray, prefs: Lists, ranks: Lists):
+    """`build` for integer ids held as arrays: `prefs` the students' lists of postings,
+    `ranks` the postings' lists of students; the same arrays as `build` of the same dicts."""
+    posting_ids = np.asarray(posting_ids, dtype=np.int64)
+    p_keys = _Keys(posting_ids, "posting")
+    s_keys = _Keys(prefs.owners, "student")
+    return _instance(
+        prefs.owners,
+        posting_ids,
+        np.asarray(capacity),
+        (prefs.ptr, p_keys.require(prefs.items, "posting")),
+        (ranks.ptr, p_keys.require(ranks.owners, "posting"), s_keys.lookup(ranks.items)),
+    )
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    """CSR offsets of lists of these lengths."""
+    ptr = np.zeros(len(lengths) + 1, dtype=OFFSET)
+    np.cumsum(lengths, out=ptr[1:])
+    return ptr
+
+
+def _instance(student_ids, posting_ids, capacity, prefs: tuple, ranks: tuple) -> Instance:
+    """The instance from indices: prefs (ptr, posting of each choice), ranks (ptr, posting of
+    each ranking, student of each entry or -1); InstanceError naming what is wrong."""
+    if (capacity < 0).any():
+        raise InstanceError("a capacity is negative")
+    pref_ptr, pref_posting = (
+        np.ascontiguousarray(a, dtype=t) for a, t in zip(prefs, _PREF, strict=True)
+    )
+    rank_ptr, rank_posting, rank_student = (
+        np.ascontiguousarray(a, dtype=t) for a, t in zip(ranks, _RANK, strict=True)
+    )
+    pref_rank = np.empty(len(pref_posting), dtype=INDEX)
+    problem, first, second = kernels.rank_choices(
+        len(posting_ids), pref_ptr, pref_posting, rank_ptr, rank_posting, rank_student, pref_rank
+    )
+    if problem:
+        raise InstanceError(_problem(problem, first, second, student_ids, posting_ids))
+    capacity = np.ascontiguousarray(capacity, dtype=INDEX)
     return Instance(student_ids, posting_ids, capacity, pref_ptr, pref_posting, pref_rank)
 
 
-@njit(cache=True)
-def _ranks(n_students, n_postings, pref_ptr, pref_posting, rank_posting, rank_student, out):
-    # Postings' rank lists grouped by posting (counting sort), then one sweep per posting
-    # with a scratch array of each student's rank there: O(choices + rankings).
-    seen = np.full(n_postings, -1, dtype=np.int64)
-    for s in range(n_students):
-        for e in range(pref_ptr[s], pref_ptr[s + 1]):
-            p = pref_posting[e]
-            if seen[p] == s:
-                return (1, s, p)
-            seen[p] = s
-    counts = np.zeros(n_postings + 1, dtype=np.int64)
-    for i in range(len(rank_posting)):
-        counts[rank_posting[i] + 1] += 1
-    rptr = np.cumsum(counts)
-    fill = rptr[:-1].copy()
-    by_posting = np.empty(len(rank_posting), dtype=np.int64)
-    for i in range(len(rank_posting)):
-        p = rank_posting[i]
-        by_posting[fill[p]] = rank_student[i]
-        fill[p] += 1
-    # The choices grouped by posting, likewise.
-    ccount = np.zeros(n_postings + 1, dtype=np.int64)
-    for e in range(len(pref_posting)):
-        ccount[pref_posting[e] + 1] += 1
-    cptr = np.cumsum(ccount)
-    cfill = cptr[:-1].copy()
-    choice_student = np.empty(len(pref_posting), dtype=np.int64)
-    choice_entry = np.empty(len(pref_posting), dtype=np.int64)
-    for s in range(n_students):
-        for e in range(pref_ptr[s], pref_ptr[s + 1]):
-            p = pref_posting[e]
-            choice_student[cfill[p]] = s
-            choice_entry[cfill[p]] = e
-            cfill[p] += 1
-    rank_of = np.full(n_students, UNACCEPTABLE, dtype=np.int64)
-    for p in range(n_postings):
-        r = 0
-        for i in range(rptr[p], rptr[p + 1]):
-            s = by_posting[i]
-            if s < 0:
-                continue
-            if rank_of[s] != UNACCEPTABLE:
-                return (2, p, s)
-            rank_of[s] = r
-            r += 1
-        for i in range(cptr[p], cptr[p + 1]):
-            out[choice_entry[i]] = rank_of[choice_student[i]]
-        for i in range(rptr[p], rptr[p + 1]):
-            s = by_posting[i]
-            if s >= 0:
-                rank_of[s] = UNACCEPTABLE
-    return (0, 0, 0)
+_PREF = (OFFSET, INDEX)
+_RANK = (OFFSET, INDEX, INDEX)
 
 
-@njit(cache=True)
-def _solve(capacity, pref_ptr, pref_posting, pref_rank):
-    # Each posting holds its tentative students in a max-heap of ranks (worst on top), stored
-    # in one flat array at offsets given by the capacities.
-    n_students = len(pref_ptr) - 1
-    n_postings = len(capacity)
-    offset = np.zeros(n_postings + 1, dtype=np.int64)
-    for p in range(n_postings):
-        offset[p + 1] = offset[p] + capacity[p]
-    heap_rank = np.empty(offset[n_postings], dtype=np.int64)
-    heap_student = np.empty(offset[n_postings], dtype=np.int64)
-    size = np.zeros(n_postings, dtype=np.int64)
-    nxt = pref_ptr[:-1].copy()
-    choice = np.full(n_students, -1, dtype=np.int64)
-    stack = np.arange(n_students - 1, -1, -1).astype(np.int64)
-    top = n_students
-    proposals = 0
-    while top > 0:
-        top -= 1
-        s = stack[top]
-        while nxt[s] < pref_ptr[s + 1]:
-            e = nxt[s]
-            nxt[s] += 1
-            r = pref_rank[e]
-            if r == UNACCEPTABLE:
-                continue
-            proposals += 1
-            p = pref_posting[e]
-            base = offset[p]
-            cap = capacity[p]
-            if size[p] < cap:
-                # Sift up.
-                i = size[p]
-                size[p] += 1
-                while i > 0:
-                    parent = (i - 1) // 2
-                    if heap_rank[base + parent] >= r:
-                        break
-                    heap_rank[base + i] = heap_rank[base + parent]
-                    heap_student[base + i] = heap_student[base + parent]
-                    i = parent
-                heap_rank[base + i] = r
-                heap_student[base + i] = s
-                choice[s] = e
-                break
-            if cap == 0 or r > heap_rank[base]:
-                continue
-            # Evict the worst held student and sift the newcomer down from the root.
-            out = heap_student[base]
-            choice[out] = -1
-            stack[top] = out
-            top += 1
-            i = 0
-            n = cap
-            while True:
-                left = 2 * i + 1
-                if left >= n:
-                    break
-                child = left
-                if left + 1 < n and heap_rank[base + left + 1] > heap_rank[base + left]:
-                    child = left + 1
-                if heap_rank[base + child] <= r:
-                    break
-                heap_rank[base + i] = heap_rank[base + child]
-                heap_student[base + i] = heap_student[base + child]
-                i = child
-            heap_rank[base + i] = r
-            heap_student[base + i] = s
-            choice[s] = e
-            break
-    return choice, proposals
+def _problem(problem: int, first: int, second: int, student_ids, posting_ids) -> str:
+    """What `kernels.rank_choices` found wrong, naming the ids."""
+    if problem == 1:
+        student, posting = _one(student_ids, first), _one(posting_ids, second)
+        return f"student {student!r} lists posting {posting!r} twice"
+    if problem == 2:
+        posting, student = _one(posting_ids, first), _one(student_ids, second)
+        return f"posting {posting!r} ranks student {student!r} twice"
+    return f"posting {_one(posting_ids, first)!r} is ranked twice"
 
 
-@njit(cache=True)
-def _verify(capacity, pref_ptr, pref_posting, pref_rank, choice):
-    n_students = len(pref_ptr) - 1
-    n_postings = len(capacity)
-    filled = np.zeros(n_postings, dtype=np.int64)
-    cutoff = np.full(n_postings, -1, dtype=np.int64)
-    acceptable = True
-    for s in range(n_students):
-        e = choice[s]
-        if e < 0:
-            continue
-        if e < pref_ptr[s] or e >= pref_ptr[s + 1] or pref_rank[e] == UNACCEPTABLE:
-            acceptable = False
-            continue
-        p = pref_posting[e]
-        filled[p] += 1
-        if pref_rank[e] > cutoff[p]:
-            cutoff[p] = pref_rank[e]
-    within = True
-    for p in range(n_postings):
-        if filled[p] > capacity[p]:
-            within = False
-    # (s, p) blocks when s prefers p to what s got, p finds s acceptable, and p has a free
-    # slot or holds someone it ranks below s.
-    blocking = 0
-    for s in range(n_students):
-        end = choice[s] if choice[s] >= 0 else pref_ptr[s + 1]
-        for e in range(pref_ptr[s], end):
-            r = pref_rank[e]
-            if r == UNACCEPTABLE:
-                continue
-            p = pref_posting[e]
-            if filled[p] < capacity[p] or r < cutoff[p]:
-                blocking += 1
-    return acceptable, within, blocking, filled, cutoff
+def _one(ids: Sequence, at: int):
+    """The id at position `at`, as a Python value."""
+    return _pick(ids, np.array([at]))[0]
 
 
 def solve(instance: Instance) -> Matching:
     """Run deferred acceptance on an instance and verify the result."""
-    choice, proposals = _solve(
+    choice, proposals = kernels.solve(
         instance.capacity, instance.pref_ptr, instance.pref_posting, instance.pref_rank
     )
     return check(instance, choice, int(proposals))
@@ -388,8 +308,12 @@ def solve(instance: Instance) -> Matching:
 
 def check(instance: Instance, choice: np.ndarray, proposals: int = 0) -> Matching:
     """Verify an assignment: mutually acceptable, within capacity, and no blocking pair."""
-    acceptable, within, blocking, filled, cutoff = _verify(
-        instance.capacity, instance.pref_ptr, instance.pref_posting, instance.pref_rank, choice
+    acceptable, within, blocking, filled, cutoff = kernels.verify(
+        instance.capacity,
+        instance.pref_ptr,
+        instance.pref_posting,
+        instance.pref_rank,
+        np.ascontiguousarray(choice, dtype=np.int64),
     )
     verdict = Verdict(bool(acceptable), bool(within), int(blocking))
     return Matching(instance, choice, proposals, verdict, filled, cutoff)
@@ -402,3 +326,8 @@ def match(
 ) -> Matching:
     """The student-optimal stable matching of an instance given by ids, verified."""
     return solve(build(capacities, student_prefs, posting_ranks))
+
+
+def match_arrays(posting_ids, capacity, prefs: Lists, ranks: Lists) -> Matching:
+    """`match` for integer ids held as arrays (`build_arrays`)."""
+    return solve(build_arrays(posting_ids, capacity, prefs, ranks))

@@ -64,7 +64,7 @@ def listing(rnd: MatchRound, ri: RoundInternship, args: dict) -> dict:
     scores = [0.0] * len(ids)
     if ids:
         among = sa.select(chosen.subquery().c.student_id)
-        score = runner.scorer({ri.internship_id: 0}, ids, [r.university_id for r in rows], among)
+        score = runner.scorer([ri.internship_id], ids, [r.university_id for r in rows], among)
         scores = score(
             np.arange(len(ids)), np.full(len(ids), ri.internship_id, dtype=np.int64)
         ).tolist()

@@ -124,18 +124,29 @@ class Assignment(Model):
     """A student's result in a run: the internship (or none) and why not a higher choice."""
 
     __tablename__ = "match_assignments"
-    __table_args__ = (sa.Index("ix_match_assignments_internship", "round_id", "internship_id"),)
+    # An assignment belongs to the student's preferences in the round and, when matched, to
+    # an internship of the round, and goes with either (which go with their user, round and
+    # internship): two foreign keys checked per row instead of four, whose per-row checks
+    # were most of the time of storing a round's 100,000 assignments (issue 17).
+    __table_args__ = (
+        sa.Index("ix_match_assignments_internship", "round_id", "internship_id"),
+        sa.ForeignKeyConstraint(
+            ["round_id", "student_id"],
+            ["match_preferences.round_id", "match_preferences.student_id"],
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id", "internship_id"],
+            ["match_round_internships.round_id", "match_round_internships.internship_id"],
+            ondelete="CASCADE",
+        ),
+    )
 
-    round_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), primary_key=True
-    )
-    student_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    university_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
-    internship_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("internships.id", ondelete="CASCADE")
-    )
+    round_id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(primary_key=True)
+    # The student's university when the round ran, copied from their preferences.
+    university_id: Mapped[int]
+    internship_id: Mapped[int | None]
     choice: Mapped[int | None]  # 1 = the student's first choice
     # Each choice above the one given, best first, as [internship_id, your rank there (None:
     # excluded), the rank of the last student it admitted]: compact, as 100,000 of these are

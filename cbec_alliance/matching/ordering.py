@@ -9,10 +9,11 @@ them that internship.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from itertools import chain
+from collections.abc import Callable
 
 import numpy as np
+
+from .algorithm import Lists
 
 UNRANKED = np.iinfo(np.int64).max
 
@@ -36,44 +37,41 @@ def _pair_lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray, defaul
     return out
 
 
+def _pairs_of(lists: Lists, sorted_ids: np.ndarray, by_id: np.ndarray, count: int):
+    """(internship, student row) keys of every listed student who takes part, with the
+    position in the list; ranking a student who did not take part is harmless."""
+    sizes = np.diff(lists.ptr)
+    ps = np.repeat(lists.owners.astype(np.int64), sizes)
+    students = lists.items.astype(np.int64)
+    pos = np.arange(len(students), dtype=np.int64) - np.repeat(lists.ptr[:-1], sizes)
+    at = np.minimum(np.searchsorted(sorted_ids, students), max(count - 1, 0))
+    known = (sorted_ids[at] == students) if count else np.zeros(len(students), dtype=bool)
+    return ps[known] * count + by_id[at[known]], pos[known]
+
+
 def posting_orders(
-    student_ids: Sequence[int],
-    choices: Sequence[Sequence[int]],
-    ranked: Mapping[int, Sequence[int]],
-    excluded: Mapping[int, Sequence[int]],
+    prefs: Lists,
+    ranked: Lists,
+    excluded: Lists,
     score: Callable[[np.ndarray, np.ndarray], np.ndarray],
     seed: int,
-) -> dict[int, list[int]]:
-    """`{internship_id: [student_id, ...]}` best first, for every internship chosen.
+) -> Lists:
+    """Each internship chosen, with its students best first (CSR `Lists`, by internship id).
 
-    `choices[i]` are student `student_ids[i]`'s internships; `score(rows, internships)` gives
-    the recommendation score of pairs (student row, internship id) the enterprise left
-    unranked.
+    `prefs` are the students' internships; `ranked` and `excluded` the enterprises' lists by
+    internship; `score(rows, internships)` gives the recommendation score of pairs (student
+    row in `prefs.owners`, internship id) the enterprise left unranked.
     """
-    ids = np.asarray(student_ids, dtype=np.int64)
+    ids = prefs.owners.astype(np.int64)
     count = len(ids)
-    lengths = np.fromiter(map(len, choices), dtype=np.int64, count=count)
-    pair_s = np.repeat(np.arange(count, dtype=np.int64), lengths)
-    pair_p = np.fromiter(chain.from_iterable(choices), dtype=np.int64, count=int(lengths.sum()))
+    pair_s = np.repeat(np.arange(count, dtype=np.int64), np.diff(prefs.ptr))
+    pair_p = prefs.items.astype(np.int64)
     by_id = np.argsort(ids, kind="stable")
     sorted_ids = ids[by_id]
-
-    def pairs_of(lists: Mapping[int, Sequence[int]]):
-        # (internship, student row) keys of every listed student who takes part, with the
-        # position in the list; ranking a student who did not take part is harmless.
-        sizes = np.fromiter(map(len, lists.values()), dtype=np.int64, count=len(lists))
-        total = int(sizes.sum())
-        ps = np.repeat(np.fromiter(lists.keys(), dtype=np.int64, count=len(lists)), sizes)
-        students = np.fromiter(chain.from_iterable(lists.values()), dtype=np.int64, count=total)
-        pos = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        at = np.minimum(np.searchsorted(sorted_ids, students), max(count - 1, 0))
-        known = (sorted_ids[at] == students) if count else np.zeros(total, dtype=bool)
-        return ps[known] * count + by_id[at[known]], pos[known]
-
     pair_key = pair_p * count + pair_s
-    keys, pos = pairs_of(ranked)
+    keys, pos = _pairs_of(ranked, sorted_ids, by_id, count)
     position = _pair_lookup(keys, pos, pair_key, UNRANKED)
-    keys, _ = pairs_of(excluded)
+    keys, _ = _pairs_of(excluded, sorted_ids, by_id, count)
     out = _pair_lookup(keys, np.ones(len(keys), dtype=np.int64), pair_key, 0).astype(bool)
     scores = np.zeros(len(pair_s))
     need = (position == UNRANKED) & ~out
@@ -82,10 +80,9 @@ def posting_orders(
     keep = ~out
     pair_s, pair_p = pair_s[keep], pair_p[keep]
     order = np.lexsort((lottery(ids, seed)[pair_s], -scores[keep], position[keep], pair_p))
-    pair_s, pair_p = pair_s[order], pair_p[order]
-    result: dict[int, list[int]] = {int(p): [] for c in choices for p in c}
-    if len(pair_p):
-        bounds = np.flatnonzero(np.diff(pair_p)) + 1
-        for chunk in np.split(np.arange(len(pair_p)), bounds):
-            result[int(pair_p[chunk[0]])] = ids[pair_s[chunk]].tolist()
-    return result
+    pair_p = pair_p[order]
+    # Every internship chosen appears, those whose choosers were all excluded with no one.
+    chosen = np.unique(prefs.items).astype(np.int64)
+    ptr = np.searchsorted(pair_p, np.append(chosen, np.iinfo(np.int64).max)).astype(np.int64)
+    ptr[-1] = len(pair_p)
+    return Lists(chosen, ptr, ids[pair_s[order]])

@@ -168,7 +168,7 @@ def _internship_order(rnd: MatchRound, internship_id: int, students: list[tuple]
     among = sa.select(Assignment.student_id).where(
         Assignment.round_id == rnd.id, Assignment.internship_id == internship_id
     )
-    score = runner.scorer({internship_id: 0}, ids, [u for _, u in students], among)
+    score = runner.scorer([internship_id], ids, [u for _, u in students], among)
     scores = score(np.arange(len(ids)), np.full(len(ids), internship_id, dtype=np.int64))
     # The lottery is drawn over every student of the round, as in the run.
     everyone = np.array(

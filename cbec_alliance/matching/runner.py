@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
@@ -14,14 +13,8 @@ from cbec_alliance.core.events import emit
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
-from cbec_alliance.matching import algorithm, ordering
-from cbec_alliance.matching.models import (
-    Assignment,
-    MatchRound,
-    Preference,
-    Ranking,
-    RoundInternship,
-)
+from cbec_alliance.matching import algorithm, kernels, ordering, storing
+from cbec_alliance.matching.models import Assignment, MatchRound, Preference
 from cbec_alliance.matching.services import RUN_TASK
 from cbec_alliance.notifications import recovery
 from cbec_alliance.recommendations import pairs
@@ -71,42 +64,29 @@ def execute(round_id: int) -> dict | None:
 
 def _run(rnd: MatchRound) -> dict:
     started = time.perf_counter()
-    capacities = {ri.internship_id: ri.slots for ri in rnd.internships}
-    rows = db.session.execute(
-        sa.select(Preference.student_id, Preference.university_id, Preference.internship_ids)
-        .where(Preference.round_id == rnd.id)
-        .order_by(Preference.student_id)
-    ).all()
-    student_ids = [r[0] for r in rows]
-    universities = [r[1] for r in rows]
-    # Choices of internships no longer in the round (none today: the set is fixed) are dropped.
-    choices = [[p for p in r[2] if p in capacities] for r in rows]
-    ranked, excluded = {}, {}
-    for internship_id, order, out in db.session.execute(
-        sa.select(Ranking.internship_id, Ranking.student_ids, Ranking.excluded_student_ids).where(
-            Ranking.round_id == rnd.id
-        )
-    ):
-        ranked[internship_id], excluded[internship_id] = order, out
+    kernels.warm()  # a first run compiles before the round is loaded, not on top of it
+    posting_ids = np.array([ri.internship_id for ri in rnd.internships], dtype=np.int64)
+    capacity = np.array([ri.slots for ri in rnd.internships], dtype=np.int64)
+    prefs, universities = storing.load_preferences(rnd.id, posting_ids)
+    ranked, excluded = storing.load_rankings(rnd.id)
     among = sa.select(Preference.student_id).where(Preference.round_id == rnd.id)
-    score = scorer(capacities, student_ids, universities, among)
-    posting_ranks = ordering.posting_orders(student_ids, choices, ranked, excluded, score, rnd.seed)
+    score = scorer(posting_ids.tolist(), prefs.owners.tolist(), universities.tolist(), among)
+    ranks = ordering.posting_orders(prefs, ranked, excluded, score, rnd.seed)
     loaded = time.perf_counter()
-    result = algorithm.match(
-        capacities, dict(zip(student_ids, choices, strict=True)), posting_ranks
-    )
+    result = algorithm.solve(algorithm.build_arrays(posting_ids, capacity, prefs, ranks))
     solved = time.perf_counter()
     _store(rnd, result, universities)
     position = result.position()
+    students = len(prefs.owners)
     matched = int((position >= 0).sum())
     first = int((position == 0).sum())
     stats = {
-        "students": len(student_ids),
-        "slots": sum(capacities.values()),
+        "students": students,
+        "slots": int(capacity.sum()),
         "matched": matched,
-        "unmatched": len(student_ids) - matched,
+        "unmatched": students - matched,
         "first_choice": first,
-        "first_choice_share": round(first / len(student_ids), 4) if student_ids else 0.0,
+        "first_choice_share": round(first / students, 4) if students else 0.0,
         "proposals": result.proposals,
         "load_seconds": round(loaded - started, 3),
         "solve_seconds": round(solved - loaded, 3),
@@ -120,15 +100,15 @@ def _run(rnd: MatchRound) -> dict:
     return stats
 
 
-def scorer(capacities: dict, student_ids: list[int], universities: list[int], among):
+def scorer(internship_ids: list[int], student_ids: list[int], universities: list[int], among):
     """`score(rows, internship_ids)`: the recommendation score of pairs (row in
-    `student_ids`, internship among `capacities`); `among` selects (at least) the students."""
+    `student_ids`, one of `internship_ids`); `among` selects (at least) the students."""
     cache: dict = {}
 
     def score(rows: np.ndarray, internships: np.ndarray) -> np.ndarray:
         # Built on first use: a round where enterprises ranked everyone never reads profiles.
         if not cache:
-            index = pairs.index_of(list(capacities))
+            index = pairs.index_of(list(internship_ids))
             cache["index"] = index
             cache["students"] = pairs.student_arrays(
                 index, pairs.signals_of(student_ids, universities, among)
@@ -139,115 +119,16 @@ def scorer(capacities: dict, student_ids: list[int], universities: list[int], am
     return score
 
 
-def _store(rnd: MatchRound, result: algorithm.Matching, universities: list[int]) -> None:
-    instance = result.instance
+def _store(rnd: MatchRound, result: algorithm.Matching, universities: np.ndarray) -> None:
+    """Replace the round's assignments and set its internships' results."""
     db.session.execute(sa.delete(Assignment).where(Assignment.round_id == rnd.id))
-    # The preference lists, flattened: student row k's choices are the entries starts[k] to
-    # starts[k + 1], best first, each an internship (its place in the round, and its id) with
-    # the rank it gave the student; `choice` is the entry each student got (-1: none).
-    starts = instance.pref_ptr.tolist()
-    places = instance.pref_posting.tolist()
-    chosen = [instance.posting_ids[place] for place in places]
-    rank = instance.pref_rank.tolist()
-    cutoff = result.cutoff.tolist()
-    choice = result.choice.tolist()
-    rows = []
-    for row, student_id in enumerate(instance.student_ids):
-        got = choice[row]
-        end = got if got >= 0 else starts[row + 1]
-        # Each higher choice as [internship, your rank, last admitted rank] (1-based; rank
-        # None: excluded), expanded into sentences when the student reads it.
-        why = [
-            [
-                chosen[entry],
-                rank[entry] + 1 if rank[entry] != algorithm.UNACCEPTABLE else None,
-                cutoff[places[entry]] + 1 if cutoff[places[entry]] >= 0 else None,
-            ]
-            for entry in range(starts[row], end)
-        ]
-        rows.append(
-            (
-                rnd.id,
-                student_id,
-                universities[row],
-                chosen[got] if got >= 0 else None,
-                got - starts[row] + 1 if got >= 0 else None,
-                why,
-                None,  # no_offer: set at publication
-            )
-        )
-    bulk_insert(Assignment.__table__, rows)
-    filled = result.filled.tolist()
+    storing.store_assignments(rnd.id, storing.outcome(result, universities))
+    filled, cutoff = result.filled.tolist(), result.cutoff.tolist()
     results = [
         (internship_id, filled[place], cutoff[place] + 1 if cutoff[place] >= 0 else None)
-        for place, internship_id in enumerate(instance.posting_ids)
+        for place, internship_id in enumerate(result.instance.posting_ids.tolist())
     ]
-    store_internship_results(rnd.id, results)
-
-
-def bulk_insert(table: sa.Table, rows: list[tuple]) -> None:
-    """Insert many rows (tuples in the table's column order; JSON values as Python lists or
-    dicts): COPY on PostgreSQL, about 30 times faster than INSERTs for 100,000 assignments;
-    one executemany elsewhere."""
-    if is_postgres():
-        _copy(table, rows)
-    elif rows:
-        names = [column.name for column in table.columns]
-        db.session.connection().execute(
-            sa.insert(table), [dict(zip(names, row, strict=True)) for row in rows]
-        )
-
-
-def _copy(table: sa.Table, rows: list[tuple]) -> None:
-    """PostgreSQL's COPY ... FROM STDIN through the session's connection."""
-    names = ", ".join(column.name for column in table.columns)
-    json_at = {k for k, column in enumerate(table.columns) if isinstance(column.type, sa.JSON)}
-    driver = db.session.connection().connection.driver_connection
-    assert driver is not None  # a checked-out connection has its driver's connection
-    cursor = driver.cursor()
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(value, ensure_ascii=False) if k in json_at else value
-                    for k, value in enumerate(row)
-                ]
-            )
-
-
-def store_internship_results(round_id: int, results: list[tuple]) -> None:
-    """Set `filled` and `cutoff_rank` of the round's internships from (internship id, filled,
-    cutoff rank) triples: one UPDATE from arrays on PostgreSQL (10,000 internships at once),
-    one executemany elsewhere."""
-    if is_postgres():
-        _update_from_arrays(round_id, results)
-        return
-    table = RoundInternship.__table__
-    db.session.execute(
-        sa.update(table)
-        .where(table.c.round_id == round_id, table.c.internship_id == sa.bindparam("_id"))
-        .values(filled=sa.bindparam("_filled"), cutoff_rank=sa.bindparam("_cutoff")),
-        [
-            {"_id": internship_id, "_filled": filled, "_cutoff": cutoff}
-            for internship_id, filled, cutoff in results
-        ],
-    )
-
-
-def _update_from_arrays(round_id: int, results: list[tuple]) -> None:
-    """PostgreSQL: one statement for every internship of the round, from unnest(arrays)."""
-    ids, filled, cutoff = (
-        (list(column) for column in zip(*results, strict=True)) if results else ([],) * 3
-    )
-    db.session.execute(
-        sa.text(
-            """UPDATE match_round_internships AS r SET filled = v.filled, cutoff_rank = v.cutoff
-            FROM unnest(CAST(:ids AS integer[]), CAST(:filled AS integer[]),
-                        CAST(:cutoff AS integer[])) AS v(internship_id, filled, cutoff)
-            WHERE r.round_id = :round_id AND r.internship_id = v.internship_id"""
-        ),
-        {"ids": ids, "filled": filled, "cutoff": cutoff, "round_id": round_id},
-    )
+    storing.store_internship_results(rnd.id, results)
 
 
 def _report(rnd: MatchRound) -> None:

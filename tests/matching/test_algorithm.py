@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from cbec_alliance.matching.algorithm import InstanceError, build, check, match
+from cbec_alliance.matching.algorithm import (
+    InstanceError,
+    Lists,
+    build,
+    build_arrays,
+    check,
+    match,
+    match_arrays,
+)
 
 
 def blocking_pairs(capacities, student_prefs, posting_ranks, result) -> list:
@@ -203,12 +211,72 @@ def test_ids_of_any_kind_build_the_same_instance(instance, kind, strangers):
         assert np.array_equal(getattr(built, name), getattr(reference, name)), name
 
 
-def test_a_skewed_instance_matches_the_package_and_verifies():
-    from bench.match_instance import generate
+def as_arrays(instance):
+    """An instance of integer ids as `build_arrays` takes it."""
+    capacities, prefs, ranks = instance
+    ids = np.array(list(capacities), dtype=np.int64)
+    slots = np.array(list(capacities.values()), dtype=np.int64)
+    return ids, slots, Lists.of(prefs), Lists.of(ranks)
 
-    capacities, prefs, ranks = generate(400, 60, seed=7)
-    result = match(capacities, prefs, ranks)
+
+ARRAYS = ("capacity", "pref_ptr", "pref_posting", "pref_rank")
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(), st.lists(st.integers(1000, 2000), max_size=3, unique=True))
+def test_arrays_build_what_dicts_build_and_match_the_package(instance, strangers):
+    """The array path (a round's worker, the benchmark) and the dict path give the same
+    arrays, and the same matching as the `matching` package."""
+    capacities, prefs, ranks = instance
+    ranks = {p: [*ss, *strangers] for p, ss in ranks.items()}  # rankings of non-students
+    from_dicts = build(capacities, prefs, ranks)
+    from_arrays = build_arrays(*as_arrays((capacities, prefs, ranks)))
+    for name in ARRAYS:
+        assert getattr(from_arrays, name).dtype == getattr(from_dicts, name).dtype, name
+        assert np.array_equal(getattr(from_arrays, name), getattr(from_dicts, name)), name
+    result = match_arrays(*as_arrays(instance))
+    assert result.assignments() == package_solution(*instance)
+    assert result.verdict.stable
+
+
+@pytest.mark.parametrize(
+    ("instance", "message"),
+    [
+        (({1: 1}, {7: [2]}, {1: [7]}), "unknown posting id 2"),
+        (({1: 1}, {7: [1, 1]}, {1: [7]}), "student 7 lists posting 1 twice"),
+        (({1: 1}, {7: [1]}, {1: [7, 7]}), "posting 1 ranks student 7 twice"),
+        (({1: -1}, {7: [1]}, {1: [7]}), "negative"),
+    ],
+)
+def test_bad_array_instances_are_refused_with_the_offending_id(instance, message):
+    with pytest.raises(InstanceError, match=message):
+        build_arrays(*as_arrays(instance))
+
+
+def test_arrays_refuse_a_student_or_posting_given_twice():
+    one = np.array([1])
+    prefs = Lists(np.array([7, 7]), np.array([0, 1, 2]), np.array([1, 1]))
+    ranks = Lists(one, np.array([0, 1]), np.array([7]))
+    with pytest.raises(InstanceError, match="a student id is given twice"):
+        build_arrays(one, one, prefs, ranks)
+    prefs = Lists(np.array([7]), np.array([0, 1]), one)
+    ranks = Lists(np.array([1, 1]), np.array([0, 1, 2]), np.array([7, 7]))
+    with pytest.raises(InstanceError, match="posting 1 is ranked twice"):
+        build_arrays(one, one, prefs, ranks)
+
+
+def test_a_skewed_instance_matches_the_package_and_verifies():
+    from bench.match_instance import as_dicts, generate
+
+    generated = generate(400, 60, seed=7)
+    capacities, prefs, ranks = as_dicts(generated)
+    result = match_arrays(*generated)
     assert result.verdict.stable
     assert result.assignments() == package_solution(capacities, prefs, ranks)
+    assert result.assignments() == match(capacities, prefs, ranks).assignments()
     assert int(result.filled.sum()) == len(result.assignments())
     assert (result.filled <= np.array(list(capacities.values()))).all()
+    # Each student's list is distinct postings; each posting ranks exactly its choosers.
+    assert all(len(set(v)) == len(v) for v in prefs.values())
+    choosers = {p: sorted(s for s, v in prefs.items() if p in v) for p in capacities}
+    assert {p: sorted(v) for p, v in ranks.items()} == choosers

@@ -8,7 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cbec_alliance.matching.ordering import lottery, posting_orders
+from cbec_alliance.matching.algorithm import Lists
+from cbec_alliance.matching.ordering import lottery
+from cbec_alliance.matching.ordering import posting_orders as orders_of
 from cbec_alliance.recommendations import pairs
 from cbec_alliance.recommendations.index import from_signals
 from cbec_alliance.recommendations.scoring import exact_score, round_score
@@ -22,6 +24,13 @@ def flat_scores(table):
         return np.array([table[(int(r), int(p))] for r, p in zip(rows, internships, strict=True)])
 
     return score
+
+
+def posting_orders(ids, choices, ranked, excluded, score, seed) -> dict:
+    """The orders of an instance given as lists and dicts, as a dict of lists."""
+    prefs = Lists.of(dict(zip(ids, choices, strict=True)))
+    got = orders_of(prefs, Lists.of(ranked), Lists.of(excluded), score, seed)
+    return got.as_dict()
 
 
 def test_ranked_first_then_by_score_then_by_lottery_and_excluded_left_out():

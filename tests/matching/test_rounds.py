@@ -258,7 +258,7 @@ def test_a_failed_run_is_recorded_and_can_be_run_again(scene, monkeypatch):
     def boom(*_args):
         raise RuntimeError("worker lost its way")
 
-    monkeypatch.setattr(runner.algorithm, "match", boom)
+    monkeypatch.setattr(runner.algorithm, "solve", boom)
     failed = scene.close_and_run(r["id"])
     assert (failed["status"], failed["error"]) == ("failed", "RuntimeError: worker lost its way")
     assert events("match_round.finished")[-1]["status"] == "failed"
@@ -407,7 +407,7 @@ def test_a_failed_run_keeps_the_round_locked_until_failed_is_committed(scene, ap
     def boom(*_args):
         raise RuntimeError("worker lost its way")
 
-    monkeypatch.setattr(runner.algorithm, "match", boom)
+    monkeypatch.setattr(runner.algorithm, "solve", boom)
     with app.app_context(), db.engine.connect() as other:  # another worker
         assert runner.execute(r["id"]) is None
         rnd = db.session.get(MatchRound, r["id"])
