@@ -13,7 +13,7 @@ from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.matching import runner
-from cbec_alliance.matching.models import MatchRound
+from cbec_alliance.matching.models import Assignment, MatchRound, Preference, RoundInternship
 from cbec_alliance.matching.ordering import lottery
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.students.models import StudentCompetency
@@ -416,3 +416,32 @@ def test_a_failed_run_keeps_the_round_locked_until_failed_is_committed(scene, ap
         if taken:
             other.execute(sa.select(sa.func.pg_advisory_unlock(runner.RUN_LOCK, r["id"])))
         assert not taken, "the lock was released before `failed` was committed"
+
+
+def test_an_assignment_goes_with_the_preferences_and_the_rounds_internship(scene, app):
+    """Two foreign keys (migration 0023): deleting the round's internship or the student's
+    preferences deletes the assignment, and an assignment needs preferences."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite does not enforce foreign keys here")
+    r = scene.round()
+    scene.prefer(r["id"], 0, scene.a)
+    scene.prefer(r["id"], 1, scene.b)
+    scene.close_and_run(r["id"])
+    stored = sa.select(sa.func.count()).where(Assignment.round_id == r["id"])
+    assert db.session.scalar(stored) == 2
+    db.session.execute(
+        sa.delete(RoundInternship).where(
+            RoundInternship.round_id == r["id"], RoundInternship.internship_id == scene.a.id
+        )
+    )
+    assert db.session.scalar(stored) == 1
+    db.session.execute(
+        sa.delete(Preference).where(
+            Preference.round_id == r["id"], Preference.student_id == scene.students[1].id
+        )
+    )
+    assert db.session.scalar(stored) == 0
+    orphan = {"student_id": scene.students[2].id, "university_id": scene.university.id}
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.execute(sa.insert(Assignment).values(round_id=r["id"], explanation=[], **orphan))
+    db.session.rollback()
