@@ -274,62 +274,10 @@ def _copy(conn, target: str, rows) -> None:
             copy.write_row(row)
 
 
-def measure_compare(args) -> dict:
-    """Ours and the `matching` package on one instance: times of one repeat, identical?"""
-    from cbec_alliance.matching import algorithm, kernels
+def _compare(args) -> dict:
+    from bench.match_compare import measure_compare  # always this checkout's code
 
-    as_dicts, generate = _instances().as_dicts, _instances().generate
-    kernels.warm()
-    generated = generate(args.students, args.postings, args.seed)
-    instance = as_dicts(generated)
-    t0 = time.perf_counter()
-    built = algorithm.build_arrays(*generated)
-    t1 = time.perf_counter()
-    ours = algorithm.solve(built)
-    t2 = time.perf_counter()
-    p_build, p_solve, theirs = run_package(instance, args.package_checks == "on")
-    return {
-        "build": t1 - t0,
-        "solve_verify": t2 - t1,
-        "package_build": p_build,
-        "package_solve": p_solve,
-        "identical": theirs == ours.assignments(),
-    }
-
-
-def run_package(instance, checks: bool):
-    """The `matching` package's resident-optimal solution: (build s, solve s, result)."""
-    import threading
-    import warnings
-
-    from matching.games import HospitalResident
-
-    class Unchecked(HospitalResident):
-        def check_inputs(self):
-            """Skip the package's input checks (`--package-checks off`)."""
-
-    game_cls = HospitalResident if checks else Unchecked
-    capacities, prefs, ranks = instance
-    out: dict = {}
-
-    def work():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            t = time.perf_counter()
-            game = game_cls.create_from_dictionaries(prefs, ranks, capacities)
-            out["build"] = time.perf_counter() - t
-            t = time.perf_counter()
-            solution = game.solve(optimal="resident")
-            out["solve"] = time.perf_counter() - t
-        out["result"] = {r.name: h.name for h, rs in solution.items() for r in rs}
-
-    # The package deep-copies a cyclic object graph: deep recursion needs a big stack.
-    sys.setrecursionlimit(10_000_000)
-    threading.stack_size(1 << 30)
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    return out["build"], out["solve"], out["result"]
+    return measure_compare(args, _instances())
 
 
 def _measure(argv: list[str]) -> None:
@@ -348,7 +296,7 @@ def _measure(argv: list[str]) -> None:
         "algorithm": measure_algorithm,
         "round": measure_round,
         "build": build_database,
-        "compare": measure_compare,
+        "compare": _compare,
     }[args.what]
     print(json.dumps(work(args)), flush=True)
 
