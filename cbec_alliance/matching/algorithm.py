@@ -31,6 +31,10 @@ from .kernels import INDEX, OFFSET, UNACCEPTABLE
 
 __all__ = ["UNACCEPTABLE", "Instance", "InstanceError", "Lists", "Matching", "Verdict"]
 
+Ids = Sequence | np.ndarray  # a list of ids, or an int64 array of them
+P = TypeVar("P", bound=Hashable)  # a posting's id
+S = TypeVar("S", bound=Hashable)  # a student's id
+
 
 class InstanceError(ValueError):
     """The instance names an unknown id, lists an id twice, or has a negative capacity."""
@@ -65,8 +69,8 @@ class Lists:
 class Instance:
     """A matching instance as flat arrays (CSR by student)."""
 
-    student_ids: Sequence  # a list of ids, or an int64 array of them
-    posting_ids: Sequence
+    student_ids: Ids
+    posting_ids: Ids
     capacity: np.ndarray  # int32 [P]
     pref_ptr: np.ndarray  # int64 [S + 1]: student s's choices are pref_posting[ptr[s]:ptr[s+1]]
     pref_posting: np.ndarray  # int32 [E]: posting index of each choice, best first
@@ -122,14 +126,14 @@ class Matching:
         return out
 
 
-def _pick(ids: Sequence, at: np.ndarray) -> list:
+def _pick(ids: Ids, at: np.ndarray) -> list:
     """The ids at positions `at`, as Python values."""
     if isinstance(ids, np.ndarray):
         return ids[at].tolist()
     return [ids[k] for k in at.tolist()]
 
 
-def _int_array(ids: Sequence) -> np.ndarray | None:
+def _int_array(ids: Ids) -> np.ndarray | None:
     """The ids as an int64 array when every one is a plain integer that fits, else None."""
     if isinstance(ids, np.ndarray):
         return ids.astype(np.int64, copy=False) if ids.dtype.kind in "iu" else None
@@ -152,7 +156,7 @@ class _Keys:
     (the benchmark dump's strings) go through a dict. An id given twice is an InstanceError.
     """
 
-    def __init__(self, keys: Sequence, what: str) -> None:
+    def __init__(self, keys: Ids, what: str) -> None:
         self.keys = keys
         arr = _int_array(keys)
         self._dict: dict | None = None
@@ -192,7 +196,7 @@ class _Keys:
         np.minimum(at, len(self._sorted) - 1, out=at)
         return np.where(self._sorted[at] == arr, self._order[at], -1).astype(INDEX)
 
-    def lookup(self, ids: Sequence) -> np.ndarray:
+    def lookup(self, ids: Ids) -> np.ndarray:
         """The position (int32) of each id in `keys`, -1 where it is not one."""
         if self._dict is None:
             arr = _int_array(ids)
@@ -201,7 +205,7 @@ class _Keys:
             self._dict = {k: i for i, k in enumerate(_pick(self.keys, np.arange(len(self.keys))))}
         return np.fromiter(map(self._dict.get, ids, repeat(-1)), dtype=INDEX, count=len(ids))
 
-    def require(self, ids: Sequence, what: str) -> np.ndarray:
+    def require(self, ids: Ids, what: str) -> np.ndarray:
         """Like `lookup`, but an unknown id is an InstanceError naming it."""
         out = self.lookup(ids)
         missing = np.flatnonzero(out < 0)
@@ -293,7 +297,7 @@ def _problem(problem: int, first: int, second: int, student_ids, posting_ids) ->
     return f"posting {_one(posting_ids, first)!r} is ranked twice"
 
 
-def _one(ids: Sequence, at: int):
+def _one(ids: Ids, at: int):
     """The id at position `at`, as a Python value."""
     return _pick(ids, np.array([at]))[0]
 

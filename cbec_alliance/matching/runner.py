@@ -126,7 +126,7 @@ def _store(rnd: MatchRound, result: algorithm.Matching, universities: np.ndarray
     filled, cutoff = result.filled.tolist(), result.cutoff.tolist()
     results = [
         (internship_id, filled[place], cutoff[place] + 1 if cutoff[place] >= 0 else None)
-        for place, internship_id in enumerate(result.instance.posting_ids.tolist())
+        for place, internship_id in enumerate(np.asarray(result.instance.posting_ids).tolist())
     ]
     storing.store_internship_results(rnd.id, results)
 

@@ -183,7 +183,9 @@ def _copy_assignments(round_id: int, out: Outcome) -> None:
         for student, university, internship, choice, why in _rows(out, _why_texts(out))
     ]
     columns = "round_id, student_id, university_id, internship_id, choice, explanation"
-    cursor = db.session.connection().connection.driver_connection.cursor()
+    driver = db.session.connection().connection.driver_connection
+    assert driver is not None  # a live pooled connection always has its driver's
+    cursor = driver.cursor()
     with cursor.copy(f"COPY {Assignment.__tablename__} ({columns}) FROM STDIN") as copy:
         for start in range(0, len(lines), COPY_LINES):
             copy.write("".join(lines[start : start + COPY_LINES]))

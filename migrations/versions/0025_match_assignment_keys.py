@@ -1,7 +1,7 @@
 """match assignments: two foreign keys (the preferences, the round's internship) instead of four
 
-Revision ID: 0023_match_assignment_keys
-Revises: 0022_recovery_started
+Revision ID: 0025_match_assignment_keys
+Revises: 0024_student_index
 Create Date: 2026-12-05 02:00:00.000000
 
 An assignment belongs to the student's preferences in the round and, when matched, to an
@@ -15,8 +15,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_match_assignment_keys'
-down_revision = '0022_recovery_started'
+revision = '0025_match_assignment_keys'
+down_revision = '0024_student_index'
 branch_labels = None
 depends_on = None
 
