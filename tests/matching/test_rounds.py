@@ -419,7 +419,7 @@ def test_a_failed_run_keeps_the_round_locked_until_failed_is_committed(scene, ap
 
 
 def test_an_assignment_goes_with_the_preferences_and_the_rounds_internship(scene, app):
-    """Two foreign keys (migration 0023): deleting the round's internship or the student's
+    """Two foreign keys (migration 0025): deleting the round's internship or the student's
     preferences deletes the assignment, and an assignment needs preferences."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("SQLite does not enforce foreign keys here")
