@@ -152,6 +152,7 @@ DOMAINS = (
     "lectures",
     "matching",
     "partnerships",
+    "placements",
     "monitoring",
     "surveys",
     "insights",

@@ -123,6 +123,12 @@ class BaseConfig:
     # summary older than that is recomputed on request, so none is ever older (0: always).
     MONITORING_REFRESH_SECONDS = 600
     MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
+    # Placements (cbec_alliance/placements): the rules' limits and the completion terms.
+    PLACEMENT_MAX_MONTHS = 6  # an ordinary placement lasts at most this long
+    PLACEMENT_MENTOR_MAX_STUDENTS = 20  # open placements one mentor may hold
+    PLACEMENT_SCHOOL_WEIGHT = 50  # weight of the school mentor's grade (percent)
+    PLACEMENT_MIN_LOGS = 12  # reviewed weekly logs needed to complete
+    PLACEMENT_INSURANCE_WARN_DAYS = 7  # a cover ending early is flagged this far ahead
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
@@ -167,6 +173,13 @@ class BaseConfig:
         self.MONITORING_REFRESH_SECONDS = int(
             _env("MONITORING_REFRESH_SECONDS", str(self.MONITORING_REFRESH_SECONDS)) or 0
         )
+        for name in (
+            "PLACEMENT_MAX_MONTHS",
+            "PLACEMENT_MENTOR_MAX_STUDENTS",
+            "PLACEMENT_SCHOOL_WEIGHT",
+            "PLACEMENT_MIN_LOGS",
+        ):
+            setattr(self, name, int(_env(name, str(getattr(self, name))) or 0))
         self.CELERY = self._celery_settings()
 
     # --- Recovery of work a killed worker or a lost broker message left undone ---------------

@@ -37,6 +37,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("matching",),
     ("partnerships",),
     ("surveys",),
+    # Reacts to accepted applications and match-round offers (applications.signals).
+    ("placements",),
     ("insights",),
     ("monitoring",),
     ("health", "cli", "demo", "demo_activity", "demo_cooperation", "__init__"),

@@ -88,6 +88,10 @@ class Internship(Model):
     night_shifts: Mapped[bool] = mapped_column(default=False)
     insurance_provided: Mapped[bool] = mapped_column(default=False)
     fee_charged: Mapped[bool] = mapped_column(default=False)
+    # Optional, for the placement rules: staff already in the same kind of post, and that
+    # post's regular monthly wage (yuan; an independent post's interns get at least 80%).
+    staff_in_role: Mapped[int | None]
+    regular_wage: Mapped[int | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -50,6 +50,8 @@ class Organization(Model):
     # enterprise
     uscc: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     size: Mapped[str | None] = mapped_column(sa.String(20))
+    # Enterprises: employees, for the interns-per-employee rule of placements (optional).
+    employee_count: Mapped[int | None]
     platforms: Mapped[list[str] | None] = mapped_column(sa.JSON)
     # university
     school_code: Mapped[str | None] = mapped_column(sa.String(10), unique=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +34,8 @@ class StudentProfile(Model):
     )
     major: Mapped[str | None] = mapped_column(sa.String(60), index=True)
     graduation_year: Mapped[int | None]
+    # For the placement rules: no placement under 16, a guardian's consent under 18.
+    birth_date: Mapped[date | None]
     bio: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -1,0 +1,1 @@
+"""Placements: the internship while it runs (agreement, insurance, mentors, completion)."""
