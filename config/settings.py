@@ -250,6 +250,16 @@ class BaseConfig:
                 "schedule": crontab(hour=0, minute=0, day_of_week="mon"),
                 "args": ["weekly"],
             },
+            # Placements start on their first day (00:05 in Guangzhou, then hourly for those
+            # made ready later that day); insurance ending early is flagged each morning.
+            "start-placements": {
+                "task": "placements.start_due",
+                "schedule": crontab(minute=5),
+            },
+            "flag-placement-insurance": {
+                "task": "placements.flag_insurance",
+                "schedule": crontab(hour=0, minute=20),
+            },
         }
 
     def _celery_settings(self) -> dict:
@@ -304,6 +314,7 @@ class BaseConfig:
                 "tasks.lectures",
                 "tasks.matching",
                 "tasks.monitoring",
+                "tasks.placements",
             ],
         }
 

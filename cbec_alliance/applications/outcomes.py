@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.applications import signals
 from cbec_alliance.applications.models import Application, Evaluation, EvaluationRating, Hire
 from cbec_alliance.applications.services import get_visible_application, notify, party
 from cbec_alliance.audit.services import record as audit
@@ -101,4 +102,5 @@ def detail(application: Application) -> dict:
         "transitions": application.transitions,
         "evaluation": db.session.get(Evaluation, application.id),
         "hire": db.session.get(Hire, application.id),
+        "placement": signals.placement_of(application.id),
     }

@@ -102,14 +102,24 @@ class ApplicationSchema(OutSchema):
     status_changed_at = UtcDateTime()
 
 
+class PlacementSummarySchema(OutSchema):
+    """The placement opened when the offer was accepted."""
+
+    id = ma.fields.Integer()
+    state = ma.fields.String()
+    final_score = ma.fields.Float(allow_none=True)
+    certificate_code = ma.fields.String(allow_none=True)
+
+
 class ApplicationDetailSchema(ApplicationSchema):
-    """An application with its history, posting, evaluation and hire."""
+    """An application with its history, posting, evaluation, hire and placement."""
 
     internship = ma.fields.Nested(_InternshipSummary)
     student_name = ma.fields.String()
     transitions = ma.fields.List(ma.fields.Nested(TransitionSchema))
     evaluation = ma.fields.Nested(EvaluationSchema, allow_none=True)
     hire = ma.fields.Nested(HireSchema, allow_none=True)
+    placement = ma.fields.Nested(PlacementSummarySchema, allow_none=True)
 
 
 class ApplicationListArgs(PageArgs):

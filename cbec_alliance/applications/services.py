@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.applications import signals
 from cbec_alliance.applications.lifecycle import LIFECYCLE, OFFER_FROM
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
@@ -100,6 +101,8 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     side = party(application, posting, user)
     if side is None:
         not_found("application")
+    if verb == "complete":
+        _placement_completed_first(application)
     try:
         target = LIFECYCLE.target(
             application.status,
@@ -126,6 +129,8 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
         changes={"status": {"from": before, "to": target}, "note": note},
         organization_id=posting.enterprise_id,
     )
+    if target == "accepted":
+        signals.accepted.send(application, posting, user)
     to_enterprise = side == "student"
     notify(
         f"application.{target}",
@@ -134,6 +139,41 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
         user,
         posting.enterprise_id if to_enterprise else None,
     )
+    return application
+
+
+def _placement_completed_first(application: Application) -> None:
+    """409 while the application's placement runs: it completes the application itself."""
+    placement = signals.placement_of(application.id)
+    if placement is not None and placement["state"] != "completed":
+        conflict(
+            f"the placement {placement['id']} is {placement['state']}: the internship completes"
+            f" with it (POST /api/v1/placements/{placement['id']}/complete)"
+        )
+
+
+def complete_placed(application_id: int, actor: User) -> Application:
+    """Complete an accepted application whose placement just completed (the placements
+    domain calls this; the enterprise's own `complete` step waits for the placement)."""
+    application = db.session.get(Application, application_id)
+    if application is None or application.status != "accepted":
+        return application
+    posting = db.session.get(Internship, application.internship_id)
+    application.status = "completed"
+    application.status_changed_at = utcnow()
+    application.transitions.append(
+        ApplicationTransition(
+            from_status="accepted", to_status="completed", actor_id=actor.id, note="placement"
+        )
+    )
+    audit(
+        actor=actor,
+        obj=application,
+        action="complete",
+        changes={"status": {"from": "accepted", "to": "completed"}, "note": "placement"},
+        organization_id=posting.enterprise_id,
+    )
+    notify("application.completed", application, posting, actor, None)
     return application
 
 

@@ -69,6 +69,14 @@ class _PostingFields(BaseSchema):
     night_shifts = StrictBoolean()
     insurance_provided = StrictBoolean()
     fee_charged = StrictBoolean()
+    # Optional, for the placement rules: staff already in this kind of post (interns at most
+    # 20% of them) and the post's regular monthly wage (an independent post pays 80% of it).
+    staff_in_role = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=1_000_000)
+    )
+    regular_wage = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=1_000_000)
+    )
 
 
 _REQUIRED_ON_CREATE = (
@@ -144,6 +152,8 @@ class InternshipSchema(OutSchema):
     night_shifts = ma.fields.Boolean()
     insurance_provided = ma.fields.Boolean()
     fee_charged = ma.fields.Boolean()
+    staff_in_role = ma.fields.Integer(allow_none=True)
+    regular_wage = ma.fields.Integer(allow_none=True)
     status = ma.fields.String()
     status_reason = ma.fields.String(allow_none=True)
     published_at = UtcDateTime(allow_none=True)

@@ -33,6 +33,10 @@ class _OrgFields(BaseSchema):
     website = ma.fields.URL(allow_none=True, validate=ma.validate.Length(max=500))
     uscc = ma.fields.String(allow_none=True)
     size = taxonomy_code(allow_none=True)
+    # Employees, for the placement rule "interns at most 10% of employees" (optional).
+    employee_count = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=10_000_000)
+    )
     platforms = ma.fields.List(
         taxonomy_code(), allow_none=True, validate=ma.validate.Length(max=20)
     )
@@ -69,6 +73,7 @@ class OrganizationSchema(OutSchema):
     status_reason = ma.fields.String(allow_none=True)
     uscc = ma.fields.String(allow_none=True)
     size = ma.fields.String(allow_none=True)
+    employee_count = ma.fields.Integer(allow_none=True)
     platforms = ma.fields.List(ma.fields.String(), allow_none=True)
     school_code = ma.fields.String(allow_none=True)
     level = ma.fields.String(allow_none=True)

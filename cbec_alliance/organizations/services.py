@@ -35,7 +35,7 @@ from cbec_alliance.organizations.models import (
 )
 from cbec_alliance.taxonomy import services as taxonomy
 
-ENTERPRISE_ONLY = ("uscc", "size", "platforms")
+ENTERPRISE_ONLY = ("uscc", "size", "platforms", "employee_count")
 UNIVERSITY_ONLY = ("school_code", "level", "majors")
 
 

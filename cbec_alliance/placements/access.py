@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.authz import sees_all
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import forbidden, not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES
@@ -54,3 +57,15 @@ def require_party(user: User, placement: Placement, *sides: str) -> str:
         if side in mine:
             return side
     forbidden(f"only the {' or '.join(sides)} side may do this")
+
+
+def get_for_update(placement_id: int, user: User) -> Placement:
+    """The placement, row-locked for a change, if the user may see it; 404 otherwise."""
+    placement = db.session.scalars(
+        for_update(sa.select(Placement).where(Placement.id == placement_id)).execution_options(
+            populate_existing=True
+        )
+    ).first()
+    if placement is None or not sees(user, placement):
+        not_found("placement")
+    return placement

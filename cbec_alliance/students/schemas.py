@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
@@ -34,6 +36,12 @@ class ProfileInSchema(BaseSchema):
         allow_none=True,
         load_default=None,
         validate=ma.validate.Range(min=2000, max=2100),
+    )
+    # For the placement rules: no placement under 16, a guardian's consent under 18.
+    birth_date = ma.fields.Date(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31)),
     )
     competencies = ma.fields.List(
         ma.fields.Nested(LeveledCodeSchema),
@@ -70,6 +78,7 @@ class ProfileSchema(OutSchema):
     university_id = ma.fields.Integer()
     major = ma.fields.String(allow_none=True)
     graduation_year = ma.fields.Integer(allow_none=True)
+    birth_date = ma.fields.Date(allow_none=True)
     competencies = ma.fields.List(ma.fields.Nested(_LeveledOut))
     languages = ma.fields.List(ma.fields.Nested(_LeveledOut))
     certificates = ma.fields.List(ma.fields.Nested(_CertificateOut))

@@ -95,6 +95,7 @@ def put_profile(user: User, data: dict) -> StudentProfile:
     profile.university_id = m.organization_id
     profile.major = data["major"]
     profile.graduation_year = data["graduation_year"]
+    profile.birth_date = data["birth_date"]
     profile.bio = data["bio"]
     # Touched even when only competencies or languages change: the recommendations' index
     # of students is versioned by the newest updated_at.
