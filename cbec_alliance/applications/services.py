@@ -142,10 +142,14 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
     return application
 
 
+# While its placement runs, an internship completes with the placement (grades, logs).
+RUNNING_PLACEMENT = ("active", "suspended")
+
+
 def _placement_completed_first(application: Application) -> None:
     """409 while the application's placement runs: it completes the application itself."""
     placement = signals.placement_of(application.id)
-    if placement is not None and placement["state"] != "completed":
+    if placement is not None and placement["state"] in RUNNING_PLACEMENT:
         conflict(
             f"the placement {placement['id']} is {placement['state']}: the internship completes"
             f" with it (POST /api/v1/placements/{placement['id']}/complete)"

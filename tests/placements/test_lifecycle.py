@@ -15,7 +15,7 @@ from cbec_alliance.placements import services
 from cbec_alliance.placements.models import Placement
 from tests.applications.factories import scene
 from tests.helpers import assert_problem, validation_errors
-from tests.placements.factories import assign_mentors, insure, ready, world
+from tests.placements.factories import assign_mentors, insure, ready, sign_all, world
 
 RATINGS = [{"code": "platform-operation", "level": 4}]
 
@@ -26,7 +26,7 @@ def min_logs_zero(app, monkeypatch):
     monkeypatch.setitem(app.config, "PLACEMENT_MIN_LOGS", 0)
 
 
-def test_accepting_an_offer_opens_a_placement_with_an_agreement(ctx, as_user):
+def test_accepting_an_offer_opens_a_placement_with_an_agreement(as_user):
     s = scene("offered")
     resp = as_user(s.student).post(f"/api/v1/applications/{s.application.id}/accept", json={})
     assert resp.status_code == 200, resp.get_json()
@@ -47,8 +47,8 @@ def test_accepting_an_offer_opens_a_placement_with_an_agreement(ctx, as_user):
     assert detail["placement"]["id"] == placement.id
 
 
-def test_activation_names_every_missing_piece(ctx, as_user):
-    w = world()
+def test_activation_names_every_missing_piece(run, as_user):
+    w = run(world)
     resp = as_user(w.uni_staff).post(f"/api/v1/placements/{w.placement.id}/activate")
     problem = assert_problem(resp, 409)
     codes = [rule["code"] for rule in problem["rules"]]
@@ -57,17 +57,15 @@ def test_activation_names_every_missing_piece(ctx, as_user):
     assert db.session.get(Placement, w.placement.id).state == "preparing"
 
 
-def test_a_placement_walks_through_every_state(ctx, as_user, min_logs_zero):
-    w = ready(world())
+def test_a_placement_walks_through_every_state(run, as_user, min_logs_zero):
+    w = run(ready, run(world))
     pid = w.placement.id
     uni = as_user(w.uni_staff)
     assert uni.post(f"/api/v1/placements/{pid}/activate").status_code == 200
     # A critical incident (part 2) suspends it and its resolution resumes it.
-    services.suspend(db.session.get(Placement, pid), type("Incident", (), {"id": 5})())
-    db.session.commit()
+    run(services.suspend, db.session.get(Placement, pid), type("Incident", (), {"id": 5})())
     assert uni.get(f"/api/v1/placements/{pid}").get_json()["state"] == "suspended"
-    services.resume(db.session.get(Placement, pid))
-    db.session.commit()
+    run(services.resume, db.session.get(Placement, pid))
     early = assert_problem(uni.post(f"/api/v1/placements/{pid}/complete"), 409)
     assert "school mentor's grade" in early["detail"]
     school = as_user(w.school_mentor).post(
@@ -96,11 +94,10 @@ def test_a_placement_walks_through_every_state(ctx, as_user, min_logs_zero):
     assert {"grade", "complete"} <= set(actions)
 
 
-def test_weights_of_the_grades_follow_the_setting(ctx, as_user, app, monkeypatch, min_logs_zero):
+def test_weights_of_the_grades_follow_the_setting(run, as_user, app, monkeypatch, min_logs_zero):
     monkeypatch.setitem(app.config, "PLACEMENT_SCHOOL_WEIGHT", 30)
-    w = ready(world())
-    services.activate(w.uni_staff, w.placement)
-    db.session.commit()
+    w = run(ready, run(world))
+    run(services.activate, w.uni_staff, w.placement)
     for mentor, score in ((w.school_mentor, 100), (w.ent_mentor, 50)):
         as_user(mentor).post(
             f"/api/v1/placements/{w.placement.id}/grades", json={"score": score, "ratings": []}
@@ -109,10 +106,9 @@ def test_weights_of_the_grades_follow_the_setting(ctx, as_user, app, monkeypatch
     assert body["final_score"] == 65.0
 
 
-def test_completion_waits_for_the_weekly_logs(ctx, as_user):
-    w = ready(world())
-    services.activate(w.uni_staff, w.placement)
-    db.session.commit()
+def test_completion_waits_for_the_weekly_logs(run, as_user):
+    w = run(ready, run(world))
+    run(services.activate, w.uni_staff, w.placement)
     for mentor in (w.school_mentor, w.ent_mentor):
         as_user(mentor).post(
             f"/api/v1/placements/{w.placement.id}/grades", json={"score": 70, "ratings": []}
@@ -123,10 +119,9 @@ def test_completion_waits_for_the_weekly_logs(ctx, as_user):
     assert problem["missing"] == ["12 reviewed weekly logs (0 so far)"]
 
 
-def test_termination_needs_a_reason_and_frees_the_mentors(ctx, as_user):
-    w = world()
-    assign_mentors(w)
-    db.session.commit()
+def test_termination_needs_a_reason_and_frees_the_mentors(run, as_user):
+    w = run(world)
+    run(assign_mentors, w)
     student = as_user(w.student)
     errors = validation_errors(
         student.post(f"/api/v1/placements/{w.placement.id}/terminate", json={})
@@ -150,29 +145,29 @@ def test_termination_needs_a_reason_and_frees_the_mentors(ctx, as_user):
     assert "allowed next steps: none" in assert_problem(again, 409)["detail"]
 
 
-def test_the_beat_task_starts_ready_placements_on_their_day(ctx):
+def test_the_beat_task_starts_ready_placements_on_their_day(run):
     from tasks.placements import start_due
 
-    due = ready(world())
-    later = ready(world(), today=False)
-    lacking = world()
-    services.update_terms(lacking.uni_staff, lacking.placement, {"starts_on": date.today()})
-    db.session.commit()
+    due = run(ready, run(world))
+    later = run(ready, run(world), today=False)
+    lacking = run(world)
+    run(services.update_terms, lacking.uni_staff, lacking.placement, {"starts_on": date.today()})
     result = start_due.apply().get()
     assert result == {"started": 1, "waiting": 1}
     states = [db.session.get(Placement, w.placement.id).state for w in (due, later, lacking)]
     assert states == ["active", "preparing", "preparing"]
 
 
-def test_the_enterprise_cannot_complete_an_application_while_its_placement_runs(ctx, as_user):
-    w = world()
+def test_the_enterprise_cannot_complete_an_application_while_its_placement_runs(run, as_user):
+    w = run(ready, run(world))
+    run(services.activate, w.uni_staff, w.placement)
     resp = as_user(w.ent_staff).post(f"/api/v1/applications/{w.application.id}/complete", json={})
     assert f"placements/{w.placement.id}/complete" in assert_problem(resp, 409)["detail"]
 
 
-def test_an_under_16_student_cannot_start(ctx, as_user):
-    w = world(birth_date=date.today() - timedelta(days=15 * 365))
-    ready(w)
+def test_an_under_16_student_cannot_start(run, as_user):
+    w = run(world, birth_date=date.today() - timedelta(days=15 * 365))
+    run(ready, w)
     problem = assert_problem(
         as_user(w.uni_staff).post(f"/api/v1/placements/{w.placement.id}/activate"), 409
     )
@@ -180,8 +175,8 @@ def test_an_under_16_student_cannot_start(ctx, as_user):
     assert {"min_age", "guardian_consent"} <= codes
 
 
-def test_an_unknown_date_of_birth_blocks_the_start(ctx, as_user):
-    w = ready(world(birth_date=None))
+def test_an_unknown_date_of_birth_blocks_the_start(run, as_user):
+    w = run(ready, run(world, birth_date=None))
     problem = assert_problem(
         as_user(w.uni_staff).post(f"/api/v1/placements/{w.placement.id}/activate"), 409
     )
@@ -189,15 +184,12 @@ def test_an_unknown_date_of_birth_blocks_the_start(ctx, as_user):
     assert problem["rules"][0]["status"] == "unchecked"
 
 
-def test_insurance_short_of_the_end_blocks_the_start(ctx, as_user):
-    w = world()
-    services.update_terms(w.uni_staff, w.placement, {"starts_on": date.today()})
-    insure(w, days_short=3)
-    assign_mentors(w)
-    from tests.placements.factories import sign_all
-
-    sign_all(w)
-    db.session.commit()
+def test_insurance_short_of_the_end_blocks_the_start(run, as_user):
+    w = run(world)
+    run(services.update_terms, w.uni_staff, w.placement, {"starts_on": date.today()})
+    run(insure, w, days_short=3)
+    run(assign_mentors, w)
+    run(sign_all, w)
     problem = assert_problem(
         as_user(w.ent_staff).post(f"/api/v1/placements/{w.placement.id}/activate"), 409
     )
@@ -207,8 +199,8 @@ def test_insurance_short_of_the_end_blocks_the_start(ctx, as_user):
     assert cover["first_uncovered_day"] == (w.placement.ends_on - timedelta(days=2)).isoformat()
 
 
-def test_signing_hash_is_checked(ctx, as_user):
-    w = world()
+def test_signing_hash_is_checked(run, as_user):
+    w = run(world)
     resp = as_user(w.student).post(
         f"/api/v1/placements/{w.placement.id}/agreement/signatures",
         json={"sha256": sha256_hex("x")},
