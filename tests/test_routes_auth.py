@@ -39,6 +39,8 @@ PUBLIC = {
     ("GET", "/api/v1/competitions/<int:competition_id>/teams"),
     ("GET", "/api/v1/competitions/<int:competition_id>/leaderboard"),
     ("GET", "/api/v1/internships/<int:internship_id>"),
+    # Anyone holding a certificate may confirm its code (and learns nothing else).
+    ("GET", "/api/v1/placements/verify/<string:code>"),
 }
 
 

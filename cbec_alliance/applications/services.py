@@ -129,8 +129,7 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
         changes={"status": {"from": before, "to": target}, "note": note},
         organization_id=posting.enterprise_id,
     )
-    if target == "accepted":
-        signals.accepted.send(application, posting, user)
+    _announce(application, posting, user, before)
     to_enterprise = side == "student"
     notify(
         f"application.{target}",
@@ -140,6 +139,14 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
         posting.enterprise_id if to_enterprise else None,
     )
     return application
+
+
+def _announce(application: Application, posting: Internship, user: User, before: str) -> None:
+    """Tell the domains above of an accepted offer, or of an accepted place given up."""
+    if application.status == "accepted":
+        signals.accepted.send(application, posting, user)
+    elif before == "accepted" and application.status == "withdrawn":
+        signals.withdrawn.send(application, user)
 
 
 # While its placement runs, an internship completes with the placement (grades, logs).

@@ -7,6 +7,7 @@ from cbec_alliance.applications import signals
 from . import services
 
 signals.accepted.connect(services.open_for_application)
+signals.withdrawn.connect(services.close_for_withdrawal)
 
 
 @signals.placement_of.provide

@@ -16,7 +16,7 @@ from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations.models import STAFF_ROLES
 
 from . import access, agreements, facts, rules, steps
-from .lifecycle import EDITABLE, LIFECYCLE, PARTIES
+from .lifecycle import EDITABLE, FINAL, LIFECYCLE, PARTIES
 from .models import Placement
 from .notices import audit, notify
 
@@ -188,3 +188,20 @@ def detail(placement: Placement) -> dict:
         "checks": facts.report(placement),
         "allowed": LIFECYCLE.allowed(placement.state),
     }
+
+
+def close_for_withdrawal(application: Application, actor: User) -> None:
+    """End the open placement of an application the student withdrew from."""
+    placement = db.session.scalar(
+        sa.select(Placement).where(Placement.application_id == application.id)
+    )
+    if placement is not None and placement.state not in FINAL:
+        reason = "学生撤回了已接受的录用 / the student withdrew the accepted application"
+        steps.move(
+            placement,
+            "terminate",
+            actor,
+            reason,
+            reason_code="student_request",
+            reason_text=reason,
+        )

@@ -206,3 +206,15 @@ def test_signing_hash_is_checked(run, as_user):
         json={"sha256": sha256_hex("x")},
     )
     assert "changed" in assert_problem(resp, 409)["detail"]
+
+
+def test_withdrawing_the_accepted_offer_ends_the_placement(as_user):
+    s = scene("offered")
+    student = as_user(s.student)
+    student.post(f"/api/v1/applications/{s.application.id}/accept", json={})
+    resp = student.post(f"/api/v1/applications/{s.application.id}/withdraw", json={})
+    assert resp.status_code == 200, resp.get_json()
+    placement = db.session.scalar(
+        sa.select(Placement).where(Placement.application_id == s.application.id)
+    )
+    assert (placement.state, placement.reason_code) == ("terminated", "student_request")
