@@ -163,13 +163,13 @@ def _placement_completed_first(application: Application) -> None:
         )
 
 
-def complete_placed(application_id: int, actor: User) -> Application:
+def complete_placed(application_id: int, actor: User) -> Application | None:
     """Complete an accepted application whose placement just completed (the placements
     domain calls this; the enterprise's own `complete` step waits for the placement)."""
     application = db.session.get(Application, application_id)
     if application is None or application.status != "accepted":
         return application
-    posting = db.session.get(Internship, application.internship_id)
+    posting = db.session.get_one(Internship, application.internship_id)  # a foreign key
     application.status = "completed"
     application.status_changed_at = utcnow()
     application.transitions.append(

@@ -99,10 +99,11 @@ def complete(user: User, placement: Placement) -> Placement:
 
 
 def _certificate_text(placement: Placement) -> tuple[str, str, str]:
-    student = db.session.get(User, placement.student_id)
-    school = db.session.get(Organization, placement.university_id)
-    host = db.session.get(Organization, placement.enterprise_id)
-    title = db.session.get(Internship, placement.internship_id).title
+    # Foreign keys of the placement: each row exists.
+    student = db.session.get_one(User, placement.student_id)
+    school = db.session.get_one(Organization, placement.university_id)
+    host = db.session.get_one(Organization, placement.enterprise_id)
+    title = db.session.get_one(Internship, placement.internship_id).title
     days = f"{placement.starts_on} 至 {placement.ends_on}"
     zh = (
         f"兹证明 {school.name} 学生 {student.name} 于 {days} 在 {host.name} 完成岗位实习"

@@ -16,7 +16,7 @@ from cbec_alliance.extensions import db
 
 from . import access, agreements
 from .lifecycle import FINAL
-from .models import MENTOR_LOAD, MentorAssignment, Placement
+from .models import MENTOR_LOAD, MentorAssignment, MentorLoad, Placement
 from .notices import audit, notify
 
 # The organization each kind of mentor belongs to, and the side that assigns them.
@@ -100,6 +100,6 @@ def my_placements(user: User, args: dict) -> sa.Select:
 def load(mentor_id: int) -> int:
     """How many open placements the mentor holds."""
     held = db.session.scalar(
-        sa.select(MENTOR_LOAD.model.students).where(MENTOR_LOAD.model.mentor_id == mentor_id)
+        sa.select(MentorLoad.students).where(MentorLoad.mentor_id == mentor_id)
     )
     return held or 0

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
-from cbec_alliance.extensions import db
+from cbec_alliance.extensions import Model
 from cbec_alliance.placements.lifecycle import OPEN
 
 _USER = "users.id"
 _ORG = "organizations.id"
 
 
-class Placement(db.Model):
+class Placement(Model):
     """One accepted application while it runs: who, where, when, on which terms, in which state."""
 
     __tablename__ = "placements"
@@ -82,7 +82,7 @@ class Placement(db.Model):
     state_changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     """The three-party agreement text of one version of a placement's terms.
 
     Generated from a versioned template (zh and en) when terms are set; a change of terms
@@ -112,7 +112,7 @@ class Agreement(db.Model):
     )
 
 
-class Signature(db.Model):
+class Signature(Model):
     """One party's signature of an agreement text: who, when, from where, over which hash."""
 
     __tablename__ = "placement_signatures"
@@ -131,7 +131,7 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Insurance(db.Model):
+class Insurance(Model):
     """An internship liability insurance policy covering (part of) a placement."""
 
     __tablename__ = "placement_insurance"
@@ -156,7 +156,7 @@ class Insurance(db.Model):
     gap_flagged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class MentorAssignment(db.Model):
+class MentorAssignment(Model):
     """A mentor assigned to a placement (school: university staff; enterprise: its staff)."""
 
     __tablename__ = "placement_mentors"
@@ -171,7 +171,7 @@ class MentorAssignment(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class MentorLoad(db.Model):
+class MentorLoad(Model):
     """How many open placements a mentor has (the counter behind the load limit)."""
 
     __tablename__ = "mentor_loads"
@@ -183,7 +183,7 @@ class MentorLoad(db.Model):
     students: Mapped[int] = mapped_column(default=0)
 
 
-class Grade(db.Model):
+class Grade(Model):
     """A mentor's final grade of a placement (0..100), one per mentor role."""
 
     __tablename__ = "placement_grades"
@@ -203,7 +203,7 @@ class Grade(db.Model):
     )
 
 
-class GradeRating(db.Model):
+class GradeRating(Model):
     """A competency rating 1..5 (taxonomy code) in a mentor's grade."""
 
     __tablename__ = "placement_grade_ratings"

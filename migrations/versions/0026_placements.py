@@ -1,7 +1,7 @@
 """placements: agreement, insurance, mentors, grades; employee_count, staff_in_role, regular_wage, birth_date
 
-Revision ID: 0023_placements
-Revises: 0022_recovery_started
+Revision ID: 0026_placements
+Revises: 0025_match_assignment_keys
 Create Date: 2026-12-05 01:25:04.162326
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_placements'
-down_revision = '0022_recovery_started'
+revision = '0026_placements'
+down_revision = '0025_match_assignment_keys'
 branch_labels = None
 depends_on = None
 
