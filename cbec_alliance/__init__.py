@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -168,12 +169,25 @@ def _domain_module(domain: str, name: str):
         return None
 
 
+def domain_modules(domain: str, kind: str) -> list:
+    """The domain's `kind` module (`models`) and any `<part>_<kind>` ones (`records_models`):
+    a large domain may split its models, events and routes over several modules."""
+    main = _domain_module(domain, kind)
+    package = importlib.import_module(f"cbec_alliance.{domain}")
+    parts = sorted(
+        info.name
+        for info in pkgutil.iter_modules(getattr(package, "__path__", []))
+        if info.name.endswith(f"_{kind}")
+    )
+    return [m for m in (main, *(_domain_module(domain, p) for p in parts)) if m is not None]
+
+
 def _import_models() -> None:
     # Every model module, so metadata (and Alembic autogenerate) sees all tables, and every
     # domain's notification events, so the catalogue knows them in web and worker processes.
     for domain in DOMAINS:
-        _domain_module(domain, "models")
-        _domain_module(domain, "events")
+        domain_modules(domain, "models")
+        domain_modules(domain, "events")
         _domain_module(domain, "hooks")
 
 
@@ -189,8 +203,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints: dict[int, Blueprint] = {}
     for domain in DOMAINS:
-        views = _domain_module(domain, "views")
-        if views is not None:
+        for views in domain_modules(domain, "views"):
             blueprints.setdefault(id(views.blp), views.blp)
     for blueprint in blueprints.values():
         api.register_blueprint(blueprint)

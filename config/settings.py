@@ -122,6 +122,8 @@ class BaseConfig:
     # Monitoring summaries and partnership health are refreshed by beat this often; a
     # summary older than that is recomputed on request, so none is ever older (0: always).
     MONITORING_REFRESH_SECONDS = 600
+    # Placement attendance: check-in coordinates this far from the workplace are refused.
+    PLACEMENT_CHECKIN_RADIUS_M = 500
     MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
     # Placements (cbec_alliance/placements): the rules' limits and the completion terms.
     PLACEMENT_MAX_MONTHS = 6  # an ordinary placement lasts at most this long
@@ -239,6 +241,16 @@ class BaseConfig:
                 "task": "notifications.escalate_overdue",
                 "schedule": crontab(minute=7),
             },
+            # 01:30 in Guangzhou: the day before is over, even for a late check-out.
+            "placement-compliance-sweep": {
+                "task": "placements.compliance_sweep",
+                "schedule": crontab(hour=17, minute=30),
+            },
+            # 09:00 in Guangzhou.
+            "placement-log-reminders": {
+                "task": "placements.log_reminders",
+                "schedule": crontab(hour=1, minute=0),
+            },
             # 08:00 in Guangzhou (UTC+8).
             "daily-digest": {
                 "task": "notifications.send_digests",
@@ -315,6 +327,7 @@ class BaseConfig:
                 "tasks.matching",
                 "tasks.monitoring",
                 "tasks.placements",
+                "tasks.placement_records",
             ],
         }
 

@@ -9,6 +9,7 @@ from cbec_alliance.cli import DEMO_PASSWORD
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import uscc_error
 from cbec_alliance.organizations.models import Organization
+from cbec_alliance.placements.models import Placement
 
 
 def _counts():
@@ -79,10 +80,17 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "partnerships",
         "surveys",
         "survey_answers",
+        "placements",
+        "placement_check_ins",
+        "placement_logs",
+        "placement_incidents",
+        "placement_compliance_alerts",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
     assert {o.kind for o in orgs} == {"enterprise", "university", "government", "association"}
+    states = set(db.session.scalars(sa.select(Placement.state)))
+    assert states == {"preparing", "active", "suspended", "completed", "terminated"}
     assert all(uscc_error(o.uscc) is None for o in orgs if o.kind == "enterprise")
     login = client.post(
         "/api/v1/auth/login",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from cbec_alliance.core.exports import ChartArgs
+from cbec_alliance.core.exports import ChartArgs, TableArgs
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
 from cbec_alliance.core.schemas import OutSchema
 
@@ -170,3 +170,39 @@ class PartnershipsSummarySchema(_Fresh):
         ma.fields.Nested(PartnershipUniversityRowSchema),
         metadata={"description": "per university with partnerships"},
     )
+
+
+class PlacementArgs(TableArgs):
+    """Also `?organization_id=`: one university's or enterprise's placements (coordinators
+    and associations: any; staff: their own organization, the first one by default)."""
+
+    organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+
+class _Share(OutSchema):
+    done = ma.fields.Integer()
+    total = ma.fields.Integer()
+    share = ma.fields.Float(allow_none=True, metadata={"description": "done / total"})
+
+
+class _CheckInRate(_Share):
+    working_days = ma.fields.Integer(metadata={"description": "Mon-Fri among the last 7 days"})
+
+
+class PlacementsSummarySchema(_Fresh):
+    """Placements by state, district (the host's), university and enterprise; agreement and
+    insurance completion of open placements; the check-in rate of the last 7 days; overdue
+    weekly logs; open incidents by severity; compliance alerts by kind; terminations."""
+
+    scope = ma.fields.Dict(allow_none=True, metadata={"description": "null: the whole alliance"})
+    by_state = ma.fields.List(ma.fields.Dict())
+    by_district = ma.fields.List(ma.fields.Dict())
+    by_university = ma.fields.List(ma.fields.Dict())
+    by_enterprise = ma.fields.List(ma.fields.Dict())
+    agreement = ma.fields.Nested(_Share)
+    insurance = ma.fields.Nested(_Share)
+    check_in_rate_7d = ma.fields.Nested(_CheckInRate)
+    overdue_logs = ma.fields.Dict(metadata={"description": "{weeks, placements}"})
+    open_incidents = ma.fields.List(ma.fields.Dict())
+    compliance_alerts = ma.fields.List(ma.fields.Dict())
+    terminations = ma.fields.List(ma.fields.Dict())

@@ -29,13 +29,13 @@ from .models import Snapshot
 SHAPE_VERSION = 2
 
 
-def compute(name: str) -> dict:
-    """Compute a summary now and store it (an upsert: concurrent refreshes both succeed);
-    returns the stored values."""
+def compute(name: str, make: Callable[[], dict] | None = None) -> dict:
+    """Compute a summary now (`make`, else the summary named) and store it (an upsert:
+    concurrent refreshes both succeed); returns the stored values."""
     started = time.perf_counter()
     values = {
         "name": name,
-        "data": {**SUMMARIES[name](), "_shape": SHAPE_VERSION},
+        "data": {**(make or SUMMARIES[name])(), "_shape": SHAPE_VERSION},
         "computed_at": utcnow(),
         "seconds": round(time.perf_counter() - started, 4),
     }
@@ -43,7 +43,7 @@ def compute(name: str) -> dict:
     return values
 
 
-def summary(name: str) -> dict:
+def summary(name: str, make: Callable[[], dict] | None = None) -> dict:
     """The summary with `as_of` and `refresh_interval_seconds`; recomputed when older."""
     interval = current_app.config["MONITORING_REFRESH_SECONDS"]
     snap = db.session.get(Snapshot, name)
@@ -53,7 +53,7 @@ def summary(name: str) -> dict:
         or snap.data.get("_shape") != SHAPE_VERSION
         or utcnow() - as_utc(snap.computed_at) > dt.timedelta(seconds=interval)
     ):
-        values = compute(name)
+        values = compute(name, make)
     else:
         values = {"data": snap.data, "computed_at": snap.computed_at, "seconds": snap.seconds}
     return {

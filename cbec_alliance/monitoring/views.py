@@ -9,13 +9,15 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.exports import DOWNLOADS, ChartArgs, TableArgs
 
-from . import services
+from . import placements, services
 from .schemas import (
     DistrictsSchema,
     InternshipArgs,
     InternshipsSchema,
     OverviewSchema,
     PartnershipsSummarySchema,
+    PlacementArgs,
+    PlacementsSummarySchema,
     SkillsGapSchema,
 )
 
@@ -100,3 +102,20 @@ class PartnershipsSummary(MethodView):
         (either side's) and university; csv and xlsx are one table with a `breakdown`
         column (mode, district, university)."""
         return services.report(me(), "partnerships", args)
+
+
+@blp.route("/placements")
+class PlacementsSummary(MethodView):
+    """Placements in numbers."""
+
+    @login_required
+    @blp.arguments(PlacementArgs, location="query")
+    @blp.response(200, PlacementsSummarySchema)
+    @blp.doc(responses=DOWNLOADS)
+    def get(self, args):
+        """Placements by state, district, university and enterprise; agreement and insurance
+        completion; check-in rate (last 7 days); overdue logs; open incidents by severity;
+        compliance alerts by kind; terminations by reason. Coordinators and associations see
+        all; a university's or enterprise's staff their own; csv and xlsx are one table with
+        a `section` column."""
+        return placements.report(me(), args)

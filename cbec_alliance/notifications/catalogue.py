@@ -69,6 +69,8 @@ class EventSpec:
     webhook_audience: str = ""
     webhook_orgs: Callable[[OutboxEvent], OrgIds] | None = None
     external_emails: Callable[[OutboxEvent], list[str]] = field(default=lambda e: [])
+    # Mailed at once even to users on a digest (a serious incident cannot wait for one).
+    urgent: bool = False
 
     @property
     def about(self) -> str:

@@ -280,8 +280,9 @@ def deliver_batch(event_id: int, number: int | list[int]) -> int:
                     "created_at": now,
                 }
             )
-        # Users on a digest get one summary mail instead of single mails.
-        if "email" in wanted and (digest or "off") == "off":
+        # Users on a digest get one summary mail instead of single mails (urgent events
+        # are mailed at once all the same).
+        if "email" in wanted and (spec.urgent or (digest or "off") == "off"):
             emails.append(_email_delivery(event, texts, lang, user_id=uid, email=email))
     insert_ignore(Notification, inbox, ["event_id", "user_id"])
     insert_ignore(Delivery, emails, ["key"])

@@ -7,7 +7,6 @@ fails while the file differs from what the catalogue says.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 
@@ -148,14 +147,10 @@ def markdown() -> str:
 
 def load_catalogue() -> None:
     """Import every domain's events, as the app does, so the catalogue is complete."""
-    from cbec_alliance import DOMAINS
+    from cbec_alliance import DOMAINS, domain_modules
 
     for domain in DOMAINS:
-        try:
-            importlib.import_module(f"cbec_alliance.{domain}.events")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"cbec_alliance.{domain}.events":
-                raise
+        domain_modules(domain, "events")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,176 @@
-"""The weekly logs' side of completion.
-
-Part 2 of the placements work (attendance, weekly logs, incidents) owns the logs and fills
-`count_reviewed` in; until then no log exists and it answers 0 (so completion waits for
-`PLACEMENT_MIN_LOGS` logs, unless that setting is 0).
-"""
+"""Weekly logs: the student writes one per week (text, competencies practised, hours); each
+mentor reviews it once with a comment and a score. Beat reminds the student two days after a
+week ends without its log, and tells the school mentor once it has been missing two weeks."""
 
 from __future__ import annotations
 
-from .models import Placement
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.db import for_update
+from cbec_alliance.core.errors import conflict, invalid, not_found
+from cbec_alliance.core.events import emit
+from cbec_alliance.extensions import db
+from cbec_alliance.placements import attendance
+from cbec_alliance.placements.alerts import payload
+from cbec_alliance.placements.hours import local_day, week_start
+from cbec_alliance.placements.models import Placement
+from cbec_alliance.placements.records_access import seen
+from cbec_alliance.placements.records_models import LogReview, WeeklyLog
+from cbec_alliance.taxonomy.services import check as check_codes
+
+WRITABLE = ("active", "suspended")
+REMIND_AFTER_DAYS = 2  # after the week's Sunday
+ALERT_AFTER_DAYS = 14
+
+
+def write(user: User, placement_id: int, data: dict) -> WeeklyLog:
+    """The student's log of the week holding `week` (one per week; never a future week)."""
+    view = seen(placement_id, user, lock=True)
+    view.require("student")
+    placement = view.placement
+    if placement.state not in WRITABLE:
+        conflict(f"the placement is {placement.state}; logs are written while it runs")
+    monday = week_start(data["week"])
+    if monday > week_start(local_day(attendance.clock())):
+        invalid("week", "a log is written during or after its week, never for a future week")
+    if monday + timedelta(days=6) < placement.starts_on or monday > placement.ends_on:
+        invalid("week", f"outside the placement ({placement.starts_on} to {placement.ends_on})")
+    check_codes("competencies", "competencies", data["competencies"])
+    exists = db.session.scalar(
+        sa.select(WeeklyLog.id).where(
+            WeeklyLog.placement_id == placement.id, WeeklyLog.week == monday
+        )
+    )
+    if exists:
+        conflict(f"the log of the week of {monday} exists (log {exists})")
+    log = WeeklyLog(
+        placement_id=placement.id,
+        week=monday,
+        text=data["text"],
+        competencies=sorted(set(data["competencies"])),
+        hours=data["hours"],
+    )
+    db.session.add(log)
+    db.session.flush()
+    audit(
+        actor=user,
+        obj=log,
+        action="create",
+        changes={"week": monday, "hours": data["hours"]},
+        organization_id=placement.university_id,
+    )
+    return log
+
+
+def review(user: User, placement_id: int, log_id: int, data: dict) -> WeeklyLog:
+    """A mentor's review of a log: once per mentor (school, enterprise)."""
+    view = seen(placement_id, user)
+    role = view.mentor_role()
+    log = db.session.scalars(
+        for_update(sa.select(WeeklyLog).where(WeeklyLog.id == log_id)).execution_options(
+            populate_existing=True
+        )
+    ).first()
+    if log is None or log.placement_id != view.placement.id:
+        not_found("log")
+    if any(r.role == role for r in log.reviews):
+        conflict(f"the {role} mentor has already reviewed this log")
+    log.reviews.append(
+        LogReview(role=role, reviewer_id=user.id, comment=data["comment"], score=data["score"])
+    )
+    db.session.flush()
+    db.session.expire(log, ["reviews"])  # read again in their order
+    audit(
+        actor=user,
+        obj=log,
+        action="review",
+        changes={"mentor": role, "score": data["score"]},
+        organization_id=view.placement.university_id,
+    )
+    return log
+
+
+def listing(user: User, placement_id: int) -> sa.Select:
+    """A placement's logs, newest week first (every party may read)."""
+    placement = seen(placement_id, user).placement
+    return (
+        sa.select(WeeklyLog)
+        .where(WeeklyLog.placement_id == placement.id)
+        .order_by(WeeklyLog.week.desc())
+    )
 
 
 def count_reviewed(placement: Placement) -> int:
-    """How many of the placement's weekly logs both mentors have reviewed."""
-    return 0
+    """How many of the placement's weekly logs both mentors have reviewed (what completion
+    counts against PLACEMENT_MIN_LOGS)."""
+    return reviewed_count(placement.id)
+
+
+def reviewed_count(placement_id: int) -> int:
+    """Logs of the placement reviewed by both mentors."""
+    both = (
+        sa.select(LogReview.log_id)
+        .group_by(LogReview.log_id)
+        .having(sa.func.count() >= 2)
+        .subquery()
+    )
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(WeeklyLog)
+        .join(both, both.c.log_id == WeeklyLog.id)
+        .where(WeeklyLog.placement_id == placement_id)
+    ).scalar_one()
+
+
+# Beat: the reminders.
+
+
+def _missing(week: date) -> Sequence[tuple[Placement, str]]:
+    """Active placements running during `week` without its log, with their student's name."""
+    has_log = sa.exists().where(WeeklyLog.placement_id == Placement.id, WeeklyLog.week == week)
+    return (
+        db.session.execute(
+            sa.select(Placement, User.name)
+            .join(User, User.id == Placement.student_id)
+            .where(
+                Placement.state == "active",
+                Placement.starts_on <= week + timedelta(days=6),
+                Placement.ends_on >= week,
+                ~has_log,
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def _tell(event: str, week: date, step: str) -> int:
+    told = 0
+    for placement, name in _missing(week):
+        told += (
+            emit(
+                event,
+                {**payload(placement, name), "week": week.isoformat()},
+                organization_id=placement.university_id,
+                dedupe_key=f"placement-log:{placement.id}:{week}:{step}",
+            )
+            is not None
+        )
+    return told
+
+
+def send_reminders(today: date | None = None) -> dict[str, int]:
+    """Remind the students whose last week's log is 2 days late, and tell the school mentors
+    of logs 2 weeks late (each once); the counts. The caller commits."""
+    today = today or local_day(attendance.clock())
+    remind_week = week_start(today - timedelta(days=6 + REMIND_AFTER_DAYS))
+    alert_week = week_start(today - timedelta(days=6 + ALERT_AFTER_DAYS))
+    return {
+        "reminded": _tell("placement.log_missing", remind_week, "reminder"),
+        "mentors_alerted": _tell("placement.log_overdue", alert_week, "overdue"),
+    }
