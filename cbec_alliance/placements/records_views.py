@@ -51,7 +51,9 @@ class CheckIns(MethodView):
         return paginate(attendance.listing(me(), placement_id, args), args)
 
     @login_required
-    @blp.arguments(CheckInInSchema)
+    @blp.arguments(
+        CheckInInSchema, example={"action": "in", "latitude": 23.1291, "longitude": 113.3214}
+    )
     @blp.response(201, CheckInResultSchema)
     def post(self, data, placement_id):
         """Check in or out now (the student, while active): once each a day; coordinates,
@@ -64,7 +66,14 @@ class CheckInCorrection(MethodView):
     """The enterprise mentor's correction of a day."""
 
     @login_required
-    @blp.arguments(CorrectionInSchema)
+    @blp.arguments(
+        CorrectionInSchema,
+        example={
+            "checked_in_at": "2026-12-04T01:00:00Z",
+            "checked_out_at": "2026-12-04T09:00:00Z",
+            "reason": "忘记打卡，已核对门禁记录",
+        },
+    )
     @blp.response(200, CheckInResultSchema)
     def post(self, data, placement_id, check_in_id):
         """Set the day's times, with a reason (the enterprise mentor; audited)."""
@@ -95,7 +104,10 @@ class Leaves(MethodView):
         return paginate(leaves.listing(me(), placement_id), args)
 
     @login_required
-    @blp.arguments(LeaveInSchema)
+    @blp.arguments(
+        LeaveInSchema,
+        example={"starts_on": "2026-12-10", "ends_on": "2026-12-11", "reason": "期末考试"},
+    )
     @blp.response(201, LeaveSchema)
     def post(self, data, placement_id):
         """Ask for days off within the placement (the student)."""
@@ -107,7 +119,7 @@ class LeaveDecision(MethodView):
     """A mentor's decision on a leave request."""
 
     @login_required
-    @blp.arguments(DecisionInSchema)
+    @blp.arguments(DecisionInSchema, example={"decision": "approved"})
     @blp.response(200, LeaveSchema)
     def post(self, data, placement_id, leave_id):
         """Approve or reject (each mentor once; approved when both approve)."""
@@ -126,7 +138,15 @@ class Logs(MethodView):
         return paginate(logs.listing(me(), placement_id), args)
 
     @login_required
-    @blp.arguments(LogInSchema)
+    @blp.arguments(
+        LogInSchema,
+        example={
+            "week": "2026-11-30",
+            "text": "本周负责亚马逊店铺的商品上架与关键词优化。",
+            "competencies": ["platform-operation"],
+            "hours": 38.5,
+        },
+    )
     @blp.response(201, LogSchema)
     def post(self, data, placement_id):
         """Write the log of a week (the student; one per week, never a future week)."""
@@ -138,7 +158,7 @@ class LogReviews(MethodView):
     """A mentor's review of a log."""
 
     @login_required
-    @blp.arguments(LogReviewInSchema)
+    @blp.arguments(LogReviewInSchema, example={"comment": "完成质量高，继续保持", "score": 88})
     @blp.response(201, LogSchema)
     def post(self, data, placement_id, log_id):
         """Review with a comment and a score 0..100 (each mentor once)."""
@@ -157,7 +177,10 @@ class Incidents(MethodView):
         return paginate(incidents.listing(me(), placement_id, args), args)
 
     @login_required
-    @blp.arguments(IncidentInSchema)
+    @blp.arguments(
+        IncidentInSchema,
+        example={"kind": "hours_dispute", "severity": "high", "description": "连续加班至23点"},
+    )
     @blp.response(201, IncidentSchema)
     def post(self, data, placement_id):
         """Report one (any party): high and critical notify the university's admins, the
@@ -170,7 +193,7 @@ class IncidentResolution(MethodView):
     """The resolution of an incident."""
 
     @login_required
-    @blp.arguments(ResolutionInSchema)
+    @blp.arguments(ResolutionInSchema, example={"resolution": "已与企业沟通，调整排班"})
     @blp.response(200, IncidentSchema)
     def post(self, data, placement_id, incident_id):
         """Record what was done (a coordinator or the university); a placement the incident
