@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from cbec_alliance import create_app
 from cbec_alliance.core import db as core_db
 from cbec_alliance.extensions import db, limiter
+from cbec_alliance.notifications import outbox
 from tests import factories, ownership
 
 REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
@@ -188,6 +189,7 @@ def _db_transaction(request, app):
         try:
             yield
         finally:
+            outbox.stop_relays()
             _truncate_all(app)
         return
     with app.app_context():
@@ -204,6 +206,8 @@ def _db_transaction(request, app):
     try:
         yield
     finally:
+        # A relay thread left retrying would use the next test's shared session.
+        outbox.stop_relays()
         core_db.READ_CONNECTION = core_db._autocommit_connection
         db.session.really_remove()
         db.session = original

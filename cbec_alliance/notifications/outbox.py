@@ -136,12 +136,15 @@ class _RelayThread(threading.Thread):
         super().__init__(name="outbox-relay", daemon=True)
         self.app = app
         self.wake = threading.Event()
+        self.stopping = False
 
     def run(self) -> None:
         delay = 0.5
         while True:
             self.wake.wait()
             self.wake.clear()
+            if self.stopping:
+                return
             try:
                 with self.app.app_context():
                     relay_all()
@@ -156,6 +159,22 @@ class _RelayThread(threading.Thread):
 
 _threads: dict[int, _RelayThread] = {}
 _threads_lock = threading.Lock()
+
+
+def stop_relays(timeout: float = 10.0) -> None:
+    """Stop every relay thread of this process and wait for each to finish its pass.
+
+    A relay still retrying after its app is gone would go on using `db.session`, which by
+    then may belong to someone else (a test's shared session, a shutting-down worker).
+    """
+    with _threads_lock:
+        threads = list(_threads.values())
+        _threads.clear()
+    for thread in threads:
+        thread.stopping = True
+        thread.wake.set()
+    for thread in threads:
+        thread.join(timeout)
 
 
 def kick() -> None:

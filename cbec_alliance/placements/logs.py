@@ -133,20 +133,17 @@ def reviewed_count(placement_id: int) -> int:
 def _missing(week: date) -> Sequence[tuple[Placement, str]]:
     """Active placements running during `week` without its log, with their student's name."""
     has_log = sa.exists().where(WeeklyLog.placement_id == Placement.id, WeeklyLog.week == week)
-    return (
-        db.session.execute(
-            sa.select(Placement, User.name)
-            .join(User, User.id == Placement.student_id)
-            .where(
-                Placement.state == "active",
-                Placement.starts_on <= week + timedelta(days=6),
-                Placement.ends_on >= week,
-                ~has_log,
-            )
+    rows = db.session.execute(
+        sa.select(Placement, User.name)
+        .join(User, User.id == Placement.student_id)
+        .where(
+            Placement.state == "active",
+            Placement.starts_on <= week + timedelta(days=6),
+            Placement.ends_on >= week,
+            ~has_log,
         )
-        .tuples()
-        .all()
-    )
+    ).all()
+    return [(placement, name) for placement, name in rows]
 
 
 def _tell(event: str, week: date, step: str) -> int:

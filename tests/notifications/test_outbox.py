@@ -140,3 +140,30 @@ def test_in_process_delivery_on_postgresql_never_waits_for_its_own_relay(app, as
             sa.select(Notification).where(Notification.user_id == admin_id)
         ).all()
         assert [n.event_type for n in notes] == ["organization.approved"]
+
+
+def test_a_stopped_relay_thread_never_touches_the_database_again(broker_down_app, monkeypatch):
+    """A relay retrying against a dead broker stops when asked, and stays stopped.
+
+    Left running, it once woke up inside later tests and committed their shared session.
+    """
+    calls: list[float] = []
+
+    def failing_relay(limit: int = 500) -> int:
+        calls.append(time.perf_counter())
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(outbox, "relay_all", failing_relay)
+    broker_down_app.config["OUTBOX_RELAY_THREAD"] = True
+    with broker_down_app.app_context():
+        outbox.kick()
+        thread = outbox._threads[id(broker_down_app)]
+    deadline = time.monotonic() + 5
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(calls) >= 2  # it was retrying on its own
+    outbox.stop_relays()
+    assert not thread.is_alive()
+    seen = len(calls)
+    time.sleep(1.2)  # longer than its next back-off
+    assert len(calls) == seen
