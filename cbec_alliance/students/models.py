@@ -92,9 +92,23 @@ class StudentCertificate(Model):
 
     __tablename__ = "student_certificates"
 
+    __table_args__ = (
+        sa.Index("ix_student_certificates_code", "code", "user_id"),
+        sa.Index("ux_student_certificates_number", "number", unique=True),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("student_profiles.user_id", ondelete="CASCADE"), index=True
     )
+    # A catalogue code (`certificates` vocabulary), or None for a free-text name.
+    code: Mapped[str | None] = mapped_column(sa.String(60))
     name: Mapped[str] = mapped_column(sa.String(200))
     level: Mapped[str] = mapped_column(sa.String(20))
+    # The certificate record's number when an exam site issued it: verified. None: declared.
+    number: Mapped[str | None] = mapped_column(sa.String(40))
+
+    @property
+    def verified(self) -> bool:
+        """Issued through an exam on the platform, not declared by the student."""
+        return self.number is not None

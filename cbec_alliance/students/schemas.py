@@ -21,10 +21,21 @@ class LeveledCodeSchema(BaseSchema):
 
 
 class CertificateSchema(BaseSchema):
-    """`{name, level}`: a certificate such as a "1+X" CBEC certificate."""
+    """A self-declared certificate: `{code, level}` from the catalogue or `{name, level}`.
 
-    name = text(200, required=True, min_len=1)
+    A catalogue code (the `certificates` vocabulary) must exist and be awarded at that level;
+    a certificate not in the catalogue goes by its free-text `name` instead, so the catalogue
+    stays clean. Either way it shows as unverified until an exam site issues a record.
+    """
+
+    code = taxonomy_code(60, metadata={"description": "a `certificates` vocabulary code"})
+    name = text(200, min_len=1, metadata={"description": "free text, for one not catalogued"})
     level = ma.fields.String(required=True, validate=ma.validate.OneOf(CERTIFICATE_LEVELS))
+
+    @ma.validates_schema
+    def _code_or_name(self, data, **kwargs):
+        if ("code" in data) == ("name" in data):
+            raise ma.ValidationError("give either a catalogue code or a free-text name", "code")
 
 
 class ProfileInSchema(BaseSchema):
@@ -67,8 +78,13 @@ class _LeveledOut(OutSchema):
 
 
 class _CertificateOut(OutSchema):
+    code = ma.fields.String(allow_none=True)
     name = ma.fields.String()
     level = ma.fields.String()
+    verified = ma.fields.Boolean(
+        metadata={"description": "issued by an exam site on the platform (false: declared)"}
+    )
+    number = ma.fields.String(allow_none=True, metadata={"description": "the record's number"})
 
 
 class ProfileSchema(OutSchema):

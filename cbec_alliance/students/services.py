@@ -81,12 +81,50 @@ def _check_levelled(field: str, vocabulary: str, items: list[dict]) -> None:
         invalid(field, "each code may appear once")
 
 
+def _check_certificates(items: list[dict]) -> None:
+    for i, c in enumerate(items):
+        if "code" not in c:
+            continue
+        levels = taxonomy.certificate_levels(c["code"])
+        if levels is None:
+            invalid(f"certificates.{i}.code", f"unknown certificates code: {c['code']}")
+        if c["level"] not in levels:
+            invalid(
+                f"certificates.{i}.level",
+                f"{c['code']} is awarded at {', '.join(levels)}, not {c['level']}",
+            )
+
+
+def _declared(c: dict) -> StudentCertificate:
+    name = c.get("name") or taxonomy.label("certificates", c["code"])
+    return StudentCertificate(code=c.get("code"), name=name, level=c["level"])
+
+
+def add_verified_certificate(
+    user_id: int, code: str, name: str, level: str, number: str
+) -> StudentCertificate:
+    """Record a certificate issued on the platform (called by the exam site's results)."""
+    profile = db.session.get(StudentProfile, user_id)
+    if profile is None:
+        university_id = student_universities([user_id]).get(user_id)
+        if university_id is None:
+            invalid("student_id", "not a student of an approved university")
+        profile = StudentProfile(user_id=user_id, university_id=university_id)
+        db.session.add(profile)
+    cert = StudentCertificate(code=code, name=name, level=level, number=number)
+    profile.certificates.append(cert)
+    profile.updated_at = utcnow()
+    db.session.flush()
+    return cert
+
+
 def put_profile(user: User, data: dict) -> StudentProfile:
     """Create or replace the caller's profile, checked against the taxonomy."""
     m = require_student(user)
     taxonomy.check("majors", "major", data.get("major"))
     _check_levelled("competencies", "competencies", data["competencies"])
     _check_levelled("languages", "languages", data["languages"])
+    _check_certificates(data["certificates"])
     profile = db.session.get(StudentProfile, user.id)
     created = profile is None
     if profile is None:
@@ -106,8 +144,9 @@ def put_profile(user: User, data: dict) -> StudentProfile:
     profile.languages = [
         StudentLanguage(code=c["code"], level=c["level"]) for c in data["languages"]
     ]
-    profile.certificates = [
-        StudentCertificate(name=c["name"], level=c["level"]) for c in data["certificates"]
+    # Verified records stay: only an exam site issues or withdraws them.
+    profile.certificates = [c for c in profile.certificates if c.number is not None] + [
+        _declared(c) for c in data["certificates"]
     ]
     db.session.flush()
     audit(

@@ -24,6 +24,7 @@ VOCABULARIES = (
     "enterprise-sizes",
     "university-levels",
     "certificate-levels",
+    "certificates",
 )
 
 
@@ -39,4 +40,6 @@ class TaxonomyItem(Model):
     name_en: Mapped[str] = mapped_column(sa.String(200))
     name_zh: Mapped[str] = mapped_column(sa.String(200))
     position: Mapped[int] = mapped_column(default=0)
+    # Per-vocabulary attributes; for `certificates`: issuer, levels, competencies, official_1x.
+    details: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -16,6 +16,40 @@ class TaxonomyItemSchema(OutSchema):
     code = ma.fields.String()
     name_en = ma.fields.String()
     name_zh = ma.fields.String()
+    details = ma.fields.Dict(
+        metadata={
+            "description": "only in `certificates`: issuer, levels, competencies, official_1x"
+        },
+    )
+
+    @ma.post_dump
+    def _only_with_details(self, data, **kwargs):
+        # The contract's items are {code, name_en, name_zh}; only certificates add details.
+        if data.get("details") is None:
+            data.pop("details", None)
+        return data
+
+
+LEVELS = ("junior", "intermediate", "senior")
+
+
+class CertificateDetailsSchema(BaseSchema):
+    """A catalogued certificate: who assesses it, its levels and what it attests."""
+
+    issuer = text(200, required=True, min_len=1, metadata={"description": "评价组织"})
+    levels = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(LEVELS)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=3),
+    )
+    competencies = ma.fields.List(
+        ma.fields.String(validate=FullMatch(CODE_RE, error="not a competency code")),
+        load_default=list,
+        validate=ma.validate.Length(max=20),
+    )
+    official_1x = ma.fields.Boolean(
+        load_default=False, metadata={"description": "a Ministry of Education 1+X certificate"}
+    )
 
 
 class TaxonomyCreateSchema(BaseSchema):
@@ -27,6 +61,23 @@ class TaxonomyCreateSchema(BaseSchema):
     )
     name_en = text(200, required=True, min_len=1)
     name_zh = text(200, required=True, min_len=1)
+    details = ma.fields.Nested(
+        CertificateDetailsSchema,
+        metadata={"description": "required for `certificates`, refused for other vocabularies"},
+    )
+
+    class Meta:
+        example = {
+            "code": "cbec-b2b-data-operation",
+            "name_en": "Cross-border e-commerce B2B data operation (1+X)",
+            "name_zh": "跨境电商B2B数据运营",
+            "details": {
+                "issuer": "阿里巴巴（中国）教育科技有限公司",
+                "levels": ["junior", "intermediate", "senior"],
+                "competencies": ["data-analysis", "platform-operation"],
+                "official_1x": True,
+            },
+        }
 
 
 class TaxonomyRenameSchema(BaseSchema):

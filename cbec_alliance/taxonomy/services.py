@@ -13,7 +13,7 @@ from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.errors import conflict, invalid, not_found
 from cbec_alliance.extensions import db
 from cbec_alliance.taxonomy.models import VOCABULARIES, TaxonomyItem
-from cbec_alliance.taxonomy.schemas import CODE_RE
+from cbec_alliance.taxonomy.schemas import CODE_RE, LEVELS
 
 CODE_PATTERN = re.compile(CODE_RE)
 
@@ -66,14 +66,53 @@ def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
     )
     if exists:
         conflict(f"code {data['code']!r} already exists in {vocabulary}")
+    _check_details(vocabulary, data)
     last = db.session.scalar(
         sa.select(sa.func.max(TaxonomyItem.position)).where(TaxonomyItem.vocabulary == vocabulary)
     )
     item = TaxonomyItem(vocabulary=vocabulary, position=(last or 0) + 1, **data)
     db.session.add(item)
     g.pop("_taxonomy_codes", None)
+    g.pop("_certificate_levels", None)
     audit(actor=actor, obj=item, action="create", changes={"vocabulary": vocabulary, **data})
     return item
+
+
+def _check_details(vocabulary: str, data: dict) -> None:
+    # Only catalogued certificates carry details; elsewhere they would be unread clutter.
+    if vocabulary != "certificates":
+        if data.get("details") is not None:
+            invalid("details", f"the {vocabulary} vocabulary has no details")
+        return
+    details = data.get("details")
+    if details is None:
+        invalid("details", "a certificate needs its issuer and levels")
+    check("competencies", "details.competencies", details["competencies"])
+    # Stored lowest first, once each, whatever order the coordinator typed them in.
+    details["levels"] = [lv for lv in LEVELS if lv in details["levels"]]
+
+
+def certificate_levels(code: str) -> tuple[str, ...] | None:
+    """The levels a catalogued certificate is awarded at, or None when `code` is unknown."""
+    cache = g.setdefault("_certificate_levels", {})
+    if code not in cache:
+        details = db.session.scalar(
+            sa.select(TaxonomyItem.details).where(
+                TaxonomyItem.vocabulary == "certificates", TaxonomyItem.code == code
+            )
+        )
+        cache[code] = None if details is None else tuple(details.get("levels") or ())
+    return cache[code]
+
+
+def label(vocabulary: str, code: str) -> str:
+    """The Chinese label of a code (the code itself when unknown)."""
+    name = db.session.scalar(
+        sa.select(TaxonomyItem.name_zh).where(
+            TaxonomyItem.vocabulary == vocabulary, TaxonomyItem.code == code
+        )
+    )
+    return name or code
 
 
 def rename(actor, vocabulary: str, code: str, data: dict) -> TaxonomyItem:

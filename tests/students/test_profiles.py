@@ -33,7 +33,9 @@ def test_student_puts_and_gets_the_profile(as_user):
         {"code": "english", "level": 4},
         {"code": "platform-operation", "level": 3},
     ]
-    assert got["certificates"] == PROFILE["certificates"]
+    assert got["certificates"] == [
+        {**c, "code": None, "verified": False, "number": None} for c in PROFILE["certificates"]
+    ]
     assert got["bio"] == PROFILE["bio"]
     replaced = c.put(ME, json={**PROFILE, "competencies": [], "certificates": []}).get_json()
     assert replaced["competencies"] == []
@@ -74,6 +76,11 @@ def test_only_students_have_profiles(client, as_user, who):
         ("languages", [{"code": "en", "level": 2}, {"code": "en", "level": 2}]),
         ("certificates", [{"name": "1+X", "level": "grandmaster"}]),
         ("certificates", [{"name": "", "level": "junior"}]),
+        # A made-up catalogue code, a level the certificate is not awarded at, both or neither.
+        ("certificates", [{"code": "made-up-certificate", "level": "junior"}]),
+        ("certificates", [{"code": "Not A Code", "level": "junior"}]),
+        ("certificates", [{"code": "cbec-b2b-data-operation", "name": "x", "level": "junior"}]),
+        ("certificates", [{"level": "junior"}]),
         ("bio", "x" * 2001),
         ("bio", "a\x00b"),
         ("competencies", "english"),
@@ -146,3 +153,35 @@ def test_bad_student_list_arguments(as_user, query):
     staff = factories.member(uni, "staff")
     errors = validation_errors(_list(as_user(staff), uni.id, **query))
     assert set(query) & set(errors)
+
+
+def test_a_catalogue_certificate_is_declared_by_code_and_shows_unverified(as_user):
+    c = as_user(student(profile=False))
+    body = {**PROFILE, "certificates": [{"code": "cbec-b2b-data-operation", "level": "senior"}]}
+    resp = c.put(ME, json=body)
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["certificates"] == [
+        {
+            "code": "cbec-b2b-data-operation",
+            "name": "跨境电商B2B数据运营",
+            "level": "senior",
+            "verified": False,
+            "number": None,
+        }
+    ]
+
+
+def test_a_level_the_catalogue_does_not_award_is_422(as_user, coord):
+    resp = coord.post(
+        "/api/v1/taxonomy/certificates",
+        json={
+            "code": "cbec-live-commerce",
+            "name_en": "Live commerce",
+            "name_zh": "跨境直播电商",
+            "details": {"issuer": "某评价组织", "levels": ["junior"]},
+        },
+    )
+    assert resp.status_code == 201, resp.get_json()
+    c = as_user(student(profile=False))
+    body = {**PROFILE, "certificates": [{"code": "cbec-live-commerce", "level": "senior"}]}
+    assert "certificates.0.level" in validation_errors(c.put(ME, json=body))

@@ -104,6 +104,7 @@ CODES = {
     "enterprise-sizes": {"micro", "small", "medium", "large"},
     "university-levels": {"undergraduate", "vocational"},
     "certificate-levels": {"junior", "intermediate", "senior"},
+    "certificates": {"cbec-b2b-data-operation"},
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -124,7 +125,10 @@ def test_every_vocabulary_of_the_contract_is_known():
 def test_vocabulary_has_the_domain_codes_with_bilingual_labels(client, vocabulary):
     items = _items(client, vocabulary)
     for item in items:
-        assert set(item) == {"code", "name_en", "name_zh"}
+        expected = {"code", "name_en", "name_zh"} | (
+            {"details"} if vocabulary == "certificates" else set()
+        )
+        assert set(item) == expected
         assert item["name_en"].strip()
         assert item["name_zh"].strip()
         if vocabulary != "platforms":  # brand names (TikTok Shop, Temu) stay as they are
@@ -288,3 +292,49 @@ def test_anonymous_cannot_edit(client):
     body = {"code": "anon-code", "name_en": "No", "name_zh": "不"}
     assert_problem(client.post(f"{URL}/competencies", json=body), 401)
     assert_problem(client.patch(f"{URL}/competencies/english", json={"name_en": "Hacked"}), 401)
+
+
+def test_certificates_carry_their_issuer_levels_and_competencies(client, coord):
+    seeded = {i["code"]: i for i in _items(client, "certificates")}
+    b2b = seeded["cbec-b2b-data-operation"]
+    assert b2b["name_zh"] == "跨境电商B2B数据运营"
+    assert b2b["details"]["official_1x"] is True
+    assert b2b["details"]["levels"] == ["junior", "intermediate", "senior"]
+    body = {
+        "code": "cbec-spanish-customer-service",
+        "name_en": "Spanish customer service",
+        "name_zh": "西语跨境客服",
+        "details": {
+            "issuer": "广州某协会",
+            "levels": ["senior", "junior"],
+            "competencies": ["customer-service", "minor-languages"],
+        },
+    }
+    resp = coord.post(f"{URL}/certificates", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    added = resp.get_json()
+    assert added["details"]["levels"] == ["junior", "senior"]  # lowest first
+    assert added["details"]["official_1x"] is False
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "details", "field"),
+    [
+        ("certificates", None, "details"),
+        ("certificates", {"levels": ["junior"]}, "details.issuer"),
+        ("certificates", {"issuer": "某", "levels": []}, "details.levels"),
+        ("certificates", {"issuer": "某", "levels": ["master"]}, "details.levels"),
+        (
+            "certificates",
+            {"issuer": "某", "levels": ["junior"], "competencies": ["magic"]},
+            "details.competencies",
+        ),
+        ("competencies", {"issuer": "某", "levels": ["junior"]}, "details"),
+    ],
+)
+def test_bad_certificate_details_are_422_naming_the_field(coord, vocabulary, details, field):
+    body = {"code": "some-certificate", "name_en": "Some", "name_zh": "某证书"}
+    if details is not None:
+        body["details"] = details
+    errors = validation_errors(coord.post(f"{URL}/{vocabulary}", json=body))
+    assert any(k == field or k.startswith(f"{field}.") for k in errors), errors
