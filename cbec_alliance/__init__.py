@@ -154,6 +154,7 @@ DOMAINS = (
     "matching",
     "partnerships",
     "placements",
+    "careers",
     "monitoring",
     "surveys",
     "insights",

@@ -87,6 +87,8 @@ class BaseConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STRATEGY = "fixed-window"
+    # Public certificate verification (GET /certificates/verify), per client address.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
     # flask-smorest / OpenAPI
     API_TITLE = "CBEC Alliance API"

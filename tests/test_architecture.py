@@ -39,6 +39,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("surveys",),
     # Reacts to accepted applications and match-round offers (applications.signals).
     ("placements",),
+    # Exam sites are universities and training bases; passes become students' certificates.
+    ("careers",),
     ("insights",),
     ("monitoring",),
     ("health", "cli", "demo", "demo_activity", "demo_cooperation", "demo_placements", "__init__"),

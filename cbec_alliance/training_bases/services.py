@@ -264,3 +264,12 @@ def listing(args: dict, user: User) -> sa.Select:
 def payload(base: TrainingBase) -> dict:
     """The fields every training base event carries."""
     return {"base_id": base.id, "name": base.name, "university_ids": base.university_ids}
+
+
+def is_site_of(base_id: int, organization_id: int) -> bool | None:
+    """Whether an approved base is held by `organization_id` (its host or one of its
+    universities); None when there is no approved base of that id."""
+    base = db.session.get(TrainingBase, base_id)
+    if base is None or base.status != "approved":
+        return None
+    return organization_id in _insiders(base)

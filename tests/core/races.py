@@ -17,6 +17,8 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts import services as accounts
 from cbec_alliance.applications.models import Application
+from cbec_alliance.careers.models import CertificateExam, ExamRegistration
+from cbec_alliance.careers.services import today
 from cbec_alliance.competitions.models import TeamMember
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.courses.models import Course, Enrollment
@@ -133,6 +135,37 @@ def event_seats() -> Race:
         return held, db.session.get(Lecture, event_id).registered_count
 
     return Race("event seats (2 seats)", calls, 2, readback)
+
+
+def exam_seats() -> Race:
+    """WAVE students register for a two-seat certificate exam next week."""
+    uni = factories.UniversityFactory()
+    exam = CertificateExam(
+        certificate_code="cbec-b2b-data-operation",
+        level="junior",
+        exam_date=today() + dt.timedelta(days=7),
+        site_organization_id=uni.id,
+        capacity=2,
+    )
+    db.session.add(exam)
+    db.session.flush()
+    exam_id = exam.id
+    calls = [
+        Call(
+            "POST", f"/api/v1/certificate-exams/{exam_id}/registrations", None, _token(student(uni))
+        )
+        for _ in range(WAVE)
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(ExamRegistration.id).where(
+                ExamRegistration.exam_id == exam_id, ExamRegistration.status == "registered"
+            )
+        )
+        return held, db.session.get(CertificateExam, exam_id).registered_count
+
+    return Race("certificate exam seats (2 seats)", calls, 2, readback)
 
 
 def competition_teams() -> Race:
@@ -254,6 +287,7 @@ SCENARIOS: dict[str, Callable[[], Race]] = {
     "slots": internship_slots,
     "course": course_places,
     "event": event_seats,
+    "exam": exam_seats,
     "team": competition_teams,
     "partnership": partnership_proposals,
     "survey": survey_responses,
