@@ -43,7 +43,16 @@ FLOORS: list[tuple[str, ...]] = [
     ("careers",),
     ("insights",),
     ("monitoring",),
-    ("health", "cli", "demo", "demo_activity", "demo_cooperation", "demo_placements", "__init__"),
+    (
+        "health",
+        "cli",
+        "demo",
+        "demo_activity",
+        "demo_cooperation",
+        "demo_placements",
+        "demo_careers",
+        "__init__",
+    ),
 ]
 RANK = {name: k for k, floor in enumerate(FLOORS) for name in floor}
 # The shared kernel every domain may read directly: who people are, which organizations they

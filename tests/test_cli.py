@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.careers.models import CertificateRecord
 from cbec_alliance.cli import DEMO_PASSWORD
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import uscc_error
@@ -85,6 +86,9 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "placement_logs",
         "placement_incidents",
         "placement_compliance_alerts",
+        "certificate_exams",
+        "certificate_exam_registrations",
+        "certificate_records",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
@@ -100,6 +104,13 @@ def test_demo_data_is_idempotent_and_valid(app, client):
     memberships = login.get_json()["user"]["memberships"]
     assert memberships[0]["role"] == "student"
     assert memberships[0]["organization_kind"] == "university"
+    # The demo's certificate record verifies by its number and holder.
+    record = db.session.scalars(sa.select(CertificateRecord)).first()
+    verified = client.get(
+        "/api/v1/certificates/verify",
+        query_string={"number": record.number, "name": record.holder_name},
+    )
+    assert verified.status_code == 200, verified.get_json()
 
 
 def test_demo_skills_gap_has_last_years_survey_weight(app, coord):

@@ -24,7 +24,8 @@ from .models import CertificateExam, CertificateRecord, ExamRegistration
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def _number(year: int) -> str:
+def new_number(year: int) -> str:
+    """A new record number: CBEC-<year>-<ten characters of Crockford base 32>."""
     return f"CBEC-{year}-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
@@ -88,7 +89,7 @@ def _issue(exam: CertificateExam, seat: ExamRegistration) -> CertificateRecord:
     assert holder is not None  # registrations cascade with their user
     issued = exams.today()
     record = CertificateRecord(
-        number=_number(issued.year),
+        number=new_number(issued.year),
         registration_id=seat.id,
         exam_id=exam.id,
         student_id=seat.student_id,
