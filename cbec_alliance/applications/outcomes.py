@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import signals
 from cbec_alliance.applications.models import Application, Evaluation, EvaluationRating, Hire
@@ -26,6 +28,12 @@ def _completed_for_enterprise(application_id: int, user: User, what: str):
 def evaluate(user: User, application_id: int, data: dict) -> Evaluation:
     """Record the enterprise's evaluation of a completed internship (once)."""
     application, posting = _completed_for_enterprise(application_id, user, "an evaluation")
+    if data["ratings"] is None:
+        # The enterprise mentor already rated the competencies when grading the placement.
+        placement = signals.placement_of(application.id)
+        if placement is None or not placement["enterprise_ratings"]:
+            invalid("ratings", "required: no placement grade to take the ratings from")
+        data = {**data, "ratings": placement["enterprise_ratings"]}
     codes = [r["code"] for r in data["ratings"]]
     taxonomy.check("competencies", "ratings", codes)
     if len(set(codes)) != len(codes):
@@ -57,6 +65,9 @@ def hire(user: User, application_id: int, data: dict) -> Hire:
     application, posting = _completed_for_enterprise(application_id, user, "a hire")
     if db.session.get(Hire, application.id) is not None:
         conflict("this hire is already recorded")
+    placement = signals.placement_of(application.id)
+    if data["starts_on"] is None and placement is not None:
+        data = {**data, "starts_on": placement["ends_on"] + timedelta(days=1)}
     record = Hire(
         application_id=application.id,
         enterprise_id=posting.enterprise_id,

@@ -32,7 +32,13 @@ class EvaluationInSchema(BaseSchema):
     """`{ratings, would_hire, comment}`."""
 
     ratings = ma.fields.List(
-        ma.fields.Nested(RatingSchema), required=True, validate=ma.validate.Length(max=30)
+        ma.fields.Nested(RatingSchema),
+        load_default=None,
+        validate=ma.validate.Length(max=30),
+        metadata={
+            "description": "required unless the internship ran as a placement whose enterprise"
+            " mentor graded it: then left out, the mentor's competency ratings are used"
+        },
     )
     would_hire = StrictBoolean(required=True)
     comment = text(5000, allow_none=True, load_default=None)
@@ -42,7 +48,11 @@ class HireInSchema(BaseSchema):
     """`{position?, starts_on?}`: employment after the internship."""
 
     position = text(200, allow_none=True, load_default=None)
-    starts_on = ma.fields.Date(allow_none=True, load_default=None)
+    starts_on = ma.fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "default: the day after the placement ended, if there was one"},
+    )
 
 
 class TransitionSchema(OutSchema):

@@ -12,6 +12,7 @@ from cbec_alliance.core.hooks import Hook, Signal
 accepted: Signal = Signal("application accepted")
 # The student gave up an accepted place (before the start): the placement ends with it.
 withdrawn: Signal = Signal("accepted application withdrawn")
-# The placement opened for an application, `{id, state, final_score, certificate_code}` or
-# None: the placements domain provides it, so completing, evaluating and hiring read it.
+# The placement opened for an application, `{id, state, final_score, certificate_code,
+# ends_on, enterprise_ratings}` or None: the placements domain provides it, so completing,
+# evaluating and hiring read it.
 placement_of: Hook[[int], dict | None] = Hook("the placement of an application")

@@ -17,7 +17,7 @@ from cbec_alliance.organizations.models import STAFF_ROLES
 
 from . import access, agreements, facts, rules, steps
 from .lifecycle import EDITABLE, FINAL, LIFECYCLE, PARTIES
-from .models import Placement
+from .models import GradeRating, Placement
 from .notices import audit, notify
 
 DEFAULT_HOURS = (time(9, 0), time(17, 0))
@@ -172,13 +172,28 @@ def start_due(today: date | None = None) -> dict:
 
 
 def summary_of_application(application_id: int) -> dict | None:
-    """`{id, state, final_score, certificate_code}` of the application's placement, or None."""
+    """`{id, state, final_score, certificate_code, ends_on, enterprise_ratings}` of the
+    application's placement, or None; the ratings are the enterprise mentor's grade's."""
     row = db.session.execute(
         sa.select(
-            Placement.id, Placement.state, Placement.final_score, Placement.certificate_code
+            Placement.id,
+            Placement.state,
+            Placement.final_score,
+            Placement.certificate_code,
+            Placement.ends_on,
         ).where(Placement.application_id == application_id)
     ).first()
-    return dict(row._mapping) if row is not None else None
+    if row is None:
+        return None
+    ratings = db.session.execute(
+        sa.select(GradeRating.code, GradeRating.level)
+        .where(GradeRating.placement_id == row.id, GradeRating.role == "enterprise")
+        .order_by(GradeRating.code)
+    ).all()
+    return {
+        **row._mapping,
+        "enterprise_ratings": [{"code": r.code, "level": r.level} for r in ratings],
+    }
 
 
 def detail(placement: Placement) -> dict:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cbec_alliance.extensions import db
 from cbec_alliance.placements import services
 from cbec_alliance.placements.models import Grade
+from tests.applications.factories import scene
 from tests.helpers import assert_problem, validation_errors
 from tests.placements.factories import ready, world
 from tests.placements.test_agreement import pdf_text
@@ -92,3 +95,39 @@ def test_a_terminated_placement_cannot_complete(run, as_user):
     as_user(w.student).post(f"/api/v1/placements/{w.placement.id}/terminate", json=reason)
     resp = as_user(w.uni_staff).post(f"/api/v1/placements/{w.placement.id}/complete")
     assert "allowed next steps: none" in assert_problem(resp, 409)["detail"]
+
+
+def test_evaluation_and_hire_read_the_placement(active, as_user, app, monkeypatch):
+    """Left out, the evaluation's ratings are the enterprise mentor's and the hire starts the
+    day after the placement ended; given, they are the enterprise's own."""
+    monkeypatch.setitem(app.config, "PLACEMENT_MIN_LOGS", 0)
+    w = active
+    _grade(as_user(w.school_mentor), w, {"score": 92, "ratings": RATINGS})
+    mentor_ratings = [{"code": "customer-service", "level": 3}, {"code": "english", "level": 5}]
+    _grade(as_user(w.ent_mentor), w, {"score": 78, "ratings": mentor_ratings})
+    staff = as_user(w.ent_staff)
+    app_id = w.placement.application_id
+    # Before completion there is nothing to evaluate.
+    assert_problem(
+        staff.post(f"/api/v1/applications/{app_id}/evaluation", json={"would_hire": True}), 409
+    )
+    assert (
+        as_user(w.ent_mentor).post(f"/api/v1/placements/{w.placement.id}/complete").status_code
+        == 200
+    )
+    resp = staff.post(f"/api/v1/applications/{app_id}/evaluation", json={"would_hire": True})
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["ratings"] == mentor_ratings
+    hired = staff.post(f"/api/v1/applications/{app_id}/hire", json={"position": "跨境运营专员"})
+    assert hired.status_code == 201, hired.get_json()
+    assert hired.get_json()["starts_on"] == (w.placement.ends_on + timedelta(days=1)).isoformat()
+
+
+def test_without_a_placement_grade_the_ratings_are_required(ctx, as_user):
+    """An internship that never ran as a graded placement: ratings stay required (422)."""
+    s = scene("completed")
+    c = as_user(s.staff)
+    errors = validation_errors(
+        c.post(f"/api/v1/applications/{s.application.id}/evaluation", json={"would_hire": False})
+    )
+    assert "ratings" in errors
