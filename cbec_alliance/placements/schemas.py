@@ -108,11 +108,31 @@ class ChecksSchema(OutSchema):
     unchecked = ma.fields.List(ma.fields.Nested(FindingSchema))
 
 
+class _AlertBrief(OutSchema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    period = ma.fields.Date()
+    minutes = ma.fields.Integer()
+    created_at = UtcDateTime()
+
+
+class _IncidentBrief(OutSchema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    severity = ma.fields.String()
+    created_at = UtcDateTime()
+
+
 class PlacementDetailSchema(PlacementSchema):
-    """A placement with its rules report and the steps that may follow."""
+    """A placement with its rules report, the steps that may follow, its compliance alerts
+    (the count and the ten newest) and its open incidents (without their descriptions: read
+    them at `…/incidents`, where access is checked per incident)."""
 
     checks = ma.fields.Nested(ChecksSchema)
     allowed = ma.fields.List(ma.fields.String())
+    alert_count = ma.fields.Integer()
+    recent_alerts = ma.fields.List(ma.fields.Nested(_AlertBrief))
+    open_incidents = ma.fields.List(ma.fields.Nested(_IncidentBrief))
 
 
 PlacementPageSchema = page_of(PlacementSchema)

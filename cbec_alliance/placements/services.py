@@ -19,6 +19,7 @@ from . import access, agreements, facts, rules, steps
 from .lifecycle import EDITABLE, FINAL, LIFECYCLE, PARTIES
 from .models import GradeRating, Placement
 from .notices import audit, notify
+from .records_models import ComplianceAlert, Incident
 
 DEFAULT_HOURS = (time(9, 0), time(17, 0))
 
@@ -202,6 +203,23 @@ def detail(placement: Placement) -> dict:
         **{column.name: getattr(placement, column.name) for column in Placement.__table__.c},
         "checks": facts.report(placement),
         "allowed": LIFECYCLE.allowed(placement.state),
+        **_records_brief(placement.id),
+    }
+
+
+def _records_brief(placement_id: int) -> dict:
+    # What a coordinator opening the placement must see at once: breaches and open incidents.
+    alerts = sa.select(ComplianceAlert).where(ComplianceAlert.placement_id == placement_id)
+    return {
+        "alert_count": db.session.scalar(sa.select(sa.func.count()).select_from(alerts.subquery())),
+        "recent_alerts": db.session.scalars(
+            alerts.order_by(ComplianceAlert.created_at.desc(), ComplianceAlert.id.desc()).limit(10)
+        ).all(),
+        "open_incidents": db.session.scalars(
+            sa.select(Incident)
+            .where(Incident.placement_id == placement_id, Incident.resolved_at.is_(None))
+            .order_by(Incident.created_at, Incident.id)
+        ).all(),
     }
 
 

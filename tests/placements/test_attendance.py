@@ -187,6 +187,10 @@ def test_a_long_day_raises_one_alert_to_the_school_mentor_and_coordinators(run, 
     assert len(_events("placement.compliance_alert")) == 1
     alerts = as_user(run.school_mentor).get(URL.format(run.placement.id) + "/compliance-alerts")
     assert [a["kind"] for a in alerts.get_json()["items"]] == ["day_over_8h"]
+    # The placement itself shows it to whoever opens it.
+    detail = as_user(run.school_mentor).get(URL.format(run.placement.id)).get_json()
+    assert detail["alert_count"] == 1
+    assert [(a["kind"], a["minutes"]) for a in detail["recent_alerts"]] == [("day_over_8h", 600)]
 
 
 def test_a_night_check_in_raises_night_work(run, as_user, at):

@@ -166,6 +166,15 @@ def test_a_critical_incident_suspends_until_resolved(run, as_user):
     incident = _report(as_user(run.student), pid, "critical", "harassment").get_json()
     assert incident["suspended_placement"] is True
     assert db.session.get(Placement, pid).state == "suspended"
+    shown = as_user(run.university_staff).get(URL.format(pid)).get_json()["open_incidents"]
+    assert shown == [
+        {
+            "id": incident["id"],
+            "kind": "harassment",
+            "severity": "critical",
+            "created_at": incident["created_at"],
+        }
+    ]
     [event] = _events("placement.incident_reported")
     assert event.payload["placement_state"] == "suspended"
     resolve = URL.format(pid) + f"/incidents/{incident['id']}/resolution"
@@ -179,6 +188,7 @@ def test_a_critical_incident_suspends_until_resolved(run, as_user):
     body = as_user(run.university_staff).post(resolve, json=done).get_json()
     assert body["resolved_at"] is not None
     assert db.session.get(Placement, pid).state == "active"
+    assert as_user(run.university_staff).get(URL.format(pid)).get_json()["open_incidents"] == []
     assert_problem(as_user(run.university_staff).post(resolve, json=done), 409)
     actions = db.session.scalars(
         sa.select(AuditEntry.action)
