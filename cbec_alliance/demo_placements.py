@@ -13,12 +13,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from cbec_alliance.applications.models import Application, ApplicationTransition
+from cbec_alliance.core.pdf import sha256_hex
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations.models import Membership, Organization
+from cbec_alliance.placements import templates
+from cbec_alliance.placements.agreements import fill_facts
 from cbec_alliance.placements.hours import LOCAL, local_day, week_start
-from cbec_alliance.placements.models import Insurance, Placement
+from cbec_alliance.placements.models import Agreement, Insurance, Placement, Signature
 from cbec_alliance.placements.records_models import (
     CheckIn,
     ComplianceAlert,
@@ -57,6 +60,7 @@ def load(enterprises: list[Organization], students_by_university: dict[int, list
             continue
         application = _application(posting, user, university_id, status)
         placement = _placement(application, posting, state, today - timedelta(days=since), length)
+        _agreement(placement)
         _records(placement, state, today)
     db.session.flush()
 
@@ -131,6 +135,33 @@ def _placement(application: Application, posting: Internship, state, starts_on, 
             )
         )
     return placement
+
+
+def _agreement(placement: Placement) -> None:
+    """The agreement of its terms: signed by all three parties once the placement started;
+    while it is prepared, only the student has signed (the others still to do)."""
+    text = templates.fill(fill_facts(placement))
+    signers = {
+        "student": placement.student_id,
+        "university": placement.school_mentor_id,
+        "enterprise": placement.enterprise_mentor_id,
+    }
+    if placement.state == "preparing":
+        signers = {"student": placement.student_id}
+    digest = sha256_hex(text)
+    agreement = Agreement(
+        placement_id=placement.id,
+        terms_version=placement.terms_version,
+        template_version=templates.CURRENT,
+        text=text,
+        sha256=digest,
+        signed_at=None if placement.state == "preparing" else utcnow(),
+        signatures=[
+            Signature(party=party, signer_id=user_id, ip="127.0.0.1", sha256=digest)
+            for party, user_id in signers.items()
+        ],
+    )
+    db.session.add(agreement)
 
 
 def _day(placement: Placement, day: date, start: int, hours: float) -> CheckIn:

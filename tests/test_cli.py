@@ -10,6 +10,7 @@ from cbec_alliance.cli import DEMO_PASSWORD
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import uscc_error
 from cbec_alliance.organizations.models import Organization
+from cbec_alliance.placements import facts
 from cbec_alliance.placements.models import Placement
 
 
@@ -86,6 +87,8 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "placement_logs",
         "placement_incidents",
         "placement_compliance_alerts",
+        "placement_agreements",
+        "placement_signatures",
         "certificate_exams",
         "certificate_exam_registrations",
         "certificate_records",
@@ -95,6 +98,11 @@ def test_demo_data_is_idempotent_and_valid(app, client):
     assert {o.kind for o in orgs} == {"enterprise", "university", "government", "association"}
     states = set(db.session.scalars(sa.select(Placement.state)))
     assert states == {"preparing", "active", "suspended", "completed", "terminated"}
+    # Every placement that started has a fully signed agreement; a prepared one waits.
+    with app.app_context():
+        for placement in db.session.scalars(sa.select(Placement)):
+            ready = facts.readiness(placement, facts.terms(placement))
+            assert ready.agreement_signed == (placement.state != "preparing"), placement.state
     assert all(uscc_error(o.uscc) is None for o in orgs if o.kind == "enterprise")
     login = client.post(
         "/api/v1/auth/login",
