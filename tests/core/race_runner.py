@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from tests.core.races import SCENARIOS, Call
+from tests.core.races import RACE_SETTINGS, SCENARIOS, Call
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,6 +78,8 @@ def gunicorn(database_uri: str, workers: int = 2, threads: int = 4) -> Iterator[
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_REDIS_URL")}
     env.update(CBEC_CONFIG="testing", SECRET_KEY="race-test-secret")
+    # The settings the scenarios race against (tests/core/races.py: RACE_SETTINGS).
+    env.update({name: str(value) for name, value in RACE_SETTINGS.items()})
     if database_uri.startswith("sqlite"):
         env.pop("TEST_DATABASE_URL", None)
         env["DATABASE_URL"] = database_uri
@@ -126,6 +128,7 @@ def run_trials(trials: int, models: list[str]) -> list[dict]:
     from tests.conftest import _reset_schema, _truncate_all
 
     app = create_app("testing")
+    app.config.update(RACE_SETTINGS)
     _reset_schema(app)
     rows = []
     for model in models:

@@ -28,6 +28,7 @@ from cbec_alliance.lectures.models import Lecture, Registration
 from cbec_alliance.matching.models import LIVE, MatchRound, RoundInternship
 from cbec_alliance.partnerships.models import LIVE as LIVE_PARTNERSHIP
 from cbec_alliance.partnerships.models import Partnership
+from cbec_alliance.placements.models import MentorLoad, Placement
 from cbec_alliance.surveys import services as surveys
 from cbec_alliance.surveys.models import SurveyResponse
 from tests import factories
@@ -39,6 +40,9 @@ from tests.partnerships.factories import LectureFactory
 from tests.students.factories import student
 
 WAVE = 6  # requests fired at once in each scenario
+# Settings every race runs with, in this process and in the gunicorn workers: a mentor may
+# hold two open placements, so six assignments at once race for two places.
+RACE_SETTINGS = {"PLACEMENT_MENTOR_MAX_STUDENTS": 2}
 
 
 @dataclass
@@ -168,6 +172,38 @@ def exam_seats() -> Race:
     return Race("certificate exam seats (2 seats)", calls, 2, readback)
 
 
+def mentor_load() -> Race:
+    """WAVE universities' staff assign the same school mentor (a member of each) at once."""
+    from tests.placements.factories import world
+
+    worlds = [world() for _ in range(WAVE)]
+    for w in worlds:
+        w.posting.accepted_count = 1  # the factory accepted the application without the slot
+    mentor = worlds[0].school_mentor
+    for w in worlds[1:]:
+        factories.MembershipFactory(user=mentor, organization=w.university, role="staff")
+    db.session.flush()
+    mentor_id = mentor.id
+    calls = [
+        Call(
+            "POST",
+            f"/api/v1/placements/{w.placement.id}/mentors",
+            {"role": "school", "mentor_id": mentor_id},
+            _token(w.uni_staff),
+        )
+        for w in worlds
+    ]
+
+    def readback():
+        held = _count(sa.select(Placement.id).where(Placement.school_mentor_id == mentor_id))
+        stored = db.session.scalar(
+            sa.select(MentorLoad.students).where(MentorLoad.mentor_id == mentor_id)
+        )
+        return held, stored
+
+    return Race("one mentor's load (2 students)", calls, 2, readback)
+
+
 def competition_teams() -> Race:
     """WAVE students each register a team that includes the same shared student."""
     competition = CompetitionFactory()
@@ -288,6 +324,7 @@ SCENARIOS: dict[str, Callable[[], Race]] = {
     "course": course_places,
     "event": event_seats,
     "exam": exam_seats,
+    "mentor": mentor_load,
     "team": competition_teams,
     "partnership": partnership_proposals,
     "survey": survey_responses,

@@ -18,7 +18,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import SLOTS
 from cbec_alliance.lectures.models import SEATS
 from tests.core.race_runner import fire, gunicorn, in_process, over_http
-from tests.core.races import SCENARIOS, Race
+from tests.core.races import RACE_SETTINGS, SCENARIOS, Race
 
 pytestmark = pytest.mark.committed
 
@@ -39,6 +39,13 @@ def _verify(app, race: Race, codes: list[int]) -> None:
         assert (held, stored) == (race.places, race.places), race.name
         assert {name: rows for name, rows in check().items() if rows} == {}
         db.session.rollback()
+
+
+@pytest.fixture(autouse=True)
+def _race_settings(app, monkeypatch):
+    """The settings the gunicorn workers run with, in this process too (undone after)."""
+    for setting, value in RACE_SETTINGS.items():
+        monkeypatch.setitem(app.config, setting, value)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
