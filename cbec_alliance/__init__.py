@@ -155,6 +155,7 @@ DOMAINS = (
     "partnerships",
     "placements",
     "careers",
+    "programmes",
     "monitoring",
     "surveys",
     "insights",

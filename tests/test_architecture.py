@@ -41,6 +41,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("placements",),
     # Exam sites are universities and training bases; passes become students' certificates.
     ("careers",),
+    # Programmes link courses, certificates and students' cohorts.
+    ("programmes",),
     ("insights",),
     ("monitoring",),
     (

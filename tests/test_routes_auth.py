@@ -41,6 +41,9 @@ PUBLIC = {
     ("GET", "/api/v1/internships/<int:internship_id>"),
     # Anyone holding a certificate may confirm its code (and learns nothing else).
     ("GET", "/api/v1/placements/verify/<string:code>"),
+    ("GET", "/api/v1/certificate-exams"),
+    ("GET", "/api/v1/certificate-exams/<int:exam_id>"),
+    ("GET", "/api/v1/certificates/verify"),
 }
 
 

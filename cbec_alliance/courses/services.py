@@ -278,3 +278,13 @@ def payload(course: Course) -> dict:
         "university_name_en": university.name_en or university.name,
         "version": course.version,
     }
+
+
+def universities_of(course_ids: list[int]) -> dict[int, int]:
+    """course id -> its university, for the courses that exist."""
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Course.id, Course.university_id).where(Course.id.in_(course_ids))
+    )
+    return {course_id: university_id for course_id, university_id in rows}

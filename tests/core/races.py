@@ -29,6 +29,7 @@ from cbec_alliance.matching.models import LIVE, MatchRound, RoundInternship
 from cbec_alliance.partnerships.models import LIVE as LIVE_PARTNERSHIP
 from cbec_alliance.partnerships.models import Partnership
 from cbec_alliance.placements.models import MentorLoad, Placement
+from cbec_alliance.programmes.models import CohortMember, Programme, ProgrammePartner
 from cbec_alliance.surveys import services as surveys
 from cbec_alliance.surveys.models import SurveyResponse
 from tests import factories
@@ -204,6 +205,56 @@ def mentor_load() -> Race:
     return Race("one mentor's load (2 students)", calls, 2, readback)
 
 
+def cohort_places() -> Race:
+    """An order class's enterprise selects WAVE applicants the university already selected,
+    at once, for a cohort of two."""
+    uni = factories.UniversityFactory()
+    ent = factories.OrganizationFactory()
+    programme = Programme(
+        kind="order_class",
+        university_id=uni.id,
+        name="跨境电商订单班",
+        major="e-commerce",
+        intake_year=2027,
+        cohort_size=2,
+        state="confirmed",
+        partners=[ProgrammePartner(enterprise_id=ent.id, state="confirmed", committed_positions=2)],
+    )
+    db.session.add(programme)
+    db.session.flush()
+    students = [student(uni) for _ in range(WAVE)]
+    for user in students:
+        db.session.add(
+            CohortMember(
+                programme_id=programme.id,
+                student_id=user.id,
+                university_id=uni.id,
+                university_selected=True,
+            )
+        )
+    db.session.flush()
+    programme_id, token = programme.id, _token(factories.member(ent, "staff"))
+    calls = [
+        Call(
+            "POST",
+            f"/api/v1/programmes/{programme_id}/members/{user.id}/selection",
+            {"selected": True},
+            token,
+        )
+        for user in students
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(CohortMember.id).where(
+                CohortMember.programme_id == programme_id, CohortMember.state == "admitted"
+            )
+        )
+        return held, db.session.get(Programme, programme_id).admitted_count
+
+    return Race("an order class's cohort (2 places)", calls, 2, readback)
+
+
 def competition_teams() -> Race:
     """WAVE students each register a team that includes the same shared student."""
     competition = CompetitionFactory()
@@ -325,6 +376,7 @@ SCENARIOS: dict[str, Callable[[], Race]] = {
     "event": event_seats,
     "exam": exam_seats,
     "mentor": mentor_load,
+    "cohort": cohort_places,
     "team": competition_teams,
     "partnership": partnership_proposals,
     "survey": survey_responses,
