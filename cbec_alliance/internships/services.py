@@ -170,7 +170,7 @@ def _set_children(posting: Internship, data: dict) -> dict:
         levels_before = {x.code: x.min_level for x in posting.languages}
         if levels_before != languages:
             posting.languages = [
-                InternshipLanguage(code=c, min_level=lv) for c, lv in languages.items()
+                InternshipLanguage(code=c, min_level=lv) for c, lv in sorted(languages.items())
             ]
             changes["languages"] = {"from": levels_before, "to": languages}
     if data.get("certificates") is not None:
@@ -178,7 +178,7 @@ def _set_children(posting: Internship, data: dict) -> dict:
         certs_after = {c["code"]: c["min_level"] for c in data["certificates"]}
         if certs_before != certs_after:
             posting.certificates = [
-                InternshipCertificate(code=c, min_level=lv) for c, lv in certs_after.items()
+                InternshipCertificate(code=c, min_level=lv) for c, lv in sorted(certs_after.items())
             ]
             changes["certificates"] = {"from": certs_before, "to": certs_after}
     return changes
