@@ -45,6 +45,7 @@ class PostingIndex:
     major_req: np.ndarray  # (n, M) bool
     lang_codes: list[str]
     lang_req: np.ndarray  # (n, L) bool
+    lang_min: np.ndarray  # (n, L) the level asked, 0 = not asked
     district_codes: list[str]
     district: np.ndarray  # index into district_codes
     mode: np.ndarray
@@ -71,9 +72,9 @@ class PostingIndex:
         else:
             major_hit = np.zeros(n, bool)
         majors = np.where(has_majors & ~major_hit, 0.0, 1.0)
-        spoken = np.array([student.languages.get(c, 0) > 0 for c in self.lang_codes], bool)
+        spoken = np.array([student.languages.get(c, 0) for c in self.lang_codes], np.int64)
         lang_n = self.lang_req.sum(axis=1)
-        lang_hits = (self.lang_req & spoken[None, :]).sum(axis=1)
+        lang_hits = (self.lang_req & (spoken[None, :] >= self.lang_min)).sum(axis=1)
         languages = np.where(lang_n > 0, lang_hits / np.maximum(lang_n, 1), 1.0)
         d = (
             self.district_codes.index(student.district)
@@ -110,6 +111,9 @@ class PostingIndex:
             languages=frozenset(
                 c for c, r in zip(self.lang_codes, self.lang_req[row], strict=True) if r
             ),
+            language_levels={
+                c: int(v) for c, v in zip(self.lang_codes, self.lang_min[row], strict=True) if v > 1
+            },
             district=self.district_codes[self.district[row]],
             mode={v: k for k, v in MODES.items()}[int(self.mode[row])],
             certificates={
@@ -148,7 +152,7 @@ def build() -> PostingIndex:
             InternshipCompetency, InternshipCompetency.code, InternshipCompetency.min_level
         ),
         _open_children(InternshipMajor, InternshipMajor.code),
-        _open_children(InternshipLanguage, InternshipLanguage.code),
+        _open_children(InternshipLanguage, InternshipLanguage.code, InternshipLanguage.min_level),
         _open_children(
             InternshipCertificate, InternshipCertificate.code, InternshipCertificate.min_level
         ),
@@ -163,14 +167,14 @@ def from_signals(postings: dict[int, PostingSignals]) -> PostingIndex:
         [(i, postings[i].district, postings[i].mode) for i in ids],
         [(i, c, lv) for i in ids for c, lv in postings[i].competencies.items()],
         [(i, c) for i in ids for c in postings[i].majors],
-        [(i, c) for i in ids for c in postings[i].languages],
+        [(i, c, postings[i].language_level(c)) for i in ids for c in postings[i].languages],
         [(i, c, rank_names[r]) for i in ids for c, r in postings[i].certificates.items()],
     )
 
 
 def assemble(rows, comps, majors, langs, certs=()) -> PostingIndex:
     """Arrays from (id, district, mode[, kind]) rows ordered by id and (id, code[, level])
-    children (a certificate's level by name)."""
+    children (a language's level may be left out: 1; a certificate's level by name)."""
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     pos = {int(i): k for k, i in enumerate(ids)}
     comp_codes = sorted({r[1] for r in comps})
@@ -181,6 +185,10 @@ def assemble(rows, comps, majors, langs, certs=()) -> PostingIndex:
     ci = {c: k for k, c in enumerate(comp_codes)}
     for internship_id, code, level in comps:
         comp_min[pos[internship_id], ci[code]] = level
+    lang_min = np.zeros((len(ids), len(lang_codes)), dtype=np.int64)
+    li = {c: k for k, c in enumerate(lang_codes)}
+    for internship_id, code, *level in langs:
+        lang_min[pos[internship_id], li[code]] = level[0] if level else 1
     cert_codes = sorted({r[1] for r in certs})
     cert_min = np.zeros((len(ids), len(cert_codes)), dtype=np.int64)
     ki = {c: k for k, c in enumerate(cert_codes)}
@@ -194,7 +202,8 @@ def assemble(rows, comps, majors, langs, certs=()) -> PostingIndex:
         major_codes=major_codes,
         major_req=_flags(len(ids), pos, major_codes, majors),
         lang_codes=lang_codes,
-        lang_req=_flags(len(ids), pos, lang_codes, langs),
+        lang_req=lang_min > 0,
+        lang_min=lang_min,
         district_codes=district_codes,
         district=np.array([district_codes.index(r[1]) for r in rows], dtype=np.int64),
         mode=np.array([MODES.get(r[2], 0) for r in rows], dtype=np.int64),

@@ -45,7 +45,7 @@ class StudentArrays:
 
     levels: np.ndarray  # (S, C) competency level, 0 = none
     major: np.ndarray  # (S,) index into the index's major codes, -1 = other or none
-    spoken: np.ndarray  # (S, L) bool
+    spoken: np.ndarray  # (S, L) the level spoken, 0 = none
     district: np.ndarray  # (S,) index into the index's district codes, -1 = other
     certs: np.ndarray  # (S, K) rank of the certificate held, 0 = none
 
@@ -58,14 +58,14 @@ def student_arrays(index: PostingIndex, students: Sequence[StudentSignals]) -> S
     mi: dict[str | None, int] = {c: k for k, c in enumerate(index.major_codes)}
     di: dict[str | None, int] = {c: k for k, c in enumerate(index.district_codes)}
     levels = np.zeros((len(students), len(ci)), dtype=np.float32)
-    spoken = np.zeros((len(students), len(li)), dtype=bool)
+    spoken = np.zeros((len(students), len(li)), dtype=np.int64)
     for row, s in enumerate(students):
         for code, level in s.competencies.items():
             if code in ci:
                 levels[row, ci[code]] = level
         for code, level in s.languages.items():
             if code in li and level > 0:
-                spoken[row, li[code]] = True
+                spoken[row, li[code]] = level
     major = np.array([mi.get(s.major, -1) for s in students], dtype=np.int64)
     district = np.array([di.get(s.district, -1) for s in students], dtype=np.int64)
     certs = np.array(
@@ -97,7 +97,7 @@ def scores(
         else:
             hit = np.zeros(len(s), dtype=bool)
         majors = np.where(has_majors[p] & ~hit, 0.0, 1.0)
-        hits = (index.lang_req[p] & students.spoken[s]).sum(axis=1)
+        hits = (index.lang_req[p] & (students.spoken[s] >= index.lang_min[p])).sum(axis=1)
         languages = np.where(lang_n[p] > 0, hits / np.maximum(lang_n[p], 1), 1.0)
         mode = index.mode[p]
         near = (mode == MODES["remote"]) | (index.district[p] == students.district[s])
@@ -133,7 +133,7 @@ def index_of(internship_ids: Sequence[int]) -> PostingIndex:
         rows,
         children(InternshipCompetency, InternshipCompetency.code, InternshipCompetency.min_level),
         children(InternshipMajor, InternshipMajor.code),
-        children(InternshipLanguage, InternshipLanguage.code),
+        children(InternshipLanguage, InternshipLanguage.code, InternshipLanguage.min_level),
         children(
             InternshipCertificate, InternshipCertificate.code, InternshipCertificate.min_level
         ),

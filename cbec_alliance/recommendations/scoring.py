@@ -12,7 +12,8 @@ them (one weight, CERTIFICATES):
   min(student_level / min_level, 1) (0 without it); the average over the required ones.
   A posting that requires none gives full credit.
 - majors: 1 if the posting lists none or lists the student's major, else 0.
-- languages: the share of the posting's languages the student speaks (1 if it lists none).
+- languages: the share of the posting's languages the student speaks at the level asked
+  (`min_level`, 1 unless the posting says more; 1 if it lists none).
 - district: 1 if the posting is in the district of the student's university or is remote,
   0.5 if it is hybrid elsewhere, 0 if it is onsite elsewhere.
 - certificates: the share of the posting's certificates the student holds at `min_level` or
@@ -68,6 +69,12 @@ class PostingSignals:
     district: str = ""
     mode: str = "onsite"
     certificates: Mapping[str, int] = field(default_factory=dict)  # code -> min rank 1..3
+    # code -> min level, for the languages asked above level 1 (the rest: any level)
+    language_levels: Mapping[str, int] = field(default_factory=dict)
+
+    def language_level(self, code: str) -> int:
+        """The level the posting asks for in `code` (1 unless it says more)."""
+        return self.language_levels.get(code, 1)
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,11 @@ def parts(student: StudentSignals, posting: PostingSignals) -> dict[str, Fractio
     """The four parts of the score, each in 0..1."""
     majors = Fraction(1) if not posting.majors or student.major in posting.majors else Fraction(0)
     if posting.languages:
-        spoken = sum(1 for code in posting.languages if student.languages.get(code, 0) > 0)
+        spoken = sum(
+            1
+            for code in posting.languages
+            if student.languages.get(code, 0) >= posting.language_level(code)
+        )
         languages = Fraction(spoken, len(posting.languages))
     else:
         languages = Fraction(1)
@@ -169,9 +180,15 @@ def score(student: StudentSignals, posting: PostingSignals) -> Match:
     for code in sorted(posting.majors):
         reasons.append({"kind": "major", "code": code, "matched": student.major == code})
     for code in sorted(posting.languages):
-        level = student.languages.get(code, 0)
+        level, need = student.languages.get(code, 0), posting.language_level(code)
         reasons.append(
-            {"kind": "language", "code": code, "matched": level > 0, "student_level": level}
+            {
+                "kind": "language",
+                "code": code,
+                "matched": level >= need,
+                "required_level": need,
+                "student_level": level,
+            }
         )
     for code, need in sorted(posting.certificates.items()):
         rank, verified = student.certificates.get(code, (0, False))

@@ -48,6 +48,7 @@ def posting_signals(posting: Internship) -> PostingSignals:
         district=posting.district,
         mode=posting.mode,
         certificates={c.code: CERTIFICATE_RANKS[c.min_level] for c in posting.certificates},
+        language_levels={x.code: x.min_level for x in posting.languages if x.min_level > 1},
     )
 
 

@@ -104,7 +104,8 @@ def scores(index: StudentIndex, posting: PostingSignals, near: np.ndarray) -> np
         langs = np.zeros(n, dtype=np.int64)
         for code in posting.languages:
             if code in index.lang_codes:
-                langs += index.lang_levels[index.lang_codes.index(code)] > 0
+                spoken = index.lang_levels[index.lang_codes.index(code)]
+                langs += spoken >= posting.language_level(code)
     else:
         langs = np.ones(n, dtype=np.int64)
     # District credit in halves: 2 remote or same district, 1 hybrid elsewhere, 0 onsite.

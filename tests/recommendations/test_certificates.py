@@ -119,3 +119,19 @@ def test_recommended_internships_by_kind(as_user, client):
     assert [i["internship"]["id"] for i in flexible["items"]] == [gig.id]
     assert "kind" in validation_errors(c.get(MINE, query_string={"kind": "gig"}))
     assert_problem(client.get(MINE, query_string={"kind": "full_time"}), 401)
+
+
+def test_a_language_asked_at_a_level_is_matched_at_that_level(as_user, coord):
+    university = factories.UniversityFactory(district="tianhe")
+    beginner = student(university, competencies={}, languages={"ar": 1}, major="e-commerce")
+    fluent = student(university, competencies={}, languages={"ar": 4}, major="e-commerce")
+    posting = InternshipFactory(competencies={}, languages={"ar": 4})
+    body = coord.get(students_url(posting.id)).get_json()
+    assert [(i["student"]["id"], i["score"]) for i in body["items"]] == [
+        (fluent.id, 1.0),
+        (beginner.id, 0.8),
+    ]
+    (mine,) = as_user(beginner).get(MINE).get_json()["items"]
+    (arabic,) = [r for r in mine["reasons"] if r["kind"] == "language"]
+    assert (arabic["matched"], arabic["required_level"], arabic["student_level"]) == (False, 4, 1)
+    assert mine["score"] == 0.8

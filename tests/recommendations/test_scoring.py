@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from hypothesis import given
@@ -34,7 +35,7 @@ students = st.builds(
         st.tuples(st.integers(min_value=1, max_value=3), st.booleans()),
     ),
 )
-postings = st.builds(
+_postings = st.builds(
     PostingSignals,
     competencies=st.dictionaries(st.sampled_from(COMPETENCIES), levels),
     majors=st.frozensets(st.sampled_from(MAJORS)),
@@ -45,6 +46,19 @@ postings = st.builds(
         st.sampled_from(CERTIFICATES), st.integers(min_value=1, max_value=3), max_size=2
     ),
 )
+
+
+def _with_levels(posting: PostingSignals):
+    """`posting` with some of its languages asked above level 1."""
+    asked = sorted(posting.languages)
+    if not asked:
+        return st.just(posting)
+    return st.dictionaries(st.sampled_from(asked), st.integers(min_value=2, max_value=5)).map(
+        lambda levels: replace(posting, language_levels=levels)
+    )
+
+
+postings = _postings.flatmap(_with_levels)
 
 POSTING = PostingSignals(
     competencies={"platform-operation": 3, "english": 4},
@@ -135,7 +149,7 @@ def test_gaining_a_language_never_lowers_the_score(student, posting, code):
     better = StudentSignals(
         competencies=student.competencies,
         major=student.major,
-        languages={**student.languages, code: 1},
+        languages={**student.languages, code: max(student.languages.get(code, 0), 1)},
         district=student.district,
         certificates=student.certificates,
     )
@@ -205,3 +219,22 @@ def test_certificates_take_their_weight_from_competencies_only_when_named():
         competencies={"english": 2}, certificates={"cbec-b2b-data-operation": (3, True)}
     )
     assert exact_score(holder, named) == Fraction(4, 5)
+
+
+def test_a_language_asked_at_a_level_needs_that_level():
+    posting = PostingSignals(
+        languages=frozenset({"ar", "en"}), language_levels={"ar": 4}, district="tianhe"
+    )
+    beginner = StudentSignals(languages={"ar": 1, "en": 1}, district="tianhe")
+    fluent = StudentSignals(languages={"ar": 4, "en": 1}, district="tianhe")
+    # 0.5 + 0.2 + 0.2 * share + 0.1
+    assert exact_score(beginner, posting) == Fraction(9, 10)
+    assert exact_score(fluent, posting) == 1
+    (arabic,) = [r for r in score(beginner, posting).reasons if r["code"] == "ar"]
+    assert arabic == {
+        "kind": "language",
+        "code": "ar",
+        "matched": False,
+        "required_level": 4,
+        "student_level": 1,
+    }
