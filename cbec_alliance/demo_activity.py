@@ -16,6 +16,7 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
     Internship,
+    InternshipCertificate,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
@@ -72,6 +73,68 @@ INTERNSHIPS = [
 ]
 
 
+# Jobs beyond internships (issue 19): full-time with a salary band and contract type, part-time
+# and flexible work, certificate requirements and minor languages at a level.
+JOBS: list[dict] = [
+    dict(
+        title="跨境电商B2B数据运营专员 B2B data operations specialist",
+        description="负责阿里巴巴国际站店铺的数据分析、询盘转化与运营复盘，五险一金。"
+        "Data analysis, inquiry conversion and reviews for our Alibaba.com store.",
+        category="data",
+        kind="full_time",
+        salary_band="6000-8000",
+        contract_type="fixed-term",
+        competencies={"data-analysis": 3, "platform-operation": 3},
+        majors=["e-commerce", "international-business"],
+        languages={"en": 3},
+        certificates={"cbec-b2b-data-operation": "intermediate"},
+        status="open",
+    ),
+    dict(
+        title="拉美市场西班牙语运营 Spanish-speaking operations (Latin America)",
+        description="运营美客多（Mercado Libre）店铺，与拉美客户用西班牙语沟通。"
+        "Run our Mercado Libre store and talk with Latin American buyers in Spanish.",
+        category="marketing",
+        kind="full_time",
+        salary_band="8000-10000",
+        contract_type="open-ended",
+        competencies={"minor-languages": 4, "customer-service": 3},
+        majors=["foreign-languages"],
+        languages={"es": 4, "en": 2},
+        certificates={},
+        status="open",
+    ),
+    dict(
+        title="周末直播助理（兼职）Weekend live-stream assistant (part-time)",
+        description="周末协助 TikTok Shop 直播：选品、场控与评论回复。"
+        "Weekends: help run TikTok Shop live streams (products, floor, comments).",
+        category="marketing",
+        kind="part_time",
+        salary_band="below-4000",
+        contract_type="part-time",
+        competencies={"content-creation": 2},
+        majors=[],
+        languages={"en": 2},
+        certificates={},
+        status="open",
+    ),
+    dict(
+        title="阿拉伯语商品文案（灵活用工）Arabic product copy (flexible)",
+        description="按件计酬，为中东站点撰写阿拉伯语商品文案，远程。"
+        "Paid per item: Arabic product copy for our Middle East stores, remote.",
+        category="marketing",
+        kind="flexible",
+        salary_band=None,
+        contract_type="freelance",
+        competencies={"minor-languages": 3, "content-creation": 2},
+        majors=["foreign-languages"],
+        languages={"ar": 3},
+        certificates={"cbec-b2b-data-operation": "junior"},
+        status="open",
+    ),
+]
+
+
 def load(enterprises: list[Organization], students_by_university: dict[int, list]) -> None:
     """Profiles for the demo students, postings for the demo enterprises, two applications."""
     for university_id, students in students_by_university.items():
@@ -80,6 +143,8 @@ def load(enterprises: list[Organization], students_by_university: dict[int, list
     postings = [
         _internship(enterprises[i % len(enterprises)], spec) for i, spec in enumerate(INTERNSHIPS)
     ]
+    for i, spec in enumerate(JOBS):
+        _internship(enterprises[(i + 1) % len(enterprises)], spec)
     first_students = [s[0] for s in students_by_university.values() if s]
     for posting, user in zip(postings[:2], first_students, strict=False):
         _application(posting, user)
@@ -116,13 +181,16 @@ def _internship(enterprise: Organization, spec: dict) -> Internship:
         title=spec["title"],
         description=spec["description"],
         category=spec["category"],
+        kind=spec.get("kind", "internship"),
+        salary_band=spec.get("salary_band"),
+        contract_type=spec.get("contract_type"),
         district=enterprise.district,
-        mode="hybrid",
+        mode="remote" if spec.get("kind") == "flexible" else "hybrid",
         slots=3,
-        stipend_min=3000,
-        stipend_max=4500,
+        stipend_min=None if "kind" in spec else 3000,
+        stipend_max=None if "kind" in spec else 4500,
         start_date=today + timedelta(days=45),
-        end_date=today + timedelta(days=135),
+        end_date=today + timedelta(days=135 if "kind" not in spec else 500),
         apply_by=today + timedelta(days=30),
         hours_per_day=Decimal("8"),
         hours_per_week=Decimal("40"),
@@ -135,7 +203,18 @@ def _internship(enterprise: Organization, spec: dict) -> Internship:
             InternshipCompetency(code=c, min_level=lv) for c, lv in spec["competencies"].items()
         ],
         majors=[InternshipMajor(code=c) for c in spec["majors"]],
-        languages=[InternshipLanguage(code=c) for c in spec["languages"]],
+        languages=[
+            InternshipLanguage(code=c, min_level=lv)
+            for c, lv in (
+                spec["languages"].items()
+                if isinstance(spec["languages"], dict)
+                else dict.fromkeys(spec["languages"], 1).items()
+            )
+        ],
+        certificates=[
+            InternshipCertificate(code=c, min_level=lv)
+            for c, lv in spec.get("certificates", {}).items()
+        ],
     )
     db.session.add(posting)
     db.session.flush()

@@ -64,6 +64,9 @@ class Course(Model):
     lecturers: Mapped[list[CourseLecturer]] = relationship(
         cascade="all, delete-orphan", order_by="CourseLecturer.position"
     )
+    certificates: Mapped[list[CourseCertificate]] = relationship(
+        cascade="all, delete-orphan", order_by="CourseCertificate.code"
+    )
 
     if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
         links: dict  # attached by services.detail for the detail schema; not a column
@@ -92,6 +95,19 @@ class CoursePartner(Model):
     state: Mapped[str] = mapped_column(sa.String(20), default="pending")
     reason: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class CourseCertificate(Model):
+    """A catalogued certificate a course prepares for, at a level (issue 19)."""
+
+    __tablename__ = "course_certificates"
+    __table_args__ = (sa.Index("ix_course_certificates_code", "code", "course_id"),)
+
+    course_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    min_level: Mapped[str] = mapped_column(sa.String(20))
 
 
 class CourseCompetency(Model):

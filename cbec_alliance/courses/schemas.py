@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
+from cbec_alliance.internships.schemas import CertificateOutSchema, certificate_list
 
 from .models import STATUSES
 
@@ -45,6 +46,7 @@ class _CourseFields(BaseSchema):
     lecturers = ma.fields.List(
         ma.fields.Nested(LecturerSchema), validate=ma.validate.Length(max=20)
     )
+    certificates = certificate_list()
 
 
 _REQUIRED = ("code", "title", "credits", "hours", "semester", "language", "capacity")
@@ -121,6 +123,10 @@ class CourseSchema(OutSchema):
     partner_enterprise_ids = ma.fields.List(ma.fields.Integer())
     partners = ma.fields.List(ma.fields.Nested(PartnerSchema))
     lecturers = ma.fields.List(ma.fields.Nested(_LecturerOut))
+    certificates = ma.fields.List(
+        ma.fields.Nested(CertificateOutSchema),
+        metadata={"description": "the catalogued certificates (and levels) it prepares for"},
+    )
     capacity = ma.fields.Integer()
     enrolled_count = ma.fields.Integer()
     status = ma.fields.String()
@@ -135,6 +141,10 @@ class _LinkedInternship(OutSchema):
     title = ma.fields.String()
     enterprise_id = ma.fields.Integer()
     competencies = ma.fields.List(ma.fields.String(), metadata={"description": "shared ones"})
+    certificates = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "certificates it asks for that the course prepares for"},
+    )
 
 
 class _LinkedCompetition(OutSchema):
@@ -144,7 +154,8 @@ class _LinkedCompetition(OutSchema):
 
 
 class LinksSchema(OutSchema):
-    """Where the course leads: open internships and competitions using its competencies."""
+    """Where the course leads: open postings asking for its competencies or the certificates
+    it prepares for, and competitions using its competencies."""
 
     internships = ma.fields.List(ma.fields.Nested(_LinkedInternship))
     competitions = ma.fields.List(ma.fields.Nested(_LinkedCompetition))

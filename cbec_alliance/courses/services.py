@@ -17,6 +17,7 @@ from . import links
 from .models import (
     CONTENT,
     Course,
+    CourseCertificate,
     CourseCompetency,
     CourseLecturer,
     CoursePartner,
@@ -88,6 +89,7 @@ def _check(data: dict, course: Course | None) -> None:
         if len(set(data["competencies"])) != len(data["competencies"]):
             invalid("competencies", "each code may appear once")
         taxonomy.check("competencies", "competencies", data["competencies"])
+    taxonomy.check_certificates("certificates", data.get("certificates"))
     partners = data.get("partner_enterprise_ids")
     if partners is not None:
         if len(set(partners)) != len(partners):
@@ -136,6 +138,13 @@ def create(user: User, data: dict) -> Course:
 def _set_children(course: Course, data: dict) -> None:
     if "competencies" in data:
         course.competencies = [CourseCompetency(code=c) for c in data["competencies"]]
+    if data.get("certificates") is not None:
+        before = {c.code: c.min_level for c in course.certificates}
+        after = {c["code"]: c["min_level"] for c in data["certificates"]}
+        if before != after:  # the same rows kept, not deleted and inserted again
+            course.certificates = [
+                CourseCertificate(code=c, min_level=lv) for c, lv in after.items()
+            ]
     if "lecturers" in data:
         course.lecturers = [
             CourseLecturer(position=k, name=x["name"], organization_id=x["organization_id"])
@@ -153,6 +162,7 @@ def content(course: Course) -> dict:
     return {
         **{f: (str(getattr(course, f)) if f == "credits" else getattr(course, f)) for f in CONTENT},
         "competencies": course.competency_codes,
+        "certificates": [{"code": c.code, "min_level": c.min_level} for c in course.certificates],
         "lecturers": [
             {"name": x.name, "organization_id": x.organization_id} for x in course.lecturers
         ],

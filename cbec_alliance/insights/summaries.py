@@ -18,6 +18,7 @@ from cbec_alliance.organizations.models import Membership, Organization
 from cbec_alliance.partnerships.models import Partnership, PartnershipMode
 from cbec_alliance.training_bases.models import TrainingBase
 
+from .language_gap import language_gap
 from .skills_gap import districts, skills_gap, vocabulary_labels
 
 
@@ -251,6 +252,7 @@ def _partnerships_by_university() -> list[dict]:
 SUMMARIES = {
     "overview": overview,
     "skills-gap": skills_gap,
+    "language-gap": language_gap,
     "districts": districts,
     "internships": internships,
     "partnerships": partnerships,

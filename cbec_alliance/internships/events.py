@@ -26,6 +26,7 @@ INTERNSHIP_PAYLOAD = {
     "category": ("string", "job category code (taxonomy `job-categories`)"),
     "district": ("string", "Guangzhou district code (taxonomy `districts`)"),
     "competencies": ("array of strings", "competency codes it requires"),
+    "kind": ("string", "internship, full_time, part_time or flexible"),
 }
 _REASON = {"reason": ("string", "the coordinator's reason when taken down, else empty")}
 
@@ -36,6 +37,8 @@ def matches(sub: Subscription, payload: dict) -> bool:
         (not sub.categories or payload["category"] in sub.categories)
         and (not sub.districts or payload["district"] in sub.districts)
         and (not sub.competencies or bool(set(sub.competencies) & set(payload["competencies"])))
+        # Events from before kinds existed are internships.
+        and (not sub.kinds or payload.get("kind", "internship") in sub.kinds)
     )
 
 

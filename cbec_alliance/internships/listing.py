@@ -3,8 +3,8 @@
 The list is the busiest route. `page_response` is all the route calls. On PostgreSQL it
 takes the fast path, the page built as JSON text by the database (listing_json.py) and
 spliced into the response unparsed; elsewhere the portable path below builds it from rows:
-one Core query for the page's columns, one for its children (competencies, majors, languages
-in a single UNION ALL), the cached total, and plain dicts that go out as JSON without a
+one Core query for the page's columns, one for its children (competencies, majors, languages,
+certificates in a single UNION ALL), the cached total, and plain dicts that go out as JSON without a
 second pass through marshmallow. Both paths take the same filters, order, cursors and
 totals from listing_query.py and give the same body: on PostgreSQL the list tests run every
 case through each (`INTERNSHIP_LIST_PORTABLE` set in the app's config forces this one).
@@ -26,6 +26,7 @@ from cbec_alliance.core.timeutil import iso_z
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import listing_json, listing_query
 from cbec_alliance.internships.models import (
+    InternshipCertificate,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
@@ -72,39 +73,63 @@ def _items(rows: Sequence) -> list[dict]:
 
 def _children(ids: list[int]) -> dict[int, dict[str, list]]:
     found: dict[int, dict[str, list]] = {
-        posting_id: {"competencies": [], "majors": [], "languages": []} for posting_id in ids
+        posting_id: {
+            "competencies": [],
+            "majors": [],
+            "languages": [],
+            "language_levels": [],
+            "certificates": [],
+        }
+        for posting_id in ids
     }
     if not ids:
         return found
-    competencies, majors, languages = (
+    competencies, majors, languages, certificates = (
         InternshipCompetency.__table__,
         InternshipMajor.__table__,
         InternshipLanguage.__table__,
+        InternshipCertificate.__table__,
     )
+    # One text column for both kinds of level (a competency's 1..5, a certificate's name).
+    level = sa.cast(competencies.c.min_level, sa.String)
     union = sa.union_all(
         sa.select(
             competencies.c.internship_id,
             sa.literal("c"),
             competencies.c.code,
-            competencies.c.min_level,
+            level,
         ).where(competencies.c.internship_id.in_(ids)),
-        sa.select(majors.c.internship_id, sa.literal("m"), majors.c.code, sa.null()).where(
-            majors.c.internship_id.in_(ids)
-        ),
-        sa.select(languages.c.internship_id, sa.literal("l"), languages.c.code, sa.null()).where(
-            languages.c.internship_id.in_(ids)
-        ),
+        sa.select(
+            majors.c.internship_id, sa.literal("m"), majors.c.code, sa.cast(sa.null(), sa.String)
+        ).where(majors.c.internship_id.in_(ids)),
+        sa.select(
+            languages.c.internship_id,
+            sa.literal("l"),
+            languages.c.code,
+            sa.cast(languages.c.min_level, sa.String),
+        ).where(languages.c.internship_id.in_(ids)),
+        sa.select(
+            certificates.c.internship_id,
+            sa.literal("x"),
+            certificates.c.code,
+            certificates.c.min_level,
+        ).where(certificates.c.internship_id.in_(ids)),
     )
-    for internship_id, kind, code, level in db.session.execute(union):
+    for internship_id, kind, code, value in db.session.execute(union):
         item = found[internship_id]
         if kind == "c":
-            item["competencies"].append({"code": code, "min_level": level})
+            item["competencies"].append({"code": code, "min_level": int(value)})
         elif kind == "m":
             item["majors"].append(code)
-        else:
+        elif kind == "l":
             item["languages"].append(code)
+            item["language_levels"].append({"code": code, "min_level": int(value)})
+        else:
+            item["certificates"].append({"code": code, "min_level": value})
     for item in found.values():
         item["competencies"].sort(key=itemgetter("code"))
         item["majors"].sort()
         item["languages"].sort()
+        item["language_levels"].sort(key=itemgetter("code"))
+        item["certificates"].sort(key=itemgetter("code"))
     return found

@@ -5,7 +5,8 @@ Why: each distinct mix of filters (a major with a district, say) cost PostgreSQL
 requirement and an exact count over thousands of rows, 20-80 ms at 100,000 postings; NumPy
 masks over the same postings take a fraction of a millisecond (docs/benchmarks.md). Kept per
 posting, in id order: status, category, district, mode, enterprise, published_at, apply_by
-and the requirement codes, with the list's two orders.
+and the requirement codes, with the list's two orders; kind and salary band (issue 19) are
+words as category is.
 
 Kept fresh like the totals (listing_query.py): by the data version, max(updated_at), which
 every change to a posting or its children moves, read with each page's items in the same
@@ -38,7 +39,8 @@ from cbec_alliance.internships.listing_query import (
 )
 from cbec_alliance.internships.models import PUBLIC_STATUSES
 
-WORDS = ("status", "category", "district", "mode")
+# The words a posting is filtered on (salary_band may be NULL: a word like any other).
+WORDS = ("status", "category", "district", "mode", "kind", "salary_band")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # published_at as microseconds; NULL as the largest, first in a descending order as in SQL.
 NO_TIME = np.iinfo(np.int64).max

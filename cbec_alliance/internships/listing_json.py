@@ -49,6 +49,12 @@ def _item_sql() -> str:
         " FROM internship_majors m WHERE m.internship_id = i.id)",
         "'languages', (SELECT coalesce(json_agg(g.code ORDER BY g.code), CAST('[]' AS json))"
         " FROM internship_languages g WHERE g.internship_id = i.id)",
+        "'language_levels', (SELECT coalesce(json_agg(json_build_object('code', g.code,"
+        " 'min_level', g.min_level) ORDER BY g.code), CAST('[]' AS json))"
+        " FROM internship_languages g WHERE g.internship_id = i.id)",
+        "'certificates', (SELECT coalesce(json_agg(json_build_object('code', x.code,"
+        " 'min_level', x.min_level) ORDER BY x.code), CAST('[]' AS json))"
+        " FROM internship_certificates x WHERE x.internship_id = i.id)",
     ]
     return "json_build_object(" + ", ".join(pairs) + ")"
 

@@ -76,7 +76,7 @@ def filtered(stmt: sa.Select, args: dict, user: User | None, counting: bool = Fa
 
     `counting`: for a count, where a short term's gram alone decides (see `_term`)."""
     stmt = _visible(stmt, status_of(args), user)
-    for name in ("category", "district", "mode", "enterprise_id"):
+    for name in ("category", "district", "mode", "kind", "salary_band", "enterprise_id"):
         if args.get(name) is not None:
             stmt = stmt.where(POSTINGS.c[name] == args[name])
     for name, requirement in REQUIREMENTS.items():

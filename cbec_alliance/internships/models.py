@@ -14,6 +14,10 @@ from cbec_alliance.extensions import Model
 
 STATUSES = ("draft", "open", "closed", "filled", "taken_down")
 MODES = ("onsite", "remote", "hybrid")
+# What a posting offers (issue 19): the student internship rules bind internships only.
+KINDS = ("internship", "full_time", "part_time", "flexible")
+# Certificate levels in their order (a held level at or above the required one counts).
+CERTIFICATE_LEVELS = ("junior", "intermediate", "senior")
 # The statuses anyone may see; drafts and taken-down postings only their enterprise and
 # coordinators.
 PUBLIC_STATUSES = ("open", "closed", "filled")
@@ -30,6 +34,7 @@ class Internship(Model):
         sa.Index("ix_internships_enterprise_status", "enterprise_id", "status"),
         sa.Index("ix_internships_category_status", "category", "status"),
         sa.Index("ix_internships_district_status", "district", "status"),
+        sa.Index("ix_internships_kind_status", "kind", "status"),
         # Filtered totals, and the few matches of a narrow filter with their sort keys, are
         # read from this narrow index alone (docs/benchmarks.md).
         sa.Index(
@@ -74,6 +79,12 @@ class Internship(Model):
     category: Mapped[str] = mapped_column(sa.String(40))
     district: Mapped[str] = mapped_column(sa.String(40))
     mode: Mapped[str] = mapped_column(sa.String(10))
+    # internship, full_time, part_time or flexible; existing postings are internships.
+    kind: Mapped[str] = mapped_column(sa.String(20), default="internship")
+    # Full-time (required) and part-time or flexible (optional) postings: a `salary-bands`
+    # code (monthly, yuan) and a `contract-types` code; never on an internship.
+    salary_band: Mapped[str | None] = mapped_column(sa.String(40))
+    contract_type: Mapped[str | None] = mapped_column(sa.String(40))
     slots: Mapped[int]
     # Accepted students, kept under the posting's row lock so it can never pass `slots`.
     accepted_count: Mapped[int] = mapped_column(default=0)
@@ -118,6 +129,9 @@ class Internship(Model):
     languages: Mapped[list[InternshipLanguage]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="InternshipLanguage.code"
     )
+    certificates: Mapped[list[InternshipCertificate]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="InternshipCertificate.code"
+    )
 
 
 class InternshipCompetency(Model):
@@ -149,15 +163,32 @@ class InternshipMajor(Model):
 
 
 class InternshipLanguage(Model):
-    """A language a posting asks for."""
+    """A language a posting asks for, at a minimum level 1..5 (1 unless given)."""
 
     __tablename__ = "internship_languages"
-    __table_args__ = (sa.Index("ix_internship_languages_code", "code", "internship_id"),)
+    __table_args__ = (
+        sa.Index("ix_internship_languages_code", "code", "internship_id"),
+        sa.CheckConstraint("min_level BETWEEN 1 AND 5", name="level"),
+    )
 
     internship_id: Mapped[int] = mapped_column(
         sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    min_level: Mapped[int] = mapped_column(default=1)
+
+
+class InternshipCertificate(Model):
+    """A catalogued certificate (`certificates` vocabulary) a posting asks for, at a level."""
+
+    __tablename__ = "internship_certificates"
+    __table_args__ = (sa.Index("ix_internship_certificates_code", "code", "internship_id"),)
+
+    internship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    min_level: Mapped[str] = mapped_column(sa.String(20))
 
 
 # Accepting an offer takes a slot, withdrawing before the start gives it back: the

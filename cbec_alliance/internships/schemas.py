@@ -8,7 +8,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, require
-from cbec_alliance.internships.models import MODES, STATUSES
+from cbec_alliance.internships.models import CERTIFICATE_LEVELS, KINDS, MODES, STATUSES
 
 _LEVEL = ma.validate.Range(min=1, max=5)
 
@@ -18,6 +18,28 @@ class RequiredCompetencySchema(BaseSchema):
 
     code = taxonomy_code(60, required=True)
     min_level = ma.fields.Integer(required=True, strict=True, validate=_LEVEL)
+
+
+class RequiredLanguageSchema(BaseSchema):
+    """`{code, min_level}`: a language the posting asks for, at level 1..5."""
+
+    code = taxonomy_code(10, required=True)
+    min_level = ma.fields.Integer(load_default=1, strict=True, validate=_LEVEL)
+
+
+class RequiredCertificateSchema(BaseSchema):
+    """`{code, min_level}`: a catalogued certificate (`certificates` vocabulary) held at
+    `min_level` or above (junior < intermediate < senior)."""
+
+    code = taxonomy_code(60, required=True)
+    min_level = ma.fields.String(required=True, validate=ma.validate.OneOf(CERTIFICATE_LEVELS))
+
+
+def certificate_list() -> ma.fields.List:
+    """`[{code, min_level}]`: certificates asked for (postings) or prepared for (courses)."""
+    return ma.fields.List(
+        ma.fields.Nested(RequiredCertificateSchema), validate=ma.validate.Length(max=10)
+    )
 
 
 def _codes(max_items: int) -> ma.fields.List:
@@ -52,6 +74,38 @@ class _PostingFields(BaseSchema):
     )
     majors = _codes(20)
     languages = _codes(20)
+    language_levels = ma.fields.List(
+        ma.fields.Nested(RequiredLanguageSchema),
+        validate=ma.validate.Length(max=20),
+        metadata={
+            "description": "languages with a minimum level 1..5, instead of `languages` "
+            "(whose codes are asked at level 1); give one or the other"
+        },
+    )
+    certificates = certificate_list()
+    kind = ma.fields.String(
+        validate=ma.validate.OneOf(KINDS),
+        metadata={
+            "description": "internship (default), full_time, part_time or flexible; the "
+            "student internship rules bind internships only"
+        },
+    )
+    salary_band = taxonomy_code(
+        40,
+        allow_none=True,
+        metadata={
+            "description": "`salary-bands` code (monthly, yuan): required for full_time, "
+            "optional for part_time and flexible, refused for internship"
+        },
+    )
+    contract_type = taxonomy_code(
+        40,
+        allow_none=True,
+        metadata={
+            "description": "`contract-types` code: required for full_time, optional for "
+            "part_time and flexible, refused for internship"
+        },
+    )
     district = taxonomy_code(40)
     mode = ma.fields.String(validate=ma.validate.OneOf(MODES))
     slots = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=10_000))
@@ -103,6 +157,31 @@ class InternshipCreateSchema(_PostingFields):
     enterprise_id = ma.fields.Integer(required=True, strict=True)
     _required = require(*_REQUIRED_ON_CREATE)
 
+    class Meta:
+        example = {
+            "enterprise_id": 12,
+            "kind": "full_time",
+            "title": "跨境电商数据运营专员",
+            "description": "负责亚马逊与阿里巴巴国际站店铺的数据分析与运营复盘。",
+            "category": "data",
+            "district": "nansha",
+            "mode": "hybrid",
+            "slots": 2,
+            "salary_band": "6000-8000",
+            "contract_type": "fixed-term",
+            "competencies": [{"code": "data-analysis", "min_level": 3}],
+            "language_levels": [{"code": "es", "min_level": 3}],
+            "certificates": [{"code": "cbec-b2b-data-operation", "min_level": "intermediate"}],
+            "start_date": "2027-03-01",
+            "end_date": "2028-02-29",
+            "apply_by": "2027-02-01",
+            "hours_per_day": 8,
+            "hours_per_week": 40,
+            "night_shifts": False,
+            "insurance_provided": True,
+            "fee_charged": False,
+        }
+
 
 class InternshipPatchSchema(_PostingFields):
     """Fields the enterprise may change; editing an open posting informs its applicants."""
@@ -119,6 +198,13 @@ class CompetencyOutSchema(OutSchema):
 
     code = ma.fields.String()
     min_level = ma.fields.Integer()
+
+
+class CertificateOutSchema(OutSchema):
+    """A required certificate and its lowest level that counts."""
+
+    code = ma.fields.String()
+    min_level = ma.fields.String()
 
 
 class InternshipSchema(OutSchema):
@@ -138,6 +224,20 @@ class InternshipSchema(OutSchema):
         lambda o: [x.code for x in o.languages],
         metadata={"type": "array", "items": {"type": "string"}},
     )
+    language_levels = ma.fields.Function(
+        lambda o: [{"code": x.code, "min_level": x.min_level} for x in o.languages],
+        metadata={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "min_level": {"type": "integer"}},
+            },
+        },
+    )
+    certificates = ma.fields.List(ma.fields.Nested(CertificateOutSchema))
+    kind = ma.fields.String()
+    salary_band = ma.fields.String(allow_none=True)
+    contract_type = ma.fields.String(allow_none=True)
     district = ma.fields.String()
     mode = ma.fields.String()
     slots = ma.fields.Integer()
@@ -170,6 +270,8 @@ class InternshipListArgs(PageArgs):
     language = text(10)
     district = text(40)
     mode = ma.fields.String(validate=ma.validate.OneOf(MODES))
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    salary_band = text(40)
     enterprise_id = ma.fields.Integer()
     status = ma.fields.String(
         validate=ma.validate.OneOf(STATUSES),

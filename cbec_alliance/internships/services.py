@@ -21,6 +21,7 @@ from cbec_alliance.internships.models import (
     PUBLIC_STATUSES,
     SLOTS,
     Internship,
+    InternshipCertificate,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
@@ -40,7 +41,9 @@ LIFECYCLE = Lifecycle(
     }
 )
 # Applied fields whose change on an open posting the applicants are told about.
-CHILDREN = ("competencies", "majors", "languages")
+CHILDREN = ("competencies", "majors", "languages", "language_levels", "certificates")
+# Terms of employment: required for full-time postings, never on an internship.
+EMPLOYMENT = ("salary_band", "contract_type")
 
 
 def is_insider(user: User | None, enterprise_id: int) -> bool:
@@ -99,9 +102,18 @@ def _check(data: dict, posting: Internship | None = None) -> None:
         if data.get(field) is not None:
             taxonomy.check(vocabulary, field, data[field])
             _unique(field, data[field])
+    if data.get("language_levels") is not None:
+        if "languages" in data:
+            invalid("language_levels", "give `languages` or `language_levels`, not both")
+        codes = [x["code"] for x in data["language_levels"]]
+        taxonomy.check("languages", "language_levels", codes)
+        _unique("language_levels", codes)
+    taxonomy.check_certificates("certificates", data.get("certificates"))
 
     def value(name):
         return data[name] if name in data else getattr(posting, name, None)
+
+    _check_kind(data, value)
 
     lo, hi = value("stipend_min"), value("stipend_max")
     if lo is not None and hi is not None and lo > hi:
@@ -116,6 +128,27 @@ def _check(data: dict, posting: Internship | None = None) -> None:
         invalid("hours_per_week", "must not be below hours_per_day")
 
 
+def _check_kind(data: dict, value) -> None:
+    """Full-time postings name a salary band and a contract type; internships neither."""
+    kind = value("kind") or "internship"
+    taxonomy.check("salary-bands", "salary_band", data.get("salary_band"))
+    taxonomy.check("contract-types", "contract_type", data.get("contract_type"))
+    for field in EMPLOYMENT:
+        if kind == "internship" and value(field) is not None:
+            invalid(field, "an internship has no salary band or contract type (stipend_min/max)")
+        if kind == "full_time" and value(field) is None:
+            invalid(field, "a full-time posting needs one")
+
+
+def _languages(data: dict) -> dict[str, int] | None:
+    """{code: min_level} from `languages` (level 1) or `language_levels`; None: unchanged."""
+    if data.get("language_levels") is not None:
+        return {x["code"]: x["min_level"] for x in data["language_levels"]}
+    if "languages" in data:
+        return dict.fromkeys(data["languages"], 1)
+    return None
+
+
 def _set_children(posting: Internship, data: dict) -> dict:
     changes: dict[str, dict] = {}
     if "competencies" in data:
@@ -126,13 +159,28 @@ def _set_children(posting: Internship, data: dict) -> dict:
                 InternshipCompetency(code=c, min_level=lv) for c, lv in after.items()
             ]
             changes["competencies"] = {"from": before, "to": after}
-    for field, model in (("majors", InternshipMajor), ("languages", InternshipLanguage)):
-        if field in data:
-            codes_before = [x.code for x in getattr(posting, field)]
-            codes_after = list(data[field])
-            if sorted(codes_before) != sorted(codes_after):
-                setattr(posting, field, [model(code=c) for c in codes_after])
-                changes[field] = {"from": codes_before, "to": codes_after}
+    if "majors" in data:
+        codes_before = [x.code for x in posting.majors]
+        codes_after = list(data["majors"])
+        if sorted(codes_before) != sorted(codes_after):
+            posting.majors = [InternshipMajor(code=c) for c in codes_after]
+            changes["majors"] = {"from": codes_before, "to": codes_after}
+    languages = _languages(data)
+    if languages is not None:
+        levels_before = {x.code: x.min_level for x in posting.languages}
+        if levels_before != languages:
+            posting.languages = [
+                InternshipLanguage(code=c, min_level=lv) for c, lv in sorted(languages.items())
+            ]
+            changes["languages"] = {"from": levels_before, "to": languages}
+    if data.get("certificates") is not None:
+        certs_before = {c.code: c.min_level for c in posting.certificates}
+        certs_after = {c["code"]: c["min_level"] for c in data["certificates"]}
+        if certs_before != certs_after:
+            posting.certificates = [
+                InternshipCertificate(code=c, min_level=lv) for c, lv in sorted(certs_after.items())
+            ]
+            changes["certificates"] = {"from": certs_before, "to": certs_after}
     return changes
 
 
@@ -142,8 +190,13 @@ def create(user: User, data: dict) -> Internship:
     _check(data)
     scalars = {k: v for k, v in data.items() if k not in CHILDREN}
     posting = Internship(status="draft", created_by_id=user.id, **scalars)
+    posting.kind = data.get("kind", "internship")
     posting.competencies, posting.majors, posting.languages = [], [], []
-    _set_children(posting, {c: data.get(c, []) for c in CHILDREN})
+    posting.certificates = []
+    _set_children(
+        posting,
+        {"languages": [], "certificates": [], **{c: data[c] for c in CHILDREN if c in data}},
+    )
     db.session.add(posting)
     db.session.flush()
     audit(
@@ -157,6 +210,8 @@ def create(user: User, data: dict) -> Internship:
 
 
 def _refuse_if_rules_broken(posting: Internship, action: str) -> None:
+    if posting.kind != "internship":  # the student internship rules bind internships only
+        return
     broken = rules.of(posting)
     if broken:
         conflict(
@@ -266,6 +321,7 @@ def payload(posting: Internship) -> dict:
         "category": posting.category,
         "district": posting.district,
         "competencies": [c.code for c in posting.competencies],
+        "kind": posting.kind,
     }
 
 

@@ -72,6 +72,38 @@ class SkillsGapSchema(_Fresh):
     survey_id = ma.fields.Integer(allow_none=True, metadata=SURVEY_ID)
 
 
+class LanguageGapArgs(ChartArgs):
+    """Also `?level=` (1..5: postings asking for and students holding the language at that
+    level or more; all levels when left out; the chart draws level 1 then) and
+    `?district=`."""
+
+    level = ma.fields.Integer(strict=False, validate=ma.validate.Range(min=1, max=5))
+    district = text(40, min_len=1)
+
+
+class LanguageGapRowSchema(OutSchema):
+    """A language at a level (and, per district, in a district)."""
+
+    level = ma.fields.Integer(metadata={"description": "N: asked for / held at level N or more"})
+    district = ma.fields.String()
+    district_zh = ma.fields.String()
+    code = ma.fields.String()
+    label_zh = ma.fields.String()
+    label_en = ma.fields.String()
+    postings = ma.fields.Integer(metadata={"description": "open postings asking for it"})
+    demand = ma.fields.Integer(metadata={"description": "their open slots"})
+    students = ma.fields.Integer(metadata={"description": "students holding it"})
+    gap = ma.fields.Integer(metadata={"description": "demand - students"})
+
+
+class LanguageGapSchema(_Fresh):
+    """Per language and level, for the alliance (`items`) and per district."""
+
+    level = ma.fields.Integer(allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(LanguageGapRowSchema))
+    by_district = ma.fields.List(ma.fields.Nested(LanguageGapRowSchema))
+
+
 class DistrictRowSchema(GapRowSchema):
     """A district: its totals over all competencies, and each competency in `competencies`."""
 

@@ -206,6 +206,44 @@ def _gap_bars(data: dict) -> Bars:
     )
 
 
+def language_items(data: dict, args: dict) -> dict:
+    """The language gap narrowed by `level` and `district` (each optional)."""
+
+    def keep(row: dict) -> bool:
+        return (args.get("level") is None or row["level"] == args["level"]) and (
+            args.get("district") is None or row.get("district") == args["district"]
+        )
+
+    return {
+        **data,
+        "level": args.get("level"),
+        "items": [r for r in data["items"] if keep({**r, "district": args.get("district")})],
+        "by_district": [r for r in data["by_district"] if keep(r)],
+    }
+
+
+def language_rows(data: dict) -> list[dict]:
+    """The alliance's rows (district empty) then each district's, for csv and xlsx."""
+    return [
+        *({**r, "district": "", "district_zh": "全市 all"} for r in data["items"]),
+        *data["by_district"],
+    ]
+
+
+def _language_bars(data: dict) -> Bars:
+    level = data.get("level") or 1
+    rows = [r for r in data["items"] if r["level"] == level and (r["demand"] or r["students"])]
+    return Bars(
+        f"小语种供需（{level}级及以上）Minor languages at level {level}+",
+        [r["label_zh"] for r in rows],
+        {
+            "岗位需求 demand": [r["demand"] for r in rows],
+            "学生 students": [r["students"] for r in rows],
+        },
+        horizontal=True,
+    )
+
+
 def _internship_bars(data: dict) -> Bars:
     months, series = internship_series(data["items"])
     return Bars("实习岗位 Internships", months, series)
@@ -221,6 +259,23 @@ SHAPES = {
         overview_rows,
     ),
     "skills-gap": Download(GAP_COLUMNS, lambda data: data["items"], _gap_bars),
+    "language-gap": Download(
+        [
+            Column("level", "等级", "level"),
+            Column("district", "区代码", "district"),
+            Column("district_zh", "区", "district (zh)"),
+            Column("code", "语种代码", "language"),
+            Column("label_zh", "语种", "language (zh)"),
+            Column("label_en", "语种英文名", "language (en)"),
+            Column("postings", "岗位数", "postings"),
+            Column("demand", "岗位需求", "open slots"),
+            Column("students", "学生", "students"),
+            Column("gap", "缺口", "gap"),
+        ],
+        language_rows,
+        _language_bars,
+        language_items,
+    ),
     "districts": Download(
         [
             Column("district", "区代码", "district"),

@@ -14,6 +14,8 @@ from .schemas import (
     DistrictsSchema,
     InternshipArgs,
     InternshipsSchema,
+    LanguageGapArgs,
+    LanguageGapSchema,
     OverviewSchema,
     PartnershipsSummarySchema,
     PlacementArgs,
@@ -57,6 +59,24 @@ class SkillsGap(MethodView):
         by `survey_id`), `supply` (students at level 3+ + seats of published courses teaching
         it) and `gap`."""
         return services.report(me(), "skills-gap", args)
+
+
+@blp.route("/skills-gap/languages")
+class LanguageGap(MethodView):
+    """Minor languages demanded against languages spoken."""
+
+    @login_required
+    @blp.arguments(LanguageGapArgs, location="query")
+    @blp.response(200, LanguageGapSchema)
+    @blp.doc(responses=DOWNLOADS)
+    def get(self, args):
+        """Per language and level N (`?level=`, 1..5): `postings` (open postings of any kind
+        asking for it at level N or more), `demand` (their open slots), `students` (students
+        speaking it at level N or more) and `gap`, for the alliance (`items`) and per
+        district (`by_district`: postings by their district, students by their
+        university's); csv and xlsx are one table, the alliance's rows with an empty
+        `district`; svg/png chart one level."""
+        return services.report(me(), "language-gap", args)
 
 
 @blp.route("/districts")

@@ -81,6 +81,7 @@ BODY_EXAMPLE = {
         "category": "marketing",
         "district": "tianhe",
         "competencies": ["platform-operation"],
+        "kind": "internship",
         "application_id": 5120,
         "student_id": 901,
         "student_name": "王芳",

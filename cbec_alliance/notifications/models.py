@@ -193,7 +193,7 @@ class NotificationPreference(Model):
 
 
 class Subscription(Model):
-    """A standing interest in new internships (categories, competencies, districts)."""
+    """A standing interest in new postings (categories, competencies, districts, kinds)."""
 
     __tablename__ = "subscriptions"
 
@@ -202,6 +202,8 @@ class Subscription(Model):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     competencies: Mapped[list[str]] = mapped_column(JSON, default=list)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Posting kinds (internship, full_time, ...); empty: every kind.
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 

@@ -9,6 +9,10 @@ from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
 from cbec_alliance.notifications.models import CHANNELS, DIGESTS
 from cbec_alliance.organizations.models import KINDS
 
+# The internships domain's posting kinds (internships.models.KINDS: it sits above this one,
+# so the list is repeated here; a test keeps the two equal).
+POSTING_KINDS = ("internship", "full_time", "part_time", "flexible")
+
 
 class InboxArgs(PageArgs):
     """`?unread=true` for unread only."""
@@ -70,11 +74,21 @@ def _codes(**kw):
 
 
 class SubscriptionCreateSchema(BaseSchema):
-    """`{categories, competencies, districts}`: a new internship matching any notifies you."""
+    """`{categories, competencies, districts, kinds}`: a new posting matching every non-empty
+    list notifies you."""
 
     categories = _codes()
     competencies = _codes()
     districts = _codes()
+    kinds = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(POSTING_KINDS)),
+        load_default=list,
+        validate=ma.validate.Length(max=4),
+        metadata={"description": "posting kinds (internship, full_time, ...); empty: any"},
+    )
+
+    class Meta:
+        example = {"categories": ["data"], "districts": ["nansha"], "kinds": ["full_time"]}
 
 
 class SubscriptionSchema(OutSchema):
@@ -84,6 +98,7 @@ class SubscriptionSchema(OutSchema):
     categories = ma.fields.List(ma.fields.String())
     competencies = ma.fields.List(ma.fields.String())
     districts = ma.fields.List(ma.fields.String())
+    kinds = ma.fields.List(ma.fields.String())
     created_at = UtcDateTime()
 
 

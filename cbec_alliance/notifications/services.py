@@ -113,8 +113,8 @@ def subscribe(user: User, data: dict) -> Subscription:
     taxonomy.check("job-categories", "categories", data["categories"])
     taxonomy.check("competencies", "competencies", data["competencies"])
     taxonomy.check("districts", "districts", data["districts"])
-    if not (data["categories"] or data["competencies"] or data["districts"]):
-        invalid("categories", "give at least one category, competency or district")
+    if not (data["categories"] or data["competencies"] or data["districts"] or data["kinds"]):
+        invalid("categories", "give at least one category, competency, district or kind")
     sub = Subscription(user_id=user.id, **{k: sorted(set(v)) for k, v in data.items()})
     db.session.add(sub)
     db.session.flush()

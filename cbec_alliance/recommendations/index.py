@@ -18,11 +18,16 @@ from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import (
     Internship,
+    InternshipCertificate,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
 )
-from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals
+from cbec_alliance.recommendations.scoring import (
+    CERTIFICATE_RANKS,
+    PostingSignals,
+    StudentSignals,
+)
 
 MAX_AGE = 300.0
 MODES = {"onsite": 0, "hybrid": 1, "remote": 2}
@@ -40,9 +45,13 @@ class PostingIndex:
     major_req: np.ndarray  # (n, M) bool
     lang_codes: list[str]
     lang_req: np.ndarray  # (n, L) bool
+    lang_min: np.ndarray  # (n, L) the level asked, 0 = not asked
     district_codes: list[str]
     district: np.ndarray  # index into district_codes
     mode: np.ndarray
+    cert_codes: list[str]
+    cert_min: np.ndarray  # (n, K) minimum rank 1..3, 0 = not required
+    kind: np.ndarray  # (n,) the posting's kind (internship, full_time, ...)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,9 +72,9 @@ class PostingIndex:
         else:
             major_hit = np.zeros(n, bool)
         majors = np.where(has_majors & ~major_hit, 0.0, 1.0)
-        spoken = np.array([student.languages.get(c, 0) > 0 for c in self.lang_codes], bool)
+        spoken = np.array([student.languages.get(c, 0) for c in self.lang_codes], np.int64)
         lang_n = self.lang_req.sum(axis=1)
-        lang_hits = (self.lang_req & spoken[None, :]).sum(axis=1)
+        lang_hits = (self.lang_req & (spoken[None, :] >= self.lang_min)).sum(axis=1)
         languages = np.where(lang_n > 0, lang_hits / np.maximum(lang_n, 1), 1.0)
         d = (
             self.district_codes.index(student.district)
@@ -74,7 +83,16 @@ class PostingIndex:
         )
         near = (self.mode == MODES["remote"]) | (self.district == d)
         district = np.where(near, 1.0, np.where(self.mode == MODES["hybrid"], 0.5, 0.0))
-        total = 0.5 * comp + 0.2 * majors + 0.2 * languages + 0.1 * district
+        held = np.array([student.certificates.get(c, (0, False))[0] for c in self.cert_codes])
+        certs, named = certificate_parts(self.cert_min, held.reshape(1, -1))
+        # scoring.weights: 0.1 moves from competencies to certificates when any is named.
+        total = (
+            np.where(named, 0.4, 0.5) * comp
+            + np.where(named, 0.1 * certs, 0.0)
+            + 0.2 * majors
+            + 0.2 * languages
+            + 0.1 * district
+        )
         # Half-up to 4 decimals. Exact scores are fractions with small denominators, so they
         # are either exactly on a half or far (> 1e-10) from one; 1e-8 (scaled) absorbs the
         # float error without ever crossing a real boundary.
@@ -93,9 +111,24 @@ class PostingIndex:
             languages=frozenset(
                 c for c, r in zip(self.lang_codes, self.lang_req[row], strict=True) if r
             ),
+            language_levels={
+                c: int(v) for c, v in zip(self.lang_codes, self.lang_min[row], strict=True) if v > 1
+            },
             district=self.district_codes[self.district[row]],
             mode={v: k for k, v in MODES.items()}[int(self.mode[row])],
+            certificates={
+                c: int(v) for c, v in zip(self.cert_codes, self.cert_min[row], strict=True) if v
+            },
         )
+
+
+def certificate_parts(cert_min: np.ndarray, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(share of the required certificates held at their rank, whether any is required) per
+    row; `held`: ranks held, one row per row of `cert_min` or one row for all."""
+    required = cert_min > 0
+    count = required.sum(axis=1)
+    hits = (required & (held >= cert_min)).sum(axis=1)
+    return np.where(count > 0, hits / np.maximum(count, 1), 1.0), count > 0
 
 
 def _open_children(model, *cols):
@@ -109,7 +142,7 @@ def _open_children(model, *cols):
 def build() -> PostingIndex:
     """Read every open posting and its requirements into arrays."""
     rows = db.session.execute(
-        sa.select(Internship.id, Internship.district, Internship.mode)
+        sa.select(Internship.id, Internship.district, Internship.mode, Internship.kind)
         .where(Internship.status == "open")
         .order_by(Internship.id)
     ).all()
@@ -119,23 +152,29 @@ def build() -> PostingIndex:
             InternshipCompetency, InternshipCompetency.code, InternshipCompetency.min_level
         ),
         _open_children(InternshipMajor, InternshipMajor.code),
-        _open_children(InternshipLanguage, InternshipLanguage.code),
+        _open_children(InternshipLanguage, InternshipLanguage.code, InternshipLanguage.min_level),
+        _open_children(
+            InternshipCertificate, InternshipCertificate.code, InternshipCertificate.min_level
+        ),
     )
 
 
 def from_signals(postings: dict[int, PostingSignals]) -> PostingIndex:
     """An index of `postings` (id -> signals) without a database, for tests and benchmarks."""
     ids = sorted(postings)
+    rank_names = {rank: level for level, rank in CERTIFICATE_RANKS.items()}
     return assemble(
         [(i, postings[i].district, postings[i].mode) for i in ids],
         [(i, c, lv) for i in ids for c, lv in postings[i].competencies.items()],
         [(i, c) for i in ids for c in postings[i].majors],
-        [(i, c) for i in ids for c in postings[i].languages],
+        [(i, c, postings[i].language_level(c)) for i in ids for c in postings[i].languages],
+        [(i, c, rank_names[r]) for i in ids for c, r in postings[i].certificates.items()],
     )
 
 
-def assemble(rows, comps, majors, langs) -> PostingIndex:
-    """Arrays from (id, district, mode) rows ordered by id and (id, code[, level]) children."""
+def assemble(rows, comps, majors, langs, certs=()) -> PostingIndex:
+    """Arrays from (id, district, mode[, kind]) rows ordered by id and (id, code[, level])
+    children (a language's level may be left out: 1; a certificate's level by name)."""
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     pos = {int(i): k for k, i in enumerate(ids)}
     comp_codes = sorted({r[1] for r in comps})
@@ -146,6 +185,15 @@ def assemble(rows, comps, majors, langs) -> PostingIndex:
     ci = {c: k for k, c in enumerate(comp_codes)}
     for internship_id, code, level in comps:
         comp_min[pos[internship_id], ci[code]] = level
+    lang_min = np.zeros((len(ids), len(lang_codes)), dtype=np.int64)
+    li = {c: k for k, c in enumerate(lang_codes)}
+    for internship_id, code, *level in langs:
+        lang_min[pos[internship_id], li[code]] = level[0] if level else 1
+    cert_codes = sorted({r[1] for r in certs})
+    cert_min = np.zeros((len(ids), len(cert_codes)), dtype=np.int64)
+    ki = {c: k for k, c in enumerate(cert_codes)}
+    for internship_id, code, level in certs:
+        cert_min[pos[internship_id], ki[code]] = CERTIFICATE_RANKS.get(level, 0)
     return PostingIndex(
         ids=ids,
         comp_codes=comp_codes,
@@ -154,10 +202,14 @@ def assemble(rows, comps, majors, langs) -> PostingIndex:
         major_codes=major_codes,
         major_req=_flags(len(ids), pos, major_codes, majors),
         lang_codes=lang_codes,
-        lang_req=_flags(len(ids), pos, lang_codes, langs),
+        lang_req=lang_min > 0,
+        lang_min=lang_min,
         district_codes=district_codes,
         district=np.array([district_codes.index(r[1]) for r in rows], dtype=np.int64),
         mode=np.array([MODES.get(r[2], 0) for r in rows], dtype=np.int64),
+        cert_codes=cert_codes,
+        cert_min=cert_min,
+        kind=np.array([r[3] if len(r) > 3 else "internship" for r in rows], dtype=object),
     )
 
 

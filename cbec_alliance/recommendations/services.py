@@ -14,9 +14,17 @@ from cbec_alliance.organizations.models import STAFF_ROLES, Organization
 from cbec_alliance.organizations.services import get_for_member
 from cbec_alliance.recommendations import index as posting_index
 from cbec_alliance.recommendations import talent
-from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals, score
+from cbec_alliance.recommendations.pairs import best_certificates
+from cbec_alliance.recommendations.scoring import (
+    CERTIFICATE_RANKS,
+    Match,
+    PostingSignals,
+    StudentSignals,
+    score,
+)
 from cbec_alliance.students.models import StudentProfile
 from cbec_alliance.students.services import require_student
+from cbec_alliance.taxonomy import services as taxonomy
 
 
 def student_signals(profile: StudentProfile) -> StudentSignals:
@@ -27,6 +35,7 @@ def student_signals(profile: StudentProfile) -> StudentSignals:
         major=profile.major,
         languages={x.code: x.level for x in profile.languages},
         district=university.district if university else None,
+        certificates=best_certificates((c.code, c.level, c.number) for c in profile.certificates),
     )
 
 
@@ -38,11 +47,29 @@ def posting_signals(posting: Internship) -> PostingSignals:
         languages=frozenset(x.code for x in posting.languages),
         district=posting.district,
         mode=posting.mode,
+        certificates={c.code: CERTIFICATE_RANKS[c.min_level] for c in posting.certificates},
+        language_levels={x.code: x.min_level for x in posting.languages if x.min_level > 1},
     )
 
 
-def internships_for(user: User, page: int, per_page: int) -> dict:
-    """Open postings best first for the calling student (ties by id)."""
+def explained(match: Match) -> list[dict]:
+    """The reasons, each certificate's with a `text` such as "has 跨境电商B2B数据运营
+    intermediate", "has … senior (declared)" or "missing … senior"."""
+    names = taxonomy.labels("certificates")
+    for reason in match.reasons:
+        if reason["kind"] != "certificate":
+            continue
+        name = names.get(reason["code"], reason["code"])
+        if reason["matched"]:
+            declared = "" if reason["verified"] else " (declared)"
+            reason["text"] = f"has {name} {reason['certificate_level']}{declared}"
+        else:
+            reason["text"] = f"missing {name} {reason['required_certificate_level']}"
+    return match.reasons
+
+
+def internships_for(user: User, page: int, per_page: int, kind: str | None = None) -> dict:
+    """Open postings (of `kind`, if given) best first for the calling student (ties by id)."""
     require_student(user)
     profile = db.session.get(StudentProfile, user.id)
     if profile is None:
@@ -51,6 +78,8 @@ def internships_for(user: User, page: int, per_page: int) -> dict:
     idx = posting_index.current()
     scores = idx.scores(student)
     order = np.lexsort((idx.ids, -scores))
+    if kind is not None:
+        order = order[idx.kind[order] == kind]
     rows = order[(page - 1) * per_page : page * per_page]
     by_id = {
         p.id: p
@@ -64,8 +93,8 @@ def internships_for(user: User, page: int, per_page: int) -> dict:
         if posting is None or posting.status != "open":  # changed since the index was built
             continue
         match = score(student, posting_signals(posting))
-        items.append({"internship": posting, "score": match.score, "reasons": match.reasons})
-    return {"items": items, "total": len(idx), "page": page, "per_page": per_page}
+        items.append({"internship": posting, "score": match.score, "reasons": explained(match)})
+    return {"items": items, "total": len(order), "page": page, "per_page": per_page}
 
 
 def students_for(internship_id: int, user: User, page: int, per_page: int) -> dict:
@@ -99,7 +128,7 @@ def _ranked_students(
             continue
         district = universities.district[idx.university[row]]
         match = score(idx.signals(int(row), district), target)
-        items.append({"student": found[user_id], "score": match.score, "reasons": match.reasons})
+        items.append({"student": found[user_id], "score": match.score, "reasons": explained(match)})
     return items, int(eligible.sum()), len(found) == len(ids)
 
 

@@ -27,8 +27,17 @@ from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import joined, joined_ints
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Organization
-from cbec_alliance.recommendations.scoring import PostingSignals, StudentSignals
-from cbec_alliance.students.models import StudentCompetency, StudentLanguage, StudentProfile
+from cbec_alliance.recommendations.scoring import (
+    CERTIFICATE_RANKS,
+    PostingSignals,
+    StudentSignals,
+)
+from cbec_alliance.students.models import (
+    StudentCertificate,
+    StudentCompetency,
+    StudentLanguage,
+    StudentProfile,
+)
 
 MAX_AGE = 300.0
 UNIT = 10_000  # scores are kept as whole units of 1/10,000 (4 decimals)
@@ -47,6 +56,9 @@ class StudentIndex:
     comp_levels: np.ndarray  # (C, n) int8 level, 0 = none
     lang_codes: list[str]
     lang_levels: np.ndarray  # (L, n) int8 level, 0 = none
+    cert_codes: list[str]
+    # (K, n) int8: 2 * rank of the best level held + 1 when that record is verified; 0 = none
+    cert_held: np.ndarray
     serial: int = 0  # which build of this process (keys its universities)
 
     def __len__(self) -> int:
@@ -59,6 +71,11 @@ class StudentIndex:
             major=self.major_codes[self.major[row]] if self.major[row] >= 0 else None,
             languages=_levels(self.lang_codes, self.lang_levels[:, row]),
             district=district,
+            certificates={
+                code: (int(v) // 2, bool(v % 2))
+                for code, v in zip(self.cert_codes, self.cert_held[:, row], strict=True)
+                if v > 0
+            },
         )
 
 
@@ -87,7 +104,8 @@ def scores(index: StudentIndex, posting: PostingSignals, near: np.ndarray) -> np
         langs = np.zeros(n, dtype=np.int64)
         for code in posting.languages:
             if code in index.lang_codes:
-                langs += index.lang_levels[index.lang_codes.index(code)] > 0
+                spoken = index.lang_levels[index.lang_codes.index(code)]
+                langs += spoken >= posting.language_level(code)
     else:
         langs = np.ones(n, dtype=np.int64)
     # District credit in halves: 2 remote or same district, 1 hybrid elsewhere, 0 onsite.
@@ -95,13 +113,23 @@ def scores(index: StudentIndex, posting: PostingSignals, near: np.ndarray) -> np
         district = np.full(n, 2, dtype=np.int64)
     else:
         district = np.where(near[index.university], 2, 1 if posting.mode == "hybrid" else 0)
-    # The exact score times 600 * n_comp * n_lang, then half-up to 4 decimals in integers.
-    denominator = 600 * n_comp * n_lang
+    # Certificates held at their level (scoring.weights: a posting naming any moves 0.1 of
+    # the competencies' weight to them, so the competency term's 5 becomes 4).
+    n_cert = max(len(posting.certificates), 1)
+    held = np.zeros(n, dtype=np.int64)
+    for code, need in posting.certificates.items():
+        if code in index.cert_codes:
+            held += index.cert_held[index.cert_codes.index(code)] // 2 >= need
+    comp_weight = 4 if posting.certificates else 5
+    # The exact score times 600 * n_comp * n_lang * n_cert, then half-up to 4 decimals in
+    # integers.
+    denominator = 600 * n_comp * n_lang * n_cert
     numerator = (
-        5 * n_lang * comp
-        + 120 * n_comp * n_lang * majors
-        + 120 * n_comp * langs
-        + 30 * n_comp * n_lang * district
+        comp_weight * n_lang * n_cert * comp
+        + 120 * n_comp * n_lang * n_cert * majors
+        + 120 * n_comp * n_cert * langs
+        + 30 * n_comp * n_lang * n_cert * district
+        + (60 * n_comp * n_lang * held if posting.certificates else 0)
     )
     return (2 * numerator * UNIT + denominator) // (2 * denominator)
 
@@ -155,7 +183,24 @@ def build() -> StudentIndex:
         (joined_ints(users), university, major)
         for university, major, users in db.session.execute(groups)
     ]
-    return assemble(profiles, _levelled(StudentCompetency), _levelled(StudentLanguage))
+    return assemble(
+        profiles, _levelled(StudentCompetency), _levelled(StudentLanguage), _certificates()
+    )
+
+
+def _certificates() -> list[tuple[list[int], str, list[int]]]:
+    """(user ids, code, 2 * rank + verified) per catalogued certificate: the best record of
+    each student (few rows: certificates are rarer than competencies)."""
+    sc = StudentCertificate
+    best: dict[tuple[int, str], int] = {}
+    for uid, code, level, number in db.session.execute(
+        sa.select(sc.user_id, sc.code, sc.level, sc.number).where(sc.code.is_not(None))
+    ):
+        rank = CERTIFICATE_RANKS.get(level, 0)
+        if rank and code is not None:
+            value = 2 * rank + (number is not None)
+            best[(uid, code)] = max(best.get((uid, code), 0), value)
+    return _by_code([(uid, code, value) for (uid, code), value in best.items()])
 
 
 def _levelled(model) -> list[tuple[np.ndarray, str, np.ndarray]]:
@@ -175,6 +220,14 @@ def from_signals(students: Mapping[int, tuple[int, StudentSignals]]) -> StudentI
         [([i], students[i][0], students[i][1].major) for i in ids],
         _by_code([(i, c, lv) for i in ids for c, lv in students[i][1].competencies.items()]),
         _by_code([(i, c, lv) for i in ids for c, lv in students[i][1].languages.items()]),
+        _by_code(
+            [
+                (i, c, 2 * rank + verified)
+                for i in ids
+                for c, (rank, verified) in students[i][1].certificates.items()
+                if rank
+            ]
+        ),
     )
 
 
@@ -191,9 +244,10 @@ def _by_code(triples: list[tuple[int, str, int]]) -> list[tuple[list[int], str, 
     ]
 
 
-def assemble(profiles, comps, langs) -> StudentIndex:
+def assemble(profiles, comps, langs, certs=()) -> StudentIndex:
     """Arrays from (user ids, university id, major) per group of profiles and, per code,
-    (user ids, code, levels) of the competencies and of the languages."""
+    (user ids, code, levels) of the competencies, the languages and the certificates (levels
+    as 2 * rank + verified)."""
     sizes = [len(users) for users, _university, _major in profiles]
     ids = np.concatenate(
         [np.asarray(users, dtype=np.int64) for users, _u, _m in profiles] or [np.zeros(0, np.int64)]
@@ -208,6 +262,7 @@ def assemble(profiles, comps, langs) -> StudentIndex:
     ids = ids[order]
     comp_codes, comp_levels = _matrix(ids, comps)
     lang_codes, lang_levels = _matrix(ids, langs)
+    cert_codes, cert_held = _matrix(ids, certs)
     return StudentIndex(
         ids=ids,
         university_ids=university_ids,
@@ -218,6 +273,8 @@ def assemble(profiles, comps, langs) -> StudentIndex:
         comp_levels=comp_levels,
         lang_codes=lang_codes,
         lang_levels=lang_levels,
+        cert_codes=cert_codes,
+        cert_held=cert_held,
     )
 
 

@@ -9,7 +9,11 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.schemas import PageArgs
 from cbec_alliance.recommendations import services
-from cbec_alliance.recommendations.schemas import InternshipPage, StudentPage
+from cbec_alliance.recommendations.schemas import (
+    InternshipPage,
+    RecommendedInternshipArgs,
+    StudentPage,
+)
 
 blp = Blueprint(
     "recommendations",
@@ -24,11 +28,12 @@ class RecommendedInternships(MethodView):
     """Open internships that fit the calling student."""
 
     @login_required
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(RecommendedInternshipArgs, location="query")
     @blp.response(200, InternshipPage)
     def get(self, args):
-        """Every open posting, best fit first, with `score` (0..1) and `reasons`."""
-        return services.internships_for(me(), args["page"], args["per_page"])
+        """Every open posting (of `kind`, if given), best fit first, with `score` (0..1) and
+        `reasons`."""
+        return services.internships_for(me(), args["page"], args["per_page"], args.get("kind"))
 
 
 @blp.route("/internships/<int:internship_id>/recommended-students")

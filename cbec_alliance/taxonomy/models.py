@@ -25,6 +25,8 @@ VOCABULARIES = (
     "university-levels",
     "certificate-levels",
     "certificates",
+    "salary-bands",
+    "contract-types",
 )
 
 

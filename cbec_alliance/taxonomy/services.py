@@ -74,6 +74,7 @@ def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
     db.session.add(item)
     g.pop("_taxonomy_codes", None)
     g.pop("_certificate_levels", None)
+    g.pop("_taxonomy_labels", None)
     audit(actor=actor, obj=item, action="create", changes={"vocabulary": vocabulary, **data})
     return item
 
@@ -103,6 +104,39 @@ def certificate_levels(code: str) -> tuple[str, ...] | None:
         )
         cache[code] = None if details is None else tuple(details.get("levels") or ())
     return cache[code]
+
+
+def check_certificates(field: str, required: list[dict] | None) -> None:
+    """422 naming `field.N.code` for a code outside the catalogue, `field.N.min_level` for a
+    level that certificate is not awarded at, and `field` for a code given twice."""
+    if required is None:
+        return
+    for k, item in enumerate(required):
+        levels = certificate_levels(item["code"])
+        if levels is None:
+            invalid(f"{field}.{k}.code", f"unknown certificates code: {item['code']}")
+        if item["min_level"] not in levels:
+            invalid(
+                f"{field}.{k}.min_level",
+                f"{item['code']} is awarded at {', '.join(levels)} only",
+            )
+    codes = [item["code"] for item in required]
+    if len(set(codes)) != len(codes):
+        invalid(field, "each certificate may appear once")
+
+
+def labels(vocabulary: str) -> dict[str, str]:
+    """{code: Chinese label} of a vocabulary (cached for the request)."""
+    cache = g.setdefault("_taxonomy_labels", {})
+    if vocabulary not in cache:
+        cache[vocabulary] = dict(
+            db.session.execute(
+                sa.select(TaxonomyItem.code, TaxonomyItem.name_zh).where(
+                    TaxonomyItem.vocabulary == vocabulary
+                )
+            ).all()
+        )
+    return cache[vocabulary]
 
 
 def label(vocabulary: str, code: str) -> str:

@@ -10,6 +10,7 @@ import factory
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.internships.models import (
     Internship,
+    InternshipCertificate,
     InternshipCompetency,
     InternshipLanguage,
     InternshipMajor,
@@ -45,7 +46,8 @@ class InternshipFactory(Base):
     # `InternshipFactory(competencies={"english": 3}, majors=["marketing"])`.
     competencies = factory.LazyFunction(lambda: {"platform-operation": 2})
     majors = factory.LazyFunction(lambda: ["e-commerce"])
-    languages = factory.LazyFunction(lambda: ["en"])
+    languages = factory.LazyFunction(lambda: ["en"])  # or {code: min_level}
+    certificates = factory.LazyFunction(dict)  # {code: min_level}
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -53,5 +55,13 @@ class InternshipFactory(Base):
             InternshipCompetency(code=c, min_level=lv) for c, lv in kwargs["competencies"].items()
         ]
         kwargs["majors"] = [InternshipMajor(code=c) for c in kwargs["majors"]]
-        kwargs["languages"] = [InternshipLanguage(code=c) for c in kwargs["languages"]]
+        languages = kwargs["languages"]
+        if not isinstance(languages, dict):
+            languages = dict.fromkeys(languages, 1)
+        kwargs["languages"] = [
+            InternshipLanguage(code=c, min_level=lv) for c, lv in languages.items()
+        ]
+        kwargs["certificates"] = [
+            InternshipCertificate(code=c, min_level=lv) for c, lv in kwargs["certificates"].items()
+        ]
         return super()._create(model_class, *args, **kwargs)

@@ -31,6 +31,8 @@ VALUES = {
     "major": ["e-commerce", "marketing"],
     "language": ["en", "es"],
     "status": ["open", "closed", "filled"],
+    "kind": ["internship", "full_time", "part_time", "flexible"],
+    "salary_band": ["4000-6000", "6000-8000"],
 }
 
 
@@ -66,7 +68,12 @@ def _corpus(enterprises: list[int], count: int = 45) -> None:
     rng = random.Random(3)  # noqa: S311 (test data)
     now, today = utcnow(), date.today()
     for k in range(count):
+        kind = rng.choice(VALUES["kind"])
         InternshipFactory(
+            kind=kind,
+            # Bands on jobs only (internships have none: NULL is a word of its own).
+            salary_band=None if kind == "internship" else rng.choice(VALUES["salary_band"]),
+            contract_type="fixed-term" if kind == "full_time" else None,
             enterprise_id=rng.choice(enterprises),
             category=rng.choice(VALUES["category"]),
             district=rng.choice(VALUES["district"]),
@@ -138,6 +145,23 @@ def test_changes_show_at_once(client, app, monkeypatch, as_user):
     created = staff_client.post(URL, json=body(org.id, district="panyu", majors=["marketing"]))
     assert staff_client.post(f"{URL}/{created.get_json()['id']}/publish").status_code == 200
     assert _both(client, app, monkeypatch, query)["total"] == 1
+
+
+def test_a_change_of_kind_shows_at_once(client, app, monkeypatch, as_user):
+    org, staff = enterprise_staff()
+    posting = InternshipFactory(enterprise_id=org.id, status="draft", published_at=None)
+    assert _both(client, app, monkeypatch, {"kind": "full_time"})["total"] == 0
+    job = {"kind": "full_time", "salary_band": "8000-10000", "contract_type": "open-ended"}
+    staff_client = as_user(staff)
+    assert staff_client.patch(f"{URL}/{posting.id}", json=job).status_code == 200
+    assert staff_client.post(f"{URL}/{posting.id}/publish").status_code == 200
+    assert _both(client, app, monkeypatch, {"kind": "full_time"})["total"] == 1
+    assert _both(client, app, monkeypatch, {"salary_band": "8000-10000"})["total"] == 1
+    assert _both(client, app, monkeypatch, {"kind": "internship"})["total"] == 0
+    patched = staff_client.patch(f"{URL}/{posting.id}", json={"salary_band": "6000-8000"})
+    assert patched.status_code == 200, patched.get_json()
+    assert _both(client, app, monkeypatch, {"salary_band": "8000-10000"})["total"] == 0
+    assert _both(client, app, monkeypatch, {"salary_band": "6000-8000"})["total"] == 1
 
 
 def test_postings_gone_from_the_table_leave_the_index(client, app, monkeypatch):

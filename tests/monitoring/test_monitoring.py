@@ -22,7 +22,14 @@ from tests.internships.factories import InternshipFactory
 from tests.students.factories import student
 
 URL = "/api/v1/monitoring"
-ROUTES = ("overview", "skills-gap", "districts", "internships", "partnerships")
+ROUTES = (
+    "overview",
+    "skills-gap",
+    "skills-gap/languages",
+    "districts",
+    "internships",
+    "partnerships",
+)
 
 
 @pytest.fixture
@@ -115,6 +122,18 @@ HEADERS = {
         *GAP_HEADERS,
     ],
     "internships": ["岗位类别 category", "月份 month", "发布 posted", "招满 filled", "录用 hired"],
+    "skills-gap/languages": [
+        "等级 level",
+        "区代码 district",
+        "区 district (zh)",
+        "语种代码 language",
+        "语种 language (zh)",
+        "语种英文名 language (en)",
+        "岗位数 postings",
+        "岗位需求 open slots",
+        "学生 students",
+        "缺口 gap",
+    ],
     "partnerships": [
         "维度 breakdown",
         "代码 key",
@@ -167,7 +186,7 @@ def test_csv_and_xlsx_downloads_have_chinese_and_english_headers(coord, alliance
         assert [_cell(v) for v in got] == [_cell(v, like) for v, like in pairs]
 
 
-@pytest.mark.parametrize("route", ["internships", "skills-gap"])
+@pytest.mark.parametrize("route", ["internships", "skills-gap", "skills-gap/languages"])
 def test_charts(coord, alliance, route):
     svg = coord.get(f"{URL}/{route}?format=svg")
     assert (svg.status_code, svg.content_type) == (200, "image/svg+xml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from hypothesis import given
@@ -20,6 +21,7 @@ COMPETENCIES = ["platform-operation", "english", "data-analysis", "logistics", "
 MAJORS = ["e-commerce", "international-trade", "marketing", "logistics"]
 LANGUAGES = ["en", "es", "vi", "th", "ja"]
 DISTRICTS = ["tianhe", "panyu", "haizhu", "baiyun"]
+CERTIFICATES = ["cbec-b2b-data-operation", "cbec-b2c-data-operation", "cbec-multi-platform"]
 
 levels = st.integers(min_value=1, max_value=5)
 students = st.builds(
@@ -28,15 +30,35 @@ students = st.builds(
     major=st.none() | st.sampled_from(MAJORS),
     languages=st.dictionaries(st.sampled_from(LANGUAGES), levels),
     district=st.none() | st.sampled_from(DISTRICTS),
+    certificates=st.dictionaries(
+        st.sampled_from(CERTIFICATES),
+        st.tuples(st.integers(min_value=1, max_value=3), st.booleans()),
+    ),
 )
-postings = st.builds(
+_postings = st.builds(
     PostingSignals,
     competencies=st.dictionaries(st.sampled_from(COMPETENCIES), levels),
     majors=st.frozensets(st.sampled_from(MAJORS)),
     languages=st.frozensets(st.sampled_from(LANGUAGES)),
     district=st.sampled_from(DISTRICTS),
     mode=st.sampled_from(["onsite", "hybrid", "remote"]),
+    certificates=st.dictionaries(
+        st.sampled_from(CERTIFICATES), st.integers(min_value=1, max_value=3), max_size=2
+    ),
 )
+
+
+def _with_levels(posting: PostingSignals):
+    """`posting` with some of its languages asked above level 1."""
+    asked = sorted(posting.languages)
+    if not asked:
+        return st.just(posting)
+    return st.dictionaries(st.sampled_from(asked), st.integers(min_value=2, max_value=5)).map(
+        lambda levels: replace(posting, language_levels=levels)
+    )
+
+
+postings = _postings.flatmap(_with_levels)
 
 POSTING = PostingSignals(
     competencies={"platform-operation": 3, "english": 4},
@@ -116,6 +138,7 @@ def test_gaining_a_competency_level_never_lowers_the_score(student, posting, cod
         major=student.major,
         languages=student.languages,
         district=student.district,
+        certificates=student.certificates,
     )
     assert exact_score(better, posting) >= exact_score(student, posting)
     assert score(better, posting).score >= score(student, posting).score
@@ -126,8 +149,9 @@ def test_gaining_a_language_never_lowers_the_score(student, posting, code):
     better = StudentSignals(
         competencies=student.competencies,
         major=student.major,
-        languages={**student.languages, code: 1},
+        languages={**student.languages, code: max(student.languages.get(code, 0), 1)},
         district=student.district,
+        certificates=student.certificates,
     )
     assert exact_score(better, posting) >= exact_score(student, posting)
 
@@ -139,6 +163,7 @@ def test_missing_requirements_are_named_in_the_reasons(student, posting):
     assert {("competency", c) for c in posting.competencies} <= named
     assert {("major", c) for c in posting.majors} <= named
     assert {("language", c) for c in posting.languages} <= named
+    assert {("certificate", c) for c in posting.certificates} <= named
     if all(r["matched"] for r in reasons):
         assert score(student, posting).score == 1.0
 
@@ -150,3 +175,66 @@ def test_the_vectorised_index_gives_the_same_scores(student, many):
     for row, posting in enumerate(many):
         assert vectorised[row] == score(student, posting).score
         assert index.signals(row) == posting
+
+
+@given(students, postings, st.sampled_from(CERTIFICATES), st.integers(min_value=1, max_value=3))
+def test_gaining_a_certificate_level_never_lowers_the_score(student, posting, code, rank):
+    held = max(student.certificates.get(code, (0, False)), (rank, False))
+    better = StudentSignals(
+        competencies=student.competencies,
+        major=student.major,
+        languages=student.languages,
+        district=student.district,
+        certificates={**student.certificates, code: held},
+    )
+    assert exact_score(better, posting) >= exact_score(student, posting)
+
+
+def test_certificates_take_their_weight_from_competencies_only_when_named():
+    student = StudentSignals(
+        competencies={"english": 2},
+        certificates={"cbec-b2b-data-operation": (2, False)},
+    )
+    plain = PostingSignals(competencies={"english": 4}, district="tianhe", mode="remote")
+    named = PostingSignals(
+        competencies={"english": 4},
+        district="tianhe",
+        mode="remote",
+        certificates={"cbec-b2b-data-operation": 3},
+    )
+    # Without certificates the score is what it always was: 0.5 * 1/2 + 0.2 + 0.2 + 0.1.
+    assert exact_score(student, plain) == Fraction(3, 4)
+    # Named and missing (intermediate held, senior asked): 0.4 * 1/2 + 0 + 0.5.
+    assert exact_score(student, named) == Fraction(7, 10)
+    (reason,) = [r for r in score(student, named).reasons if r["kind"] == "certificate"]
+    assert reason == {
+        "kind": "certificate",
+        "code": "cbec-b2b-data-operation",
+        "matched": False,
+        "required_certificate_level": "senior",
+        "certificate_level": "intermediate",
+        "verified": False,
+    }
+    holder = StudentSignals(
+        competencies={"english": 2}, certificates={"cbec-b2b-data-operation": (3, True)}
+    )
+    assert exact_score(holder, named) == Fraction(4, 5)
+
+
+def test_a_language_asked_at_a_level_needs_that_level():
+    posting = PostingSignals(
+        languages=frozenset({"ar", "en"}), language_levels={"ar": 4}, district="tianhe"
+    )
+    beginner = StudentSignals(languages={"ar": 1, "en": 1}, district="tianhe")
+    fluent = StudentSignals(languages={"ar": 4, "en": 1}, district="tianhe")
+    # 0.5 + 0.2 + 0.2 * share + 0.1
+    assert exact_score(beginner, posting) == Fraction(9, 10)
+    assert exact_score(fluent, posting) == 1
+    (arabic,) = [r for r in score(beginner, posting).reasons if r["code"] == "ar"]
+    assert arabic == {
+        "kind": "language",
+        "code": "ar",
+        "matched": False,
+        "required_level": 4,
+        "student_level": 1,
+    }

@@ -25,6 +25,7 @@ def with_district(university: int, student: StudentSignals) -> StudentSignals:
         major=student.major,
         languages=student.languages,
         district=UNIVERSITIES[university],
+        certificates=student.certificates,
     )
 
 
@@ -41,7 +42,10 @@ def test_the_index_scores_every_student_as_the_scoring_function(many, posting):
         expected = score(with_district(university, student), posting).score
         assert units[row] == round(expected * talent.UNIT), (user_id, posting)
         assert index.signals(row, None) == StudentSignals(
-            competencies=student.competencies, major=student.major, languages=student.languages
+            competencies=student.competencies,
+            major=student.major,
+            languages=student.languages,
+            certificates=student.certificates,
         )
 
 

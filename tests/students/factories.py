@@ -5,7 +5,12 @@ from __future__ import annotations
 import factory
 
 from cbec_alliance.organizations.models import Organization
-from cbec_alliance.students.models import StudentCompetency, StudentLanguage, StudentProfile
+from cbec_alliance.students.models import (
+    StudentCertificate,
+    StudentCompetency,
+    StudentLanguage,
+    StudentProfile,
+)
 from tests.factories import Base, UniversityFactory, member
 
 
@@ -21,6 +26,8 @@ class StudentProfileFactory(Base):
     # `StudentProfileFactory(competencies={"english": 4}, languages={"es": 2})`.
     competencies = factory.LazyFunction(lambda: {"platform-operation": 3})
     languages = factory.LazyFunction(lambda: {"en": 3})
+    # [{code, name, level, number}]: number None for a declared one.
+    certificates = factory.LazyFunction(list)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -29,6 +36,15 @@ class StudentProfileFactory(Base):
         ]
         kwargs["languages"] = [
             StudentLanguage(code=c, level=lv) for c, lv in kwargs["languages"].items()
+        ]
+        kwargs["certificates"] = [
+            StudentCertificate(
+                code=x.get("code"),
+                name=x.get("name", "跨境电商B2B数据运营"),
+                level=x["level"],
+                number=x.get("number"),
+            )
+            for x in kwargs["certificates"]
         ]
         return super()._create(model_class, *args, **kwargs)
 

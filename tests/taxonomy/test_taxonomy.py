@@ -105,6 +105,15 @@ CODES = {
     "university-levels": {"undergraduate", "vocational"},
     "certificate-levels": {"junior", "intermediate", "senior"},
     "certificates": {"cbec-b2b-data-operation"},
+    "salary-bands": {
+        "below-4000",
+        "4000-6000",
+        "6000-8000",
+        "8000-10000",
+        "10000-15000",
+        "above-15000",
+    },
+    "contract-types": {"fixed-term", "open-ended", "project", "labour-dispatch"},
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
