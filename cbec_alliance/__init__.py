@@ -154,6 +154,7 @@ DOMAINS = (
     "matching",
     "partnerships",
     "placements",
+    "destinations",
     "monitoring",
     "surveys",
     "insights",

@@ -328,6 +328,7 @@ class BaseConfig:
                 "tasks.monitoring",
                 "tasks.placements",
                 "tasks.placement_records",
+                "tasks.destinations",
             ],
         }
 

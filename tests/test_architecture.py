@@ -39,9 +39,20 @@ FLOORS: list[tuple[str, ...]] = [
     ("surveys",),
     # Reacts to accepted applications and match-round offers (applications.signals).
     ("placements",),
+    # Graduate destinations: reads students' universities and majors (students.services).
+    ("destinations",),
     ("insights",),
     ("monitoring",),
-    ("health", "cli", "demo", "demo_activity", "demo_cooperation", "demo_placements", "__init__"),
+    (
+        "health",
+        "cli",
+        "demo",
+        "demo_activity",
+        "demo_cooperation",
+        "demo_placements",
+        "demo_destinations",
+        "__init__",
+    ),
 ]
 RANK = {name: k for k, floor in enumerate(FLOORS) for name in floor}
 # The shared kernel every domain may read directly: who people are, which organizations they

@@ -1,0 +1,237 @@
+"""The employment report of one graduation year: destination and confirmed rates per
+university and major, CBEC-related share, graduates retained in Guangzhou, salary bands, and
+conversions from internship to employment per enterprise.
+
+Definitions (also in the route's documentation):
+- graduates: student profiles with that graduation year, or the destinations reported when
+  more (a profile without a year still counts once its destination is reported);
+- placed (去向落实): destinations with any outcome but `not-employed`;
+- destination rate = placed / graduates; confirmed rate = confirmed / placed (confirmed: by
+  the alliance employer; the rest is declared only);
+- CBEC-related share and retained in Guangzhou: among the placed;
+- a conversion: a placed graduate whose employer is an enterprise they had an accepted or
+  completed application with (every placement comes from one).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cbec_alliance.applications.lifecycle import PLACED as APPLICATION_PLACED
+from cbec_alliance.applications.models import Application
+from cbec_alliance.destinations.models import (
+    OUTCOME_LABELS,
+    OUTCOMES,
+    PLACED_OUTCOMES,
+    SALARY_BANDS,
+    Destination,
+)
+from cbec_alliance.destinations.regions import IN_GUANGZHOU
+from cbec_alliance.extensions import db
+from cbec_alliance.internships.models import Internship
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.students.models import StudentProfile
+
+# None: the whole alliance; ("university", id) or ("enterprise", id): one organization's.
+Scope = tuple[str, int] | None
+
+_placed = Destination.outcome.in_(PLACED_OUTCOMES)
+_confirmed = Destination.confirmation == "confirmed"
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _measures():
+    """The counted columns of a group of destinations."""
+    return (
+        sa.func.count().label("reported"),
+        sa.func.count().filter(_placed).label("placed"),
+        sa.func.count().filter(_placed, _confirmed).label("confirmed"),
+        sa.func.count().filter(Destination.confirmation == "pending").label("pending"),
+        sa.func.count().filter(Destination.confirmation == "disputed").label("disputed"),
+        sa.func.count().filter(_placed, Destination.cbec_related).label("cbec_related"),
+        sa.func.count()
+        .filter(_placed, Destination.location_code.in_(sorted(IN_GUANGZHOU)))
+        .label("in_guangzhou"),
+    )
+
+
+def _rates(row: dict, graduates: int) -> dict:
+    graduates = max(graduates, row["reported"])
+    placed = row["placed"]
+    return {
+        **row,
+        "graduates": graduates,
+        "declared": placed - row["confirmed"],
+        "destination_rate": _share(placed, graduates),
+        "confirmed_rate": _share(row["confirmed"], placed),
+        "cbec_related_share": _share(row["cbec_related"], placed),
+        "guangzhou_share": _share(row["in_guangzhou"], placed),
+    }
+
+
+def _graduates(year: int, university_id: int | None) -> dict[tuple[int, str | None], int]:
+    """(university, major) -> student profiles graduating in `year`."""
+    stmt = (
+        sa.select(StudentProfile.university_id, StudentProfile.major, sa.func.count())
+        .where(StudentProfile.graduation_year == year)
+        .group_by(StudentProfile.university_id, StudentProfile.major)
+    )
+    if university_id is not None:
+        stmt = stmt.where(StudentProfile.university_id == university_id)
+    return {(u, m): n for u, m, n in db.session.execute(stmt)}
+
+
+def _by_major(year: int, university_id: int | None) -> list[dict]:
+    stmt = (
+        sa.select(Destination.university_id, Destination.major, *_measures())
+        .where(Destination.graduation_year == year)
+        .group_by(Destination.university_id, Destination.major)
+    )
+    if university_id is not None:
+        stmt = stmt.where(Destination.university_id == university_id)
+    empty = dict.fromkeys(
+        ("reported", "placed", "confirmed", "pending", "disputed", "cbec_related", "in_guangzhou"),
+        0,
+    )
+    reported = {(r.university_id, r.major): dict(r._mapping) for r in db.session.execute(stmt)}
+    graduates = _graduates(year, university_id)
+    keys = sorted(set(reported) | set(graduates), key=lambda k: (k[0], k[1] or ""))
+    return [
+        _rates(
+            reported.get(k, {"university_id": k[0], "major": k[1], **empty}), graduates.get(k, 0)
+        )
+        for k in keys
+    ]
+
+
+def _sum(rows: list[dict], extra: dict) -> dict:
+    keys = ("reported", "placed", "confirmed", "pending", "disputed", "cbec_related")
+    total = {k: sum(r[k] for r in rows) for k in (*keys, "in_guangzhou")}
+    return _rates({**extra, **total}, sum(r["graduates"] for r in rows))
+
+
+def _by_university(majors: list[dict]) -> list[dict]:
+    groups: dict[int, list[dict]] = {}
+    for r in majors:
+        groups.setdefault(r["university_id"], []).append(r)
+    names = dict(
+        db.session.execute(
+            sa.select(Organization.id, Organization.name).where(Organization.id.in_(list(groups)))
+        ).all()
+    )
+    return [
+        _sum(rows, {"university_id": uid, "name": names.get(uid)})
+        for uid, rows in sorted(groups.items())
+    ]
+
+
+def _counts(year: int, scope: Scope, column, keys: tuple[str, ...]) -> list[dict]:
+    stmt = (
+        sa.select(column, sa.func.count(), sa.func.count().filter(_confirmed))
+        .where(Destination.graduation_year == year, *_where(scope))
+        .group_by(column)
+    )
+    found = {k: (n, c) for k, n, c in db.session.execute(stmt)}
+    return [
+        {"code": k, "count": found.get(k, (0, 0))[0], "confirmed": found.get(k, (0, 0))[1]}
+        for k in keys
+    ]
+
+
+def _where(scope: Scope) -> list:
+    if scope is None:
+        return []
+    column = Destination.university_id if scope[0] == "university" else Destination.employer_id
+    return [column == scope[1]]
+
+
+def _conversions(year: int, scope: Scope) -> list[dict]:
+    """Per enterprise: graduates it employs, and those who interned with it first."""
+    interned = sa.exists().where(
+        Application.student_id == Destination.student_id,
+        Application.status.in_(APPLICATION_PLACED),
+        Internship.id == Application.internship_id,
+        Internship.enterprise_id == Destination.employer_id,
+    )
+    stmt = (
+        sa.select(
+            Destination.employer_id,
+            Organization.name,
+            sa.func.count().label("hired"),
+            sa.func.count().filter(_confirmed).label("confirmed"),
+            sa.func.count().filter(interned).label("interned_before"),
+            sa.func.count().filter(interned, _confirmed).label("interned_confirmed"),
+        )
+        .join(Organization, Organization.id == Destination.employer_id)
+        .where(Destination.graduation_year == year, _placed, *_where(scope))
+        .group_by(Destination.employer_id, Organization.name)
+        .order_by(Destination.employer_id)
+    )
+    return [
+        {
+            "enterprise_id": r.employer_id,
+            "name": r.name,
+            "hired": r.hired,
+            "confirmed": r.confirmed,
+            "converted": r.interned_before,
+            "converted_confirmed": r.interned_confirmed,
+            "conversion_share": _share(r.interned_before, r.hired),
+        }
+        for r in db.session.execute(stmt)
+    ]
+
+
+def _confirmations(year: int, scope: Scope) -> dict:
+    stmt = (
+        sa.select(Destination.confirmation, sa.func.count())
+        .where(Destination.graduation_year == year, *_where(scope))
+        .group_by(Destination.confirmation)
+    )
+    found = dict(db.session.execute(stmt).all())
+    return {k: found.get(k, 0) for k in ("pending", "confirmed", "disputed")}
+
+
+def certificate_pass_rates(year: int, scope: Scope) -> list[dict]:
+    """Certificate pass rates per certificate and university (the certificate exams' part of
+    the report: filled in by the `careers` package's work; empty until then)."""
+    return []
+
+
+def employment(year: int, scope: Scope = None) -> dict:
+    """The employment report of graduation year `year` (of `scope`'s share, or all)."""
+    base = {
+        "year": year,
+        "scope": None if scope is None else {"kind": scope[0], "organization_id": scope[1]},
+    }
+    if scope is not None and scope[0] == "enterprise":
+        # An enterprise sees its confirmations and conversions only, never the universities'.
+        return {
+            **base,
+            "totals": None,
+            "by_university": [],
+            "by_major": [],
+            "by_outcome": [],
+            "salary_bands": [],
+            "confirmations": _confirmations(year, scope),
+            "conversions": _conversions(year, scope),
+            "certificates": [],
+        }
+    university_id = scope[1] if scope is not None else None
+    majors = _by_major(year, university_id)
+    outcomes = _counts(year, scope, Destination.outcome, OUTCOMES)
+    for r in outcomes:
+        r["name_zh"], r["name_en"] = OUTCOME_LABELS[r["code"]]
+    return {
+        **base,
+        "totals": _sum(majors, {}),
+        "by_university": _by_university(majors),
+        "by_major": majors,
+        "by_outcome": outcomes,
+        "salary_bands": _counts(year, scope, Destination.salary_band, SALARY_BANDS),
+        "confirmations": _confirmations(year, scope),
+        "conversions": _conversions(year, scope),
+        "certificates": certificate_pass_rates(year, scope),
+    }
