@@ -85,6 +85,7 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "placement_logs",
         "placement_incidents",
         "placement_compliance_alerts",
+        "destinations",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
