@@ -49,6 +49,7 @@ def _measures():
         sa.func.count().label("reported"),
         sa.func.count().filter(_placed).label("placed"),
         sa.func.count().filter(_placed, _confirmed).label("confirmed"),
+        sa.func.count().filter(_confirmed).label("confirmed_all"),
         sa.func.count().filter(Destination.confirmation == "pending").label("pending"),
         sa.func.count().filter(Destination.confirmation == "disputed").label("disputed"),
         sa.func.count().filter(_placed, Destination.cbec_related).label("cbec_related"),
@@ -84,19 +85,43 @@ def _graduates(year: int, university_id: int | None) -> dict[tuple[int, str | No
     return {(u, m): n for u, m, n in db.session.execute(stmt)}
 
 
-def _by_major(year: int, university_id: int | None) -> list[dict]:
+COUNTS = ("reported", "placed", "confirmed", "pending", "disputed", "cbec_related", "in_guangzhou")
+
+
+def _breakdowns():
+    """Per outcome, salary band and confirmation: counted in the same pass as the rates, so
+    the report reads the year's destinations once (one scan instead of four)."""
+    out = []
+    for prefix, column, codes in (
+        ("outcome", Destination.outcome, OUTCOMES),
+        ("band", Destination.salary_band, SALARY_BANDS),
+    ):
+        for code in codes:
+            out.append(sa.func.count().filter(column == code).label(f"{prefix}:{code}"))
+            out.append(
+                sa.func.count().filter(column == code, _confirmed).label(f"{prefix}+:{code}")
+            )
+    return out
+
+
+def _scan(year: int, university_id: int | None) -> list[dict]:
+    """Per (university, major): every count of the report."""
     stmt = (
-        sa.select(Destination.university_id, Destination.major, *_measures())
+        sa.select(Destination.university_id, Destination.major, *_measures(), *_breakdowns())
         .where(Destination.graduation_year == year)
         .group_by(Destination.university_id, Destination.major)
     )
     if university_id is not None:
         stmt = stmt.where(Destination.university_id == university_id)
-    empty = dict.fromkeys(
-        ("reported", "placed", "confirmed", "pending", "disputed", "cbec_related", "in_guangzhou"),
-        0,
-    )
-    reported = {(r.university_id, r.major): dict(r._mapping) for r in db.session.execute(stmt)}
+    return [dict(r._mapping) for r in db.session.execute(stmt)]
+
+
+def _by_major(scanned: list[dict], year: int, university_id: int | None) -> list[dict]:
+    empty = dict.fromkeys(COUNTS, 0)
+    reported = {
+        (r["university_id"], r["major"]): {k: r[k] for k in ("university_id", "major", *COUNTS)}
+        for r in scanned
+    }
     graduates = _graduates(year, university_id)
     keys = sorted(set(reported) | set(graduates), key=lambda k: (k[0], k[1] or ""))
     return [
@@ -107,9 +132,19 @@ def _by_major(year: int, university_id: int | None) -> list[dict]:
     ]
 
 
+def _totals_of(scanned: list[dict], prefix: str, codes: tuple[str, ...]) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "count": sum(r[f"{prefix}:{code}"] for r in scanned),
+            "confirmed": sum(r[f"{prefix}+:{code}"] for r in scanned),
+        }
+        for code in codes
+    ]
+
+
 def _sum(rows: list[dict], extra: dict) -> dict:
-    keys = ("reported", "placed", "confirmed", "pending", "disputed", "cbec_related")
-    total = {k: sum(r[k] for r in rows) for k in (*keys, "in_guangzhou")}
+    total = {k: sum(r[k] for r in rows) for k in COUNTS}
     return _rates({**extra, **total}, sum(r["graduates"] for r in rows))
 
 
@@ -128,19 +163,6 @@ def _by_university(majors: list[dict]) -> list[dict]:
     ]
 
 
-def _counts(year: int, scope: Scope, column, keys: tuple[str, ...]) -> list[dict]:
-    stmt = (
-        sa.select(column, sa.func.count(), sa.func.count().filter(_confirmed))
-        .where(Destination.graduation_year == year, *_where(scope))
-        .group_by(column)
-    )
-    found = {k: (n, c) for k, n, c in db.session.execute(stmt)}
-    return [
-        {"code": k, "count": found.get(k, (0, 0))[0], "confirmed": found.get(k, (0, 0))[1]}
-        for k in keys
-    ]
-
-
 def _where(scope: Scope) -> list:
     if scope is None:
         return []
@@ -149,39 +171,58 @@ def _where(scope: Scope) -> list:
 
 
 def _conversions(year: int, scope: Scope) -> list[dict]:
-    """Per enterprise: graduates it employs, and those who interned with it first."""
-    interned = sa.exists().where(
-        Application.student_id == Destination.student_id,
-        Application.status.in_(APPLICATION_PLACED),
-        Internship.id == Application.internship_id,
-        Internship.enterprise_id == Destination.employer_id,
-    )
-    stmt = (
+    """Per enterprise: graduates it employs, and those who interned with it first (a join
+    of the year's hires with their accepted or completed applications there)."""
+    where = (Destination.graduation_year == year, _placed, *_where(scope))
+    hired = (
         sa.select(
             Destination.employer_id,
             Organization.name,
             sa.func.count().label("hired"),
             sa.func.count().filter(_confirmed).label("confirmed"),
-            sa.func.count().filter(interned).label("interned_before"),
-            sa.func.count().filter(interned, _confirmed).label("interned_confirmed"),
         )
         .join(Organization, Organization.id == Destination.employer_id)
-        .where(Destination.graduation_year == year, _placed, *_where(scope))
+        .where(*where)
         .group_by(Destination.employer_id, Organization.name)
         .order_by(Destination.employer_id)
     )
-    return [
-        {
-            "enterprise_id": r.employer_id,
-            "name": r.name,
-            "hired": r.hired,
-            "confirmed": r.confirmed,
-            "converted": r.interned_before,
-            "converted_confirmed": r.interned_confirmed,
-            "conversion_share": _share(r.interned_before, r.hired),
-        }
-        for r in db.session.execute(stmt)
-    ]
+    converted_ids = (
+        sa.select(Destination.id, Destination.employer_id, Destination.confirmation)
+        .join(Application, Application.student_id == Destination.student_id)
+        .join(Internship, Internship.id == Application.internship_id)
+        .where(
+            *where,
+            Application.status.in_(APPLICATION_PLACED),
+            Internship.enterprise_id == Destination.employer_id,
+        )
+        .distinct()
+        .subquery()
+    )
+    converted = {
+        e: (n, c)
+        for e, n, c in db.session.execute(
+            sa.select(
+                converted_ids.c.employer_id,
+                sa.func.count(),
+                sa.func.count().filter(converted_ids.c.confirmation == "confirmed"),
+            ).group_by(converted_ids.c.employer_id)
+        )
+    }
+    out = []
+    for r in db.session.execute(hired):
+        n, c = converted.get(r.employer_id, (0, 0))
+        out.append(
+            {
+                "enterprise_id": r.employer_id,
+                "name": r.name,
+                "hired": r.hired,
+                "confirmed": r.confirmed,
+                "converted": n,
+                "converted_confirmed": c,
+                "conversion_share": _share(n, r.hired),
+            }
+        )
+    return out
 
 
 def _confirmations(year: int, scope: Scope) -> dict:
@@ -220,8 +261,9 @@ def employment(year: int, scope: Scope = None) -> dict:
             "certificates": [],
         }
     university_id = scope[1] if scope is not None else None
-    majors = _by_major(year, university_id)
-    outcomes = _counts(year, scope, Destination.outcome, OUTCOMES)
+    scanned = _scan(year, university_id)
+    majors = _by_major(scanned, year, university_id)
+    outcomes = _totals_of(scanned, "outcome", OUTCOMES)
     for r in outcomes:
         r["name_zh"], r["name_en"] = OUTCOME_LABELS[r["code"]]
     return {
@@ -230,8 +272,12 @@ def employment(year: int, scope: Scope = None) -> dict:
         "by_university": _by_university(majors),
         "by_major": majors,
         "by_outcome": outcomes,
-        "salary_bands": _counts(year, scope, Destination.salary_band, SALARY_BANDS),
-        "confirmations": _confirmations(year, scope),
+        "salary_bands": _totals_of(scanned, "band", SALARY_BANDS),
+        "confirmations": {
+            "pending": sum(r["pending"] for r in scanned),
+            "confirmed": sum(r["confirmed_all"] for r in scanned),
+            "disputed": sum(r["disputed"] for r in scanned),
+        },
         "conversions": _conversions(year, scope),
         "certificates": certificate_pass_rates(year, scope),
     }

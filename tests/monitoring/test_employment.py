@@ -21,6 +21,7 @@ def world(app):
     confirmed at the enterprise they interned with, in Tianhe, CBEC-related; one declared in
     Shenzhen; one not yet employed. University 2: one graduate, confirmed at the other
     enterprise."""
+    before = app.config["MONITORING_REFRESH_SECONDS"]
     app.config["MONITORING_REFRESH_SECONDS"] = 0
     with app.app_context():
         w = alliance()
@@ -71,7 +72,7 @@ def world(app):
         # A graduate without a report yet.
         student(w.uni, graduation_year=YEAR)
     yield w
-    app.config["MONITORING_REFRESH_SECONDS"] = 600
+    app.config["MONITORING_REFRESH_SECONDS"] = before
 
 
 def test_coordinators_see_every_university(world, coord):
@@ -152,9 +153,30 @@ def test_authorization_and_bad_input(world, client, as_user, coord):
 
 
 def test_no_data_is_not_an_error(app, coord):
+    before = app.config["MONITORING_REFRESH_SECONDS"]
     app.config["MONITORING_REFRESH_SECONDS"] = 0
     body = coord.get(URL).get_json()
-    app.config["MONITORING_REFRESH_SECONDS"] = 600
+    app.config["MONITORING_REFRESH_SECONDS"] = before
     assert body["totals"]["destination_rate"] is None
     assert body["by_university"] == []
     assert alliance  # the factories module is importable without data
+
+
+def test_beat_refreshes_the_alliance_report_of_this_year_and_last(app, coord):
+    from cbec_alliance.monitoring import employment
+
+    before = app.config["MONITORING_REFRESH_SECONDS"]
+    app.config["MONITORING_REFRESH_SECONDS"] = 600
+    try:
+        year = employment.default_year()
+        first = coord.get(URL).get_json()
+        assert first["totals"]["reported"] == 0
+        w = alliance()
+        DestinationFactory(student_id=w.student.id, university_id=w.uni.id, graduation_year=year)
+        assert coord.get(URL).get_json()["as_of"] == first["as_of"]  # the snapshot
+        with app.app_context():
+            took = employment.refresh()  # what the beat task does
+        assert set(took) == {f"employment:{year}", f"employment:{year - 1}"}
+        assert coord.get(URL).get_json()["totals"]["reported"] == 1
+    finally:
+        app.config["MONITORING_REFRESH_SECONDS"] = before
