@@ -156,6 +156,7 @@ DOMAINS = (
     "placements",
     "careers",
     "programmes",
+    "destinations",
     "monitoring",
     "surveys",
     "insights",

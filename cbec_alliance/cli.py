@@ -180,7 +180,13 @@ def _demo_member(user, org: Organization, role: str) -> None:
 @with_appcontext
 def demo_data() -> None:
     """Load a small Guangzhou alliance (idempotent) and print the demo logins."""
-    from cbec_alliance import demo_activity, demo_careers, demo_cooperation, demo_placements
+    from cbec_alliance import (
+        demo_activity,
+        demo_careers,
+        demo_cooperation,
+        demo_destinations,
+        demo_placements,
+    )
 
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
     _demo_user(logins[0][0], "陈协调 Chen (coordinator)", role="coordinator")
@@ -205,6 +211,7 @@ def demo_data() -> None:
     demo_cooperation.load(enterprises, list(students))
     demo_placements.load(enterprises, students)
     demo_careers.load(students)
+    demo_destinations.load(enterprises, students)
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:

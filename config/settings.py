@@ -330,6 +330,7 @@ class BaseConfig:
                 "tasks.monitoring",
                 "tasks.placements",
                 "tasks.placement_records",
+                "tasks.destinations",
             ],
         }
 

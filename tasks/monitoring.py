@@ -4,7 +4,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from cbec_alliance.core.db import commit
-from cbec_alliance.monitoring import services
+from cbec_alliance.monitoring import employment, services
 
 
 @shared_task(
@@ -17,5 +17,7 @@ from cbec_alliance.monitoring import services
 def refresh() -> dict:
     """Recompute partnership health and every monitoring summary."""
     took = services.refresh_all()
+    commit()
+    took.update(employment.refresh())
     commit()
     return took

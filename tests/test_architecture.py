@@ -43,6 +43,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("careers",),
     # Programmes link courses, certificates and students' cohorts.
     ("programmes",),
+    # Graduate destinations: reads students' universities and majors (students.services).
+    ("destinations",),
     ("insights",),
     ("monitoring",),
     (
@@ -53,6 +55,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_cooperation",
         "demo_placements",
         "demo_careers",
+        "demo_destinations",
         "__init__",
     ),
 ]

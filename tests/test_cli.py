@@ -92,6 +92,7 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "certificate_exams",
         "certificate_exam_registrations",
         "certificate_records",
+        "destinations",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()

@@ -197,3 +197,18 @@ def page_rows(rows) -> list[dict]:
         {"id": u.id, "name": u.name, "email": u.email, "joined_at": joined, "profile": p}
         for u, joined, p in rows
     ]
+
+
+def majors_of(user_ids: list[int]) -> dict[int, str | None]:
+    """user id -> the major on their profile (students without a profile are left out)."""
+    out: dict[int, str | None] = {}
+    ids = list(user_ids)
+    for start in range(0, len(ids), 5_000):  # IN lists of bounded size
+        out.update(
+            db.session.execute(
+                sa.select(StudentProfile.user_id, StudentProfile.major).where(
+                    StudentProfile.user_id.in_(ids[start : start + 5_000])
+                )
+            ).all()
+        )
+    return out

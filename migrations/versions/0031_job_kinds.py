@@ -1,7 +1,7 @@
 """job kinds, salary bands and contract types, certificate requirements, language levels
 
-Revision ID: 0029_job_kinds
-Revises: 0028_certificates
+Revision ID: 0031_job_kinds
+Revises: 0030_programmes
 Create Date: 2026-12-05 05:00:00.000000
 
 """
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_job_kinds'
-down_revision = '0028_certificates'
+revision = '0031_job_kinds'
+down_revision = '0030_programmes'
 branch_labels = None
 depends_on = None
 

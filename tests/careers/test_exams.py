@@ -230,3 +230,37 @@ def test_verification_is_rate_limited(app, client):
     finally:
         app.config["VERIFY_RATE_LIMIT"] = "30 per minute"
     assert codes == [404, 404, 404, 429, 429]
+
+
+def test_pass_rates_in_the_employment_report(site, exam, coord, as_user):
+    register_all(site, exam)
+    site["clock"](EXAM_DAY)
+    a, b = site["students"]
+    site["staff"].post(
+        f"{EXAMS}/{exam['id']}/results",
+        json={
+            "results": [{"student_id": a.id, "score": "80"}, {"student_id": b.id, "score": "40"}]
+        },
+    )
+    url = "/api/v1/monitoring/employment"
+    rows = coord.get(url, query_string={"year": EXAM_DAY.year}).get_json()["certificates"]
+    assert rows == [
+        {
+            "key": f"{B2B}:intermediate",
+            "certificate_code": B2B,
+            "name": "跨境电商B2B数据运营",
+            "level": "intermediate",
+            "university_id": site["uni"].id,
+            "results": 2,
+            "passed": 1,
+            "pass_rate": 0.5,
+        }
+    ]
+    # Another university's staff see none of it; the site's own staff see theirs.
+    other = as_user(factories.member(factories.UniversityFactory(), "staff"))
+    assert other.get(url, query_string={"year": EXAM_DAY.year}).get_json()["certificates"] == []
+    mine = site["staff"].get(url, query_string={"year": EXAM_DAY.year}).get_json()
+    assert [r["passed"] for r in mine["certificates"]] == [1]
+    csv = coord.get(url, query_string={"year": EXAM_DAY.year, "format": "csv"}).data.decode()
+    assert "跨境电商B2B数据运营" in csv
+    assert coord.get(url, query_string={"year": EXAM_DAY.year - 1}).get_json()["certificates"] == []

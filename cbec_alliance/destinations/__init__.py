@@ -1,0 +1,1 @@
+"""Graduate destinations: where each graduate went, declared and confirmed by the employer."""
