@@ -24,8 +24,17 @@ from .records_models import ComplianceAlert, Incident
 DEFAULT_HOURS = (time(9, 0), time(17, 0))
 
 
-def open_for_application(application: Application, posting: Internship, actor) -> Placement:
-    """Open the placement of an accepted application (once), on the posting's terms."""
+def open_for_application(
+    application: Application, posting: Internship, actor
+) -> Placement | None:
+    """Open the placement of an accepted internship offer (once), on the posting's terms.
+
+    A full-time, part-time or flexible job is employment, not a student internship: the
+    internship provisions (agreement, insurance, mentors, hours) do not apply, and no
+    placement opens for it.
+    """
+    if posting.kind != "internship":
+        return None
     found = db.session.scalar(
         sa.select(Placement).where(Placement.application_id == application.id)
     )

@@ -47,6 +47,19 @@ def test_accepting_an_offer_opens_a_placement_with_an_agreement(as_user):
     assert detail["placement"]["id"] == placement.id
 
 
+def test_accepting_a_full_time_job_opens_no_placement(as_user):
+    """Employment is not a student internship: the provisions, and placements, stay out."""
+    s = scene("offered", kind="full_time", salary_band="6000-8000", contract_type="fixed-term")
+    resp = as_user(s.student).post(f"/api/v1/applications/{s.application.id}/accept", json={})
+    assert resp.status_code == 200, resp.get_json()
+    assert (
+        db.session.scalar(sa.select(Placement).where(Placement.application_id == s.application.id))
+        is None
+    )
+    detail = as_user(s.student).get(f"/api/v1/applications/{s.application.id}").get_json()
+    assert detail["placement"] is None
+
+
 def test_activation_names_every_missing_piece(run, as_user):
     w = run(world)
     resp = as_user(w.uni_staff).post(f"/api/v1/placements/{w.placement.id}/activate")
