@@ -84,6 +84,7 @@ def lock_postings(ids: list[int]) -> dict[int, sa.Row]:
         Internship.status,
         Internship.slots,
         Internship.accepted_count,
+        Internship.kind,
     ).where(Internship.id.in_(ids))
     return {r.id: r for r in db.session.execute(for_update(stmt.order_by(Internship.id)))}
 
@@ -138,6 +139,10 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
     not_open = [i for i in ids if postings[i].status != "open"]
     if not_open:
         invalid("internship_ids", f"only open internships can be matched; not open: {not_open}")
+    # A round places students in internships; jobs are applied for, not allocated.
+    jobs = [i for i in ids if postings[i].kind != "internship"]
+    if jobs:
+        invalid("internship_ids", f"only internships can be matched; jobs of another kind: {jobs}")
     check_not_in_live_round(ids)
     free = free_slots(postings.values())
     slots = data.get("slots") or {}

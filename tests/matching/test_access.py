@@ -173,6 +173,7 @@ def test_ranking_a_student_who_did_not_list_the_internship_is_harmless(scene):
         ({"internship_ids": "closed"}, "internship_ids"),
         ({"preferences_close_at": "2000-01-01T00:00:00Z"}, "preferences_close_at"),
         ({"preferences_close_at": "next week"}, "preferences_close_at"),
+        ({"internship_ids": "full_time"}, "internship_ids"),
         ({"seed": -1}, "seed"),
         ({"seed": "x"}, "seed"),
     ],
@@ -182,6 +183,11 @@ def test_bad_rounds_name_the_field(scene, overrides, field):
         overrides = {"internship_ids": [scene.a.id, scene.a.id]}
     if overrides.get("internship_ids") == "closed":
         overrides = {"internship_ids": [InternshipFactory(status="closed").id]}
+    if overrides.get("internship_ids") == "full_time":
+        job = InternshipFactory(
+            kind="full_time", salary_band="6000-8000", contract_type="open-ended"
+        )
+        overrides = {"internship_ids": [job.id]}
     body = {
         "name": "春季",
         "internship_ids": [scene.a.id],
