@@ -12,7 +12,7 @@ from .models import KINDS, MEMBER_STATES, STATES
 LEVELS = ("junior", "intermediate", "senior")
 
 
-class _PartnerIn(BaseSchema):
+class _ProgrammePartnerIn(BaseSchema):
     enterprise_id = ma.fields.Integer(required=True, strict=True)
     committed_positions = ma.fields.Integer(
         strict=True,
@@ -22,7 +22,7 @@ class _PartnerIn(BaseSchema):
     )
 
 
-class _CertificateIn(BaseSchema):
+class _ProgrammeCertificateIn(BaseSchema):
     code = taxonomy_code(60, required=True)
     level = ma.fields.String(required=True, validate=ma.validate.OneOf(LEVELS))
 
@@ -39,14 +39,14 @@ class _ProgrammeFields(BaseSchema):
         validate=ma.validate.Range(min=1, max=12),
         metadata={"description": "an apprenticeship's months at the enterprise a year"},
     )
-    partners = ma.fields.List(ma.fields.Nested(_PartnerIn), validate=ma.validate.Length(max=20))
+    partners = ma.fields.List(ma.fields.Nested(_ProgrammePartnerIn), validate=ma.validate.Length(max=20))
     course_ids = ma.fields.List(
         ma.fields.Integer(strict=True),
         validate=ma.validate.Length(max=50),
         metadata={"description": "courses of the same university"},
     )
     certificates = ma.fields.List(
-        ma.fields.Nested(_CertificateIn),
+        ma.fields.Nested(_ProgrammeCertificateIn),
         validate=ma.validate.Length(max=20),
         metadata={"description": "catalogued certificates (and levels) it prepares for"},
     )
@@ -83,7 +83,7 @@ class ProgrammePatchSchema(_ProgrammeFields):
         }
 
 
-class _PartnerOut(OutSchema):
+class _ProgrammePartnerOut(OutSchema):
     enterprise_id = ma.fields.Integer()
     state = ma.fields.String()
     reason = ma.fields.String(allow_none=True)
@@ -92,7 +92,7 @@ class _PartnerOut(OutSchema):
     offered_positions = ma.fields.Integer()
 
 
-class _CertificateOut(OutSchema):
+class _ProgrammeCertificateOut(OutSchema):
     code = ma.fields.String()
     level = ma.fields.String()
 
@@ -111,9 +111,9 @@ class ProgrammeSchema(OutSchema):
     admitted_count = ma.fields.Integer()
     months_per_year = ma.fields.Integer(allow_none=True)
     state = ma.fields.String()
-    partners = ma.fields.List(ma.fields.Nested(_PartnerOut))
+    partners = ma.fields.List(ma.fields.Nested(_ProgrammePartnerOut))
     course_ids = ma.fields.List(ma.fields.Integer())
-    certificates = ma.fields.List(ma.fields.Nested(_CertificateOut))
+    certificates = ma.fields.List(ma.fields.Nested(_ProgrammeCertificateOut))
     created_at = UtcDateTime()
 
 
