@@ -24,9 +24,7 @@ from .records_models import ComplianceAlert, Incident
 DEFAULT_HOURS = (time(9, 0), time(17, 0))
 
 
-def open_for_application(
-    application: Application, posting: Internship, actor
-) -> Placement | None:
+def open_for_application(application: Application, posting: Internship, actor) -> Placement | None:
     """Open the placement of an accepted internship offer (once), on the posting's terms.
 
     A full-time, part-time or flexible job is employment, not a student internship: the

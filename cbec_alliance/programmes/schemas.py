@@ -39,7 +39,9 @@ class _ProgrammeFields(BaseSchema):
         validate=ma.validate.Range(min=1, max=12),
         metadata={"description": "an apprenticeship's months at the enterprise a year"},
     )
-    partners = ma.fields.List(ma.fields.Nested(_ProgrammePartnerIn), validate=ma.validate.Length(max=20))
+    partners = ma.fields.List(
+        ma.fields.Nested(_ProgrammePartnerIn), validate=ma.validate.Length(max=20)
+    )
     course_ids = ma.fields.List(
         ma.fields.Integer(strict=True),
         validate=ma.validate.Length(max=50),
