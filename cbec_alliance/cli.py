@@ -186,6 +186,7 @@ def demo_data() -> None:
         demo_cooperation,
         demo_destinations,
         demo_placements,
+        demo_programmes,
     )
 
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
@@ -211,6 +212,7 @@ def demo_data() -> None:
     demo_cooperation.load(enterprises, list(students))
     demo_placements.load(enterprises, students)
     demo_careers.load(students)
+    demo_programmes.load(enterprises, students)
     demo_destinations.load(enterprises, students)
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")

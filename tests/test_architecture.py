@@ -55,6 +55,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_cooperation",
         "demo_placements",
         "demo_careers",
+        "demo_programmes",
         "demo_destinations",
         "__init__",
     ),

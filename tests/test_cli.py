@@ -92,6 +92,9 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "certificate_exams",
         "certificate_exam_registrations",
         "certificate_records",
+        "programmes",
+        "programme_partners",
+        "programme_members",
         "destinations",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
