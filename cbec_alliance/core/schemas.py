@@ -79,7 +79,13 @@ def _bound_numbers(field: ma.fields.Field) -> None:
         if inner is not None:
             _bound_numbers(inner)
     if isinstance(field, ma.fields.Integer):
-        if not any(isinstance(v, ma.validate.Range) for v in field.validators):
+        # A Range open at one end (`Range(min=1)`) still needs the column's bound at the
+        # other: 2**63 in a query string reached SQLite as an OverflowError (a 500).
+        closed = any(
+            isinstance(v, ma.validate.Range) and v.min is not None and v.max is not None
+            for v in field.validators
+        )
+        if not closed:
             field.validators = [*field.validators, ma.validate.Range(min=INT32_MIN, max=INT32_MAX)]
     elif isinstance(field, ma.fields.Number) and not getattr(field, "cbec_bounded", False):
         _bound_real(field)

@@ -27,6 +27,8 @@ INTERNSHIP_PAYLOAD = {
     "district": ("string", "Guangzhou district code (taxonomy `districts`)"),
     "competencies": ("array of strings", "competency codes it requires"),
     "kind": ("string", "internship, full_time, part_time or flexible"),
+    "kind_zh": ("string", "the kind as a Chinese title says it (实习, 全职岗位, ...)"),
+    "kind_en": ("string", "the kind in English (internship, full-time job, ...)"),
 }
 _REASON = {"reason": ("string", "the coordinator's reason when taken down, else empty")}
 
@@ -78,10 +80,10 @@ register(
         type="internship.published",
         description="A new internship that fits one of your subscriptions",
         recipients=subscribers,
-        title={"zh": "新实习：{title}", "en": "New internship: {title}"},
+        title={"zh": "新{kind_zh}：{title}", "en": "New {kind_en}: {title}"},
         body={
-            "zh": "「{enterprise_name}」发布了实习「{title}」（{district}）。",
-            "en": "{enterprise_name_en} posted the internship {title} ({district}).",
+            "zh": "「{enterprise_name}」发布了{kind_zh}「{title}」（{district}）。",
+            "en": "{enterprise_name_en} posted the {kind_en} {title} ({district}).",
         },
         webhook_description="The enterprise published (or reopened) an internship",
         payload={**INTERNSHIP_PAYLOAD, **_REASON},

@@ -16,6 +16,13 @@ STATUSES = ("draft", "open", "closed", "filled", "taken_down")
 MODES = ("onsite", "remote", "hybrid")
 # What a posting offers (issue 19): the student internship rules bind internships only.
 KINDS = ("internship", "full_time", "part_time", "flexible")
+# How notifications name a posting of each kind: (zh, en).
+KIND_LABELS = {
+    "internship": ("实习", "internship"),
+    "full_time": ("全职岗位", "full-time job"),
+    "part_time": ("兼职岗位", "part-time job"),
+    "flexible": ("灵活用工岗位", "flexible job"),
+}
 # Certificate levels in their order (a held level at or above the required one counts).
 CERTIFICATE_LEVELS = ("junior", "intermediate", "senior")
 # The statuses anyone may see; drafts and taken-down postings only their enterprise and

@@ -18,6 +18,7 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import rules
 from cbec_alliance.internships.models import (
+    KIND_LABELS,
     PUBLIC_STATUSES,
     SLOTS,
     Internship,
@@ -322,6 +323,8 @@ def payload(posting: Internship) -> dict:
         "district": posting.district,
         "competencies": [c.code for c in posting.competencies],
         "kind": posting.kind,
+        "kind_zh": KIND_LABELS[posting.kind][0],
+        "kind_en": KIND_LABELS[posting.kind][1],
     }
 
 

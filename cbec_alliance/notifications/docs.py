@@ -82,6 +82,8 @@ BODY_EXAMPLE = {
         "district": "tianhe",
         "competencies": ["platform-operation"],
         "kind": "internship",
+        "kind_zh": "实习",
+        "kind_en": "internship",
         "application_id": 5120,
         "student_id": 901,
         "student_name": "王芳",

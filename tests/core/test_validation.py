@@ -254,3 +254,15 @@ def _cursor(*parts) -> str:
 def test_cursors_out_of_range_are_422_naming_after(client, cursor):
     resp = client.get("/api/v1/internships", query_string={"after": cursor})
     assert set(validation_errors(resp)) == {"after"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/monitoring/employment?organization_id=9223372036854775808",
+        "/api/v1/monitoring/placements?organization_id=9223372036854775808",
+    ],
+)
+def test_an_id_bounded_at_one_end_still_gets_the_column_bound(coord, url):
+    """`Range(min=1)` alone once let 2**63 through to SQLite (OverflowError, a 500)."""
+    assert "organization_id" in validation_errors(coord.get(url))

@@ -263,6 +263,9 @@ def test_subscriptions_choose_kinds(as_user):
     assert event.payload["kind"] == "full_time"
     got = [u for batch in spec_for("internship.published").recipients(event, 10) for u in batch]
     assert got == [full_time_fan.id]
+    # The fan hears of a full-time job, not of an "internship".
+    inbox = as_user(full_time_fan).get("/api/v1/notifications").get_json()["items"]
+    assert [n["title"] for n in inbox] == [f"新全职岗位：{job['title']}"]
 
 
 def test_the_kinds_are_the_same_everywhere():
