@@ -41,6 +41,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("placements",),
     # Exam sites are universities and training bases; passes become students' certificates.
     ("careers",),
+    # Enterprise teachers on courses; university teachers' practice in enterprises.
+    ("teaching",),
     ("insights",),
     ("monitoring",),
     (
@@ -51,6 +53,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_cooperation",
         "demo_placements",
         "demo_careers",
+        "demo_teaching",
         "__init__",
     ),
 ]
