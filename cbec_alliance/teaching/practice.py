@@ -82,7 +82,7 @@ def put_profile(user: User, data: dict) -> UniversityTeacher:
     profile.university_id = university_id
     profile.industry_title = (data.get("industry_title") or "").strip() or None
     profile.major_rows = [
-        UniversityTeacherMajor(code=c) for c in dict.fromkeys(data["majors_taught"])
+        UniversityTeacherMajor(code=c) for c in sorted(set(data["majors_taught"]))
     ]
     db.session.flush()
     audit(
@@ -177,7 +177,6 @@ def propose(user: User, data: dict) -> PracticeStay:
         conflict(
             f"overlaps practice stay {other.id} ({other.starts_on} to {other.ends_on}, "
             f"{other.state}) of the same teacher",
-            stay_id=other.id,
         )
     stay = PracticeStay(
         teacher_id=teacher_id,

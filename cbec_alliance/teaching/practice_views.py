@@ -69,7 +69,7 @@ class Stays(MethodView):
     def post(self, data):
         """Propose a stay (the teacher, or their university's admins and staff for
         `teacher_id`); the enterprise is asked to confirm. A stay overlapping another
-        proposed or confirmed stay of the teacher is a 409 naming it (`stay_id`)."""
+        proposed or confirmed stay of the teacher is a 409 naming it."""
         return practice.propose(me(), data)
 
 

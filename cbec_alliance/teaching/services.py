@@ -59,7 +59,7 @@ def put_profile(user: User, data: dict) -> EnterpriseTeacher:
     profile.title = data["title"]
     profile.years_of_practice = data["years_of_practice"]
     profile.bio = data.get("bio")
-    profile.field_rows = [EnterpriseTeacherField(code=c) for c in dict.fromkeys(data["fields"])]
+    profile.field_rows = [EnterpriseTeacherField(code=c) for c in sorted(set(data["fields"]))]
     db.session.flush()
     audit(
         actor=user,
@@ -134,10 +134,7 @@ def propose(user: User, data: dict) -> TeachingAssignment:
         )
     )
     if active is not None:
-        conflict(
-            f"the teacher already has assignment {active} on this course in {semester}",
-            assignment_id=active,
-        )
+        conflict(f"the teacher already has assignment {active} on this course in {semester}")
     a = TeachingAssignment(
         teacher_id=profile.user_id,
         enterprise_id=profile.enterprise_id,
@@ -195,10 +192,7 @@ def record_hours(user: User, a: TeachingAssignment, delivered: int) -> TeachingA
     a = _lock(a.id)
     ASSIGNMENT.target(a.status, "record_hours", party="university")
     if delivered > a.hours:
-        conflict(
-            f"{delivered} hours delivered is above the {a.hours} hours assigned",
-            hours=a.hours,
-        )
+        conflict(f"{delivered} hours delivered is above the {a.hours} hours assigned")
     before = a.hours_delivered
     a.hours_delivered = delivered
     audit(
