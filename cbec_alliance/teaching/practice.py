@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -209,7 +210,10 @@ def propose(user: User, data: dict) -> PracticeStay:
 def decide(user: User, stay: PracticeStay, verb: str, data: dict) -> PracticeStay:
     """The enterprise confirms (optionally correcting the hours) or rejects with a reason;
     the teacher hears."""
-    stmt = for_update(sa.select(PracticeStay).where(PracticeStay.id == stay.id))
+    # Without the joined names: PostgreSQL locks no outer join's nullable side.
+    stmt = for_update(
+        sa.select(PracticeStay).where(PracticeStay.id == stay.id).options(lazyload("*"))
+    )
     stay = db.session.scalars(stmt.execution_options(populate_existing=True)).one()
     stay.state = STAY.target(stay.state, verb, party="enterprise")
     if verb == "confirm" and data.get("hours") is not None:

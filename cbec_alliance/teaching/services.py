@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -159,7 +160,12 @@ def propose(user: User, data: dict) -> TeachingAssignment:
 
 
 def _lock(assignment_id: int) -> TeachingAssignment:
-    stmt = for_update(sa.select(TeachingAssignment).where(TeachingAssignment.id == assignment_id))
+    # Without the joined names: PostgreSQL locks no outer join's nullable side.
+    stmt = for_update(
+        sa.select(TeachingAssignment)
+        .where(TeachingAssignment.id == assignment_id)
+        .options(lazyload("*"))
+    )
     return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
 
 
