@@ -23,11 +23,8 @@ def test_a_teacher_keeps_their_profile(world):
     assert world["teacher"].get(f"{TEACHERS}/me").get_json()["fields"] == ["marketing"]
 
 
-def test_universities_and_coordinators_find_teachers_by_field(world, coord):
-    other = factories.member(world["other_ent"], "staff", name="赵敏")
-    from tests.conftest import login  # noqa: PLC0415 - one more client
-
-    c = login(world["teacher"].application, other)
+def test_universities_and_coordinators_find_teachers_by_field(world, coord, as_user):
+    c = as_user(factories.member(world["other_ent"], "staff", name="赵敏"))
     c.put(f"{TEACHERS}/me", json=profile_body(fields=["english"], years_of_practice=3))
     for viewer in (world["staff"], world["other_uni_staff"], coord):
         page = viewer.get(TEACHERS).get_json()
