@@ -155,6 +155,7 @@ DOMAINS = (
     "partnerships",
     "placements",
     "careers",
+    "teaching",
     "programmes",
     "destinations",
     "monitoring",

@@ -187,6 +187,7 @@ def demo_data() -> None:
         demo_destinations,
         demo_placements,
         demo_programmes,
+        demo_teaching,
     )
 
     logins = [("coordinator@demo.cbec-alliance.cn", "coordinator")]
@@ -213,6 +214,7 @@ def demo_data() -> None:
     demo_placements.load(enterprises, students)
     demo_careers.load(students)
     demo_programmes.load(enterprises, students)
+    demo_teaching.load(enterprises, list(students))
     demo_destinations.load(enterprises, students)
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")

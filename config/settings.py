@@ -133,6 +133,13 @@ class BaseConfig:
     PLACEMENT_SCHOOL_WEIGHT = 50  # weight of the school mentor's grade (percent)
     PLACEMENT_MIN_LOGS = 12  # reviewed weekly logs needed to complete
     PLACEMENT_INSURANCE_WARN_DAYS = 7  # a cover ending early is flagged this far ahead
+    # Teaching (cbec_alliance/teaching/rules.py): a university teacher counts as dual-qualified
+    # (双师型) with at least DUAL_QUALIFIED_PRACTICE_MONTHS months (30 days each) of confirmed
+    # practice in enterprises within the last DUAL_QUALIFIED_YEARS years, or, when
+    # DUAL_QUALIFIED_BY_INDUSTRY_TITLE, an industry title recorded on their profile.
+    DUAL_QUALIFIED_PRACTICE_MONTHS = 6
+    DUAL_QUALIFIED_YEARS = 5
+    DUAL_QUALIFIED_BY_INDUSTRY_TITLE = True
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
@@ -182,8 +189,11 @@ class BaseConfig:
             "PLACEMENT_MENTOR_MAX_STUDENTS",
             "PLACEMENT_SCHOOL_WEIGHT",
             "PLACEMENT_MIN_LOGS",
+            "DUAL_QUALIFIED_PRACTICE_MONTHS",
+            "DUAL_QUALIFIED_YEARS",
         ):
             setattr(self, name, int(_env(name, str(getattr(self, name))) or 0))
+        self.DUAL_QUALIFIED_BY_INDUSTRY_TITLE = _env("DUAL_QUALIFIED_BY_INDUSTRY_TITLE", "1") != "0"
         self.CELERY = self._celery_settings()
 
     # --- Recovery of work a killed worker or a lost broker message left undone ---------------

@@ -41,6 +41,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("placements",),
     # Exam sites are universities and training bases; passes become students' certificates.
     ("careers",),
+    # Enterprise teachers on courses; university teachers' practice in enterprises.
+    ("teaching",),
     # Programmes link courses, certificates and students' cohorts.
     ("programmes",),
     # Graduate destinations: reads students' universities and majors (students.services).
@@ -55,6 +57,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_cooperation",
         "demo_placements",
         "demo_careers",
+        "demo_teaching",
         "demo_programmes",
         "demo_destinations",
         "__init__",

@@ -95,6 +95,8 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "programmes",
         "programme_partners",
         "programme_members",
+        "teaching_assignments",
+        "practice_stays",
         "destinations",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"

@@ -1,0 +1,1 @@
+"""Joint teaching: enterprise teachers and their assignments, teachers' practice in enterprises."""

@@ -1,0 +1,134 @@
+"""The dual-qualified (双师型) share per university of its teachers of the CBEC majors:
+the report behind `GET /universities/{id}/dual-qualified`, and `shares()` for insights and
+monitoring."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from cbec_alliance.accounts.models import User
+from cbec_alliance.core import exports
+from cbec_alliance.core.errors import forbidden, not_found
+from cbec_alliance.core.exports import Column
+from cbec_alliance.extensions import db
+from cbec_alliance.organizations import services as organizations
+
+from .access import is_staff_of
+from .models import PracticeStay, UniversityTeacher, UniversityTeacherMajor
+from .practice import CBEC_MAJORS, rule, today
+from .rules import is_dual_qualified, practice_months, window_start
+
+COLUMNS = [
+    Column("teacher_id", "教师编号", "teacher id"),
+    Column("name", "姓名", "name"),
+    Column("majors_taught", "任教专业", "majors taught"),
+    Column("industry_title", "行业职称", "industry title"),
+    Column("practice_months", "企业实践（月）", "practice (months)"),
+    Column("dual_qualified", "双师型", "dual-qualified"),
+]
+
+
+def _teachers(university_ids: Iterable[int] | None) -> list[UniversityTeacher]:
+    cbec = sa.select(UniversityTeacherMajor.user_id).where(
+        UniversityTeacherMajor.code.in_(CBEC_MAJORS)
+    )
+    stmt = sa.select(UniversityTeacher).where(UniversityTeacher.user_id.in_(cbec))
+    if university_ids is not None:
+        stmt = stmt.where(UniversityTeacher.university_id.in_(list(university_ids)))
+    return list(db.session.scalars(stmt.order_by(UniversityTeacher.user_id)))
+
+
+def _confirmed_stays(teacher_ids: list[int], on: date) -> dict[int, list[tuple[date, date]]]:
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    if not teacher_ids:
+        return spans
+    rows = db.session.execute(
+        sa.select(PracticeStay.teacher_id, PracticeStay.starts_on, PracticeStay.ends_on).where(
+            PracticeStay.teacher_id.in_(teacher_ids),
+            PracticeStay.state == "confirmed",
+            PracticeStay.ends_on >= window_start(on, rule().years),
+        )
+    )
+    for teacher_id, start, end in rows:
+        spans[teacher_id].append((start, end))
+    return spans
+
+
+def _assess(teachers: list[UniversityTeacher], on: date) -> list[dict]:
+    the_rule = rule()
+    spans = _confirmed_stays([t.user_id for t in teachers], on)
+    return [
+        {
+            "teacher_id": t.user_id,
+            "university_id": t.university_id,
+            "name": t.teacher.name,
+            "majors_taught": t.majors_taught,
+            "industry_title": t.industry_title,
+            "practice_months": practice_months(spans[t.user_id], on, the_rule.years),
+            "dual_qualified": is_dual_qualified(spans[t.user_id], t.industry_title, on, the_rule),
+        }
+        for t in teachers
+    ]
+
+
+def _summary(items: list[dict]) -> dict:
+    dual = sum(1 for i in items if i["dual_qualified"])
+    return {
+        "teachers": len(items),
+        "dual_qualified": dual,
+        "share": round(dual / len(items), 4) if items else None,
+    }
+
+
+def shares(university_ids: Iterable[int] | None = None, on: date | None = None) -> dict[int, dict]:
+    """Per university (all with teachers of the CBEC majors, or those given): `{teachers,
+    dual_qualified, share}`, share None without teachers. For insights and monitoring."""
+    ids = None if university_ids is None else list(university_ids)
+    items = _assess(_teachers(ids), on or today())
+    by_university: dict[int, list[dict]] = {u: [] for u in ids or ()}
+    for item in items:
+        by_university.setdefault(item["university_id"], []).append(item)
+    return {u: _summary(rows) for u, rows in sorted(by_university.items())}
+
+
+def report(university_id: int, on: date | None = None) -> dict:
+    """The university's share with each teacher of the CBEC majors and the rule applied."""
+    on = on or today()
+    items = _assess(_teachers([university_id]), on)
+    return {
+        "university_id": university_id,
+        "on": on,
+        "cbec_majors": list(CBEC_MAJORS),
+        "rule": rule().describe(),
+        **_summary(items),
+        "items": items,
+    }
+
+
+def respond(user: User, university_id: int, fmt: str):
+    """The report for the university's admins and staff and coordinators, as json, csv or
+    xlsx (403 for anyone else; 404 for a university the caller may not see)."""
+    org = organizations.get_visible(university_id, user)
+    if org.kind != "university":
+        not_found("university")
+    if not (user.is_coordinator or is_staff_of(user, org.id)):
+        forbidden("Only the university's admins and staff and coordinators see this.")
+    data = report(org.id)
+    return exports.respond(
+        fmt,
+        f"dual-qualified-{org.id}-{data['on'].isoformat()}",
+        data,
+        COLUMNS,
+        lambda: [
+            {
+                **i,
+                "majors_taught": "、".join(i["majors_taught"]),
+                "dual_qualified": "是" if i["dual_qualified"] else "否",
+            }
+            for i in data["items"]
+        ],
+    )
