@@ -30,6 +30,8 @@ from cbec_alliance.lectures.models import Lecture
 from cbec_alliance.partnerships import health as rules
 from cbec_alliance.partnerships import services as partnership_services
 from cbec_alliance.partnerships.models import Partnership
+from cbec_alliance.programmes.models import CohortMember, Programme, ProgrammePartner
+from cbec_alliance.teaching.models import PracticeStay, TeachingAssignment
 from cbec_alliance.training_bases.models import BaseSession, BaseUniversity, TrainingBase
 
 
@@ -127,6 +129,51 @@ def _competition_and_lecture_sources(one: sa.ColumnElement) -> dict[str, sa.Sele
     }
 
 
+def _programme_sources(one: sa.ColumnElement) -> dict[str, sa.Select]:
+    """Programmes the enterprise partners in at the university and their admitted students,
+    its staff's teaching there (weighted by the hours delivered) and the university's
+    teachers' confirmed practice stays at the enterprise."""
+    partner = (
+        sa.select(Partnership.id, Programme.id, ProgrammePartner.decided_at, one)
+        .join(Programme, Programme.university_id == Partnership.university_id)
+        .join(
+            ProgrammePartner,
+            (ProgrammePartner.programme_id == Programme.id)
+            & (ProgrammePartner.enterprise_id == Partnership.enterprise_id),
+        )
+    )
+    return {
+        "programmes": partner.where(
+            ProgrammePartner.state == "confirmed", Programme.state != "proposed"
+        ),
+        "cohort_members": sa.select(Partnership.id, CohortMember.id, CohortMember.admitted_at, one)
+        .join(CohortMember, CohortMember.university_id == Partnership.university_id)
+        .join(
+            ProgrammePartner,
+            (ProgrammePartner.programme_id == CohortMember.programme_id)
+            & (ProgrammePartner.enterprise_id == Partnership.enterprise_id),
+        )
+        .where(CohortMember.state == "admitted", ProgrammePartner.state == "confirmed"),
+        "teaching": sa.select(
+            Partnership.id,
+            TeachingAssignment.id,
+            TeachingAssignment.decided_at,
+            TeachingAssignment.hours_delivered,
+        ).join(
+            TeachingAssignment,
+            (TeachingAssignment.enterprise_id == Partnership.enterprise_id)
+            & (TeachingAssignment.university_id == Partnership.university_id)
+            & (TeachingAssignment.status == "accepted"),
+        ),
+        "practice": sa.select(Partnership.id, PracticeStay.id, PracticeStay.starts_on, one).join(
+            PracticeStay,
+            (PracticeStay.enterprise_id == Partnership.enterprise_id)
+            & (PracticeStay.university_id == Partnership.university_id)
+            & (PracticeStay.state == "confirmed"),
+        ),
+    }
+
+
 def sources() -> dict[str, sa.Select]:
     """Each kind of shared activity as SELECT (pid, key, at, weight); `at` may lie ahead
     (a planned competition or lecture): callers that want what happened filter on it."""
@@ -135,6 +182,7 @@ def sources() -> dict[str, sa.Select]:
         **_placement_sources(one),
         **_teaching_sources(one),
         **_competition_and_lecture_sources(one),
+        **_programme_sources(one),
     }
 
 
@@ -155,7 +203,13 @@ KINDS = {
     "bases": ("bases",),
     "competitions": ("co_organized", "mentored"),
     "lectures": ("lectures",),
+    "programmes": ("programmes",),
+    "cohort_members": ("cohort_members",),
+    "teaching_assignments": ("teaching",),
+    "practice_stays": ("practice",),
 }
+# Kinds counted as the sum of their sources' weights rather than as distinct items.
+SUMS = {"teaching_hours": "teaching"}
 
 
 def counts(partnership: Partnership) -> dict:
@@ -168,6 +222,10 @@ def counts(partnership: Partnership) -> dict:
         sub = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
         distinct_items = sa.select(sa.func.count(sa.distinct(sub.c[1]))).scalar_subquery()
         columns.append(distinct_items.label(kind))
+    for kind, name in SUMS.items():
+        sub = src[name].where(Partnership.id == partnership.id).subquery()
+        total = sa.select(sa.func.coalesce(sa.func.sum(sub.c[3]), 0)).scalar_subquery()
+        columns.append(total.label(kind))
     return dict(db.session.execute(sa.select(*columns)).one()._mapping)
 
 

@@ -118,6 +118,19 @@ class ActivitySchema(OutSchema):
     bases = ma.fields.Integer(metadata={"description": "approved training bases"})
     competitions = ma.fields.Integer(metadata={"description": "co-organized or mentored"})
     lectures = ma.fields.Integer(metadata={"description": "events the enterprise held there"})
+    programmes = ma.fields.Integer(
+        metadata={"description": "order classes, apprenticeships, industry colleges it partners"}
+    )
+    cohort_members = ma.fields.Integer(
+        metadata={"description": "students admitted to those programmes"}
+    )
+    teaching_assignments = ma.fields.Integer(
+        metadata={"description": "its staff's accepted teaching assignments there"}
+    )
+    teaching_hours = ma.fields.Integer(metadata={"description": "hours of them delivered"})
+    practice_stays = ma.fields.Integer(
+        metadata={"description": "the university's teachers' confirmed stays at the enterprise"}
+    )
     last_activity_at = UtcDateTime(allow_none=True)
 
 

@@ -368,6 +368,11 @@ def test_every_kind_of_shared_activity_counts_and_moves_the_goals(pair):
         "bases": 1,
         "competitions": 2,
         "lectures": 1,
+        "programmes": 0,
+        "cohort_members": 0,
+        "teaching_assignments": 0,
+        "teaching_hours": 0,
+        "practice_stays": 0,
     }
     goals = {g["goal"]: (g["target"], g["actual"], g["percent"]) for g in got["progress"]["goals"]}
     assert goals == {
