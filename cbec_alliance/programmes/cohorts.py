@@ -15,7 +15,7 @@ from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.students.services import require_student
 
-from . import services
+from . import agreements, services
 from .models import COHORT, CohortMember, Programme
 
 OPEN_FOR_APPLICATIONS = ("confirmed", "running")
@@ -111,6 +111,8 @@ def select(user: User, programme: Programme, student_id: int, data: dict) -> Coh
         if take(COHORT, programme) is None:
             conflict(f"the cohort is full ({programme.cohort_size} places)")
         member.state, member.admitted_at = "admitted", utcnow()
+        db.session.flush()
+        agreements.open_for(programme, member)  # an apprentice's three-party agreement
     audit(
         actor=user,
         obj=programme,
