@@ -138,34 +138,3 @@ def verify(number: str, name: str) -> dict:
         "level": record.level,
         "issued_on": record.issued_on,
     }
-
-
-def pass_rates(university_id: int | None = None) -> list[dict]:
-    """Per certificate, level and university: results entered, passes and the pass rate."""
-    seat, exam = ExamRegistration, CertificateExam
-    stmt = (
-        sa.select(
-            exam.certificate_code,
-            exam.level,
-            seat.university_id,
-            sa.func.count().label("results"),
-            sa.func.sum(sa.case((seat.passed.is_(True), 1), else_=0)).label("passed"),
-        )
-        .join(exam, exam.id == seat.exam_id)
-        .where(seat.result_at.is_not(None))
-        .group_by(exam.certificate_code, exam.level, seat.university_id)
-        .order_by(exam.certificate_code, exam.level, seat.university_id)
-    )
-    if university_id is not None:
-        stmt = stmt.where(seat.university_id == university_id)
-    return [
-        {
-            "certificate_code": r.certificate_code,
-            "level": r.level,
-            "university_id": r.university_id,
-            "results": r.results,
-            "passed": int(r.passed or 0),
-            "pass_rate": round(int(r.passed or 0) / r.results, 4),
-        }
-        for r in db.session.execute(stmt)
-    ]

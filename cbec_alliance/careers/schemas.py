@@ -165,17 +165,6 @@ class CertificateVerificationSchema(OutSchema):
     issued_on = ma.fields.Date()
 
 
-class PassRateSchema(OutSchema):
-    """Results and passes of one certificate and level at one university."""
-
-    certificate_code = ma.fields.String()
-    level = ma.fields.String()
-    university_id = ma.fields.Integer()
-    results = ma.fields.Integer()
-    passed = ma.fields.Integer()
-    pass_rate = ma.fields.Float()
-
-
 ExamPage = page_of(ExamSchema)
 SeatPage = page_of(SeatSchema)
 RecordPage = page_of(RecordSchema)

@@ -34,7 +34,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.students.models import StudentProfile
-from cbec_alliance.taxonomy.models import TaxonomyItem
+from cbec_alliance.taxonomy import services as taxonomy
 
 # None: the whole alliance; ("university", id) or ("enterprise", id): one organization's.
 Scope = tuple[str, int] | None
@@ -262,13 +262,7 @@ def certificate_pass_rates(year: int, scope: Scope) -> list[dict]:
     )
     if scope is not None and scope[0] == "university":
         stmt = stmt.where(seat.university_id == scope[1])
-    names = dict(
-        db.session.execute(
-            sa.select(TaxonomyItem.code, TaxonomyItem.name_zh).where(
-                TaxonomyItem.vocabulary == "certificates"
-            )
-        ).all()
-    )
+    names = taxonomy.labels("certificates")
     return [
         {
             "key": f"{r.certificate_code}:{r.level}",

@@ -83,12 +83,7 @@ def _check(data: dict, university_id: int) -> None:
         if foreign:
             # A course of another university is as unknown here as one that does not exist.
             not_found(f"course {foreign[0]} of this university")
-    for i, cert in enumerate(data.get("certificates", [])):
-        levels = taxonomy.certificate_levels(cert["code"])
-        if levels is None:
-            invalid(f"certificates.{i}.code", f"unknown certificates code: {cert['code']}")
-        if cert["level"] not in levels:
-            invalid(f"certificates.{i}.level", f"{cert['code']} is awarded at {', '.join(levels)}")
+    taxonomy.check_certificates("certificates", data.get("certificates"), level_key="level")
 
 
 def _set_children(programme: Programme, data: dict) -> None:

@@ -81,20 +81,6 @@ def _check_levelled(field: str, vocabulary: str, items: list[dict]) -> None:
         invalid(field, "each code may appear once")
 
 
-def _check_certificates(items: list[dict]) -> None:
-    for i, c in enumerate(items):
-        if "code" not in c:
-            continue
-        levels = taxonomy.certificate_levels(c["code"])
-        if levels is None:
-            invalid(f"certificates.{i}.code", f"unknown certificates code: {c['code']}")
-        if c["level"] not in levels:
-            invalid(
-                f"certificates.{i}.level",
-                f"{c['code']} is awarded at {', '.join(levels)}, not {c['level']}",
-            )
-
-
 def _declared(c: dict) -> StudentCertificate:
     name = c.get("name") or taxonomy.label("certificates", c["code"])
     return StudentCertificate(code=c.get("code"), name=name, level=c["level"])
@@ -124,7 +110,7 @@ def put_profile(user: User, data: dict) -> StudentProfile:
     taxonomy.check("majors", "major", data.get("major"))
     _check_levelled("competencies", "competencies", data["competencies"])
     _check_levelled("languages", "languages", data["languages"])
-    _check_certificates(data["certificates"])
+    taxonomy.check_certificates("certificates", data["certificates"], level_key="level")
     profile = db.session.get(StudentProfile, user.id)
     created = profile is None
     if profile is None:

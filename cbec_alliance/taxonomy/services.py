@@ -75,6 +75,7 @@ def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
     g.pop("_taxonomy_codes", None)
     g.pop("_certificate_levels", None)
     g.pop("_taxonomy_labels", None)
+    g.pop("_taxonomy_labels", None)
     audit(actor=actor, obj=item, action="create", changes={"vocabulary": vocabulary, **data})
     return item
 
@@ -106,21 +107,26 @@ def certificate_levels(code: str) -> tuple[str, ...] | None:
     return cache[code]
 
 
-def check_certificates(field: str, required: list[dict] | None) -> None:
-    """422 naming `field.N.code` for a code outside the catalogue, `field.N.min_level` for a
-    level that certificate is not awarded at, and `field` for a code given twice."""
+def check_certificates(
+    field: str, required: list[dict] | None, level_key: str = "min_level"
+) -> None:
+    """422 naming `field.N.code` for a code outside the catalogue, `field.N.<level_key>` for
+    a level that certificate is not awarded at, and `field` for a code given twice. Items
+    without a code (a free-text certificate a student declares) are not the catalogue's."""
     if required is None:
         return
     for k, item in enumerate(required):
+        if "code" not in item:
+            continue
         levels = certificate_levels(item["code"])
         if levels is None:
             invalid(f"{field}.{k}.code", f"unknown certificates code: {item['code']}")
-        if item["min_level"] not in levels:
+        if item[level_key] not in levels:
             invalid(
-                f"{field}.{k}.min_level",
+                f"{field}.{k}.{level_key}",
                 f"{item['code']} is awarded at {', '.join(levels)} only",
             )
-    codes = [item["code"] for item in required]
+    codes = [item["code"] for item in required if "code" in item]
     if len(set(codes)) != len(codes):
         invalid(field, "each certificate may appear once")
 
@@ -141,12 +147,7 @@ def labels(vocabulary: str) -> dict[str, str]:
 
 def label(vocabulary: str, code: str) -> str:
     """The Chinese label of a code (the code itself when unknown)."""
-    name = db.session.scalar(
-        sa.select(TaxonomyItem.name_zh).where(
-            TaxonomyItem.vocabulary == vocabulary, TaxonomyItem.code == code
-        )
-    )
-    return name or code
+    return labels(vocabulary).get(code, code)
 
 
 def rename(actor, vocabulary: str, code: str, data: dict) -> TaxonomyItem:
