@@ -78,16 +78,7 @@ def _side(user: User, programme: Programme, enterprise_id: int | None) -> tuple[
     managed = services.managed_orgs(user)
     if enterprise_id is None and programme.university_id in managed:
         return "university", None
-    partners = [e for e in programme.partner_enterprise_ids if e in managed]
-    if enterprise_id is not None:
-        if enterprise_id not in programme.partner_enterprise_ids:
-            invalid("enterprise_id", "not a partner of this programme")
-        partners = [enterprise_id] if enterprise_id in partners else []
-    if not partners:
-        forbidden("Only the programme's university and partner enterprises select students.")
-    if len(partners) > 1:
-        invalid("enterprise_id", f"you select for several partners; name one of {partners}")
-    return "enterprise", partners[0]
+    return "enterprise", services.caller_partner(user, programme, enterprise_id).enterprise_id
 
 
 def select(user: User, programme: Programme, student_id: int, data: dict) -> CohortMember:

@@ -183,35 +183,45 @@ def _follow_partners(programme: Programme) -> None:
         programme.state = "confirmed"
 
 
-def answer(
-    user: User, programme: Programme, enterprise_id: int | None, confirm: bool, reason: str | None
-) -> Programme:
-    """A partner confirms the programme, or declines it with a reason (the university may
-    then change its partners)."""
+def caller_partner(user: User, programme: Programme, enterprise_id: int | None) -> ProgrammePartner:
+    """The partner the caller acts for: `enterprise_id` when given (422 when it is no partner),
+    else the one partner whose admin or staff the caller is (403 for none, 422 naming the
+    choices when several)."""
     mine = [e for e in programme.partner_enterprise_ids if e in managed_orgs(user)]
     if enterprise_id is not None:
         if enterprise_id not in programme.partner_enterprise_ids:
             invalid("enterprise_id", "not a partner of this programme")
         mine = [enterprise_id] if enterprise_id in mine else []
     if not mine:
-        forbidden("Only the admins and staff of a partner enterprise answer.")
+        forbidden("Only the admins and staff of a partner enterprise of the programme may do this.")
     if len(mine) > 1:
-        invalid("enterprise_id", f"you answer for several partners; name one of {mine}")
+        invalid("enterprise_id", f"you act for several partners; name one of {mine}")
+    return next(p for p in programme.partners if p.enterprise_id == mine[0])
+
+
+def answer(
+    user: User, programme: Programme, enterprise_id: int | None, confirm: bool, reason: str | None
+) -> Programme:
+    """A partner confirms the programme, or declines it with a reason (the university may
+    then change its partners)."""
+    partner = caller_partner(user, programme, enterprise_id)
     verb = "confirm" if confirm else "decline"
     if not confirm and not reason:
         invalid("reason", "say why the enterprise declines")
-    partner = next(p for p in programme.partners if p.enterprise_id == mine[0])
     if programme.state != "proposed":
         conflict(f"the programme is {programme.state}: there is nothing to answer")
     partner.state = PARTNER.target(partner.state, verb)
     partner.reason, partner.decided_at = reason, utcnow()
     _follow_partners(programme)
     audit(
-        actor=user, obj=programme, action=verb, changes={"enterprise_id": mine[0], "reason": reason}
+        actor=user,
+        obj=programme,
+        action=verb,
+        changes={"enterprise_id": partner.enterprise_id, "reason": reason},
     )
     emit(
         f"programme.{partner.state}",
-        {**payload(programme), "enterprise_id": mine[0], "reason": reason or ""},
+        {**payload(programme), "enterprise_id": partner.enterprise_id, "reason": reason or ""},
         organization_id=programme.university_id,
         actor=user,
     )
@@ -234,20 +244,15 @@ def transition(user: User, programme: Programme, verb: str) -> Programme:
 
 def record_offers(user: User, programme: Programme, enterprise_id: int | None, positions: int):
     """A partner records how many positions it has offered the cohort (order classes)."""
-    mine = [e for e in programme.partner_enterprise_ids if e in managed_orgs(user)]
-    if enterprise_id is not None:
-        mine = [enterprise_id] if enterprise_id in mine else []
-    if len(mine) != 1:
-        forbidden("Only the admins and staff of one partner enterprise record its offers.")
+    partner = caller_partner(user, programme, enterprise_id)
     if programme.state not in ("running", "closed"):
         conflict("positions are offered once the programme runs")
-    partner = next(p for p in programme.partners if p.enterprise_id == mine[0])
     partner.offered_positions = positions
     audit(
         actor=user,
         obj=programme,
         action="offers",
-        changes={"enterprise_id": mine[0], "positions": positions},
+        changes={"enterprise_id": partner.enterprise_id, "positions": positions},
     )
     return programme
 
