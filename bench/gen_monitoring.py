@@ -146,6 +146,35 @@ def cooperation(a, v) -> list[tuple[str, str]]:
                 {now}
             FROM generate_series(1, {a.events}) g""",
         ),
+        # The later partner-matching modes' signals (issue 20).
+        (
+            "employee counts",
+            """UPDATE organizations
+            SET employee_count = (ARRAY[NULL, 8, 40, 120, 600, 2400]::int[])[1 + id % 6]
+            WHERE kind = 'enterprise'""",
+        ),
+        ("full-time postings", "UPDATE internships SET kind = 'full_time' WHERE id % 10 = 0"),
+        (
+            "enterprise teacher users",
+            f"""INSERT INTO users (email, name, password_hash, platform_role, language,
+                is_active, created_at, password_changed_at)
+            SELECT 't' || g || '@bench.cn', '企业导师' || g, 'x', 'user', 'zh', true, {now}, {now}
+            FROM generate_series(1, {a.enterprises // 4}) g""",
+        ),
+        (
+            "enterprise teachers",
+            f"""INSERT INTO enterprise_teachers (user_id, enterprise_id, title,
+                years_of_practice, created_at, updated_at)
+            SELECT id, {ent_first} + (substr(email, 2, strpos(email, '@') - 2)::int * 4)
+                % {a.enterprises}, '运营总监', 3 + id % 12, {now}, {now}
+            FROM users WHERE email LIKE 't%@bench.cn'""",
+        ),
+        (
+            "enterprise teacher fields",
+            f"""INSERT INTO enterprise_teacher_fields (user_id, code)
+            SELECT t.user_id, ({arr(comps)})[1 + (t.user_id + k * 3) % {len(comps)}]
+            FROM enterprise_teachers t, generate_series(0, 1) k ON CONFLICT DO NOTHING""",
+        ),
     ]
 
 

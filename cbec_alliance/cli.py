@@ -83,6 +83,7 @@ DEMO_ORGS: list[dict[str, Any]] = [
         district="tianhe",
         uscc=_uscc("MA5901"),
         size="small",
+        employee_count=120,
         platforms=["amazon", "tiktok-shop"],
     ),
     dict(
@@ -92,6 +93,7 @@ DEMO_ORGS: list[dict[str, Any]] = [
         district="panyu",
         uscc=_uscc("MA5902"),
         size="medium",
+        employee_count=650,
         platforms=["shopee", "lazada"],
     ),
     dict(
@@ -101,6 +103,7 @@ DEMO_ORGS: list[dict[str, Any]] = [
         district="nansha",
         uscc=_uscc("MA5903"),
         size="micro",
+        employee_count=60,
         platforms=["own-site", "temu"],
     ),
     dict(

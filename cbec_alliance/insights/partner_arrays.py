@@ -19,9 +19,10 @@ from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.partnerships import fit
-from cbec_alliance.partnerships.fit_arrays import Bases, Enterprises, bases_of
+from cbec_alliance.partnerships.fit_arrays import Bases, Enterprises, Extra, bases_of
 from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
 
+from .partner_signals import enterprise_later
 from .skills_gap import latest_survey
 
 Groups = dict[str, np.ndarray]  # code -> enterprise ids (repeated as often as they count)
@@ -125,6 +126,49 @@ def _bases(ids: np.ndarray, hosted: dict[int, list[fit.Base]]) -> Bases:
     return bases_of(rows[known], kept)
 
 
+def _column(ids: np.ndarray, values: dict[int, int], default: int) -> np.ndarray:
+    """`values` (enterprise id -> value) as a column over `ids`, `default` where absent."""
+    out = np.full(len(ids), default, dtype=np.int64)
+    keys = np.fromiter(values, dtype=np.int64, count=len(values))
+    got = np.fromiter(values.values(), dtype=np.int64, count=len(values))
+    rows, known = _rows(ids, keys)
+    out[rows[known]] = got[known]
+    return out
+
+
+def _extra(ids: np.ndarray) -> Extra:
+    """The later modes' signals of the approved enterprises (`partner_signals`)."""
+    stmt = (
+        sa.select(Organization.district, joined(Organization.id))
+        .where(Organization.kind == "enterprise", Organization.status == "approved")
+        .group_by(Organization.district)
+    )
+    districts: list[str | None] = []
+    district = np.zeros(len(ids), dtype=np.int64)
+    for name, text in db.session.execute(stmt):
+        rows, known = _rows(ids, joined_ints(text))
+        district[rows[known]] = len(districts)
+        districts.append(name)
+    later = enterprise_later(None)
+    field_codes = sorted({c for codes in later.fields.values() for c in codes})
+    fields = np.zeros((len(ids), len(field_codes)), dtype=bool)
+    for k, code in enumerate(field_codes):
+        holders = [e for e, codes in later.fields.items() if code in codes]
+        rows, known = _rows(ids, np.array(holders, dtype=np.int64))
+        fields[rows[known], k] = True
+    return Extra(
+        districts=districts or [None],
+        district=district,
+        lectures=_column(ids, later.lectures, 0),
+        teachers=_column(ids, later.teachers, 0),
+        field_codes=field_codes,
+        fields=fields,
+        jobs=_column(ids, later.jobs, 0),
+        employees=_column(ids, later.employees, -1),
+        modes=_column(ids, later.modes, 0),
+    )
+
+
 def enterprises(hosted: dict[int, list[fit.Base]]) -> Enterprises:
     """Every approved enterprise's signals (`hosted`: `partners._hosted_bases(None)`)."""
     ids = _approved()
@@ -148,6 +192,7 @@ def enterprises(hosted: dict[int, list[fit.Base]]) -> Enterprises:
         major_codes=major_codes,
         majors=majors,
         bases=_bases(ids, hosted),
+        extra=_extra(ids),
     )
 
 

@@ -18,7 +18,7 @@ from cbec_alliance.core.errors import invalid, not_found
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
-from cbec_alliance.organizations.models import Organization, OrganizationMajor
+from cbec_alliance.organizations.models import Organization
 from cbec_alliance.organizations.services import membership
 from cbec_alliance.partnerships import fit, fit_arrays
 from cbec_alliance.partnerships.models import LIVE, Partnership
@@ -32,6 +32,7 @@ from cbec_alliance.training_bases.models import (
 )
 
 from . import partner_arrays
+from .partner_signals import enterprise_later, major_graduates
 from .skills_gap import latest_survey
 
 Orgs = dict[int, sa.Row]
@@ -167,31 +168,25 @@ def enterprise_signals(
     for enterprise_id, code in _survey(survey, "majors", wanted):
         majors[enterprise_id].add(code)
     bases = _hosted_bases(wanted)
+    later = enterprise_later(wanted)
     return {
         enterprise_id: fit.EnterpriseSignals(
             district=org.district,
             majors=frozenset(majors[enterprise_id]),
             demand=dict(demand[enterprise_id]),
             bases=tuple(bases[enterprise_id]),
+            lectures=later.lectures.get(enterprise_id, 0),
+            teachers=later.teachers.get(enterprise_id, 0),
+            teacher_fields=frozenset(later.fields.get(enterprise_id, ())),
+            jobs=later.jobs.get(enterprise_id, 0),
+            employees=later.employees.get(enterprise_id),
+            modes=later.modes.get(enterprise_id, 0),
         )
         for enterprise_id, org in orgs.items()
     }
 
 
 # --- universities ------------------------------------------------------------------------
-
-
-def _graduates(wanted: list[int] | None) -> dict[int, int]:
-    """Per university, the yearly graduates of all its majors."""
-    return dict(
-        db.session.execute(
-            sa.select(
-                OrganizationMajor.organization_id, sa.func.sum(OrganizationMajor.yearly_graduates)
-            )
-            .where(*_only(OrganizationMajor.organization_id, wanted))
-            .group_by(OrganizationMajor.organization_id)
-        ).all()
-    )
 
 
 def _student_supply(wanted: list[int] | None) -> dict[int, dict[str, int]]:
@@ -231,12 +226,7 @@ def university_signals(
     `_orgs("university", ids)` when the caller has it already."""
     orgs = _orgs("university", ids) if orgs is None else orgs
     wanted = list(orgs) if ids is not None else None
-    majors = _grouped(
-        sa.select(OrganizationMajor.organization_id, OrganizationMajor.code).where(
-            *_only(OrganizationMajor.organization_id, wanted)
-        )
-    )
-    graduates = _graduates(wanted)
+    graduates = major_graduates(wanted)
     supply = _student_supply(wanted)
     taught = _grouped(
         sa.select(Course.university_id, CourseCompetency.code)
@@ -253,8 +243,9 @@ def university_signals(
     return {
         university_id: fit.UniversitySignals(
             district=org.district,
-            majors=frozenset(majors[university_id]),
-            graduates=int(graduates.get(university_id) or 0),
+            majors=frozenset(graduates[university_id]),
+            graduates=sum(graduates[university_id].values()),
+            major_graduates=graduates[university_id],
             supply=supply[university_id],
             taught=frozenset(taught[university_id]),
             base_competencies=frozenset(based[university_id]),

@@ -32,6 +32,42 @@ class Bases:
 
 
 @dataclass
+class Extra:
+    """The signals of the later modes, one row per enterprise (`fit.EnterpriseSignals`)."""
+
+    districts: list[str | None]  # the distinct districts
+    district: np.ndarray  # (E,) index into `districts`
+    lectures: np.ndarray  # (E,) int64
+    teachers: np.ndarray  # (E,) int64
+    field_codes: list[str]  # the competencies enterprise teachers teach, sorted
+    fields: np.ndarray  # (E, F) bool
+    jobs: np.ndarray  # (E,) int64
+    employees: np.ndarray  # (E,) int64, -1 when not known
+    modes: np.ndarray  # (E,) int64
+
+    @classmethod
+    def of(cls, rows: list[fit.EnterpriseSignals]) -> Extra:
+        """The later modes' signals of `rows`, in their order."""
+        districts = sorted({s.district for s in rows}, key=lambda d: (d is not None, d or ""))
+        index = {d: k for k, d in enumerate(districts)}
+        field_codes = sorted({c for s in rows for c in s.teacher_fields})
+        ints = lambda values: np.array(list(values), dtype=np.int64)  # noqa: E731
+        return cls(
+            districts=districts,
+            district=ints(index[s.district] for s in rows),
+            lectures=ints(s.lectures for s in rows),
+            teachers=ints(s.teachers for s in rows),
+            field_codes=field_codes,
+            fields=np.array(
+                [[c in s.teacher_fields for c in field_codes] for s in rows], dtype=bool
+            ).reshape(len(rows), len(field_codes)),
+            jobs=ints(s.jobs for s in rows),
+            employees=ints(-1 if s.employees is None else s.employees for s in rows),
+            modes=ints(s.modes for s in rows),
+        )
+
+
+@dataclass
 class Enterprises:
     """Approved enterprises, one row each, ordered by id."""
 
@@ -42,15 +78,18 @@ class Enterprises:
     major_codes: list[str]
     majors: np.ndarray  # (E, M) bool
     bases: Bases
+    extra: Extra
 
     def signals(self, row: int) -> fit.EnterpriseSignals:
-        """The enterprise at `row` as `fit.EnterpriseSignals` (its district is not scored)."""
+        """The enterprise at `row` as `fit.EnterpriseSignals`."""
         demand = {
             c: int(w)
             for c, w, has in zip(self.codes, self.demand[row], self.demanded[row], strict=True)
             if has
         }
+        x = self.extra
         return fit.EnterpriseSignals(
+            district=x.districts[x.district[row]],
             majors=frozenset(
                 c for c, m in zip(self.major_codes, self.majors[row], strict=True) if m
             ),
@@ -58,6 +97,14 @@ class Enterprises:
             bases=tuple(
                 b for b, o in zip(self.bases.signals, self.bases.owner, strict=True) if o == row
             ),
+            lectures=int(x.lectures[row]),
+            teachers=int(x.teachers[row]),
+            teacher_fields=frozenset(
+                c for c, f in zip(x.field_codes, x.fields[row], strict=True) if f
+            ),
+            jobs=int(x.jobs[row]),
+            employees=int(x.employees[row]) if x.employees[row] >= 0 else None,
+            modes=int(x.modes[row]),
         )
 
 
@@ -96,6 +143,7 @@ def from_signals(signals: Mapping[int, fit.EnterpriseSignals]) -> Enterprises:
             np.array([k for k, s in enumerate(rows) for _ in s.bases], dtype=np.int64),
             [base for s in rows for base in s.bases],
         ),
+        extra=Extra.of(rows),
     )
 
 
@@ -109,19 +157,36 @@ def _majors(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
     return np.where(asked == 0, 1.0, hit / np.maximum(asked, 1))
 
 
-def internship_employment(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
-    """`fit.internship_employment` of every enterprise, before rounding."""
+def _positive(e: Enterprises) -> np.ndarray:
+    """The demand weights that count (keys with a weight above 0)."""
     positive = np.where(e.demanded, e.demand, 0)
-    weight = np.where(positive > 0, positive, 0).sum(axis=1)
+    return np.where(positive > 0, positive, 0)
+
+
+def _coverage(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit._coverage` of every enterprise."""
+    positive = _positive(e)
+    weight = positive.sum(axis=1)
     credit = np.zeros(len(e.ids))
     with np.errstate(divide="ignore", invalid="ignore"):
         for k, code in enumerate(e.codes):  # sorted, as fit sums them
             w = positive[:, k]
             term = w * np.minimum(1.0, u.supply.get(code, 0) / w)
             credit = credit + np.where(w > 0, term, 0.0)
-    credit = np.where(weight > 0, credit / np.maximum(weight, 1), 1.0)
+    return np.where(weight > 0, credit / np.maximum(weight, 1), 1.0)
+
+
+def _place(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit._place` of every enterprise's district."""
+    x = e.extra
+    table = [fit.PLACE.get(districts.nearness(d, u.district), 0.0) for d in x.districts]
+    return np.array(table, dtype=float)[x.district] if len(e.ids) else np.zeros(0)
+
+
+def internship_employment(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.internship_employment` of every enterprise, before rounding."""
     size = min(1.0, u.graduates / 1000)
-    return 0.4 * _majors(e, u) + 0.4 * credit + 0.2 * size
+    return 0.4 * _majors(e, u) + 0.4 * _coverage(e, u) + 0.2 * size
 
 
 def co_developed_courses(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
@@ -158,11 +223,60 @@ def joint_competitions(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
     return e.demanded[:, _columns(e.codes, tracks)].sum(axis=1) / len(tracks)
 
 
+def lectures(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.lectures` of every enterprise, before rounding."""
+    positive = _positive(e)
+    weight = positive.sum(axis=1)
+    supply = np.array([u.supply.get(c, 0) for c in e.codes], dtype=np.int64)
+    short = np.where(supply < positive, positive, 0).sum(axis=1)
+    topics = np.where(weight > 0, short / np.maximum(weight, 1), 0.0)
+    record = np.minimum(1.0, e.extra.lectures / 4)
+    return 0.5 * topics + 0.3 * _place(e, u) + 0.2 * record
+
+
+def joint_teaching(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.joint_teaching` of every enterprise, before rounding."""
+    x = e.extra
+    count = x.fields.sum(axis=1)
+    hit = x.fields[:, _columns(x.field_codes, u.taught)].sum(axis=1)
+    fields = np.where((x.teachers > 0) & (count > 0), hit / np.maximum(count, 1), 0.0)
+    return 0.5 * fields + 0.3 * np.minimum(1.0, x.teachers / 3) + 0.2 * _place(e, u)
+
+
+def order_class(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.order_class` of every enterprise, before rounding."""
+    per_major = np.array([u.major_graduates.get(m, 0) for m in e.major_codes], dtype=np.int64)
+    asked = e.majors.sum(axis=1)
+    graduates = np.where(asked > 0, e.majors.astype(np.int64) @ per_major, u.graduates)
+    hiring = np.minimum(1.0, e.extra.jobs / 10)
+    return 0.5 * hiring + 0.3 * _majors(e, u) + 0.2 * np.minimum(1.0, graduates / 100)
+
+
+def apprenticeship(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.apprenticeship` of every enterprise, before rounding."""
+    employees = e.extra.employees
+    room = np.where(employees >= 0, np.minimum(1.0, (employees // 10) / 10), 0.0)
+    return 0.4 * _place(e, u) + 0.3 * _coverage(e, u) + 0.3 * room
+
+
+def industry_college(e: Enterprises, u: fit.UniversitySignals) -> np.ndarray:
+    """`fit.industry_college` of every enterprise, before rounding."""
+    employees = e.extra.employees
+    scale = np.where(employees >= 0, np.minimum(1.0, employees / 1000), 0.0)
+    breadth = np.minimum(1.0, e.extra.modes / 3)
+    return 0.4 * scale + 0.3 * _majors(e, u) + 0.3 * breadth
+
+
 SCORERS: dict[str, Callable[[Enterprises, fit.UniversitySignals], np.ndarray]] = {
     "internship-employment": internship_employment,
+    "lectures": lectures,
     "co-developed-courses": co_developed_courses,
+    "joint-teaching": joint_teaching,
     "joint-training-bases": joint_training_bases,
     "joint-competitions": joint_competitions,
+    "order-class": order_class,
+    "apprenticeship": apprenticeship,
+    "industry-college": industry_college,
 }
 
 

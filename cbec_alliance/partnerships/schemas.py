@@ -160,10 +160,27 @@ class PartnershipDetailSchema(PartnershipSchema):
     progress = ma.fields.Nested(ProgressSchema)
 
 
-class FitArgs(PageArgs):
-    """`?mode=` (one of the four partner-matching modes) and the page."""
+class ModeField(ma.fields.String):
+    """A partner-matching mode; the programme kinds' own spelling (`order_class`) is read as
+    the mode's (`order-class`)."""
 
-    mode = ma.fields.String(required=True, validate=ma.validate.OneOf(MODES))
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).replace("_", "-")
+
+
+class FitArgs(PageArgs):
+    """`?mode=` (a cooperation mode or a programme kind) and the page."""
+
+    mode = ModeField(
+        required=True,
+        validate=ma.validate.OneOf(MODES),
+        metadata={
+            "description": "a cooperation mode (`internship-employment`, `lectures`, "
+            "`co-developed-courses`, `joint-teaching`, `joint-training-bases`, "
+            "`joint-competitions`) or a programme kind (`order-class`, `apprenticeship`, "
+            "`industry-college`; `order_class` and `industry_college` are read the same)"
+        },
+    )
 
 
 class PairArgs(BaseSchema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,9 +13,7 @@ from tests.partnerships.test_rules import codes, enterprises, universities
 
 # Demand weights of 0 are kept as keys (a survey-only code has weight 1, but `fit` accepts 0).
 with_zeros = st.builds(
-    lambda e, zeros: fit.EnterpriseSignals(
-        district=e.district, majors=e.majors, demand={**zeros, **e.demand}, bases=e.bases
-    ),
+    lambda e, zeros: dataclasses.replace(e, demand={**zeros, **e.demand}),
     enterprises,
     st.dictionaries(codes, st.just(0), max_size=2),
 )

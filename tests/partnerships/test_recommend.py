@@ -8,6 +8,7 @@ import pytest
 
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
+from cbec_alliance.partnerships.fit import SCORERS
 from cbec_alliance.surveys.models import Survey, SurveyAnswer, SurveyResponse
 from cbec_alliance.training_bases.models import BaseCompetency, BaseUniversity, TrainingBase
 from tests import factories
@@ -137,12 +138,8 @@ def test_coordinators_score_any_pair_in_every_mode(alliance):
         )
         .get_json()
     )
-    assert [m["mode"] for m in got["modes"]] == [
-        "internship-employment",
-        "co-developed-courses",
-        "joint-training-bases",
-        "joint-competitions",
-    ]
+    assert [m["mode"] for m in got["modes"]] == list(SCORERS)
+    assert all(m["reasons"] for m in got["modes"])
     assert got["university"]["id"] == alliance["strong"].id
 
 
@@ -152,9 +149,10 @@ def test_who_may_ask_and_bad_input(alliance, client):
     assert_problem(client.get(url), 401)
     assert alliance["coord"].get(url).status_code == 200
     assert "mode" in validation_errors(alliance["e"].get(URL.format(alliance["ent"].id)))
-    assert "mode" in validation_errors(
-        alliance["e"].get(URL.format(alliance["ent"].id) + "?mode=lectures")
-    )
+    for bad in ("teaching", "order class", "x" * 500, "internship_employment_"):
+        assert "mode" in validation_errors(
+            alliance["e"].get(URL.format(alliance["ent"].id), query_string={"mode": bad})
+        )
     fit = "/api/v1/partnerships/fit"
     assert_problem(
         alliance["e"].get(
@@ -314,3 +312,71 @@ def test_kept_rankings_are_reused_for_a_while_but_partnerships_are_current(
     fresh = alliance["s"].get(url).get_json()
     moved = next(i for i in fresh["items"] if i["organization"]["id"] == alliance["ent"].id)
     assert moved["reasons"] != ours["reasons"] or moved["score"] != ours["score"]
+
+
+def _top(client, org_id: int, mode: str) -> dict:
+    body = client.get(URL.format(org_id), query_string={"mode": mode}).get_json()
+    return body["items"][0]
+
+
+def _reasons(item: dict) -> dict[str, str]:
+    return {r["factor"]: r["detail"] for r in item["reasons"]}
+
+
+def test_lectures_and_joint_teaching_go_where_they_are_needed_and_taught(alliance):
+    """The enterprise held a lecture and has an enterprise teacher of English: the weak
+    university lacks what it demands (lectures), the strong one teaches its field."""
+    from cbec_alliance.teaching.models import EnterpriseTeacher, EnterpriseTeacherField
+
+    pf.LectureFactory(host_organization_id=alliance["ent"].id)
+    teacher = factories.member(alliance["ent"], "staff")
+    db.session.add(
+        EnterpriseTeacher(
+            user_id=teacher.id,
+            enterprise_id=alliance["ent"].id,
+            title="跨境电商运营总监",
+            years_of_practice=8,
+            field_rows=[EnterpriseTeacherField(code="english")],
+        )
+    )
+    db.session.flush()
+    lectures = _top(alliance["e"], alliance["ent"].id, "lectures")
+    # strong (tianhe, same district) covers the demand; weak (huadu, not adjacent) lacks it.
+    assert lectures["organization"]["id"] == alliance["weak"].id
+    assert _reasons(lectures) == {
+        "topics": "its demand that the students fall short of: ['data-analysis', 'english']",
+        "place": "enterprise in tianhe, university in huadu: not adjacent",
+        "record": "1 event in the last year",
+    }
+    assert lectures["score"] == round(0.5 + 0.2 / 4, 4)
+    teaching = _top(alliance["e"], alliance["ent"].id, "joint-teaching")
+    assert teaching["organization"]["id"] == alliance["strong"].id
+    assert _reasons(teaching) == {
+        "fields": "its teachers' fields taught there: ['english']",
+        "teachers": "1 enterprise teacher",
+        "place": "enterprise in tianhe, university in tianhe: same district",
+    }
+    assert teaching["score"] == round(0.5 + 0.3 / 3 + 0.2, 4)
+
+
+def test_programme_kinds_answer_in_either_spelling(alliance):
+    """An order class follows the full-time jobs; `order_class` reads as `order-class`."""
+    alliance["ent"].employee_count = 400
+    InternshipFactory(
+        enterprise_id=alliance["ent"].id, kind="full_time", slots=5, majors=["e-commerce"]
+    )
+    db.session.flush()
+    for mode in ("order-class", "order_class"):
+        body = alliance["s"].get(URL.format(alliance["strong"].id), query_string={"mode": mode})
+        top = body.get_json()["items"][0]
+        assert top["organization"]["id"] == alliance["ent"].id
+        assert _reasons(top)["hiring"] == "5 open full-time places"
+    for mode in ("apprenticeship", "industry-college", "industry_college"):
+        top = _top(alliance["s"], alliance["strong"].id, mode)
+        assert top["organization"]["id"] == alliance["ent"].id
+    assert _reasons(_top(alliance["s"], alliance["strong"].id, "apprenticeship"))["room"] == (
+        "40 apprentices at once (10% of employees)"
+    )
+    assert _reasons(_top(alliance["e"], alliance["ent"].id, "industry-college"))["scale"] == (
+        "400 employees"
+    )

@@ -128,7 +128,7 @@ majors = st.frozensets(st.sampled_from(["e-commerce", "marketing", "foreign-lang
 districts = st.sampled_from(["tianhe", "panyu", "baiyun", "nansha", "conghua", "yuexiu"])
 enterprises = st.builds(
     fit.EnterpriseSignals,
-    district=districts,
+    district=st.none() | districts,
     majors=majors,
     demand=st.dictionaries(codes, st.integers(1, 50)),
     bases=st.lists(
@@ -141,12 +141,21 @@ enterprises = st.builds(
         ),
         max_size=3,
     ).map(tuple),
+    lectures=st.integers(0, 12),
+    teachers=st.integers(0, 6),
+    teacher_fields=st.frozensets(codes),
+    jobs=st.integers(0, 40),
+    employees=st.none() | st.integers(0, 5000),
+    modes=st.integers(0, 6),
 )
 universities = st.builds(
     fit.UniversitySignals,
     district=districts,
     majors=majors,
     graduates=st.integers(0, 5000),
+    major_graduates=st.dictionaries(
+        st.sampled_from(["e-commerce", "marketing", "foreign-languages"]), st.integers(0, 300)
+    ),
     supply=st.dictionaries(codes, st.integers(0, 100)),
     taught=st.frozensets(codes),
     base_competencies=st.frozensets(codes),
