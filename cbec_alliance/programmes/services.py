@@ -19,6 +19,7 @@ from cbec_alliance.courses.services import managed_orgs, universities_of
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.taxonomy import services as taxonomy
+from cbec_alliance.teaching import services as teaching
 
 from .models import Programme, ProgrammeCertificate, ProgrammeCourse, ProgrammePartner
 
@@ -294,3 +295,13 @@ def payload(programme: Programme) -> dict:
         "kind": programme.kind,
         "university_id": programme.university_id,
     }
+
+
+def propose_teaching(user: User, programme: Programme, data: dict):
+    """Hours on the programme for an enterprise teacher (its university's admins and staff,
+    until it closes); the assignment is the teaching domain's."""
+    require_university(user, programme)
+    if programme.state == "closed":
+        conflict("the programme is closed: no new teaching assignments")
+    target = teaching.Target("programme_id", programme.id, programme.university_id, programme.name)
+    return teaching.propose_on_programme(user, target, data)

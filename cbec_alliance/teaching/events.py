@@ -13,7 +13,8 @@ ASSIGNMENT_PAYLOAD = {
     "university": ("string", "its name"),
     "enterprise_id": ("integer", "the teacher's enterprise"),
     "course_id": ("integer", "the course (null for a programme)"),
-    "subject": ("string", "the course's title when proposed"),
+    "programme_id": ("integer", "the programme (null for a course)"),
+    "subject": ("string", "the course's or programme's name when proposed"),
     "semester": ("string", "e.g. 2027-spring"),
     "hours": ("integer", "hours to teach in the semester"),
 }

@@ -84,12 +84,8 @@ class EnterpriseTeacherField(Model):
 
 
 class TeachingAssignment(Model):
-    """Hours an enterprise teacher teaches on a course in one semester.
-
-    The target is a course today; `programme_id` (a programme: order class, apprenticeship,
-    industry college) is the other target the API will accept once assignments to programmes
-    are built. Exactly one of the two is set.
-    """
+    """Hours an enterprise teacher teaches on a course or a programme (order class,
+    apprenticeship, industry college) in one semester. Exactly one of the two is set."""
 
     __tablename__ = "teaching_assignments"
     __table_args__ = (

@@ -10,7 +10,7 @@ from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 from .models import ASSIGNMENT_STATES, SEMESTER_RE, STAY_STATES
 
 
-def _semester(**kw) -> ma.fields.String:
+def semester_field(**kw) -> ma.fields.String:
     return ma.fields.String(
         validate=FullMatch(SEMESTER_RE, error="a semester like 2027-spring or 2027-fall"), **kw
     )
@@ -85,7 +85,7 @@ class AssignmentIn(BaseSchema):
 
     teacher_id = _id(required=True, metadata={"description": "an enterprise teacher's user id"})
     course_id = _id(required=True, metadata={"description": "a course of the caller's university"})
-    semester = _semester(metadata={"description": "default: the course's semester"})
+    semester = semester_field(metadata={"description": "default: the course's semester"})
     hours = ma.fields.Integer(
         required=True, strict=True, validate=ma.validate.Range(min=1, max=2000)
     )
@@ -131,7 +131,8 @@ class AssignmentSchema(OutSchema):
     university_id = ma.fields.Integer()
     course_id = ma.fields.Integer(allow_none=True)
     programme_id = ma.fields.Integer(
-        allow_none=True, metadata={"description": "reserved for programmes (issue 20)"}
+        allow_none=True,
+        metadata={"description": "the programme (POST /programmes/{id}/teaching-assignments)"},
     )
     subject = ma.fields.String()
     semester = ma.fields.String()
@@ -147,8 +148,9 @@ class AssignmentListArgs(PageArgs):
     """Filters (they combine)."""
 
     status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATES))
-    semester = _semester()
+    semester = semester_field()
     course_id = ma.fields.Integer()
+    programme_id = ma.fields.Integer()
     teacher_id = ma.fields.Integer()
     university_id = ma.fields.Integer()
 

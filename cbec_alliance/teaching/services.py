@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
@@ -113,38 +115,71 @@ def get_visible(assignment_id: int, user: User) -> TeachingAssignment:
     return a
 
 
-def propose(user: User, data: dict) -> TeachingAssignment:
-    """Hours on one of the university's courses for an enterprise teacher (the course's
-    university's admins and staff; a course of another university is a 404)."""
+@dataclass(frozen=True)
+class Target:
+    """What an assignment's hours are taught on: a course or a programme, its university,
+    its name and the semester an assignment defaults to (None: the caller must give one)."""
+
+    column: str  # "course_id" or "programme_id"
+    id: int
+    university_id: int
+    subject: str
+    semester: str | None = None
+
+
+def _proposer(user: User) -> list[int]:
     universities = staff_org_ids(user, "university")
     if not universities:
         forbidden("Only university admins and staff propose teaching assignments.")
+    return universities
+
+
+def propose(user: User, data: dict) -> TeachingAssignment:
+    """Hours on one of the university's courses for an enterprise teacher (the course's
+    university's admins and staff; a course of another university is a 404)."""
+    universities = _proposer(user)
     course = courses.get_visible(data["course_id"], user)
     if course.university_id not in universities:
         not_found("course")
+    target = Target("course_id", course.id, course.university_id, course.title, course.semester)
+    return _propose(user, target, data)
+
+
+def propose_on_programme(user: User, target: Target, data: dict) -> TeachingAssignment:
+    """Hours on a programme (`programmes.services.propose_teaching` has checked the
+    programme and that the caller is its university's staff)."""
+    _proposer(user)
+    return _propose(user, target, data)
+
+
+def _propose(user: User, target: Target, data: dict) -> TeachingAssignment:
     profile = db.session.get(EnterpriseTeacher, data["teacher_id"])
     if profile is None:
         invalid("teacher_id", "not an enterprise teacher (no enterprise-teacher profile)")
-    semester = data.get("semester") or course.semester
+    semester = data.get("semester") or target.semester
+    if semester is None:
+        invalid("semester", "required: the semester the hours are taught in")
+    column = getattr(TeachingAssignment, target.column)
     active = db.session.scalar(
         sa.select(TeachingAssignment.id).where(
             TeachingAssignment.teacher_id == profile.user_id,
-            TeachingAssignment.course_id == course.id,
+            column == target.id,
             TeachingAssignment.semester == semester,
             TeachingAssignment.status.in_(("proposed", "accepted")),
         )
     )
     if active is not None:
-        conflict(f"the teacher already has assignment {active} on this course in {semester}")
+        what = target.column.removesuffix("_id")
+        conflict(f"the teacher already has assignment {active} on this {what} in {semester}")
     a = TeachingAssignment(
         teacher_id=profile.user_id,
         enterprise_id=profile.enterprise_id,
-        university_id=course.university_id,
-        course_id=course.id,
-        subject=course.title,
+        university_id=target.university_id,
+        subject=target.subject,
         semester=semester,
         hours=data["hours"],
         proposed_by_id=user.id,
+        **{target.column: target.id},
     )
     db.session.add(a)
     db.session.flush()
@@ -223,7 +258,7 @@ def assignments(user: User, args: dict) -> sa.Select:
                 TeachingAssignment.enterprise_id.in_(orgs),
             )
         )
-    for name in ("status", "semester", "course_id", "teacher_id", "university_id"):
+    for name in ("status", "semester", "course_id", "programme_id", "teacher_id", "university_id"):
         if args.get(name) is not None:
             stmt = stmt.where(getattr(TeachingAssignment, name) == args[name])
     return stmt.order_by(TeachingAssignment.created_at.desc(), TeachingAssignment.id.desc())
@@ -239,6 +274,7 @@ def payload(a: TeachingAssignment) -> dict:
         "university": university.name if university else "",
         "enterprise_id": a.enterprise_id,
         "course_id": a.course_id,
+        "programme_id": a.programme_id,
         "subject": a.subject,
         "semester": a.semester,
         "hours": a.hours,
