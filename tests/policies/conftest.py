@@ -21,15 +21,8 @@ APPS = "/api/v1/policy-applications"
 
 def government(**kw):
     """An approved government organization."""
-    return factories.OrganizationFactory(
-        kind="government",
-        name="广州市商务局",
-        district="yuexiu",
-        uscc=None,
-        size=None,
-        platforms=None,
-        **kw,
-    )
+    fields = {"name": "广州市商务局", "district": "yuexiu", "uscc": None, "size": None}
+    return factories.OrganizationFactory(kind="government", platforms=None, **{**fields, **kw})
 
 
 def partnership(enterprise, university, status: str = "active") -> Partnership:
