@@ -6,7 +6,6 @@ draft -> published -> closed      (the issuing government's admins and staff, or
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -256,8 +255,13 @@ def granted_in_year(year: int) -> dict:
     amount disbursed in it (amounts as two-place decimal strings)."""
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     out: dict[str, dict] = {
-        k: {"policies": 0, "applications": 0, "approved": 0, "amount_approved": ZERO}
-        | {"amount_disbursed": ZERO}
+        k: {
+            "policies": 0,
+            "applications": 0,
+            "approved": 0,
+            "amount_approved": ZERO,
+            "amount_disbursed": ZERO,
+        }
         for k in KINDS
     }
     policies = sa.select(Policy.kind, sa.func.count()).where(
@@ -265,7 +269,11 @@ def granted_in_year(year: int) -> dict:
     )
     for kind, n in db.session.execute(policies.group_by(Policy.kind)):
         out[kind]["policies"] = n
-    joined = sa.select(Policy.kind).join(Policy, Policy.id == PolicyApplication.policy_id)
+    joined = (
+        sa.select(Policy.kind)
+        .select_from(PolicyApplication)
+        .join(Policy, Policy.id == PolicyApplication.policy_id)
+    )
     submitted = joined.add_columns(sa.func.count()).where(
         PolicyApplication.created_at >= start, PolicyApplication.created_at < end
     )
@@ -285,7 +293,7 @@ def granted_in_year(year: int) -> dict:
     )
     for kind, amount in db.session.execute(disbursed.group_by(Policy.kind)):
         out[kind]["amount_disbursed"] = amount or ZERO
-    totals: dict[str, dict] = defaultdict(dict)
-    for kind, row in out.items():
-        totals[kind] = {k: text(v) if isinstance(v, Decimal) else v for k, v in row.items()}
-    return dict(totals)
+    return {
+        kind: {k: text(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+        for kind, row in out.items()
+    }
