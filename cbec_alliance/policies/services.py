@@ -34,7 +34,7 @@ LIFECYCLE = Lifecycle(
 )
 PUBLIC = ("published", "closed")
 # Fields fixed once a policy is published: applicants were judged against them.
-FIXED_WHEN_PUBLISHED = ("kind", "issuer_id", "conditions", "required_documents", "opens_at")
+FIXED_WHEN_PUBLISHED = ("conditions", "required_documents", "opens_at")
 
 # The figures an organization's eligibility is judged on, read from the platform's records
 # by `insights` (placements, partnerships, training bases), which provides this hook.
@@ -131,13 +131,11 @@ def update(user: User, policy: Policy, data: dict) -> Policy:
     fixed = sorted(set(data) & set(FIXED_WHEN_PUBLISHED))
     if policy.status == "published" and fixed:
         conflict(f"a published policy keeps its {', '.join(fixed)}")
-    if "issuer_id" in data:
-        _issuer(data["issuer_id"])
     fields = ("conditions", "required_documents", "opens_at", "closes_at")
     merged = {**{f: getattr(policy, f) for f in fields}, **data}
     for name in ("budget", "max_per_applicant"):
         merged[name] = data.get(name, getattr(policy, name))
-    _check(data.get("kind", policy.kind), merged)
+    _check(policy.kind, merged)
     if merged["budget"] is not None and merged["budget"] < policy.granted:
         conflict(f"the budget cannot go below the {text(policy.granted)} already granted")
     changes = {}

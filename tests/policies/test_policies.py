@@ -139,3 +139,23 @@ def test_a_pending_organization_cannot_apply(scene, as_user):
         json={"documents": {"营业执照": "x"}, "amount_requested": "1"},
     )
     assert_problem(resp, 403)
+
+
+def test_bad_patch_eligibility_and_application_list_input_422(scene):
+    pid = scene.reviewer.post(URL, json=body(scene)).get_json()["id"]
+    for data in (
+        {"budget": "-1"},
+        {"max_per_applicant": "2000.00"},
+        {"closes_at": "2000-01-01T00:00:00Z"},
+        {"conditions": [{"figure": "district", "in": ["atlantis"]}]},
+        {"kind": "award"},
+        {"title": None},
+    ):
+        assert validation_errors(scene.reviewer.patch(f"{URL}/{pid}", json=data)), data
+    published_id = published(scene)["id"]
+    path = f"{URL}/{published_id}/eligibility"
+    assert "organization_id" in validation_errors(
+        scene.admin.get(path, query_string={"organization_id": "x"})
+    )
+    for query in ({"kind": "loan"}, {"policy_id": "x"}, {"issuer_id": "y"}, {"page": 0}):
+        assert validation_errors(scene.admin.get("/api/v1/policy-applications", query_string=query))
