@@ -158,6 +158,7 @@ DOMAINS = (
     "teaching",
     "programmes",
     "destinations",
+    "policies",
     "monitoring",
     "surveys",
     "insights",

@@ -189,6 +189,7 @@ def demo_data() -> None:
         demo_cooperation,
         demo_destinations,
         demo_placements,
+        demo_policies,
         demo_programmes,
         demo_teaching,
     )
@@ -219,6 +220,7 @@ def demo_data() -> None:
     demo_programmes.load(enterprises, students)
     demo_teaching.load(enterprises, list(students))
     demo_destinations.load(enterprises, students)
+    demo_policies.load(enterprises)
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:

@@ -47,6 +47,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("programmes",),
     # Graduate destinations: reads students' universities and majors (students.services).
     ("destinations",),
+    # Government policies: eligibility figures come from insights (policies.services.figures_of).
+    ("policies",),
     ("insights",),
     ("monitoring",),
     (
@@ -60,6 +62,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_teaching",
         "demo_programmes",
         "demo_destinations",
+        "demo_policies",
         "__init__",
     ),
 ]

@@ -7,11 +7,14 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.careers.models import CertificateRecord
 from cbec_alliance.cli import DEMO_PASSWORD
+from cbec_alliance.core.capacity import mismatches
 from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import uscc_error
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.placements import facts
 from cbec_alliance.placements.models import Placement
+from cbec_alliance.policies.models import APPLICATION_STATES, BUDGET, Policy, PolicyApplication
+from cbec_alliance.policies.models import KINDS as POLICY_KINDS
 
 
 def _counts():
@@ -98,10 +101,16 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "teaching_assignments",
         "practice_stays",
         "destinations",
+        "policies",
+        "policy_applications",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()
     assert {o.kind for o in orgs} == {"enterprise", "university", "government", "association"}
+    policy_states = set(db.session.scalars(sa.select(PolicyApplication.state)))
+    assert policy_states == set(APPLICATION_STATES)
+    assert set(db.session.scalars(sa.select(Policy.kind))) == set(POLICY_KINDS)
+    assert mismatches(BUDGET) == []  # granted totals agree with the approved amounts
     states = set(db.session.scalars(sa.select(Placement.state)))
     assert states == {"preparing", "active", "suspended", "completed", "terminated"}
     # Every placement that started has a fully signed agreement; a prepared one waits.

@@ -14,12 +14,17 @@ table as the last line of defence.
 
 Each counter also says which rows hold a place (`held`), so `flask check-integrity` can compare
 every stored count with its rows (`core.integrity`).
+
+A counter may count money rather than places: with `core.money.Money` columns (exact, stored as
+whole fen) `take(spec, row, Decimal("300.00"))` adds an amount under the same single UPDATE, and
+returns the new total as a Decimal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -92,14 +97,18 @@ def _key_of(spec: Counter, row) -> dict:
     return {name: getattr(row, name) for name in spec.key}
 
 
-def _sync(spec: Counter, row, value: int | None) -> None:
-    # Keep the caller's loaded object in step with the database without reloading it.
+def _sync(spec: Counter, row, value: int | Decimal | None) -> None:
+    # Keep the caller's loaded object in step with the database without reloading it (the
+    # attribute may be named apart from its column: `granted` over `granted_fen`).
     if value is not None and not isinstance(row, dict | int):
-        set_committed_value(row, spec.count, value)
+        column = spec.table.c[spec.count]
+        attribute = sa.inspect(spec.model).get_property_by_column(column).key
+        set_committed_value(row, attribute, value)
 
 
-def take(spec: Counter, row, places: int = 1) -> int | None:
-    """Take `places` places of the counter row (an object, its id, or a key dict).
+def take(spec: Counter, row, places: int | Decimal = 1) -> int | Decimal | None:
+    """Take `places` places of the counter row (an object, its id, or a key dict), or an
+    amount of a money counter (a Decimal).
 
     Returns the new count, or None when that many places are not free (nothing written).
     """
@@ -122,7 +131,7 @@ def ensure(spec: Counter, key: dict, **values) -> None:
     insert_ignore(spec.model, [{**key, spec.count: 0, **values}], list(spec.key))
 
 
-def give_back(spec: Counter, row, places: int = 1) -> int | None:
+def give_back(spec: Counter, row, places: int | Decimal = 1) -> int | Decimal | None:
     """Give `places` places back; the new count (None if fewer were held: nothing written)."""
     column = spec.table.c[spec.count]
     stmt = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -29,6 +30,7 @@ from cbec_alliance.matching.models import LIVE, MatchRound, RoundInternship
 from cbec_alliance.partnerships.models import LIVE as LIVE_PARTNERSHIP
 from cbec_alliance.partnerships.models import Partnership
 from cbec_alliance.placements.models import MentorLoad, Placement
+from cbec_alliance.policies.models import Policy, PolicyApplication
 from cbec_alliance.programmes.models import CohortMember, Programme, ProgrammePartner
 from cbec_alliance.surveys import services as surveys
 from cbec_alliance.surveys.models import SurveyResponse
@@ -63,7 +65,7 @@ class Race:
     name: str
     calls: list[Call]
     places: int  # how many of the calls may succeed
-    readback: Callable[[], tuple[int, int]]  # (rows holding a place, the stored counter)
+    readback: Callable[[], tuple[int, int | Decimal]]  # (rows holding a place, the counter)
 
 
 def _token(user) -> str:
@@ -255,6 +257,59 @@ def cohort_places() -> Race:
     return Race("an order class's cohort (2 places)", calls, 2, readback)
 
 
+def policy_budget() -> Race:
+    """The issuing government's reviewers approve WAVE applications of 333.33 yuan at once
+    against a budget of 1000.00: three fit (999.99), exactly, in fen."""
+    gov = factories.OrganizationFactory(kind="government", uscc=None, size=None, platforms=None)
+    now = utcnow()
+    amount = Decimal("333.33")
+    policy = Policy(
+        kind="subsidy",
+        issuer_id=gov.id,
+        title="跨境电商发展专项资金",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        budget=Decimal("1000.00"),
+        max_per_applicant=Decimal("500.00"),
+        granted=Decimal(0),
+        status="published",
+    )
+    db.session.add(policy)
+    db.session.flush()
+    apps = [
+        PolicyApplication(
+            policy_id=policy.id,
+            organization_id=factories.OrganizationFactory().id,
+            amount_requested=amount,
+        )
+        for _ in range(WAVE)
+    ]
+    db.session.add_all(apps)
+    db.session.flush()
+    policy_id = policy.id
+    calls = [
+        Call(
+            "POST",
+            f"/api/v1/policy-applications/{app.id}/approve",
+            {"amount": str(amount)},
+            _token(factories.member(gov, "staff")),
+        )
+        for app in apps
+    ]
+
+    def readback():
+        held = _count(
+            sa.select(PolicyApplication.id).where(
+                PolicyApplication.policy_id == policy_id, PolicyApplication.state == "approved"
+            )
+        )
+        granted = db.session.get(Policy, policy_id).granted
+        # In applications' worth: exactly 3 when the total is 999.99, never a fraction.
+        return held, granted / amount
+
+    return Race("a policy's budget (1000.00 yuan, 333.33 each)", calls, 3, readback)
+
+
 def competition_teams() -> Race:
     """WAVE students each register a team that includes the same shared student."""
     competition = CompetitionFactory()
@@ -377,6 +432,7 @@ SCENARIOS: dict[str, Callable[[], Race]] = {
     "exam": exam_seats,
     "mentor": mentor_load,
     "cohort": cohort_places,
+    "budget": policy_budget,
     "team": competition_teams,
     "partnership": partnership_proposals,
     "survey": survey_responses,

@@ -1,0 +1,1 @@
+"""Government policies (subsidies, awards, certifications) and applications to them."""
