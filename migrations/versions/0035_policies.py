@@ -1,6 +1,6 @@
 """policies: government subsidies, awards and certifications, and applications to them
 
-Revision ID: 0036_policies
+Revision ID: 0035_policies
 Revises: 0034_apprenticeship_agreements
 Create Date: 2026-12-05
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0036_policies'
+revision = '0035_policies'
 down_revision = '0034_apprenticeship_agreements'
 branch_labels = None
 depends_on = None
