@@ -158,9 +158,11 @@ DOMAINS = (
     "teaching",
     "programmes",
     "destinations",
+    "indicators",
     "monitoring",
     "surveys",
     "insights",
+    "reports",
 )
 
 

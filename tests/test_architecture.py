@@ -47,8 +47,12 @@ FLOORS: list[tuple[str, ...]] = [
     ("programmes",),
     # Graduate destinations: reads students' universities and majors (students.services).
     ("destinations",),
+    # Industry indicators (trade value, enterprises): regions are destinations' GB/T 2260.
+    ("indicators",),
     ("insights",),
     ("monitoring",),
+    # The annual report: made of the monitoring summaries and survey reports it must equal.
+    ("reports",),
     (
         "health",
         "cli",
@@ -60,6 +64,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_teaching",
         "demo_programmes",
         "demo_destinations",
+        "demo_reports",
         "__init__",
     ),
 ]
