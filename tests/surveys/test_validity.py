@@ -186,7 +186,8 @@ def test_breakdown_download_is_one_row_per_group_question_and_option(w):
     micro = [
         r for r in rows[1:] if r[0] == "micro" and r[3] == "job_category" and r[4] == "marketing"
     ]
-    assert micro and micro[0][-2:] == ["1", "100.0"]
+    assert micro
+    assert micro[0][-2:] == ["1", "100.0"]
 
 
 @pytest.mark.parametrize("query", ["?by=district", "?by=", "?by=SIZE"])
