@@ -161,7 +161,7 @@ def test_every_bad_row_is_listed_and_partial_imports_the_good_ones(coord):
         (b"PK\x03\x04not really a zip", "x.xlsx"),
         (b"\x00\x01\x02\x03binary", "x.bin"),
         (b"\xff\xfe\x00", "x.csv"),
-        ("code,region\nx,440100\n".encode(), "few-columns.csv"),
+        (b"code,region\nx,440100\n", "few-columns.csv"),
     ],
 )
 def test_a_file_we_cannot_read_is_422_on_file(coord, content, name):
