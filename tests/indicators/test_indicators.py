@@ -215,7 +215,7 @@ def test_a_period_parses_to_its_canonical_form_and_year(year, part):
     "bad", ["20", "2019-Q0", "2019-13", "2019-H3", "2019-YTD13", "abc", "1999", True, 2019.5]
 )
 def test_a_bad_period_is_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="period|year"):
         parse_period(bad)
 
 
