@@ -187,6 +187,7 @@ def demo_data() -> None:
         demo_destinations,
         demo_placements,
         demo_programmes,
+        demo_reports,
         demo_teaching,
     )
 
@@ -216,6 +217,7 @@ def demo_data() -> None:
     demo_programmes.load(enterprises, students)
     demo_teaching.load(enterprises, list(students))
     demo_destinations.load(enterprises, students)
+    demo_reports.load()
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:

@@ -98,6 +98,8 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "teaching_assignments",
         "practice_stays",
         "destinations",
+        "indicators",
+        "annual_reports",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()

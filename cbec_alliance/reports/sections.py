@@ -68,14 +68,14 @@ def survey(year: int) -> dict:
     platform; missing when the year had no survey (or one without valid responses)."""
     this = year_survey(year)
     if this is None:
-        return {"missing": [f"no talent-demand survey of {year}"]}
+        return {"missing": [f"{year} 年没有人才需求调查 / no talent-demand survey of {year}"]}
     before = year_survey(year - 1)
     report = survey_report.build(this, before)
     missing = []
     if before is None:
-        missing.append(f"no survey of {year - 1} to compare with")
+        missing.append(f"没有 {year - 1} 年调查可供对比 / no survey of {year - 1} to compare with")
     if not report["responses"]:
-        missing.append(f"the {year} survey has no valid responses")
+        missing.append(f"{year} 年调查没有有效问卷 / the {year} survey has no valid responses")
     return {
         "report": report,
         "by_size": breakdown.build(this, "size"),
@@ -97,7 +97,7 @@ def partnerships(year: int) -> dict:
         "by_status": overview["by_status"],
         "by_health": overview["by_health"],
         "active_by_mode": overview["active_by_mode"],
-        "missing": [] if overview["by_status"] else ["no partnerships"],
+        "missing": [] if overview["by_status"] else ["尚无合作伙伴关系 / no partnerships"],
     }
 
 
@@ -117,7 +117,12 @@ def internships(year: int) -> dict:
         "by_category": [{"category": c, **v} for c, v in sorted(totals.items())],
         "alliance": summary("overview")["internships"],
         "placements": figures(placed),
-        "missing": [] if months else [f"no internships posted, filled or hired in {year}"],
+        "missing": []
+        if months
+        else [
+            f"{year} 年没有实习岗位发布、招满或录用 / "
+            f"no internships posted, filled or hired in {year}"
+        ],
     }
 
 
@@ -126,7 +131,12 @@ def employment(year: int) -> dict:
     (where known: what universities reported)."""
     data = figures(summary(f"employment:{year}", partial(employment_report, year)))
     reported = (data.get("totals") or {}).get("reported", 0)
-    return {**data, "missing": [] if reported else [f"no graduate destinations of {year}"]}
+    return {
+        **data,
+        "missing": []
+        if reported
+        else [f"没有 {year} 届毕业生去向 / no graduate destinations of {year}"],
+    }
 
 
 def cooperation(year: int) -> dict:
@@ -139,11 +149,13 @@ def cooperation(year: int) -> dict:
         "competitions": overview["competitions"],
         "missing": [],
     }
-    for key, what in (("courses", "courses"), ("training_bases", "approved training bases")):
+    for key, what in (
+        ("courses", "尚无课程 / no courses"),
+        ("training_bases", "尚无已批准的实训基地 / no approved training bases"),
+        ("competitions", "尚无竞赛 / no competitions"),
+    ):
         if not out[key]:
-            out["missing"].append(f"no {what}")
-    if not out["competitions"]:
-        out["missing"].append("no competitions")
+            out["missing"].append(what)
     return out
 
 
@@ -159,12 +171,16 @@ def policies(year: int) -> dict:
     try:
         module = importlib.import_module("cbec_alliance.policies.services")
     except ModuleNotFoundError:
-        return {"available": False, "kinds": {}, "missing": ["policies: not available"]}
+        return {
+            "available": False,
+            "kinds": {},
+            "missing": ["政策模块未启用 / policies: not available"],
+        }
     kinds = module.granted_in_year(year)
     return {
         "available": True,
         "kinds": kinds,
-        "missing": [] if kinds else [f"no policy grants in {year}"],
+        "missing": [] if kinds else [f"{year} 年没有政策资助 / no policy grants in {year}"],
     }
 
 
@@ -173,7 +189,10 @@ def indicators(year: int) -> dict:
     items = for_year(year)
     for item in items:
         item["updated_at"] = _as_of({"as_of": item["updated_at"]})
-    return {"items": items, "missing": [] if items else [f"no industry indicators for {year}"]}
+    return {
+        "items": items,
+        "missing": [] if items else [f"没有 {year} 年产业指标 / no industry indicators for {year}"],
+    }
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def assemble(year: int, report: AnnualReport | None = None) -> dict:
     for k, section in enumerate(SECTIONS, start=1):
         figures = _plain(section.build(year))
         sections[section.code] = figures
-        missing += [f"{section.en}: {m}" for m in figures.get("missing", [])]
+        missing += [f"{section.zh} {section.en}: {m}" for m in figures.get("missing", [])]
         if report is not None:
             _progress(report, section.code, 80 * k // len(SECTIONS))
     built = utcnow().replace(microsecond=0).isoformat().replace("+00:00", "Z")
