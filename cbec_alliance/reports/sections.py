@@ -48,9 +48,17 @@ def figures(served: dict) -> dict:
     return {k: v for k, v in served.items() if k not in _SERVING}
 
 
+def _iso(when):
+    """A time as the API writes it (ISO 8601, UTC, `Z`)."""
+    if not isinstance(when, datetime):
+        return when
+    return as_utc(when).isoformat().replace("+00:00", "Z")
+
+
 def _as_of(served: dict) -> str:
+    """When a summary was computed, to the second."""
     when = served["as_of"]
-    return as_utc(when).isoformat().replace("+00:00", "Z") if isinstance(when, datetime) else when
+    return _iso(when.replace(microsecond=0) if isinstance(when, datetime) else when)
 
 
 def year_survey(year: int) -> Survey | None:
@@ -188,7 +196,7 @@ def indicators(year: int) -> dict:
     """The industry indicators of the year's periods."""
     items = for_year(year)
     for item in items:
-        item["updated_at"] = _as_of({"as_of": item["updated_at"]})
+        item["updated_at"] = _iso(item["updated_at"])
     return {
         "items": items,
         "missing": [] if items else [f"没有 {year} 年产业指标 / no industry indicators for {year}"],

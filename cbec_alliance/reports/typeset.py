@@ -90,6 +90,18 @@ WORDS = {
     "by_platform": ("按销售平台", "By sales platform"),
 }
 
+# Partnership states and health, as the report names them.
+STATES = {
+    "active": ("生效/活跃", "active"),
+    "quiet": ("沉寂", "quiet"),
+    "behind": ("落后于目标", "behind"),
+    "ended": ("已结束", "ended"),
+    "none": ("未评估", "not evaluated"),
+    "proposed": ("待确认", "proposed"),
+    "suspended": ("暂停", "suspended"),
+    "declined": ("已拒绝", "declined"),
+}
+
 
 class Writer:
     """One report's PDF in one language."""
@@ -106,6 +118,10 @@ class Writer:
     def name(self, zh: str | None, en: str | None, code: object = "") -> str:
         """A label in the report's language (the code when it has none)."""
         return str((zh if self.k == 0 else en) or zh or en or code)
+
+    def state(self, code: str | None) -> str:
+        """A partnership status or health in the report's language."""
+        return STATES.get(code or "none", (code, code))[self.k] or ""
 
     def table(self, header: list[str], rows: list[list[object]]) -> None:
         """A table of at most ROWS rows, saying when there are more."""
@@ -169,7 +185,7 @@ class Writer:
             modes[r["mode"]][r["health"] or "none"] += r["count"]
         healths = sorted({h for m in modes.values() for h in m})
         self.table(
-            [self.w("mode"), self.w("total"), *healths],
+            [self.w("mode"), self.w("total"), *(self.state(h) for h in healths)],
             [
                 [names[m], sum(v.values()), *(v.get(h, 0) for h in healths)]
                 for m, v in modes.items()
@@ -178,14 +194,16 @@ class Writer:
         self.chart(
             self.w("mode"),
             [names[m] for m in modes],
-            {h: [modes[m].get(h, 0) for m in modes] for h in healths},
+            {self.state(h): [modes[m].get(h, 0) for m in modes] for h in healths},
             horizontal=True,
         )
         self.table(
-            [self.w("status"), self.w("count")], [[r["status"], r["count"]] for r in d["by_status"]]
+            [self.w("status"), self.w("count")],
+            [[self.state(r["status"]), r["count"]] for r in d["by_status"]],
         )
         self.table(
-            [self.w("health"), self.w("count")], [[r["health"], r["count"]] for r in d["by_health"]]
+            [self.w("health"), self.w("count")],
+            [[self.state(r["health"]), r["count"]] for r in d["by_health"]],
         )
 
     def internships(self, d: dict) -> None:
