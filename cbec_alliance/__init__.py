@@ -159,9 +159,11 @@ DOMAINS = (
     "programmes",
     "destinations",
     "policies",
+    "indicators",
     "monitoring",
     "surveys",
     "insights",
+    "reports",
 )
 
 

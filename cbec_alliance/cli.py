@@ -191,6 +191,7 @@ def demo_data() -> None:
         demo_placements,
         demo_policies,
         demo_programmes,
+        demo_reports,
         demo_teaching,
     )
 
@@ -221,6 +222,7 @@ def demo_data() -> None:
     demo_teaching.load(enterprises, list(students))
     demo_destinations.load(enterprises, students)
     demo_policies.load(enterprises)
+    demo_reports.load()
     commit()
     click.echo(f"Demo alliance ready. Every demo login uses the password: {DEMO_PASSWORD}")
     for email, what in logins:

@@ -49,8 +49,12 @@ FLOORS: list[tuple[str, ...]] = [
     ("destinations",),
     # Government policies: eligibility figures come from insights (policies.services.figures_of).
     ("policies",),
+    # Industry indicators (trade value, enterprises): regions are destinations' GB/T 2260.
+    ("indicators",),
     ("insights",),
     ("monitoring",),
+    # The annual report: made of the monitoring summaries and survey reports it must equal.
+    ("reports",),
     (
         "health",
         "cli",
@@ -63,6 +67,7 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_programmes",
         "demo_destinations",
         "demo_policies",
+        "demo_reports",
         "__init__",
     ),
 ]

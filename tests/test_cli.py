@@ -103,6 +103,8 @@ def test_demo_data_is_idempotent_and_valid(app, client):
         "destinations",
         "policies",
         "policy_applications",
+        "indicators",
+        "annual_reports",
     ):
         assert after_first[table] > 0, f"the demo has no {table}"
     orgs = db.session.scalars(sa.select(Organization)).all()

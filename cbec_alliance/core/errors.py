@@ -101,6 +101,11 @@ def invalid(field: str, message: str) -> NoReturn:
     abort(422, message=f"Validation failed for: {field}", errors={field: [message]})
 
 
+def invalid_fields(detail: str, errors: dict[str, list[str]]) -> NoReturn:
+    """422 naming several fields (each with its messages) under one `detail`."""
+    abort(422, message=detail, errors=errors)
+
+
 def problem_doc(blp, status: int, description: str, detail: str, **members):
     """Decorator documenting an error response of a view with an example problem body."""
     example = {

@@ -42,6 +42,7 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "svg": "image/svg+xml",
     "png": "image/png",
+    "pdf": "application/pdf",
 }
 
 
@@ -129,23 +130,30 @@ def _put(ws, row: int, column: int, value):
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[dict], sheet: str) -> bytes:
     """The table as an XLSX workbook: a bold header row in Chinese and English."""
+    return workbook_bytes([(sheet, columns, rows)])
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Column], Iterable[dict]]]) -> bytes:
+    """An XLSX workbook of one sheet per (name, columns, rows), each with a bold bilingual
+    header row, every cell written as `_put` writes it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook(write_only=False)
-    ws = book.active
-    ws.title = sheet[:31]
     bold = Font(bold=True)
-    for k, c in enumerate(columns, start=1):
-        _put(ws, 1, k, c.header).font = bold
-    for r, row in enumerate(rows, start=2):
+    for n, (sheet, columns, rows) in enumerate(sheets):
+        ws = book.active if n == 0 else book.create_sheet()
+        ws.title = _NOT_IN_XML.sub("", re.sub(r"[\\/?*\[\]:]", "_", sheet))[:31] or f"Sheet{n + 1}"
         for k, c in enumerate(columns, start=1):
-            _put(ws, r, k, row.get(c.key))
-    for k, c in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = max(
-            12, len(c.header) + 4
-        )
-    ws.freeze_panes = "A2"
+            _put(ws, 1, k, c.header).font = bold
+        for r, row in enumerate(rows, start=2):
+            for k, c in enumerate(columns, start=1):
+                _put(ws, r, k, row.get(c.key))
+        for k, c in enumerate(columns, start=1):
+            ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = max(
+                12, len(c.header) + 4
+            )
+        ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

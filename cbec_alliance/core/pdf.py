@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 
 from fpdf import FPDF
@@ -21,6 +22,9 @@ from fpdf.fonts import FontFace
 from cbec_alliance.core.exports import font_path
 
 FONT = "noto-cjk"
+# fontTools logs every glyph it keeps at INFO when fpdf2 subsets the font: thousands of
+# lines per PDF in a worker's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def sha256_hex(text: str) -> str:

@@ -71,10 +71,23 @@ class SurveyResponse(Model):
     )
     answers: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # A coordinator's judgement that the questionnaire is not valid (the paper kept 148 of
+    # 170): the response is kept with its answers, its counted rows (`SurveyAnswer`) are
+    # taken out until it is restored, so no report or summary counts it.
+    invalid_reason: Mapped[str | None] = mapped_column(sa.Text)
+    invalidated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    invalidated_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+# The responses that count (not marked invalid).
+VALID = SurveyResponse.invalidated_at.is_(None)
 
 
 class SurveyAnswer(Model):
-    """One chosen option of one question in one response."""
+    """One chosen option of one question in one valid response (an invalidated response has
+    none until it is restored)."""
 
     __tablename__ = "survey_answers"
     __table_args__ = (

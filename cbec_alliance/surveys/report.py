@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.extensions import db
 
-from .models import Survey, SurveyAnswer, SurveyResponse
+from .models import VALID, Survey, SurveyAnswer, SurveyResponse
 
 CENT = Decimal("0.01")
 
@@ -30,11 +30,20 @@ def percent(part: int, whole: int) -> float:
     return float(_percent(part, whole))
 
 
+def received(survey_id: int) -> tuple[int, int]:
+    """(responses received, of which valid)."""
+    total, valid = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(VALID)).where(
+            SurveyResponse.survey_id == survey_id
+        )
+    ).one()
+    return total, valid
+
+
 def _counts(survey_id: int) -> tuple[int, dict[tuple[str, str], int]]:
-    """Responses, and chosen options counted per (question, option)."""
-    responses = db.session.execute(
-        sa.select(sa.func.count()).where(SurveyResponse.survey_id == survey_id)
-    ).scalar_one()
+    """Valid responses, and chosen options counted per (question, option) (an invalid
+    response has no counted rows)."""
+    responses = received(survey_id)[1]
     a = SurveyAnswer
     counts = {
         (q, o): n
@@ -64,7 +73,8 @@ def _option(code: str, label: str, n: int, responses: int) -> dict:
 
 
 def build(survey: Survey, previous: Survey | None = None) -> dict:
-    """The report of `survey`, compared with `previous` when given.
+    """The report of `survey` (valid responses only; `received` and `invalid` say how many
+    came in and how many a coordinator set aside), compared with `previous` when given.
 
     Compared, each option also has `previous_count`, `previous_percent`, `change` (points)
     and `previous_only`: an option `previous` offered under one of this survey's questions but
@@ -72,6 +82,7 @@ def build(survey: Survey, previous: Survey | None = None) -> dict:
     survey's options with a count of 0, so last year's share is not lost from the comparison.
     """
     responses, counts = _counts(survey.id)
+    total = received(survey.id)[0]
     answered = _answered(survey.id)
     if previous is not None:
         prev_responses, prev_counts = _counts(previous.id)
@@ -109,6 +120,8 @@ def build(survey: Survey, previous: Survey | None = None) -> dict:
         "year": survey.year,
         "status": survey.status,
         "distributed": survey.distributed,
+        "received": total,
+        "invalid": total - responses,
         "responses": responses,
         "response_rate": percent(responses, survey.distributed),
         "questions": questions,

@@ -116,13 +116,32 @@ class ResponseInSchema(BaseSchema):
 
 
 class ResponseSchema(OutSchema):
-    """A response."""
+    """A response; `valid` false once a coordinator marked it invalid (with the reason)."""
 
     id = ma.fields.Integer()
     survey_id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer()
     answers = ma.fields.Dict()
     created_at = UtcDateTime()
+    valid = ma.fields.Function(lambda r: r.invalidated_at is None)
+    invalid_reason = ma.fields.String(allow_none=True)
+    invalidated_by_id = ma.fields.Integer(allow_none=True)
+    invalidated_at = UtcDateTime(allow_none=True)
+
+
+ResponsePage = page_of(ResponseSchema)
+
+
+class ResponseListArgs(PageArgs):
+    """`?valid=true|false`."""
+
+    valid = ma.fields.Boolean()
+
+
+class InvalidateSchema(BaseSchema):
+    """`{reason}`: why the questionnaire does not count."""
+
+    reason = text(1000, required=True, min_len=1)
 
 
 class ReportArgs(ChartArgs):
@@ -132,6 +151,10 @@ class ReportArgs(ChartArgs):
         metadata={"description": "another survey's id (422 when it is this survey's)"}
     )
     question = ma.fields.String(**_CODE)
+    by = ma.fields.String(
+        validate=ma.validate.OneOf(["size", "platform"]),
+        metadata={"description": "break the results down by enterprise size or platform"},
+    )
 
 
 class ReportOptionSchema(OutSchema):
@@ -170,7 +193,17 @@ class ReportSchema(OutSchema):
     year = ma.fields.Integer()
     status = ma.fields.String()
     distributed = ma.fields.Integer()
-    responses = ma.fields.Integer()
-    response_rate = ma.fields.Float(metadata={"description": "percent, two decimals"})
+    received = ma.fields.Integer(metadata={"description": "responses received"})
+    invalid = ma.fields.Integer(metadata={"description": "of those, marked invalid"})
+    responses = ma.fields.Integer(metadata={"description": "valid responses (counted)"})
+    response_rate = ma.fields.Float(
+        metadata={"description": "valid responses over distributed, percent, two decimals"}
+    )
     questions = ma.fields.List(ma.fields.Nested(ReportQuestionSchema))
     compare_to = ma.fields.Dict()
+    breakdown = ma.fields.Dict(
+        metadata={
+            "description": "with `?by=`: {by, groups: [{key, label_zh, label_en, responses, "
+            "questions: [{code, options: [{code, label, count, percent}]}]}]}"
+        }
+    )

@@ -17,8 +17,8 @@ from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import STAFF_ROLES
 from cbec_alliance.organizations.services import get_for_member, require_approved
 
+from . import breakdown, template
 from . import report as reports
-from . import template
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 # Coordinators take both steps.
@@ -184,11 +184,18 @@ def add_response(
     )
     db.session.add(response)
     db.session.flush()
+    add_answer_rows(response, chosen)
+    return response
+
+
+def add_answer_rows(response: SurveyResponse, chosen: list[tuple[str, str]]) -> None:
+    """The counted rows of a response: one per chosen (question, option)."""
     db.session.add_all(
-        SurveyAnswer(response_id=response.id, survey_id=survey.id, question_code=q, option_code=o)
+        SurveyAnswer(
+            response_id=response.id, survey_id=response.survey_id, question_code=q, option_code=o
+        )
         for q, o in chosen
     )
-    return response
 
 
 def caller_enterprise(user: User) -> int:
@@ -247,11 +254,20 @@ COMPARED = [
     Column("previous_only", "仅上期选项", "previous only"),
 ]
 
+# With `?by=`, the download is the breakdown: one row per group, question and option.
+BY_GROUP = [
+    Column("group", "分组", "group"),
+    Column("group_label", "分组名称", "group label"),
+    Column("group_responses", "分组有效问卷", "valid responses in group"),
+    COLUMNS[0],
+    *COLUMNS[2:],
+]
+
 
 def report(user: User, survey_id: int, args: dict):
-    """Counts and percents per option, compared with another survey (`compare_to`), in the
-    format asked for: JSON, CSV, XLSX or a chart of one `question` (coordinators and
-    associations)."""
+    """Counts and percents per option over the valid responses, compared with another survey
+    (`compare_to`) and broken down by enterprise size or platform (`by`), in the format asked
+    for: JSON, CSV, XLSX or a chart of one `question` (coordinators and associations)."""
     require_monitor(user)
     survey = get_visible(survey_id, user)
     previous = None
@@ -261,11 +277,15 @@ def report(user: User, survey_id: int, args: dict):
         previous = get_visible(args["compare_to"], user)
     data = reports.build(survey, previous)
     columns = COLUMNS + (COMPARED if previous is not None else [])
+    make_rows = lambda: reports.rows(data)  # noqa: E731
+    if args.get("by"):
+        data["breakdown"] = breakdown.build(survey, args["by"])
+        columns, make_rows = BY_GROUP, lambda: breakdown.rows(data["breakdown"])
     return exports.respond(
         args["format"],
         f"survey-{survey.year}-{survey.id}",
         data,
         columns,
-        lambda: reports.rows(data),
+        make_rows,
         lambda: Bars(*reports.chart(data, args.get("question")), horizontal=True),
     )

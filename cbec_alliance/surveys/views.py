@@ -12,11 +12,14 @@ from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.exports import DOWNLOADS
 from cbec_alliance.core.pagination import paginate
 
-from . import services
+from . import services, validity
 from .schemas import (
+    InvalidateSchema,
     ReportArgs,
     ReportSchema,
     ResponseInSchema,
+    ResponseListArgs,
+    ResponsePage,
     ResponseSchema,
     SurveyCreateSchema,
     SurveyListArgs,
@@ -81,6 +84,14 @@ class Responses(MethodView):
     """Answers."""
 
     @login_required
+    @blp.arguments(ResponseListArgs, location="query")
+    @blp.response(200, ResponsePage)
+    def get(self, args, survey_id):
+        """The responses, valid and invalid (`?valid=`), in order of arrival (coordinators)."""
+        require_coordinator()
+        return paginate(validity.responses(services.get_visible(survey_id, me()), args), args)
+
+    @login_required
     @blp.arguments(
         ResponseInSchema,
         example={"answers": {"job_category": "marketing", "competencies": ["data-analysis"]}},
@@ -133,3 +144,31 @@ class Report(MethodView):
         `?format=csv|xlsx`, or a chart of one `?question=` as svg or png (coordinators and
         associations)."""
         return services.report(me(), survey_id, args)
+
+
+@blp.route("/surveys/<int:survey_id>/responses/<int:response_id>/invalidate")
+class Invalidate(MethodView):
+    """Set a questionnaire aside."""
+
+    @login_required
+    @blp.arguments(InvalidateSchema)
+    @blp.response(200, ResponseSchema)
+    def post(self, data, survey_id, response_id):
+        """Mark a response invalid with a `reason` (coordinators): it is kept, and no report
+        or monitoring summary counts it (409 when it is already invalid)."""
+        require_coordinator()
+        survey = services.get_visible(survey_id, me())
+        return validity.invalidate(me(), validity.get_response(survey, response_id), data["reason"])
+
+
+@blp.route("/surveys/<int:survey_id>/responses/<int:response_id>/restore")
+class Restore(MethodView):
+    """Count a questionnaire again."""
+
+    @login_required
+    @blp.response(200, ResponseSchema)
+    def post(self, survey_id, response_id):
+        """Make an invalid response count again (coordinators; 409 when it is valid)."""
+        require_coordinator()
+        survey = services.get_visible(survey_id, me())
+        return validity.restore(me(), validity.get_response(survey, response_id))

@@ -1,0 +1,1 @@
+"""Industry indicators: time series that coordinators import (trade value, enterprises, ...)."""

@@ -1,0 +1,1 @@
+"""The annual alliance report: sections read from every floor below, stored with its files."""
