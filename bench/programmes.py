@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--file-runs", type=int, default=20)
     parser.add_argument("--profile", type=int, default=0, help="profile N cold requests")
+    parser.add_argument("--case", type=int, default=0, help="the scope --profile takes (0-4)")
     args = parser.parse_args()
     app = make_app()
     from cbec_alliance.core import cache
@@ -124,12 +125,14 @@ def main() -> None:
     for _, headers, query in cases:  # warm-up: imports, connections
         client.get(URL, query_string=query, headers=headers)
     if args.profile:
-        _, headers, query = cases[0]
+        _, headers, query = cases[args.case]
         profiler = cProfile.Profile()
         profiler.enable()
         timed(client, URL, args.profile, [query], [headers], before=cache.clear_all)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(15)
         return
     report("/healthz (baseline)", timed(client, "/healthz", args.runs, [{}]))
     for name, headers, query in cases:
