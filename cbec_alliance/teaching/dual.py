@@ -114,7 +114,8 @@ def shares(university_ids: Iterable[int] | None = None, on: date | None = None) 
         .where(*_counted(on))
         .subquery()
     )
-    rows = db.session.execute(
+    # On the session's connection: plain rows, without the ORM's per-row processing.
+    rows = db.session.connection().execute(
         _of_cbec_majors(
             sa.select(
                 UniversityTeacher.user_id,
