@@ -103,12 +103,19 @@ def _summary(items: list[dict]) -> dict:
 def shares(university_ids: Iterable[int] | None = None, on: date | None = None) -> dict[int, dict]:
     """Per university (all with teachers of the CBEC majors, or those given): `{teachers,
     dual_qualified, share}`, share None without teachers. For insights and monitoring."""
-    # One query of each teacher's university, title and counted stays, the rule applied only
-    # to teachers with a title or a stay: no teacher objects, names or majors (9,200 teachers
-    # took 5 s as objects; docs/benchmarks.md, issue 20).
+    # The teachers counted per university in the database; the rule applied in Python only
+    # to those with a title or a counted stay, read in one query of plain rows (9,200
+    # teachers took 5 s as objects with names and majors; docs/benchmarks.md, issue 20).
     ids = None if university_ids is None else list(university_ids)
     on = on or today()
     the_rule = rule()
+    without = int(is_dual_qualified((), None, on, the_rule))  # no title, no stay
+    counts: dict[int, list[int]] = {u: [0, 0] for u in ids or ()}
+    per_university = _of_cbec_majors(
+        sa.select(UniversityTeacher.university_id, sa.func.count()), ids
+    ).group_by(UniversityTeacher.university_id)
+    for university_id, teachers in db.session.execute(per_university):
+        counts[university_id] = [teachers, teachers * without]
     stays = (
         sa.select(PracticeStay.teacher_id, PracticeStay.starts_on, PracticeStay.ends_on)
         .where(*_counted(on))
@@ -123,25 +130,26 @@ def shares(university_ids: Iterable[int] | None = None, on: date | None = None) 
                 UniversityTeacher.industry_title,
                 stays.c.starts_on,
                 stays.c.ends_on,
-            ).outerjoin(stays, stays.c.teacher_id == UniversityTeacher.user_id),
+            )
+            .outerjoin(stays, stays.c.teacher_id == UniversityTeacher.user_id)
+            .where(
+                sa.or_(
+                    UniversityTeacher.industry_title.is_not(None), stays.c.teacher_id.is_not(None)
+                )
+            ),
             ids,
         )
     )
-    teachers: dict[int, tuple[int, str | None]] = {}
+    teachers_of: dict[int, tuple[int, str | None]] = {}
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for user_id, university_id, title, start, end in rows:
-        teachers[user_id] = (university_id, title)
+        teachers_of[user_id] = (university_id, title)
         if start is not None:
             spans[user_id].append((start, end))
-    without = is_dual_qualified((), None, on, the_rule)  # no title, no stay
-    counts: dict[int, list[int]] = {u: [0, 0] for u in ids or ()}
-    for user_id, (university_id, title) in teachers.items():
-        count = counts.setdefault(university_id, [0, 0])
-        count[0] += 1
-        if title or user_id in spans:
-            count[1] += is_dual_qualified(spans[user_id], title, on, the_rule)
-        else:
-            count[1] += without
+    for user_id, (university_id, title) in teachers_of.items():
+        counts[university_id][1] += (
+            int(is_dual_qualified(spans[user_id], title, on, the_rule)) - without
+        )
     return {u: _share(*count) for u, count in sorted(counts.items())}
 
 
