@@ -81,4 +81,10 @@ def is_dual_qualified(
     """Whether the teacher counts as dual-qualified under `rule` on `today`."""
     if rule.by_title and industry_title and industry_title.strip():
         return True
-    return practice_days(stays, today, rule.years) >= rule.months * DAYS_PER_MONTH
+    needed = rule.months * DAYS_PER_MONTH
+    stays = list(stays)
+    # The stays' whole lengths bound the days counted: most teachers fall short of it
+    # without the overlaps and the window being worked out.
+    if sum((end - start).days + 1 for start, end in stays) < needed:
+        return False
+    return practice_days(stays, today, rule.years) >= needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cbec_alliance.extensions import db
+from cbec_alliance.programmes.models import ProgrammePartner
 from cbec_alliance.teaching.models import PracticeStay, UniversityTeacher, UniversityTeacherMajor
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
@@ -99,3 +100,42 @@ def test_bad_report_arguments_are_422(coord):
     big = coord.get(REPORT, query_string={"organization_id": 2**63})
     assert "organization_id" in validation_errors(big)
     assert_problem(coord.get(REPORT, query_string={"organization_id": 999999}), 404)
+
+
+def test_positions_are_summed_over_partners_and_scoped(scene, coord):
+    pid = _running_order_class(scene)  # the scene's enterprise: 2 committed, 1 offered
+    other, stranger = factories.OrganizationFactory(), factories.OrganizationFactory()
+    db.session.add(
+        ProgrammePartner(
+            programme_id=pid, enterprise_id=other.id, state="declined", committed_positions=3
+        )
+    )
+    lone = factories.UniversityFactory(name="广州无项目学院")  # teachers, no programmes
+    teacher = factories.member(lone, "staff")
+    db.session.add(
+        UniversityTeacher(
+            user_id=teacher.id,
+            university_id=lone.id,
+            industry_title="高级电子商务师",
+            major_rows=[UniversityTeacherMajor(code="marketing")],
+        )
+    )
+    db.session.flush()
+    everything = coord.get(REPORT).get_json()
+    rows = everything["fulfilment"]
+    positions = [(f["programme_id"], f["committed"], f["offered"]) for f in rows]
+    assert positions == [(pid, 5, 1)]
+    assert everything["totals"] == {"programmes": 1, "admitted": 1, "committed": 5, "offered": 1}
+    assert everything["by_district"] == [
+        {"district": scene.uni.district or "unknown", "count": 1, "admitted": 1}
+    ]
+    dual = {r["university_id"]: r for r in everything["dual_qualified"]}
+    assert dual[lone.id]["name"] == "广州无项目学院"
+    assert dual[lone.id]["share"] == 1.0
+    via_other = coord.get(REPORT, query_string={"organization_id": other.id}).get_json()
+    assert via_other["fulfilment"] == everything["fulfilment"]
+    assert [r["university_id"] for r in via_other["dual_qualified"]] == [scene.uni.id]
+    none = coord.get(REPORT, query_string={"organization_id": stranger.id}).get_json()
+    assert none["totals"] == {"programmes": 0, "admitted": 0, "committed": 0, "offered": 0}
+    assert none["fulfilment"] == none["by_district"] == none["dual_qualified"] == []
+    assert [k["count"] for k in none["by_kind"]] == [0, 0, 0]

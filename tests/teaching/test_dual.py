@@ -112,6 +112,30 @@ def test_shares_for_insights(world, faculty, ctx):
     assert set(dual.shares(on=date(2027, 6, 7))) == {world["uni"].id}
 
 
+@pytest.mark.parametrize(("months", "by_title"), [(6, True), (4, False), (0, False)])
+def test_shares_agree_with_each_teachers_assessment(
+    world, faculty, as_user, app, monkeypatch, months, by_title
+):
+    # shares() reads three columns and the stays in one query; report() assesses each
+    # teacher as an object. A teacher with two confirmed stays (five months together) and
+    # one with none make the rule's every branch count.
+    two = teacher(world, as_user, "杨过", ["logistics-management"])
+    practise(world, two, "2026-01-01", "2026-03-01")
+    practise(world, two, "2026-05-01", "2026-07-31")
+    teacher(world, as_user, "小龙女", ["e-commerce"])
+    monkeypatch.setitem(app.config, "DUAL_QUALIFIED_PRACTICE_MONTHS", months)
+    monkeypatch.setitem(app.config, "DUAL_QUALIFIED_BY_INDUSTRY_TITLE", by_title)
+    on = date(2027, 6, 7)
+    with app.app_context():
+        full = dual.report(world["uni"].id, on=on)
+        got = dual.shares([world["uni"].id], on=on)[world["uni"].id]
+        assert got == {k: full[k] for k in ("teachers", "dual_qualified", "share")}
+        assert dual.shares(on=on)[world["uni"].id] == got
+    months_of = {i["name"]: i["practice_months"] for i in full["items"]}
+    assert months_of["杨过"] == 5.1  # both stays counted: 60 + 92 days
+    assert got["teachers"] == 5
+
+
 def test_anonymous_gets_401(client, world):
     assert_problem(client.get(url(world["uni"].id)), 401)
 

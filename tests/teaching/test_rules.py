@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cbec_alliance.teaching.rules import (
+    DAYS_PER_MONTH,
     Rule,
     is_dual_qualified,
     practice_days,
@@ -94,3 +95,14 @@ def test_a_title_qualifies_exactly_when_titles_count(stays, today, rule, title):
         assert with_title
     else:
         assert with_title == without
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(spans, max_size=6), days, rules)
+def test_practice_qualifies_exactly_when_its_days_reach_the_months(stays, today, rule):
+    # The rule first compares the stays' whole lengths with the months (a shortcut): the
+    # answer is still the counted days' alone.
+    needed = rule.months * DAYS_PER_MONTH
+    assert is_dual_qualified(stays, None, today, rule) == (
+        practice_days(stays, today, rule.years) >= needed
+    )
