@@ -163,6 +163,7 @@ def test_partnership_reads(world, caller):
         _refused(one, role)
     elif role in OVERSEERS:
         assert [p["id"] for p in listed.get_json()["items"]] == [pid]
+        assert listed.get_json()["items"][0]["health"] is not None
         assert one.status_code == 200
         assert one.get_json()["progress"]["goals"][0]["goal"] == "interns_per_year"
     else:  # their own partnerships only: none
