@@ -148,3 +148,31 @@ def test_demo_skills_gap_has_last_years_survey_weight(app, coord):
     report = coord.get(f"/api/v1/surveys/{this_year['id']}/report?compare_to={gap['survey_id']}")
     assert report.status_code == 200
     assert report.get_json()["compare_to"]["responses"] == 3
+
+
+def test_demo_is_fresh_from_the_start_for_the_government(app, client):
+    """Right after loading the demo, before any beat: the government body's admin reads every
+    monitoring view with its `as_of`, and every live partnership has its health."""
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    gov = client.post(
+        "/api/v1/auth/login",
+        json={"email": "admin6@demo.cbec-alliance.cn", "password": DEMO_PASSWORD},
+    )
+    assert gov.get_json()["user"]["memberships"][0]["organization_kind"] == "government"
+    listed = client.get("/api/v1/partnerships").get_json()["items"]
+    live = [p for p in listed if p["status"] in ("active", "suspended")]
+    assert live, "the demo has a live partnership"
+    assert all(p["health"] is not None for p in live), live
+    for p in live:
+        assert client.get(f"/api/v1/partnerships/{p['id']}").get_json()["health"] is not None
+    routes = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1/monitoring/") and "GET" in (r.methods or ())
+    }
+    for rule in sorted(routes):
+        resp = client.get(rule)
+        assert resp.status_code == 200, (rule, resp.get_json())
+        assert resp.get_json()["as_of"].endswith("Z"), rule
+    summary = client.get("/api/v1/monitoring/partnerships").get_json()
+    assert all(r["health"] is not None for r in summary["items"] if r["status"] == "active")

@@ -15,6 +15,7 @@ from flask import current_app
 
 from cbec_alliance.accounts.models import ApiToken, LoginSession, User
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, invalid
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
@@ -76,6 +77,29 @@ def register(
     db.session.flush()
     audit(actor=user, obj=user, action="register", changes={"email": email, "name": name})
     return user
+
+
+def set_platform_role(user: User, role: str) -> str:
+    """Make the user a coordinator or a plain user; returns the role before (equal to `role`
+    when nothing changed). The platform always keeps an active coordinator: removing the
+    last one is refused (409). The rows are read under lock (PostgreSQL): concurrent changes
+    take turns and each sees the one before, in id order, so they never deadlock."""
+    stmt = sa.select(User.id, User.platform_role, User.is_active).where(User.id == user.id)
+    if role != "coordinator":  # a removal must see every other coordinator, locked
+        stmt = sa.select(User.id, User.platform_role, User.is_active).where(
+            sa.or_(User.id == user.id, User.platform_role == "coordinator")
+        )
+    rows = db.session.execute(for_update(stmt.order_by(User.id))).all()
+    before = next(r.platform_role for r in rows if r.id == user.id)
+    if before == role:
+        return before
+    if before == "coordinator" and not any(
+        r.id != user.id and r.platform_role == "coordinator" and r.is_active for r in rows
+    ):
+        conflict("the platform's last coordinator cannot lose the role; grant it to another")
+    db.session.execute(sa.update(User).where(User.id == user.id).values(platform_role=role))
+    db.session.expire(user, ["platform_role"])
+    return before
 
 
 def authenticate(email: str, password: str) -> User | None:

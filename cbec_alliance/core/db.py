@@ -154,7 +154,30 @@ def _sqlite_transactions(engine: sa.Engine) -> None:
     def _begin(conn):
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        immediate = _wants_write_lock()
+        conn.info[_HOLDS_WRITE_LOCK] = immediate
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_HOLDS_WRITE_LOCK = "cbec_sqlite_write_lock"
+
+
+def write_lock() -> None:
+    """Before a read (a GET) stores what it computed on first use: on SQLite, end its read
+    transaction and begin one holding the write lock, queueing for it (the busy timeout).
+    Upgrading the read transaction in place would fail at once (SQLITE_BUSY_SNAPSHOT) when
+    another writer committed since it began: two first uses at the same moment would answer
+    503. Callers read again after it, since what they read before may be stale. Nothing to
+    do on PostgreSQL (row and advisory locks), nor when the transaction already holds the
+    lock or has unflushed changes."""
+    session = db.session()
+    if is_postgres() or session.new or session.dirty or session.deleted:
+        return
+    if session.in_transaction() and session.connection().info.get(_HOLDS_WRITE_LOCK):
+        return
+    session.commit()  # a read transaction: nothing is written by ending it
+    with write_transactions():
+        session.connection()  # BEGIN IMMEDIATE
 
 
 def _autocommit_connection():

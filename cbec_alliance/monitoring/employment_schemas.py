@@ -7,7 +7,7 @@ import marshmallow as ma
 from cbec_alliance.core.exports import ChartArgs
 from cbec_alliance.core.schemas import OutSchema
 
-from .schemas import _Fresh
+from .schemas import Fresh
 
 
 class EmploymentArgs(ChartArgs):
@@ -59,7 +59,7 @@ class _Conversion(OutSchema):
     conversion_share = ma.fields.Float(allow_none=True)
 
 
-class EmploymentSchema(_Fresh):
+class EmploymentSchema(Fresh):
     """The employment report of one graduation year."""
 
     year = ma.fields.Integer()

@@ -8,6 +8,7 @@ from cbec_alliance.core.exports import Bars, Column
 from cbec_alliance.insights.programmes import programmes
 
 from .placements import scope_for
+from .services import summary
 
 COLUMNS = [
     Column("section", "类别", "section"),
@@ -53,9 +54,11 @@ def bars(data: dict) -> Bars:
 
 def report(user: User, args: dict):
     """The programmes report the caller may see: coordinators and associations all (or
-    `?organization_id=`), a university's or enterprise's staff their own."""
+    `?organization_id=`), a university's or enterprise's staff their own; each scope is
+    its own materialised snapshot (`programmes`, `programmes:<organization id>`)."""
     scope = scope_for(user, args.get("organization_id"))
-    data = programmes(scope)
+    name = "programmes" if scope is None else f"programmes:{scope[1]}"
+    data = summary(name, lambda: programmes(scope))
     return exports.respond(
         args["format"], "programmes", data, COLUMNS, lambda: rows(data), lambda: bars(data)
     )

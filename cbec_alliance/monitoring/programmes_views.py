@@ -8,9 +8,9 @@ from flask_login import login_required
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.exports import DOWNLOADS, ChartArgs
-from cbec_alliance.core.schemas import OutSchema
 
 from . import programmes
+from .schemas import Fresh
 from .views import blp
 
 __all__ = ["blp"]
@@ -23,7 +23,7 @@ class ProgrammesArgs(ChartArgs):
     organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
-class ProgrammesReportSchema(OutSchema):
+class ProgrammesReportSchema(Fresh):
     """Programmes by kind and district, cohort fill, commitment fulfilment, dual-qualified."""
 
     scope = ma.fields.Dict(allow_none=True)

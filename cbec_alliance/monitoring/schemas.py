@@ -24,7 +24,9 @@ class InternshipArgs(ChartArgs):
             raise ma.ValidationError("must not be after `to`", "from")
 
 
-class _Fresh(OutSchema):
+class Fresh(OutSchema):
+    """What every monitoring summary states: when it was computed, and how stale it may be."""
+
     as_of = UtcDateTime(metadata={"description": "when the summary was computed"})
     refresh_interval_seconds = ma.fields.Integer(
         metadata={"description": "the summary is never older than this"}
@@ -32,7 +34,7 @@ class _Fresh(OutSchema):
     compute_seconds = ma.fields.Float()
 
 
-class OverviewSchema(_Fresh):
+class OverviewSchema(Fresh):
     """Counts across the alliance."""
 
     organizations = ma.fields.List(ma.fields.Dict())
@@ -65,7 +67,7 @@ SURVEY_ID = {
 }
 
 
-class SkillsGapSchema(_Fresh):
+class SkillsGapSchema(Fresh):
     """Per competency, largest gap first."""
 
     items = ma.fields.List(ma.fields.Nested(GapRowSchema))
@@ -96,7 +98,7 @@ class LanguageGapRowSchema(OutSchema):
     gap = ma.fields.Integer(metadata={"description": "demand - students"})
 
 
-class LanguageGapSchema(_Fresh):
+class LanguageGapSchema(Fresh):
     """Per language and level, for the alliance (`items`) and per district."""
 
     level = ma.fields.Integer(allow_none=True)
@@ -120,7 +122,7 @@ class DistrictRowSchema(GapRowSchema):
     )
 
 
-class DistrictsSchema(_Fresh):
+class DistrictsSchema(Fresh):
     """Per Guangzhou district, the skills gap per competency and in total."""
 
     items = ma.fields.List(ma.fields.Nested(DistrictRowSchema))
@@ -137,7 +139,7 @@ class InternshipRowSchema(OutSchema):
     hired = ma.fields.Integer()
 
 
-class InternshipsSchema(_Fresh):
+class InternshipsSchema(Fresh):
     """Posted, filled and hired by category and month."""
 
     items = ma.fields.List(ma.fields.Nested(InternshipRowSchema))
@@ -181,7 +183,7 @@ class PartnershipUniversityRowSchema(_StatusHealthCount):
     district = ma.fields.String(allow_none=True)
 
 
-class PartnershipsSummarySchema(_Fresh):
+class PartnershipsSummarySchema(Fresh):
     """Partnerships by status and health, per mode, district and university."""
 
     items = ma.fields.List(
@@ -221,7 +223,7 @@ class _CheckInRate(_Share):
     working_days = ma.fields.Integer(metadata={"description": "Mon-Fri among the last 7 days"})
 
 
-class PlacementsSummarySchema(_Fresh):
+class PlacementsSummarySchema(Fresh):
     """Placements by state, district (the host's), university and enterprise; agreement and
     insurance completion of open placements; the check-in rate of the last 7 days; overdue
     weekly logs; open incidents by severity; compliance alerts by kind; terminations."""

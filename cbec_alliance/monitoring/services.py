@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,12 +14,13 @@ from flask import current_app
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core import exports
 from cbec_alliance.core.authz import require_monitor
-from cbec_alliance.core.db import upsert
+from cbec_alliance.core.db import is_postgres, upsert, write_lock
 from cbec_alliance.core.exports import Bars, Column
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.insights import activity
 from cbec_alliance.insights.summaries import SUMMARIES
+from cbec_alliance.partnerships import services as partnership_services
 from cbec_alliance.partnerships.models import Partnership
 
 from .models import Snapshot
@@ -43,19 +45,42 @@ def compute(name: str, make: Callable[[], dict] | None = None) -> dict:
     return values
 
 
+# pg_advisory_xact_lock(SNAPSHOT_LOCK, hashtext(name)): one request computes a missing or
+# stale summary while the others asking for it at the same moment wait, then read its row.
+SNAPSHOT_LOCK = 7_221_021
+
+
+def _fresh(snap: Snapshot | None, interval: int) -> bool:
+    return (
+        snap is not None
+        and interval > 0
+        and snap.data.get("_shape") == SHAPE_VERSION
+        and utcnow() - as_utc(snap.computed_at) <= dt.timedelta(seconds=interval)
+    )
+
+
 def summary(name: str, make: Callable[[], dict] | None = None) -> dict:
-    """The summary with `as_of` and `refresh_interval_seconds`; recomputed when older."""
+    """The summary with `as_of` and `refresh_interval_seconds`; computed on first use (a
+    fresh install, the demo) and when older than the interval, else as beat stored it.
+
+    Concurrent first uses compute once: the first takes the summary's advisory lock
+    (PostgreSQL) or the write lock (SQLite), the others wait for its commit and then find the
+    row fresh; the upsert on the name keeps one row whatever happens."""
     interval = current_app.config["MONITORING_REFRESH_SECONDS"]
     snap = db.session.get(Snapshot, name)
-    if (
-        snap is None
-        or interval <= 0
-        or snap.data.get("_shape") != SHAPE_VERSION
-        or utcnow() - as_utc(snap.computed_at) > dt.timedelta(seconds=interval)
-    ):
-        values = compute(name, make)
-    else:
+    if not _fresh(snap, interval):
+        if is_postgres():
+            lock = sa.func.pg_advisory_xact_lock(SNAPSHOT_LOCK, sa.func.hashtext(name))
+            db.session.execute(sa.select(lock))
+        else:
+            write_lock()
+        snap = db.session.get(Snapshot, name, populate_existing=True)
+    values: dict[str, Any]
+    if snap is not None and _fresh(snap, interval):
         values = {"data": snap.data, "computed_at": snap.computed_at, "seconds": snap.seconds}
+    else:
+        partnership_services.fill_missing_health()  # summaries count partnerships by it
+        values = compute(name, make)
     return {
         "as_of": as_utc(values["computed_at"]),
         "refresh_interval_seconds": interval,

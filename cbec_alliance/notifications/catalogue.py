@@ -239,6 +239,55 @@ register(
         **_org_decision("已被暂停", "suspended"),
     )
 )
+
+
+def member_and_coordinators(event: OutboxEvent, batch: int) -> Batches:
+    """Resolver: the member the payload names (`user_id`) and every active coordinator."""
+    stmt = sa.select(User.id).where(
+        sa.or_(
+            User.id == event.payload.get("user_id"),
+            (User.platform_role == "coordinator") & User.is_active,
+        )
+    )
+    return id_batches(stmt, User.id, batch)
+
+
+def _coordinator_role(verb_zh: str, verb_en: str) -> dict:
+    return {
+        "recipients": member_and_coordinators,
+        "title": {
+            "zh": f"{{user_name}}{verb_zh}",
+            "en": f"{{user_name}} {verb_en} the coordinator role",
+        },
+        "body": {
+            "zh": f"「{{organization_name}}」的成员 {{user_name}}{verb_zh}。",
+            "en": f"{{user_name}} of {{organization_name_en}} {verb_en} the platform's "
+            "coordinator role.",
+        },
+        "payload": {
+            **ORGANIZATION_PAYLOAD,
+            "user_id": ("integer", "the member"),
+            "user_name": ("string", "the member's name"),
+        },
+        "org_kinds": ("government",),
+        "webhook_audience": "the government body",
+    }
+
+
+register(
+    EventSpec(
+        type="organization.coordinator_granted",
+        description="A government body's member was made a coordinator",
+        **_coordinator_role("获得了平台协调员角色", "was given"),
+    )
+)
+register(
+    EventSpec(
+        type="organization.coordinator_revoked",
+        description="A government body's member lost the coordinator role",
+        **_coordinator_role("的平台协调员角色已被收回", "lost"),
+    )
+)
 register(
     EventSpec(
         type="approval.overdue",

@@ -129,3 +129,23 @@ class Invitation(Model):
 
     if TYPE_CHECKING:  # an annotation at run time would make SQLAlchemy look for a column
         token: str  # the plain token, set on a new invitation for its response only
+
+
+class CoordinatorGrant(Model):
+    """The coordinator role given through a government body: by one of its admins (or a
+    coordinator) to one of its members. The role itself is `users.platform_role`; this row
+    says which body gave it, so that body's admins may take it back, and a coordinator made
+    from the command line (no row) stays out of any body's reach."""
+
+    __tablename__ = "coordinator_grants"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    granted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

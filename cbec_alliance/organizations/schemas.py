@@ -107,6 +107,8 @@ class MemberSchema(OutSchema):
     name = ma.fields.Function(lambda m: m.user.name)
     email = ma.fields.Function(lambda m: m.user.email)
     role = ma.fields.String()
+    # `coordinator` for the platform's coordinators (see .../members/{user_id}/coordinator).
+    platform_role = ma.fields.Function(lambda m: m.user.platform_role)
     created_at = UtcDateTime()
 
 

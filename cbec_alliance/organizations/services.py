@@ -221,16 +221,20 @@ def transition(user: User, org: Organization, action: str, reason: str | None) -
     )
     emit(
         f"organization.{target}",
-        {
-            "organization_id": org.id,
-            "organization_name": org.name,
-            "organization_name_en": org.name_en or org.name,
-            "reason": reason or "",
-        },
+        {**event_names(org), "reason": reason or ""},
         organization_id=org.id,
         actor=user,
     )
     return org
+
+
+def event_names(org: Organization) -> dict:
+    """The organization's id and names as its events carry them (English falls back)."""
+    return {
+        "organization_id": org.id,
+        "organization_name": org.name,
+        "organization_name_en": org.name_en or org.name,
+    }
 
 
 def members(org: Organization) -> sa.Select:
@@ -260,7 +264,8 @@ def _admin_count(org_id: int) -> int:
     )
 
 
-def _get_member(org: Organization, user_id: int) -> Membership:
+def get_member(org: Organization, user_id: int) -> Membership:
+    """The organization's member `user_id` (404 when not one)."""
     m = db.session.scalar(
         sa.select(Membership).where(
             Membership.organization_id == org.id, Membership.user_id == user_id
@@ -274,7 +279,7 @@ def _get_member(org: Organization, user_id: int) -> Membership:
 def change_role(actor: User, org: Organization, user_id: int, role: str) -> Membership:
     """Change a member's role; the last admin cannot be demoted (409)."""
     _check_role(org, role)
-    m = _get_member(org, user_id)
+    m = get_member(org, user_id)
     if m.role == "admin" and role != "admin" and _admin_count(org.id) <= 1:
         conflict("the last admin cannot be demoted; make another member admin first")
     if m.role != role:
@@ -295,7 +300,7 @@ def remove_member(actor: User, org_id: int, user_id: int) -> None:
     org = get_for_member(org_id, actor, roles=None if user_id == actor.id else ("admin",))
     if membership(actor, org_id) is None:  # a coordinator sees members but is not one
         forbidden("you are not a member of this organization")
-    m = _get_member(org, user_id)
+    m = get_member(org, user_id)
     if m.role == "admin" and _admin_count(org.id) <= 1:
         conflict("the last admin cannot leave; make another member admin first")
     audit(
@@ -343,9 +348,7 @@ def invite(actor: User, org: Organization, email: str, role: str) -> Invitation:
         "invitation.created",
         {
             "invitation_id": inv.id,
-            "organization_id": org.id,
-            "organization_name": org.name,
-            "organization_name_en": org.name_en or org.name,
+            **event_names(org),
             "role": role,
             "email": email,
             "token": plain,

@@ -10,7 +10,7 @@ from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs, page_of
-from cbec_alliance.organizations import services
+from cbec_alliance.organizations import coordinators, services
 from cbec_alliance.organizations.models import LIFECYCLE
 from cbec_alliance.organizations.schemas import (
     AcceptedSchema,
@@ -119,8 +119,30 @@ class MemberItem(MethodView):
     @login_required
     @blp.response(204)
     def delete(self, org_id, user_id):
-        """Remove a member (its admins), or leave (oneself); never the last admin."""
-        services.remove_member(me(), org_id, user_id)
+        """Remove a member (its admins), or leave (oneself); never the last admin. A
+        coordinator role the government body gave the member goes too."""
+        coordinators.remove_member(me(), org_id, user_id)
+
+
+@blp.route("/organizations/<int:org_id>/members/<int:user_id>/coordinator")
+class MemberCoordinator(MethodView):
+    """The coordinator role of a government body's member."""
+
+    @login_required
+    @blp.response(200, MemberSchema)
+    def post(self, org_id, user_id):
+        """Make the member a coordinator (`platform_role`), by the admins of an approved
+        government body for its own admins and staff, or by a coordinator; audited, and the
+        member and every coordinator are notified. Already a coordinator: unchanged."""
+        return coordinators.grant(me(), org_id, user_id)
+
+    @login_required
+    @blp.response(200, MemberSchema)
+    def delete(self, org_id, user_id):
+        """Take the role back: a coordinator always, the body's admins when their body gave
+        it (a coordinator made from the command line stays one); never the platform's last
+        coordinator (409). Not a coordinator: unchanged."""
+        return coordinators.revoke(me(), org_id, user_id)
 
 
 @blp.route("/organizations/<int:org_id>/invitations")

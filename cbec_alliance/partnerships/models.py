@@ -33,6 +33,13 @@ class Partnership(Model):
         ),
         sa.Index("ix_partnerships_university", "university_id"),
         sa.Index("ix_partnerships_status_health", "status", "health"),
+        # Partnerships whose health was never computed (usually none): found at once.
+        sa.Index(
+            "ix_partnerships_unchecked",
+            "id",
+            postgresql_where=sa.text("health_checked_at IS NULL"),
+            sqlite_where=sa.text("health_checked_at IS NULL"),
+        ),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
     )
 

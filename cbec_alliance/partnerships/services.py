@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.authz import sees_all
-from cbec_alliance.core.db import bulk_update, for_update
+from cbec_alliance.core.db import bulk_update, for_update, write_lock
 from cbec_alliance.core.errors import (
     Waiting,
     conflict,
@@ -74,8 +74,26 @@ def _lock(p: Partnership) -> Partnership:
     return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
 
 
+def fill_missing_health() -> int:
+    """Compute, once, the health of partnerships never checked (rows loaded without this
+    domain: the demo, imports, rows older than the column); returns how many. Usually there
+    are none, found through a partial index. Otherwise their rows are locked in id order
+    (SQLite: the write lock taken) and read again: a concurrent first use waits, then finds
+    them checked, with nothing left to compute. Beat keeps the rest fresh (`refresh_health`)."""
+    unchecked = sa.select(Partnership.id).where(Partnership.health_checked_at.is_(None))
+    if db.session.scalar(sa.select(unchecked.exists())) is not True:
+        return 0
+    write_lock()
+    ids = db.session.scalars(for_update(unchecked.order_by(Partnership.id))).all()
+    if ids:
+        refresh_health(list(ids))
+    return len(ids)
+
+
 def listing(args: dict, user: User) -> sa.Select:
-    """Visible partnerships, newest first, with the contract's filters (they combine)."""
+    """Visible partnerships, newest first, with the contract's filters (they combine);
+    health never checked is computed first (`fill_missing_health`)."""
+    fill_missing_health()
     stmt = sa.select(Partnership).order_by(Partnership.id.desc())
     if not sees_all(user):
         mine = [m.organization_id for m in user.memberships]
@@ -168,6 +186,7 @@ def create(user: User, data: dict) -> Partnership:
     )
     db.session.add(p)
     db.session.flush()
+    refresh_health([p.id])  # a proposal has no health yet, but it has been checked
     audit(
         actor=user,
         obj=p,

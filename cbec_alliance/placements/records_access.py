@@ -84,7 +84,7 @@ def roles_of(placement: Placement, user: User) -> frozenset[str]:
             roles.add("enterprise")
     if user.is_coordinator:
         roles.add("coordinator")
-    elif sees_all(user):  # an approved association's members read, as coordinators do
+    elif sees_all(user):  # government bodies and associations read, as coordinators do
         roles.add("overseer")
     return frozenset(roles)
 

@@ -196,14 +196,18 @@ def test_charts(coord, alliance, route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_only_coordinators_and_associations_look(as_user, client, coord, alliance, route):
-    association = factories.OrganizationFactory(kind="association", uscc=None)
-    assert as_user(factories.member(association, "staff")).get(f"{URL}/{route}").status_code == 200
+def test_only_coordinators_and_overseers_look(as_user, client, coord, alliance, route):
+    # (tests/core/test_government_roles.py walks every monitoring route for every role.)
+    for kind in ("association", "government"):
+        body = factories.OrganizationFactory(kind=kind, uscc=None)
+        assert as_user(factories.member(body, "staff")).get(f"{URL}/{route}").status_code == 200
     for outsider in (
         factories.member(alliance["ent"], "admin"),
         factories.member(alliance["uni"], "admin"),
         factories.member(alliance["uni"], "student"),
-        factories.member(factories.OrganizationFactory(kind="government", uscc=None), "staff"),
+        factories.member(
+            factories.OrganizationFactory(kind="government", uscc=None, status="pending"), "admin"
+        ),
         factories.member(
             factories.OrganizationFactory(kind="association", uscc=None, status="pending"), "staff"
         ),
@@ -382,7 +386,8 @@ def _partnership(ent, uni, status, health, modes):
         starts_on=dt.date(2026, 1, 1),
         goals={},
         status=status,
-        health=health,
+        health=health,  # as beat stored it: checked, so a first use does not recompute it
+        health_checked_at=dt.datetime.now(dt.UTC),
         modes=[PartnershipMode(mode=m) for m in modes],
         proposed_by_org_id=ent.id,
     )
