@@ -1,8 +1,8 @@
 """government roles: which government body gave a coordinator the role; partnerships whose
 health was never computed found through a partial index
 
-Revision ID: 0035_government_roles
-Revises: 0034_apprenticeship_agreements
+Revision ID: 0037_government_roles
+Revises: 0036_indicators_reports
 Create Date: 2026-12-05 07:10:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0035_government_roles'
-down_revision = '0034_apprenticeship_agreements'
+revision = '0037_government_roles'
+down_revision = '0036_indicators_reports'
 branch_labels = None
 depends_on = None
 
