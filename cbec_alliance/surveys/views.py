@@ -7,7 +7,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
-from cbec_alliance.core.authz import require_coordinator
+from cbec_alliance.core.authz import require_coordinator, require_monitor
 from cbec_alliance.core.errors import problem_doc
 from cbec_alliance.core.exports import DOWNLOADS
 from cbec_alliance.core.pagination import paginate
@@ -87,8 +87,9 @@ class Responses(MethodView):
     @blp.arguments(ResponseListArgs, location="query")
     @blp.response(200, ResponsePage)
     def get(self, args, survey_id):
-        """The responses, valid and invalid (`?valid=`), in order of arrival (coordinators)."""
-        require_coordinator()
+        """The responses, valid and invalid (`?valid=`), in order of arrival (coordinators and
+        those who oversee the alliance: government bodies and associations)."""
+        require_monitor(me())
         return paginate(validity.responses(services.get_visible(survey_id, me()), args), args)
 
     @login_required

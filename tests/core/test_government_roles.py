@@ -136,6 +136,7 @@ def test_survey_routes(app, world, caller):
         SURVEYS: (200, 200, 403),
         f"{SURVEYS}/<int:survey_id>": (200, 404, 404),  # the draft
         f"{SURVEYS}/<int:survey_id>/report": (200, 403, 403),  # last year's, closed
+        f"{SURVEYS}/<int:survey_id>/responses": (200, 403, 403),  # each questionnaire
     }
     assert _get_rules(app, SURVEYS) == sorted(expected), "name who reads the new survey route"
     for rule, (seer, enterprise, other) in expected.items():

@@ -222,7 +222,7 @@ def test_bad_invalidations(w):
     )
 
 
-def test_only_coordinators_judge_or_list_responses(w, as_user):
+def test_only_coordinators_judge_and_overseers_list_responses(w, as_user):
     sid, rid = w.survey["id"], w.responses[0]["id"]
     outsider = as_user(factories.member(factories.UniversityFactory(), "admin"))
     for client in (w.staff[0], w.staff[1], w.association, outsider):
@@ -230,7 +230,10 @@ def test_only_coordinators_judge_or_list_responses(w, as_user):
             resp = client.post(f"{URL}/{sid}/{path}", json={"reason": "不认真"})
             assert resp.status_code in (403, 404), resp.get_json()
             assert "answers" not in (resp.get_json() or {})
+    for client in (w.staff[0], w.staff[1], outsider):
         resp = client.get(f"{URL}/{sid}/responses")
         assert resp.status_code in (403, 404)
         assert "items" not in resp.get_json()
+    # An association's members oversee the alliance: they read, they do not judge.
+    assert w.association.get(f"{URL}/{sid}/responses").status_code == 200
     assert _report(w)["invalid"] == 0
