@@ -17,8 +17,8 @@ ROWS = 25  # rows of a long table in the PDF; the xlsx has them all
 WORDS = {
     "title": ("{year} 年跨境电商教育联盟年度报告", "CBEC Education Alliance Annual Report {year}"),
     "subtitle": (
-        "生成于 {built}（协调机构与行业协会内部使用）",
-        "Built {built} (for coordinators and the association)",
+        "生成于 {built}（供协调机构、政府部门与行业协会使用）",
+        "Built {built} (for coordinators, government bodies and the association)",
     ),
     "contents": ("目录", "Contents"),
     "summary": ("概要", "Summary"),

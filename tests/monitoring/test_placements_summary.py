@@ -31,10 +31,12 @@ class IncidentFactory(Base):
 
 
 @pytest.fixture
-def two(app):
+def two(app, monkeypatch):
     """Two universities' placements: one active with a check-in yesterday, an alert and an open
     critical incident; one terminated."""
-    app.config["MONITORING_REFRESH_SECONDS"] = 0
+    # Computed on every request (and put back after: a leftover 600 made later tests in the
+    # same worker read stale summaries).
+    monkeypatch.setitem(app.config, "MONITORING_REFRESH_SECONDS", 0)
     with app.app_context():
         first = running()
         second = running(state="terminated", reason_code="safety")
@@ -44,8 +46,7 @@ def two(app):
             placement_id=first.placement.id, kind="night_work", period=yesterday, minutes=30
         )
         IncidentFactory(placement_id=first.placement.id, severity="critical")
-    yield first, second
-    app.config["MONITORING_REFRESH_SECONDS"] = 600
+    return first, second
 
 
 def test_coordinators_see_every_placement(two, coord):
