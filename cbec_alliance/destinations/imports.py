@@ -138,14 +138,15 @@ def _cell(key: str, value: Any) -> Any:
     return text
 
 
-def _header(cells: tuple) -> dict[int, str]:
-    """Column index -> key, from the first row."""
-    names = {k: k for k in COLUMNS} | {zh: k for k, zh in COLUMNS.items()}
-    out = {}
+def column_keys(cells: tuple, columns: dict[str, str]) -> dict[int, str]:
+    """Column index -> key, from a header row naming each column by its key or its Chinese
+    label (`columns`: key -> label), as "label key" too; the first column of a key wins."""
+    names = {k: k for k in columns} | {zh: k for k, zh in columns.items()}
+    out: dict[int, str] = {}
     for k, cell in enumerate(cells):
-        text = str(cell).strip() if cell is not None else ""
+        text = str(cell).strip().lstrip("\ufeff") if cell is not None else ""
         key = names.get(text) or names.get(text.split(" ")[-1].lower()) or names.get(text.lower())
-        if key:
+        if key and key not in out.values():
             out[k] = key
     return out
 
@@ -155,7 +156,7 @@ def read_rows(content: bytes) -> tuple[list[tuple[int, dict]], list[Error]]:
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
-        header = _header(next(rows, ()))
+        header = column_keys(next(rows, ()), COLUMNS)
         missing = [k for k in ("graduation_year", "outcome") if k not in header.values()]
         if not {"student_id", "student_email"} & set(header.values()):
             missing.insert(0, "student_id")

@@ -168,7 +168,7 @@ class ImportFileSchema(ma.Schema):
 
 
 class ImportErrorSchema(OutSchema):
-    row = ma.fields.Integer(metadata={"description": "the spreadsheet's row number"})
+    row = ma.fields.Integer(metadata={"description": "the file's row number (the header is row 1)"})
     field = ma.fields.String()
     message = ma.fields.String()
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import invalid, invalid_fields
-from cbec_alliance.destinations.imports import workbook_problem
+from cbec_alliance.destinations.imports import column_keys, workbook_problem
 from cbec_alliance.extensions import db
 
 from .models import Indicator
@@ -43,17 +43,6 @@ LIMITS = {"code": 60, "name": 200, "unit": 40, "source": 500}
 CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 Error = dict[str, Any]
-
-
-def _header(cells) -> dict[int, str]:
-    names = {k: k for k in COLUMNS} | {zh: k for k, zh in COLUMNS.items()}
-    out: dict[int, str] = {}
-    for k, cell in enumerate(cells):
-        text = str(cell).strip().lstrip("\ufeff") if cell is not None else ""
-        key = names.get(text) or names.get(text.split(" ")[-1].lower()) or names.get(text.lower())
-        if key and key not in out.values():
-            out[k] = key
-    return out
 
 
 def _table(content: bytes, filename: str) -> list[tuple]:
@@ -138,7 +127,7 @@ def check(content: bytes, filename: str) -> tuple[int, list[tuple[int, dict]], l
     table = _table(content, filename)
     if not table:
         invalid("file", "the file is empty")
-    header = _header(table[0])
+    header = column_keys(table[0], COLUMNS)
     missing = [k for k in REQUIRED if k not in header.values()]
     if missing:
         invalid("file", "no column " + ", ".join(f"{k} ({COLUMNS[k]})" for k in missing))

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
+from cbec_alliance.destinations.schemas import ImportErrorSchema
 
 
 class IndicatorListArgs(PageArgs):
@@ -46,16 +47,6 @@ class IndicatorImportArgs(BaseSchema):
     partial_import = ma.fields.Boolean(load_default=False, data_key="partial")
 
 
-class IndicatorFileSchema(ma.Schema):
-    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
-
-
-class IndicatorRowErrorSchema(OutSchema):
-    row = ma.fields.Integer(metadata={"description": "the file's row number (header is 1)"})
-    field = ma.fields.String()
-    message = ma.fields.String()
-
-
 class IndicatorImportSchema(OutSchema):
     """What an import did."""
 
@@ -63,4 +54,4 @@ class IndicatorImportSchema(OutSchema):
     imported = ma.fields.Integer()
     created = ma.fields.Integer()
     updated = ma.fields.Integer()
-    errors = ma.fields.List(ma.fields.Nested(IndicatorRowErrorSchema))
+    errors = ma.fields.List(ma.fields.Nested(ImportErrorSchema))

@@ -8,10 +8,10 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.pagination import paginate
+from cbec_alliance.destinations.schemas import ImportFileSchema
 
 from . import services
 from .schemas import (
-    IndicatorFileSchema,
     IndicatorImportArgs,
     IndicatorImportSchema,
     IndicatorListArgs,
@@ -45,7 +45,7 @@ class Imports(MethodView):
 
     @login_required
     @blp.arguments(IndicatorImportArgs, location="query")
-    @blp.arguments(IndicatorFileSchema, location="files")
+    @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, IndicatorImportSchema)
     def post(self, args, files):
         """Upload an xlsx or csv (`file`, multipart; first sheet; a header row naming the
