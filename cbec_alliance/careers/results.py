@@ -67,9 +67,13 @@ def enter_results(user: User, exam: CertificateExam, results: list[dict]) -> lis
         seat.result_at = now
         out.append(seat)
     db.session.flush()
+    passing = [seat.student_id for seat in out if seat.passed]
+    names = sa.select(User.id, User.name).where(User.id.in_(passing))
+    holders = dict(db.session.execute(names).all())
+    students.load_profiles(passing)  # one query, not one per certificate issued
     for seat in out:
         if seat.passed:
-            _issue(exam, seat)
+            _issue(exam, seat, holders[seat.student_id])
         emit(
             "certificate_exam.result",
             {**exams.payload(exam), "student_id": seat.student_id, "passed": bool(seat.passed)},
@@ -84,16 +88,14 @@ def enter_results(user: User, exam: CertificateExam, results: list[dict]) -> lis
     return out
 
 
-def _issue(exam: CertificateExam, seat: ExamRegistration) -> CertificateRecord:
-    holder = db.session.get(User, seat.student_id)
-    assert holder is not None  # registrations cascade with their user
+def _issue(exam: CertificateExam, seat: ExamRegistration, holder_name: str) -> CertificateRecord:
     issued = exams.today()
     record = CertificateRecord(
         number=new_number(issued.year),
         registration_id=seat.id,
         exam_id=exam.id,
         student_id=seat.student_id,
-        holder_name=holder.name,
+        holder_name=holder_name,
         university_id=seat.university_id,
         certificate_code=exam.certificate_code,
         level=exam.level,
