@@ -188,6 +188,18 @@ def test_fields_a_require_hook_demands_are_required_in_the_spec(client):
     assert "required" not in schemas["EventPatch"]  # the same fields, all optional
 
 
+def test_a_schemas_meta_example_is_its_components_example(client):
+    """What a request schema gives as its example (`Meta.example`) is in the spec."""
+    from cbec_alliance.programmes.teaching_views import ProgrammeAssignmentIn
+    from cbec_alliance.teaching.schemas import AssignmentIn
+
+    components = _spec(client)["components"]["schemas"]
+    for schema in (AssignmentIn, ProgrammeAssignmentIn):
+        assert components[schema.__name__.removesuffix("Schema")]["example"] == (
+            schema.Meta.example
+        )
+
+
 def test_a_body_is_required_in_the_spec_exactly_when_the_server_requires_one(client, coord):
     paths = _spec(client)["paths"]
     reject = paths["/api/v1/training-bases/{base_id}/reject"]["post"]["requestBody"]

@@ -148,6 +148,8 @@ class TruthfulBodiesPlugin(BasePlugin):
 
     - Fields a `require(...)` hook demands (create schemas that share their fields with a
       patch schema) are listed as `required` in the component schema.
+    - A schema's `Meta.example` (a request body as a client sends it) is the component's
+      `example`: marshmallow keeps it in Meta, where apispec does not look.
     - `requestBody.required` is true exactly when the body schema has a required field: a
       missing body is read as `{}`, which a schema without required fields accepts (a PATCH
       that changes nothing, a lifecycle step whose reason is optional), while one with a
@@ -160,11 +162,16 @@ class TruthfulBodiesPlugin(BasePlugin):
         self.spec = spec
 
     def schema_helper(self, name, definition, **kwargs):
-        """Add the names of `require(...)` hooks to the schema's `required`."""
+        """Add the names of `require(...)` hooks to the schema's `required`, and its
+        `Meta.example` as the component's `example`."""
         schema = kwargs.get("schema")
         if schema is None:
             return None
         cls = resolve_schema_cls(schema)
+        extra: dict = {}
+        example = getattr(getattr(cls, "Meta", None), "example", None)
+        if example is not None:
+            extra["example"] = example
         demanded = {
             field
             for klass in getattr(cls, "__mro__", ())
@@ -172,9 +179,9 @@ class TruthfulBodiesPlugin(BasePlugin):
             for field in getattr(hook, "cbec_required", ())
         }
         demanded &= set(definition.get("properties", {}))
-        if not demanded:
-            return None
-        return {"required": sorted(set(definition.get("required", ())) | demanded)}
+        if demanded:
+            extra["required"] = sorted(set(definition.get("required", ())) | demanded)
+        return extra or None
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         """Mark each JSON request body required or not, as its schema demands."""
