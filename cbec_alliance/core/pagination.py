@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cbec_alliance.core.links import envelope
 from cbec_alliance.extensions import db
 
 
@@ -16,7 +17,7 @@ def paginate(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
+    return envelope(items, total or 0, page, per_page)
 
 
 def contains(column, q: str, *, lowered: bool = False):
@@ -38,4 +39,4 @@ def paginate_rows(stmt: sa.Select, args: dict[str, Any], shape) -> dict[str, Any
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": shape(rows), "total": total or 0, "page": page, "per_page": per_page}
+    return envelope(shape(rows), total or 0, page, per_page)

@@ -15,6 +15,7 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
 from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.errors import invalid, not_found
+from cbec_alliance.core.links import envelope
 from cbec_alliance.courses.models import Course, CourseCompetency
 from cbec_alliance.extensions import db
 from cbec_alliance.internships.models import Internship, InternshipCompetency, InternshipMajor
@@ -363,7 +364,7 @@ def recommended(org_id: int, user: User, mode: str, page: int, per_page: int) ->
         }
         for other, result in rows
     ]
-    return {"items": items, "total": len(ranking.order), "page": page, "per_page": per_page}
+    return envelope(items, len(ranking.order), page, per_page)
 
 
 def pair(enterprise_id: int, university_id: int) -> dict:

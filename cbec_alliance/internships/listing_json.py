@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Response, current_app
+from flask import Response, current_app, g
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
@@ -109,13 +109,13 @@ def page_response(args: dict, user: User | None) -> Response:
             indexed = _from_index(conn, args, user)
             return current_app.response_class(indexed, mimetype="application/json")
         version = conn.scalar(listing_query.VERSION)
-        body: str | None = None
-        if cache:
-            body = pages.get(key, version=version, max_age=listing_query.CACHE_TTL)
-        if body is None:
+        kept = pages.get(key, version=version, max_age=listing_query.CACHE_TTL) if cache else None
+        if kept is not None:
+            body, g.page_note = kept  # the page's note too, for its Link header
+        else:
             body, version = _build(conn, args, user, version)
             if cache:
-                pages.put(key, body, version=version)
+                pages.put(key, (body, g.page_note), version=version)
     return current_app.response_class(body, mimetype="application/json")
 
 

@@ -23,6 +23,7 @@ from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.errors import invalid
+from cbec_alliance.core.links import note_page
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.schemas import INT32_MAX, INT32_MIN
 from cbec_alliance.core.timeutil import iso_z, parse_utc
@@ -272,9 +273,7 @@ def _count(args: dict, user: User | None) -> sa.Select:
 
 def envelope(args: dict, matches: int, rows: Sequence) -> dict:
     """The page's members besides `items`; `rows`: the page read with one row more."""
-    return {
-        "total": matches,
-        "page": args["page"] if not args.get("after") else 1,
-        "per_page": args["per_page"],
-        "next_after": next_after(args, rows),
-    }
+    page = args["page"] if not args.get("after") else 1
+    cursor = next_after(args, rows)
+    note_page(page, args["per_page"], matches, cursor)
+    return {"total": matches, "page": page, "per_page": args["per_page"], "next_after": cursor}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.db import is_postgres
 from cbec_alliance.core.errors import not_found
+from cbec_alliance.core.links import envelope
 from cbec_alliance.extensions import db
 
 from . import runner, services
@@ -96,4 +97,4 @@ def listing(rnd: MatchRound, ri: RoundInternship, args: dict) -> dict:
         }
         for k in shown
     ]
-    return {"items": items, "total": len(ids), "page": page, "per_page": per_page}
+    return envelope(items, len(ids), page, per_page)

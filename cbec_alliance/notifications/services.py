@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import forbidden, invalid, not_found
+from cbec_alliance.core.links import envelope
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications import webhooks
@@ -188,7 +189,7 @@ def webhook_events(kind: str | None, page: int, per_page: int) -> dict:
         }
         for spec in specs[(page - 1) * per_page : page * per_page]
     ]
-    return {"items": items, "total": len(specs), "page": page, "per_page": per_page}
+    return envelope(items, len(specs), page, per_page)
 
 
 def get_webhook(org: Organization, webhook_id: int) -> Webhook:
@@ -209,3 +210,17 @@ def delete_webhook(user: User, org: Organization, webhook_id: int) -> None:
 def deliveries(hook: Webhook) -> sa.Select:
     """A webhook's deliveries with their attempts, newest first."""
     return sa.select(Delivery).where(Delivery.webhook_id == hook.id).order_by(Delivery.id.desc())
+
+
+def erase_personal(user_id: int) -> None:
+    """Delete a user's inbox and preferences, and the addresses and texts of their emails
+    (the deliveries stay as counts in the delivery log)."""
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == user_id))
+    db.session.execute(
+        sa.delete(NotificationPreference).where(NotificationPreference.user_id == user_id)
+    )
+    db.session.execute(
+        sa.update(Delivery)
+        .where(Delivery.user_id == user_id)
+        .values(email=None, subject=None, body_text=None, body_html=None)
+    )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import not_found
+from cbec_alliance.core.links import envelope
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
 from cbec_alliance.internships.models import Internship
@@ -94,7 +95,7 @@ def internships_for(user: User, page: int, per_page: int, kind: str | None = Non
             continue
         match = score(student, posting_signals(posting))
         items.append({"internship": posting, "score": match.score, "reasons": explained(match)})
-    return {"items": items, "total": len(order), "page": page, "per_page": per_page}
+    return envelope(items, len(order), page, per_page)
 
 
 def students_for(internship_id: int, user: User, page: int, per_page: int) -> dict:
@@ -106,7 +107,7 @@ def students_for(internship_id: int, user: User, page: int, per_page: int) -> di
     items, total, complete = _ranked_students(target, page, per_page, *talent.current())
     if not complete:  # a profile on the page is gone: read the profiles afresh, once
         items, total, _ = _ranked_students(target, page, per_page, *talent.current(rebuild=True))
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return envelope(items, total, page, per_page)
 
 
 def _ranked_students(

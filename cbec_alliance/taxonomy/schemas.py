@@ -92,3 +92,31 @@ class TaxonomyListSchema(OutSchema):
 
     vocabulary = ma.fields.String()
     items = ma.fields.List(ma.fields.Nested(TaxonomyItemSchema))
+
+
+class VocabularySummarySchema(OutSchema):
+    """One vocabulary: its name (the path segment), labels and item count."""
+
+    name = ma.fields.String(metadata={"description": "the `{vocabulary}` path segment"})
+    name_en = ma.fields.String()
+    name_zh = ma.fields.String()
+    count = ma.fields.Integer(metadata={"description": "items in the vocabulary"})
+
+
+class VocabularyIndexSchema(OutSchema):
+    """`{items}`: every vocabulary."""
+
+    items = ma.fields.List(ma.fields.Nested(VocabularySummarySchema))
+
+    class Meta:
+        example = {
+            "items": [
+                {"name": "majors", "name_en": "Majors", "name_zh": "专业", "count": 12},
+                {
+                    "name": "districts",
+                    "name_en": "Guangzhou districts",
+                    "name_zh": "广州市辖区",
+                    "count": 11,
+                },
+            ]
+        }

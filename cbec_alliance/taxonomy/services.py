@@ -10,9 +10,9 @@ from flask import g
 
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.changes import changed_fields
-from cbec_alliance.core.errors import conflict, invalid, not_found
+from cbec_alliance.core.errors import abort, conflict, invalid, not_found
 from cbec_alliance.extensions import db
-from cbec_alliance.taxonomy.models import VOCABULARIES, TaxonomyItem
+from cbec_alliance.taxonomy.models import VOCABULARIES, VOCABULARY_NAMES, TaxonomyItem
 from cbec_alliance.taxonomy.schemas import CODE_RE, LEVELS
 
 CODE_PATTERN = re.compile(CODE_RE)
@@ -51,9 +51,26 @@ def check(vocabulary: str, field: str, values: str | Iterable[str] | None) -> No
 
 
 def require_vocabulary(vocabulary: str) -> None:
-    """404 for a vocabulary name that does not exist."""
+    """404 for a vocabulary name that does not exist, naming the ones that do."""
     if vocabulary not in VOCABULARIES:
-        not_found("vocabulary")
+        abort(
+            404,
+            message=f"vocabulary not found; the vocabularies are: {', '.join(VOCABULARIES)}",
+            extra={"vocabularies": list(VOCABULARIES)},
+        )
+
+
+def vocabularies() -> list[dict]:
+    """Every vocabulary with its names and how many items it holds, in the listed order."""
+    counts = dict(
+        db.session.execute(
+            sa.select(TaxonomyItem.vocabulary, sa.func.count()).group_by(TaxonomyItem.vocabulary)
+        ).all()
+    )
+    return [
+        {"name": name, "name_en": en, "name_zh": zh, "count": counts.get(name, 0)}
+        for name, (en, zh) in VOCABULARY_NAMES.items()
+    ]
 
 
 def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:

@@ -15,11 +15,23 @@ from cbec_alliance.taxonomy.schemas import (
     TaxonomyItemSchema,
     TaxonomyListSchema,
     TaxonomyRenameSchema,
+    VocabularyIndexSchema,
 )
 
 blp = Blueprint(
     "taxonomy", __name__, url_prefix="/api/v1/taxonomy", description="Shared vocabularies"
 )
+
+
+@blp.route("")
+class Vocabularies(MethodView):
+    """Every vocabulary."""
+
+    @blp.doc(security=[])
+    @blp.response(200, VocabularyIndexSchema)
+    def get(self):
+        """The vocabularies with their English and Chinese names and item counts."""
+        return {"items": services.vocabularies()}
 
 
 @blp.route("/<string:vocabulary>")

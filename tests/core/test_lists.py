@@ -6,6 +6,7 @@ import pytest
 
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
+from tests.internships.factories import InternshipFactory
 
 ORGS = "/api/v1/organizations"
 
@@ -108,3 +109,57 @@ def test_q_treats_wildcards_and_quotes_literally(client, q):
     literal = factories.OrganizationFactory(name=f"字面{q}公司").name
     factories.OrganizationFactory(name="普通公司axb 100 x")  # matches if wildcards leak
     assert _names(client, q) == {literal}
+
+
+def _links(resp) -> dict[str, str]:
+    """{rel: url} of a `Link` header (RFC 8288)."""
+    links = {}
+    for part in resp.headers.get("Link", "").split(", "):
+        if part:
+            url, rel = part.split("; ")
+            links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return links
+
+
+def test_link_headers_walk_the_pages(client):
+    for _ in range(5):
+        factories.OrganizationFactory()
+    total = client.get(ORGS).get_json()["total"]
+    last = -(-total // 2)
+    first = client.get(f"{ORGS}?per_page=2")
+    links = _links(first)
+    assert set(links) == {"first", "next", "last"}
+    assert links["next"] == f"{ORGS}?per_page=2&page=2"
+    assert links["last"] == f"{ORGS}?per_page=2&page={last}"
+    seen, url = [], f"{ORGS}?per_page=2"
+    while url:  # following `next` alone visits every item once
+        resp = client.get(url)
+        seen += [item["id"] for item in resp.get_json()["items"]]
+        url = _links(resp).get("next")
+    assert len(seen) == len(set(seen)) == total
+    end = _links(client.get(links["last"]))
+    assert "next" not in end
+    assert end["prev"] == f"{ORGS}?per_page=2&page={last - 1}"
+
+
+def test_link_headers_keep_the_filters(client):
+    enterprise = factories.OrganizationFactory()
+    for _ in range(3):
+        InternshipFactory(enterprise_id=enterprise.id, district="panyu")
+    url = "/api/v1/internships?district=panyu&per_page=1&q=%E8%B7%A8%E5%A2%83"
+    for _ in range(2):  # built, then answered from the page cache: the same links
+        links = _links(client.get(url))
+        assert "district=panyu" in links["next"]
+        assert "q=%E8%B7%A8%E5%A2%83" in links["next"]
+        assert links["next"].endswith("page=2")
+    cursor = client.get(url).get_json()["next_after"]
+    following = client.get(f"{url}&after={cursor}")
+    links = _links(following)
+    assert set(links) == {"next"}  # cursor pages only go forward
+    assert f"after={following.get_json()['next_after']}" in links["next"]
+
+
+def test_no_link_header_on_errors_or_single_objects(client):
+    assert "Link" not in client.get(f"{ORGS}?per_page=0").headers
+    org = factories.OrganizationFactory()
+    assert "Link" not in client.get(f"{ORGS}/{org.id}").headers

@@ -347,3 +347,23 @@ def test_bad_certificate_details_are_422_naming_the_field(coord, vocabulary, det
         body["details"] = details
     errors = validation_errors(coord.post(f"{URL}/{vocabulary}", json=body))
     assert any(k == field or k.startswith(f"{field}.") for k in errors), errors
+
+
+def test_index_lists_every_vocabulary_with_names_and_counts(client, coord):
+    body = client.get(URL).get_json()
+    assert [v["name"] for v in body["items"]] == list(VOCABULARIES)
+    majors = next(v for v in body["items"] if v["name"] == "majors")
+    assert majors["name_zh"] == "专业"
+    assert majors["name_en"] == "Majors"
+    assert majors["count"] == len(client.get(f"{URL}/majors").get_json()["items"])
+    new = {"code": "cbec-live-commerce", "name_en": "Live commerce", "name_zh": "直播电商"}
+    assert coord.post(f"{URL}/majors", json=new).status_code == 201
+    again = next(v for v in client.get(URL).get_json()["items"] if v["name"] == "majors")
+    assert again["count"] == majors["count"] + 1
+
+
+def test_unknown_vocabulary_names_the_valid_ones(client):
+    body = assert_problem(client.get(f"{URL}/major"), 404)
+    assert body["vocabularies"] == list(VOCABULARIES)
+    assert "majors" in body["detail"]
+    assert "job-categories" in body["detail"]
