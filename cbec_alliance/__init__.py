@@ -63,16 +63,25 @@ def create_app(config: BaseConfig | str | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    """Log to stderr at INFO (gunicorn and Celery collect it)."""
-    if not app.debug and not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO)
+    """Log to stderr at INFO, JSON lines with request ids (gunicorn and Celery collect it).
+
+    Left alone when the root logger already has a handler (a test runner's, an embedding
+    program's): the process's owner decides where its lines go.
+    """
+    from cbec_alliance.core.requestlog import configure_logging, register_request_ids
+
+    if not logging.getLogger().handlers:
+        configure_logging(app.config["LOG_FORMAT"])
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    register_request_ids(app)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions, the auth edge, the transaction edge and Celery."""
     from cbec_alliance.accounts.auth import register_auth
     from cbec_alliance.core.db import register_transaction_edge
+    from cbec_alliance.core.links import register_link_headers
+    from cbec_alliance.core.metrics import register_metrics
     from cbec_alliance.core.tasks import celery_init_app
     from cbec_alliance.extensions import api, db, limiter, migrate
 
@@ -93,6 +102,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     _limiter_only_where_used(app)
     register_transaction_edge(app)
+    register_link_headers(app)
+    register_metrics(app)
     register_auth(app)
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -155,6 +166,7 @@ DOMAINS = (
     "partnerships",
     "placements",
     "careers",
+    "calendar",
     "teaching",
     "programmes",
     "destinations",
@@ -164,6 +176,7 @@ DOMAINS = (
     "surveys",
     "insights",
     "reports",
+    "privacy",
 )
 
 

@@ -127,6 +127,7 @@ class BaseConfig:
     # Placement attendance: check-in coordinates this far from the workplace are refused.
     PLACEMENT_CHECKIN_RADIUS_M = 500
     MAIL_DEFAULT_SENDER = "noreply@cbec-alliance.local"
+    LOG_FORMAT = "json"
     # Placements (cbec_alliance/placements): the rules' limits and the completion terms.
     PLACEMENT_MAX_MONTHS = 6  # an ordinary placement lasts at most this long
     PLACEMENT_MENTOR_MAX_STUDENTS = 20  # open placements one mentor may hold
@@ -148,6 +149,11 @@ class BaseConfig:
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", self.MAIL_DEFAULT_SENDER)
+        # Logs: JSON lines with request ids (`text` for reading by eye); see core/requestlog.
+        self.LOG_FORMAT = _env("LOG_FORMAT", self.LOG_FORMAT)
+        # /metrics (core/metrics.py): a bearer token, and/or networks that may scrape.
+        self.METRICS_TOKEN = _env("METRICS_TOKEN")
+        self.METRICS_ALLOW_NETWORKS = _networks(_env("METRICS_ALLOW_NETWORKS") or "")
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
         )
@@ -356,6 +362,7 @@ class DevelopmentConfig(BaseConfig):
 
     ENV_NAME = "development"
     DEBUG = True
+    LOG_FORMAT = "text"  # read by eye in a terminal; LOG_FORMAT=json to see production's
     ARGON2_MEMORY_COST = 19 * 1024
 
     def __init__(self) -> None:
@@ -425,6 +432,19 @@ class ProductionConfig(BaseConfig):
                 + ", ".join(missing)
                 + " (set them in the environment)"
             )
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """Comma-separated CIDRs, each checked now (a typo must stop the start, not a scrape)."""
+    import ipaddress
+
+    nets = tuple(net.strip() for net in value.split(",") if net.strip())
+    for net in nets:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            raise ConfigError(f"METRICS_ALLOW_NETWORKS: {net!r} is not a network") from None
+    return nets
 
 
 def _soft_limit(hard: int) -> int:

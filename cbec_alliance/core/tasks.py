@@ -9,6 +9,8 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask, current_app
 
+from cbec_alliance.core.requestlog import connect_celery
+
 log = logging.getLogger(__name__)
 
 # In-process tasks sent by an in-process task wait here until it returns, then run in order,
@@ -27,6 +29,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
+    connect_celery(celery)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

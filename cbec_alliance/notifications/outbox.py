@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.catalogue import spec_for
-from cbec_alliance.notifications.models import OutboxEvent
+from cbec_alliance.notifications.models import Delivery, OutboxBatch, OutboxEvent
 
 log = logging.getLogger(__name__)
 FANOUT_TASK = "notifications.fanout"
@@ -191,3 +191,18 @@ def kick() -> None:
             thread = _threads[id(app)] = _RelayThread(app)
             thread.start()
     thread.wake.set()
+
+
+def backlog() -> tuple[dict[str, int], datetime | None]:
+    """Work not done yet ({events, batches, deliveries}: counts) and when the oldest pending
+    delivery was created (for /metrics)."""
+    pending = {
+        "events": sa.select(sa.func.count()).where(OutboxEvent.status == "pending"),
+        "batches": sa.select(sa.func.count()).where(OutboxBatch.delivered_at.is_(None)),
+        "deliveries": sa.select(sa.func.count()).where(Delivery.status == "pending"),
+    }
+    counts = {kind: db.session.scalar(stmt) or 0 for kind, stmt in pending.items()}
+    oldest = db.session.scalar(
+        sa.select(sa.func.min(Delivery.created_at)).where(Delivery.status == "pending")
+    )
+    return counts, oldest

@@ -1,0 +1,121 @@
+"""Request ids and structured logs.
+
+Every request gets an id: the caller's `X-Request-ID` when it is a plain token (a proxy's),
+else a new one. It is returned in the same header, put on every log line written while the
+request runs, and carried in the headers of the Celery tasks the request sends, so a worker's
+lines about that work carry it too. Logs are JSON lines (python-json-logger) unless
+`LOG_FORMAT=text`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+from flask import Flask, g, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+TASK_HEADER = "cbec_request_id"  # the Celery message header that carries it
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def new_request_id() -> str:
+    """A fresh id (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+def accepted_id(value: str | None) -> str:
+    """The caller's id when it is a plain token, else a fresh one (never log what a caller
+    wrote unchecked: a newline in it would forge log lines)."""
+    if value and _SAFE_ID.fullmatch(value):
+        return value
+    return new_request_id()
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the current request or task id on every record (`-` outside both)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get() or "-"
+        return True
+
+
+def configure_logging(fmt: str, level: int = logging.INFO, stream=None) -> logging.Handler:
+    """One handler on the root logger: JSON lines (`fmt="json"`) or text, with request ids,
+    to `stream` (stderr by default); returns the handler."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    if fmt == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                json_ensure_ascii=False,  # Chinese names and subjects stay readable
+            )
+        )
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(name)s] [%(request_id)s] %(message)s")
+        )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    return handler
+
+
+def register_request_ids(app: Flask) -> None:
+    """Give each request an id, returned in `X-Request-ID` and put on its log lines."""
+
+    @app.before_request
+    def _start():
+        value = accepted_id(request.headers.get(REQUEST_ID_HEADER))
+        g.request_id = value
+        g.request_id_token = request_id.set(value)
+
+    @app.after_request
+    def _echo(response):
+        value = g.get("request_id")
+        if value:
+            response.headers[REQUEST_ID_HEADER] = value
+        return response
+
+    @app.teardown_request
+    def _end(_exc):
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id.reset(token)
+
+
+def connect_celery(celery) -> None:
+    """Carry the id from the sender into the task: a header out, a context variable in."""
+    from celery import signals
+
+    @signals.before_task_publish.connect(weak=False)
+    def _stamp(headers=None, **_kwargs):
+        value = request_id.get()
+        if value and headers is not None:
+            headers[TASK_HEADER] = value
+
+    @signals.task_prerun.connect(weak=False)
+    def _enter(task=None, **_kwargs):
+        carried = getattr(task.request, TASK_HEADER, None) if task is not None else None
+        # An in-process task runs inside its sender's context and already has the id.
+        if carried:
+            task.request._cbec_token = request_id.set(carried)
+
+    @signals.task_postrun.connect(weak=False)
+    def _leave(task=None, **_kwargs):
+        token = getattr(task.request, "_cbec_token", None) if task is not None else None
+        if token is not None:
+            request_id.reset(token)
+
+    @signals.setup_logging.connect(weak=False)
+    def _keep_ours(**_kwargs):
+        # Connected, this stops the worker from replacing the app's logging with its own.
+        return None
