@@ -41,6 +41,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("placements",),
     # Exam sites are universities and training bases; passes become students' certificates.
     ("careers",),
+    # Feeds of events, competitions and exam sittings (each domain's calendar.py).
+    ("calendar",),
     # Enterprise teachers on courses; university teachers' practice in enterprises.
     ("teaching",),
     # Programmes link courses, certificates and students' cohorts.
@@ -68,6 +70,8 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_destinations",
         "demo_policies",
         "demo_reports",
+        # Export and erasure read every table that names a user.
+        "privacy",
         "__init__",
     ),
 ]

@@ -25,6 +25,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("GET", "/api/v1/organizations"),
     ("GET", "/api/v1/organizations/<int:org_id>"),
+    ("GET", "/api/v1/taxonomy"),
     ("GET", "/api/v1/taxonomy/<string:vocabulary>"),
     ("GET", "/api/v1/internships"),
     ("GET", "/api/v1/events"),
@@ -44,6 +45,11 @@ PUBLIC = {
     ("GET", "/api/v1/certificate-exams"),
     ("GET", "/api/v1/certificate-exams/<int:exam_id>"),
     ("GET", "/api/v1/certificates/verify"),
+    # Calendars: the items are public; a feed's secret address is its own credential.
+    ("GET", "/api/v1/calendar/feed/<string:token>.ics"),
+    ("GET", "/api/v1/calendar/events/<int:event_id>.ics"),
+    ("GET", "/api/v1/calendar/competitions/<int:competition_id>.ics"),
+    ("GET", "/api/v1/calendar/certificate-exams/<int:exam_id>.ics"),
 }
 
 

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from cbec_alliance.accounts.models import ApiToken, LoginSession, User
+from cbec_alliance.accounts.models import ApiToken, LoginAddress, LoginSession, User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import for_update
 from cbec_alliance.core.errors import conflict, invalid
@@ -245,3 +245,17 @@ def load_token_user(plain: str) -> User | None:
     if not token.user.is_active:
         return None
     return token.user
+
+
+UNUSABLE_PASSWORD = "!erased"  # noqa: S105 (not an argon2 hash: nothing verifies against it)
+
+
+def erase_identity(user: User, pseudonym: str) -> None:
+    """Replace who the user is by `pseudonym`, end every login and forget their addresses;
+    the row stays, so what they did keeps counting and audits keep an actor."""
+    revoke_credentials(user)
+    db.session.execute(sa.delete(LoginAddress).where(LoginAddress.user_id == user.id))
+    user.name = f"已注销用户 {pseudonym}"
+    user.email = f"{pseudonym.lower()}@erased.invalid"
+    user.password_hash = UNUSABLE_PASSWORD
+    user.is_active = False

@@ -340,3 +340,10 @@ def offer_many(
             ],
         )
     return Offers(moved, sorted(set(existing) - set(moved_ids)), list(created))
+
+
+def erase_personal(user_id: int) -> None:
+    """Empty a student's cover letters (the applications stay: enterprises' counts)."""
+    db.session.execute(
+        sa.update(Application).where(Application.student_id == user_id).values(cover_letter=None)
+    )

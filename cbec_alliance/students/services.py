@@ -206,3 +206,12 @@ def majors_of(user_ids: list[int]) -> dict[int, str | None]:
             ).all()
         )
     return out
+
+
+def erase_personal(user_id: int) -> None:
+    """Empty the personal fields of a student's profile (kept: the university's counts)."""
+    db.session.execute(
+        sa.update(StudentProfile)
+        .where(StudentProfile.user_id == user_id)
+        .values(birth_date=None, bio=None)
+    )

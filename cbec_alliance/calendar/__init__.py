@@ -1,0 +1,1 @@
+"""Calendars: a private iCalendar feed per user, and a download per item."""
