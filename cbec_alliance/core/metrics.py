@@ -16,6 +16,7 @@ import ipaddress
 import os
 import time
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, request
 from prometheus_client import (
@@ -64,13 +65,25 @@ def register_metrics(app: Flask) -> None:
     def _start():
         g.metrics_started = time.perf_counter()
 
+    # The labelled children, found once per label set (labels() takes a lock and builds
+    # a key every call; the set of routes and statuses is small and fixed).
+    counters: dict[tuple[str, str, int], Any] = {}
+    timers: dict[tuple[str, str], Any] = {}
+
     @app.after_request
     def _observe(response):
         started = g.pop("metrics_started", None)
         if started is not None:
-            route = _route()
-            REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-            LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+            key = (request.method, _route())
+            timer = timers.get(key)
+            if timer is None:
+                timer = timers[key] = LATENCY.labels(*key)
+            counted = (*key, response.status_code)
+            counter = counters.get(counted)
+            if counter is None:
+                counter = counters[counted] = REQUESTS.labels(*key, str(response.status_code))
+            counter.inc()
+            timer.observe(time.perf_counter() - started)
         return response
 
     app.register_blueprint(metrics_blp)
