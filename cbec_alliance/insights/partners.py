@@ -284,9 +284,23 @@ def _keep(key: tuple, make):
     return _kept.get_or_make(key, make, max_age=current_app.config["PARTNER_MATCH_MAX_AGE"])
 
 
-def forget() -> None:
-    """Drop every kept ranking and signal (benchmarks time the cold path with it)."""
+def _build_arrays() -> partner_arrays.Enterprises:
+    return partner_arrays.enterprises(_hosted_bases(None))
+
+
+_arrays = partner_arrays.KeptArrays(_build_arrays)
+
+
+def forget_rankings() -> None:
+    """Drop every kept ranking and the universities' signals, keeping the enterprise arrays
+    (benchmarks time "scored afresh" with it: what a request does once arrays exist)."""
     _kept.clear()
+
+
+def forget() -> None:
+    """Drop every kept ranking, signal and array (the first request of a process)."""
+    _kept.clear()
+    _arrays.clear()
 
 
 def _everyone(kind: str) -> tuple[Orgs, dict]:
@@ -308,9 +322,7 @@ def _universities_for(me: fit.EnterpriseSignals, mode: str) -> partner_arrays.Ra
 def _enterprises_for(me: fit.UniversitySignals, mode: str) -> partner_arrays.Ranking:
     """Every approved enterprise scored for a university: all at once with arrays
     (`fit_arrays`), and `fit` itself for the reasons of the page asked for."""
-    arrays = _keep(
-        ("arrays", "enterprise"), lambda: partner_arrays.enterprises(_hosted_bases(None))
-    )
+    arrays = _arrays.get()
     scores = fit_arrays.rounded(fit_arrays.SCORERS[mode](arrays, me))
     rows = np.lexsort((arrays.ids, -scores))
     order = [int(i) for i in arrays.ids[rows]]
