@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, g, request
@@ -44,29 +46,47 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def formatter(fmt: str) -> logging.Formatter:
+    """JSON lines (`fmt="json"`) or text, both naming the request id."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    if fmt == "json":
+        return JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            json_ensure_ascii=False,  # Chinese names and subjects stay readable
+        )
+    return logging.Formatter("%(asctime)s %(levelname)s [%(name)s] [%(request_id)s] %(message)s")
+
+
+def style(handler: logging.Handler, fmt: str) -> logging.Handler:
+    """Give `handler` the request-id filter and the format."""
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(formatter(fmt))
+    return handler
+
+
 def configure_logging(fmt: str, level: int = logging.INFO, stream=None) -> logging.Handler:
     """One handler on the root logger: JSON lines (`fmt="json"`) or text, with request ids,
     to `stream` (stderr by default); returns the handler."""
-    from pythonjsonlogger.json import JsonFormatter
-
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestIdFilter())
-    if fmt == "json":
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-                json_ensure_ascii=False,  # Chinese names and subjects stay readable
-            )
-        )
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s [%(name)s] [%(request_id)s] %(message)s")
-        )
+    handler = style(logging.StreamHandler(stream), fmt)
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
     return handler
+
+
+@contextmanager
+def carrying(value: str | None) -> Iterator[None]:
+    """Work done inside (log lines, tasks sent) is under request id `value`, when given."""
+    if not value:
+        yield
+        return
+    token = request_id.set(value)
+    try:
+        yield
+    finally:
+        request_id.reset(token)
 
 
 def register_request_ids(app: Flask) -> None:
@@ -92,30 +112,32 @@ def register_request_ids(app: Flask) -> None:
             request_id.reset(token)
 
 
-def connect_celery(celery) -> None:
-    """Carry the id from the sender into the task: a header out, a context variable in."""
+def connect_celery(fmt: str) -> None:
+    """Carry the id from the sender into the task (a header out, a context variable in), and
+    give the worker's own log handlers (its `--loglevel` kept) the app's format."""
     from celery import signals
 
-    @signals.before_task_publish.connect(weak=False)
+    @signals.before_task_publish.connect(weak=False, dispatch_uid="cbec.request_id.stamp")
     def _stamp(headers=None, **_kwargs):
         value = request_id.get()
         if value and headers is not None:
             headers[TASK_HEADER] = value
 
-    @signals.task_prerun.connect(weak=False)
+    @signals.task_prerun.connect(weak=False, dispatch_uid="cbec.request_id.enter")
     def _enter(task=None, **_kwargs):
         carried = getattr(task.request, TASK_HEADER, None) if task is not None else None
         # An in-process task runs inside its sender's context and already has the id.
         if carried:
             task.request._cbec_token = request_id.set(carried)
 
-    @signals.task_postrun.connect(weak=False)
+    @signals.task_postrun.connect(weak=False, dispatch_uid="cbec.request_id.leave")
     def _leave(task=None, **_kwargs):
         token = getattr(task.request, "_cbec_token", None) if task is not None else None
         if token is not None:
             request_id.reset(token)
 
-    @signals.setup_logging.connect(weak=False)
-    def _keep_ours(**_kwargs):
-        # Connected, this stops the worker from replacing the app's logging with its own.
-        return None
+    @signals.after_setup_logger.connect(weak=False, dispatch_uid="cbec.log.format")
+    @signals.after_setup_task_logger.connect(weak=False, dispatch_uid="cbec.log.task_format")
+    def _our_format(logger=None, **_kwargs):
+        for handler in getattr(logger, "handlers", ()):
+            style(handler, fmt)

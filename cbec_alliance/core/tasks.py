@@ -29,7 +29,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
-    connect_celery(celery)
+    connect_celery(app.config["LOG_FORMAT"])
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

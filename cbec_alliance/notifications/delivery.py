@@ -130,6 +130,14 @@ def fan_out(event_id: int) -> int:
     insert_ignore(OutboxBatch, batch_rows, ["event_id", "number"])
     insert_ignore(Delivery, email_rows + hook_rows, ["key"])
     db.session.commit()
+    log.info(
+        "event %s (%s): %d recipient batches, %d emails, %d webhooks",
+        event_id,
+        event.event_type,
+        len(batch_rows),
+        len(email_rows),
+        len(hook_rows),
+    )
     owed = db.session.scalars(
         sa.select(OutboxBatch.number)
         .where(OutboxBatch.event_id == event_id, OutboxBatch.delivered_at.is_(None))
@@ -352,6 +360,7 @@ def send_email(delivery_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}"[:500]
         _attempt(delivery, False, error=error)
         return _finish(delivery, error)
+    log.info("email delivery %s sent", delivery_id)
     _attempt(delivery, True)
     return _finish(delivery, None)
 

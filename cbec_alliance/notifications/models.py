@@ -44,6 +44,8 @@ class OutboxEvent(Model):
     fanned_out_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     relay_attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # The X-Request-ID of the request that caused it: its tasks log under the same id.
+    request_id: Mapped[str | None] = mapped_column(sa.String(128))
 
 
 class OutboxBatch(Model):

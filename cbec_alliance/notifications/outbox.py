@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from cbec_alliance.core import requestlog
 from cbec_alliance.core.db import after_commit, for_update
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
@@ -52,6 +53,7 @@ def emit(
         organization_id=organization_id,
         actor_id=getattr(actor, "id", None),
         dedupe_key=dedupe_key,
+        request_id=requestlog.request_id.get(),
     )
     db.session.add(event)
     after_commit(kick)
@@ -83,7 +85,9 @@ def relay_pending(limit: int = 500) -> int:
         for event in events:
             event_id = event.id
             event.relay_attempts += 1
-            enqueue(FANOUT_TASK, event_id)
+            # The relay is a thread of its own: the event names the request it came from.
+            with requestlog.carrying(event.request_id):
+                enqueue(FANOUT_TASK, event_id)
             # Marked only after the broker accepted the message. (In-process tasks have
             # already fanned it out and committed, so the row may be past `pending`.)
             if event.status in ("pending", "queued"):

@@ -1,4 +1,5 @@
-"""calendar feeds (a hashed secret per user) and personal-data requests
+"""calendar feeds (a hashed secret per user), personal-data requests, and the request id an
+outbox event came from
 
 Revision ID: 0041_calendar_privacy
 Revises: 0037_government_roles
@@ -36,6 +37,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_privacy_requests_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_requests'))
     )
+    with op.batch_alter_table('outbox_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('request_id', sa.String(length=128), nullable=True))
     with op.batch_alter_table('privacy_requests', schema=None) as batch_op:
         batch_op.create_index('ix_privacy_requests_kind_id', ['kind', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_privacy_requests_user_id'), ['user_id'], unique=False)
@@ -47,3 +50,5 @@ def downgrade():
         batch_op.drop_index('ix_privacy_requests_kind_id')
     op.drop_table('privacy_requests')
     op.drop_table('calendar_feeds')
+    with op.batch_alter_table('outbox_events', schema=None) as batch_op:
+        batch_op.drop_column('request_id')

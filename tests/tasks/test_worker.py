@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 pytestmark = pytest.mark.committed
@@ -43,3 +46,40 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(live_app, smtp, s
     assert msg["To"] == "xuesheng@uni.example.cn"
     assert "广州跨境学院" in msg["Subject"]
     assert inv.get_json()["token"] in msg.get_body(("plain",)).get_content()
+
+
+def test_the_request_id_reaches_the_workers_log_lines(live_app, smtp, start_worker):
+    inbox, _port = smtp
+    worker = start_worker()
+    c = _admin_client(live_app)
+    org = c.post(
+        "/api/v1/organizations",
+        json={
+            "kind": "university",
+            "name": "广州请求编号学院",
+            "district": "baiyun",
+            "school_code": "1400099998",
+            "level": "vocational",
+        },
+    )
+    assert org.status_code == 201, org.get_json()
+    inv = c.post(
+        f"/api/v1/organizations/{org.get_json()['id']}/invitations",
+        json={"email": "bianhao@uni.example.cn", "role": "student"},
+        headers={"X-Request-ID": "req-live-7f3a"},
+    )
+    assert inv.status_code == 201
+    assert inv.headers["X-Request-ID"] == "req-live-7f3a"
+    inbox.wait_for(1, timeout=60)
+    # The event's fan-out and the email it sent ran in the worker, under the request's id
+    # (the line after the send may come a moment after the message arrived).
+    deadline = time.monotonic() + 20
+    while True:
+        lines = [json.loads(ln) for ln in worker.output().splitlines() if ln.startswith("{")]
+        ours = [line["message"] for line in lines if line.get("request_id") == "req-live-7f3a"]
+        sent = any(message.startswith("email delivery") for message in ours)
+        if sent or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert any("recipient batches" in message for message in ours), worker.output()[-2000:]
+    assert sent, worker.output()[-2000:]
