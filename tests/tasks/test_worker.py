@@ -20,26 +20,33 @@ def _admin_client(app):
     return c
 
 
-def test_invitation_email_goes_through_redis_and_a_real_worker(live_app, smtp, start_worker):
-    inbox, _port = smtp
-    start_worker()
-    c = _admin_client(live_app)
+def _invite(app, name: str, school_code: str, email: str, headers=None):
+    """A new university of `name` (its admin logged in) invites `email` as a student."""
+    c = _admin_client(app)
     org = c.post(
         "/api/v1/organizations",
         json={
             "kind": "university",
-            "name": "广州跨境学院",
+            "name": name,
             "district": "baiyun",
-            "school_code": "1400099999",
+            "school_code": school_code,
             "level": "vocational",
         },
     )
     assert org.status_code == 201, org.get_json()
     inv = c.post(
         f"/api/v1/organizations/{org.get_json()['id']}/invitations",
-        json={"email": "xuesheng@uni.example.cn", "role": "student"},
+        json={"email": email, "role": "student"},
+        headers=headers or {},
     )
     assert inv.status_code == 201
+    return inv
+
+
+def test_invitation_email_goes_through_redis_and_a_real_worker(live_app, smtp, start_worker):
+    inbox, _port = smtp
+    start_worker()
+    inv = _invite(live_app, "广州跨境学院", "1400099999", "xuesheng@uni.example.cn")
     messages = inbox.wait_for(1, timeout=60)
     assert len(messages) == 1
     msg = messages[0]
@@ -51,24 +58,8 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(live_app, smtp, s
 def test_the_request_id_reaches_the_workers_log_lines(live_app, smtp, start_worker):
     inbox, _port = smtp
     worker = start_worker()
-    c = _admin_client(live_app)
-    org = c.post(
-        "/api/v1/organizations",
-        json={
-            "kind": "university",
-            "name": "广州请求编号学院",
-            "district": "baiyun",
-            "school_code": "1400099998",
-            "level": "vocational",
-        },
-    )
-    assert org.status_code == 201, org.get_json()
-    inv = c.post(
-        f"/api/v1/organizations/{org.get_json()['id']}/invitations",
-        json={"email": "bianhao@uni.example.cn", "role": "student"},
-        headers={"X-Request-ID": "req-live-7f3a"},
-    )
-    assert inv.status_code == 201
+    headers = {"X-Request-ID": "req-live-7f3a"}
+    inv = _invite(live_app, "广州请求编号学院", "1400099998", "bianhao@uni.example.cn", headers)
     assert inv.headers["X-Request-ID"] == "req-live-7f3a"
     inbox.wait_for(1, timeout=60)
     # The event's fan-out and the email it sent ran in the worker, under the request's id
