@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import sqlalchemy as sa
@@ -206,13 +206,15 @@ class Ranking:
     """The other kind's organizations scored for one, best first (ties by id); a page's
     reasons are computed when the page is asked for."""
 
-    def __init__(self, order: list[int], fits: Callable[[list[int]], list[fit.Fit]]) -> None:
+    def __init__(
+        self, order: Sequence[int] | np.ndarray, fits: Callable[[list[int]], list[fit.Fit]]
+    ) -> None:
         self.order = order
         self._fits = fits
 
     def page(self, offset: int, limit: int) -> list[tuple[int, fit.Fit]]:
         """(organization id, fit) of the page's organizations."""
-        ids = self.order[offset : offset + limit]
+        ids = [int(i) for i in self.order[offset : offset + limit]]
         return list(zip(ids, self._fits(ids), strict=True))
 
 

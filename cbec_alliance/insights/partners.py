@@ -23,7 +23,8 @@ from cbec_alliance.organizations.models import Organization
 from cbec_alliance.organizations.services import membership
 from cbec_alliance.partnerships import fit, fit_arrays
 from cbec_alliance.partnerships.models import LIVE, Partnership
-from cbec_alliance.students.models import HOLDS_FROM, StudentCompetency, StudentProfile
+from cbec_alliance.recommendations import talent
+from cbec_alliance.students.models import HOLDS_FROM
 from cbec_alliance.surveys.models import SurveyAnswer, SurveyResponse
 from cbec_alliance.training_bases.models import (
     BaseCompetency,
@@ -191,15 +192,31 @@ def enterprise_signals(
 
 
 def _student_supply(wanted: list[int] | None) -> dict[int, dict[str, int]]:
-    """Per university, its students holding each competency (level HOLDS_FROM or more)."""
+    """Per university, its students holding each competency (level HOLDS_FROM or more).
+
+    Counted in the process's student index (`recommendations.talent`, versioned by the
+    newest saved profile), not in SQL: for one university PostgreSQL scanned all 600,000
+    competency rows (56 ms quiet); the index's columns answer in well under a millisecond.
+    """
+    index, _universities = talent.current()
     supply: dict[int, dict[str, int]] = defaultdict(dict)
-    for university_id, code, holders in db.session.execute(
-        sa.select(StudentProfile.university_id, StudentCompetency.code, sa.func.count())
-        .join(StudentCompetency, StudentCompetency.user_id == StudentProfile.user_id)
-        .where(StudentCompetency.level >= HOLDS_FROM, *_only(StudentProfile.university_id, wanted))
-        .group_by(StudentProfile.university_id, StudentCompetency.code)
-    ):
-        supply[university_id][code] = int(holders)
+    if len(index) == 0:
+        return supply
+    columns = np.arange(len(index.university_ids))
+    if wanted is not None:
+        columns = np.flatnonzero(np.isin(index.university_ids, np.asarray(wanted)))
+    held = index.comp_levels >= HOLDS_FROM  # (codes, students)
+    n = len(index.university_ids)
+    if len(columns) <= 16:  # a few universities: their own students' columns
+        counts = np.zeros((len(held), n), dtype=np.int64)
+        for column in columns:
+            counts[:, column] = held[:, index.university == column].sum(axis=1)
+    else:  # every university: each code's holders counted per university in one pass
+        counts = np.stack([np.bincount(index.university[row], minlength=n) for row in held])
+    for column in columns:
+        university_id = int(index.university_ids[column])
+        for row in np.flatnonzero(counts[:, column]):
+            supply[university_id][index.comp_codes[row]] = int(counts[row, column])
     return supply
 
 
@@ -324,12 +341,14 @@ def _enterprises_for(me: fit.UniversitySignals, mode: str) -> partner_arrays.Ran
     (`fit_arrays`), and `fit` itself for the reasons of the page asked for."""
     arrays = _arrays.get()
     scores = fit_arrays.rounded(fit_arrays.SCORERS[mode](arrays, me))
-    rows = np.lexsort((arrays.ids, -scores))
-    order = [int(i) for i in arrays.ids[rows]]
-    row_of = {enterprise: int(row) for enterprise, row in zip(order, rows, strict=True)}
+    order = arrays.ids[np.lexsort((arrays.ids, -scores))]
     score = fit.SCORERS[mode]
+    # Only the page's ids become Python objects; their rows are found in the sorted ids.
     return partner_arrays.Ranking(
-        order, lambda ids: [score(arrays.signals(row_of[e]), me) for e in ids]
+        order,
+        lambda ids: [
+            score(arrays.signals(int(row)), me) for row in np.searchsorted(arrays.ids, ids)
+        ],
     )
 
 
