@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -127,10 +128,13 @@ def _limiter_only_where_used(app: Flask) -> None:
         hooks[None] = [func for func in hooks.get(None, []) if not ours(func)]
 
 
-def _migrations_dir():
+def _migrations_dir() -> Path:
+    """The Alembic scripts: the source tree's migrations/, else the copy an installed wheel
+    carries inside the package (pyproject's force-include)."""
     from config.settings import BASE_DIR
 
-    return BASE_DIR / "migrations"
+    source = BASE_DIR / "migrations"
+    return source if (source / "env.py").is_file() else Path(__file__).parent / "migrations"
 
 
 # Every domain package, in registration order. Each may have models.py, events.py (its

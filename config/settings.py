@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, overload
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = BASE_DIR / "instance"
+# The SQLite file and the development secret: instance/ in a source tree; an installed wheel's
+# BASE_DIR is site-packages, so there Flask's place for an installed app's instance folder.
+INSTANCE_DIR = Path(
+    os.environ.get("CBEC_INSTANCE_DIR")
+    or (
+        BASE_DIR / "instance"
+        if (BASE_DIR / "pyproject.toml").is_file()
+        else Path(sys.prefix) / "var" / "cbec_alliance-instance"
+    )
+)
 
 
 class ConfigError(RuntimeError):
@@ -360,7 +370,7 @@ class DevelopmentConfig(BaseConfig):
 
     def __init__(self) -> None:
         super().__init__()
-        INSTANCE_DIR.mkdir(exist_ok=True)
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         if not self.SECRET_KEY:
             self.SECRET_KEY = _dev_secret()
 
@@ -403,7 +413,7 @@ class TestingConfig(BaseConfig):
         elif not self.DATABASE_URL:
             name = _env("TEST_SQLITE_NAME", "test")
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / f'{name}.db'}"
-        INSTANCE_DIR.mkdir(exist_ok=True)
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
 
 class ProductionConfig(BaseConfig):
