@@ -55,6 +55,7 @@ def create_app(config: BaseConfig | str | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text goes out as UTF-8, not \u escapes
     app.json.sort_keys = False
     register_logging(app)
+    register_proxy_fix(app)
     register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
@@ -68,6 +69,18 @@ def register_logging(app: Flask) -> None:
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO)
         logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers (werkzeug's ProxyFix); with 0, ignore those headers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def register_extensions(app: Flask) -> None:

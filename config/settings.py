@@ -97,6 +97,11 @@ class BaseConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STRATEGY = "fixed-window"
+    # Reverse proxies in front of the app that set X-Forwarded-For, -Proto and -Host (nginx:
+    # 1). With N, werkzeug's ProxyFix takes the client address N hops from the right of
+    # X-Forwarded-For (what the nearest proxy saw), so the per-address login limit and audit
+    # see the client, not the proxy; 0 trusts no such header (a client could forge it).
+    TRUSTED_PROXIES = 0
     # Public certificate verification (GET /certificates/verify), per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
@@ -162,6 +167,10 @@ class BaseConfig:
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
         )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        proxies = _env("TRUSTED_PROXIES", "0")
+        if not proxies.isdigit():
+            raise ConfigError(f"TRUSTED_PROXIES={proxies!r} is not a count of proxies (0, 1, ...)")
+        self.TRUSTED_PROXIES = int(proxies)
         self.NOTIFY_BATCH_SIZE = int(_env("NOTIFY_BATCH_SIZE", str(self.NOTIFY_BATCH_SIZE)))
         self.NOTIFY_RETRY_BASE = float(_env("NOTIFY_RETRY_BASE", str(self.NOTIFY_RETRY_BASE)))
         self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", str(self.NOTIFY_MAX_ATTEMPTS)))
