@@ -1,14 +1,20 @@
-# Everyday commands; each installs from the lock first (uv).
-UV = python3 -m uv
+# Everyday commands; each installs from the lock first (uv, inside .venv, as the README's
+# commands do, so a system Python under PEP 668 is never asked to install anything).
+UV = .venv/bin/uv
 
-.PHONY: install run demo test test-pg lint format worker beat
+.PHONY: venv install run demo test test-pg lint format worker beat wheel
 
-install:
-	python3 -m pip install --quiet uv
+# The virtual environment with uv in it.
+venv:
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet uv
+
+install: venv
 	$(UV) sync --frozen
 
-run: install
-	$(UV) run --frozen flask --app wsgi serve-demo
+# Runtime dependencies only, as the README's first command.
+run: venv
+	$(UV) run --frozen --no-dev flask --app wsgi serve-demo
 
 test: install
 	$(UV) run --frozen pytest
@@ -33,3 +39,7 @@ worker: install
 
 beat: install
 	$(UV) run --frozen celery -A tasks beat --loglevel=INFO
+
+# The application's wheel (migrations inside, the `cbec-alliance` command) in dist/.
+wheel: install
+	$(UV) build --wheel

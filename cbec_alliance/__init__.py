@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -54,6 +55,7 @@ def create_app(config: BaseConfig | str | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text goes out as UTF-8, not \u escapes
     app.json.sort_keys = False
     register_logging(app)
+    register_proxy_fix(app)
     register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
@@ -74,6 +76,18 @@ def register_logging(app: Flask) -> None:
         configure_logging(app.config["LOG_FORMAT"])
         logging.getLogger("alembic").setLevel(logging.WARNING)
     register_request_ids(app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers (werkzeug's ProxyFix); with 0, ignore those headers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def register_extensions(app: Flask) -> None:
@@ -138,10 +152,13 @@ def _limiter_only_where_used(app: Flask) -> None:
         hooks[None] = [func for func in hooks.get(None, []) if not ours(func)]
 
 
-def _migrations_dir():
+def _migrations_dir() -> Path:
+    """The Alembic scripts: the source tree's migrations/, else the copy an installed wheel
+    carries inside the package (pyproject's force-include)."""
     from config.settings import BASE_DIR
 
-    return BASE_DIR / "migrations"
+    source = BASE_DIR / "migrations"
+    return source if (source / "env.py").is_file() else Path(__file__).parent / "migrations"
 
 
 # Every domain package, in registration order. Each may have models.py, events.py (its

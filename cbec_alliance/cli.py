@@ -1,4 +1,4 @@
-"""Flask CLI commands: create-coordinator, demo-data, serve-demo."""
+"""Flask CLI commands: create-coordinator, demo-data, serve-demo; the `cbec-alliance` command."""
 
 from __future__ import annotations
 
@@ -247,3 +247,14 @@ def serve_demo(ctx: click.Context, host: str, port: int) -> None:
     # current_app is a werkzeug LocalProxy, which Flask types as the Flask object itself.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_simple(host, port, app, threaded=True)
+
+
+def main(args: list[str] | None = None) -> None:
+    """The `cbec-alliance` console command: Flask's CLI for this app, wherever it is installed."""
+    from flask.cli import FlaskGroup
+
+    from cbec_alliance import create_app
+
+    FlaskGroup(create_app=create_app, help="CBEC Alliance: the app's Flask commands.").main(
+        args=args, prog_name="cbec-alliance"
+    )

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, overload
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = BASE_DIR / "instance"
+# The SQLite file and the development secret: instance/ in a source tree; an installed wheel's
+# BASE_DIR is site-packages, so there Flask's place for an installed app's instance folder.
+INSTANCE_DIR = Path(
+    os.environ.get("CBEC_INSTANCE_DIR")
+    or (
+        BASE_DIR / "instance"
+        if (BASE_DIR / "pyproject.toml").is_file()
+        else Path(sys.prefix) / "var" / "cbec_alliance-instance"
+    )
+)
 
 
 class ConfigError(RuntimeError):
@@ -87,6 +97,11 @@ class BaseConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STRATEGY = "fixed-window"
+    # Reverse proxies in front of the app that set X-Forwarded-For, -Proto and -Host (nginx:
+    # 1). With N, werkzeug's ProxyFix takes the client address N hops from the right of
+    # X-Forwarded-For (what the nearest proxy saw), so the per-address login limit and audit
+    # see the client, not the proxy; 0 trusts no such header (a client could forge it).
+    TRUSTED_PROXIES = 0
     # Public certificate verification (GET /certificates/verify), per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
@@ -158,6 +173,10 @@ class BaseConfig:
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
         )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        proxies = _env("TRUSTED_PROXIES", "0")
+        if not proxies.isdigit():
+            raise ConfigError(f"TRUSTED_PROXIES={proxies!r} is not a count of proxies (0, 1, ...)")
+        self.TRUSTED_PROXIES = int(proxies)
         self.NOTIFY_BATCH_SIZE = int(_env("NOTIFY_BATCH_SIZE", str(self.NOTIFY_BATCH_SIZE)))
         self.NOTIFY_RETRY_BASE = float(_env("NOTIFY_RETRY_BASE", str(self.NOTIFY_RETRY_BASE)))
         self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", str(self.NOTIFY_MAX_ATTEMPTS)))
@@ -367,7 +386,7 @@ class DevelopmentConfig(BaseConfig):
 
     def __init__(self) -> None:
         super().__init__()
-        INSTANCE_DIR.mkdir(exist_ok=True)
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         if not self.SECRET_KEY:
             self.SECRET_KEY = _dev_secret()
 
@@ -410,7 +429,7 @@ class TestingConfig(BaseConfig):
         elif not self.DATABASE_URL:
             name = _env("TEST_SQLITE_NAME", "test")
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / f'{name}.db'}"
-        INSTANCE_DIR.mkdir(exist_ok=True)
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
 
 class ProductionConfig(BaseConfig):

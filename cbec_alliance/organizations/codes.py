@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from stdnum.cn import uscc
+
+# The standard's 31 characters (the digits and the capitals but I, O, S, V, Z); kept here for
+# the error that names the characters a code may not contain.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 
 
 def uscc_check_char(first17: str) -> str:
     """The check character for the first 17 characters of a credit code."""
-    total = sum(_VALUE[ch] * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
-    check = 31 - total % 31
-    return USCC_ALPHABET[0 if check == 31 else check]
+    return uscc.calc_check_digit(first17)
 
 
 def uscc_error(code: str) -> str | None:
     """Why `code` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
         return "must be 18 characters"
-    bad = sorted({ch for ch in code if ch not in _VALUE})
+    # Checked on the code as given: stdnum would first upper-case it and drop spaces and dashes,
+    # and a stored code must be exactly the registered one.
+    bad = sorted({ch for ch in code if ch not in USCC_ALPHABET})
     if bad:
         return (
             f"characters not allowed: {''.join(bad)} (I, O, S, V, Z and lower case are never used)"
         )
-    if uscc_check_char(code[:17]) != code[17]:
+    # stdnum's check character, not its validate(): that also wants digits in the first
+    # eight places, but registration authorities A, N and Y (GB 32100-2015 and its
+    # amendments; N: rural collective economic organisations) put a letter first.
+    if uscc.calc_check_digit(code[:17]) != code[17]:
         return "check character does not match"
     return None
 
