@@ -56,3 +56,15 @@ def post_worker_init(worker):
     from cbec_alliance import settle_process
 
     settle_process()
+
+
+def child_exit(server, worker):
+    """A worker has gone: with PROMETHEUS_MULTIPROC_DIR set, its live gauges stop counting
+    (its counters and histograms stay in the sum, as prometheus-client's multiprocess mode
+    requires)."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
