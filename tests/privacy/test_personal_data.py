@@ -12,6 +12,7 @@ from cbec_alliance.organizations.models import Membership
 from cbec_alliance.students.models import StudentProfile
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
+from tests.internships.factories import InternshipFactory
 from tests.students.factories import student
 
 EXPORT = "/api/v1/auth/me/personal-data"
@@ -122,3 +123,39 @@ def test_personal_data_routes_need_a_login(client):
     assert_problem(client.post(EXPORT), 401)
     assert_problem(client.post(ERASE, json={"password": "x"}), 401)
     assert_problem(client.get(REQUESTS), 401)
+
+
+def test_erasure_empties_cover_letters_and_the_inbox_but_keeps_the_application(wang):
+    from cbec_alliance.applications.models import Application
+    from cbec_alliance.notifications.models import Notification, OutboxEvent
+
+    posting = InternshipFactory()
+    url = f"/api/v1/internships/{posting.id}/applications"
+    resp = wang.post(url, json={"cover_letter": "我熟悉亚马逊运营，电话 138-0000-0000。"})
+    assert resp.status_code == 201, resp.get_json()
+    event = OutboxEvent(event_type="application.submitted", payload={})
+    db.session.add(event)
+    db.session.flush()
+    db.session.add(
+        Notification(
+            event_id=event.id,
+            user_id=wang.user.id,
+            event_type="application.submitted",
+            title="申请已提交",
+            body="您的申请已提交给企业。",
+        )
+    )
+    db.session.flush()
+    exported = wang.post(EXPORT).get_json()["tables"]
+    assert exported["applications"][0]["cover_letter"].startswith("我熟悉亚马逊运营")
+    assert exported["notifications"]
+    assert wang.post(ERASE, json={"password": factories.PASSWORD}).status_code == 200
+    db.session.expire_all()
+    kept = db.session.scalars(
+        sa.select(Application).where(Application.student_id == wang.user.id)
+    ).all()
+    assert len(kept) == 1  # the enterprise's count of applicants stays
+    assert kept[0].cover_letter is None
+    assert not db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == wang.user.id)
+    ).all()
