@@ -341,6 +341,7 @@ class BaseConfig:
                 "tasks.placements",
                 "tasks.placement_records",
                 "tasks.destinations",
+                "tasks.rosters",
                 "tasks.reports",
             ],
         }

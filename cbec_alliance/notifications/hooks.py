@@ -8,3 +8,4 @@ from . import outbox
 
 # Every domain emits through core.events; the outbox records what they emit.
 events.record.provide(outbox.emit)
+events.record_many.provide(outbox.emit_many)
