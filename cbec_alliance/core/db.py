@@ -245,7 +245,7 @@ def insert_rows(model, rows: list[dict[str, Any]], returning: tuple[str, ...] = 
     """Bulk INSERT of many rows (all with the same keys), and the `returning` columns of
     each row inserted: on PostgreSQL one statement reading the rows from one JSON document
     (psycopg's executemany sends a statement per row, a multi-row VALUES takes SQLAlchemy
-    longer to compile than to run, and arrays are quoted element by element in Python);
+    longer to compile than to run, and unnest()ed arrays measured slower: docs/benchmarks.md);
     elsewhere an executemany."""
     if not rows:
         return []
