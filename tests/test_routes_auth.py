@@ -44,6 +44,9 @@ PUBLIC = {
     ("GET", "/api/v1/certificate-exams"),
     ("GET", "/api/v1/certificate-exams/<int:exam_id>"),
     ("GET", "/api/v1/certificates/verify"),
+    # An account a university's roster made has no password to log in with: the emailed
+    # invitation token sets its first one.
+    ("POST", "/api/v1/invitations/<string:token>/password"),
 }
 
 

@@ -31,7 +31,9 @@ class RosterImportSchema(OutSchema):
     status = ma.fields.String(attribute="state", metadata={"enum": list(STATES)})
     rows_total = ma.fields.Integer()
     rows_done = ma.fields.Integer()
-    created = ma.fields.Integer(metadata={"description": "new accounts, members and invited"})
+    created = ma.fields.Integer(
+        metadata={"description": "new accounts: a member, a profile, an invitation each"}
+    )
     already_member = ma.fields.Integer()
     invited = ma.fields.Integer(
         metadata={"description": "existing accounts invited to join (they accept logged in)"}

@@ -366,3 +366,24 @@ def test_setting_a_first_password_needs_a_good_token_and_password(uni, as_user, 
             f"/api/v1/invitations/{event.payload['token']}/password", json={"password": "x" * 12}
         )
         assert_problem(got, 409)
+
+
+def test_a_student_removed_after_the_import_joins_again_with_the_invitation(uni, as_user, client):
+    admin = as_user(uni.admin)
+    job = imported(admin, uni.id, csv_file(students(1)))
+    user_id = report(admin, uni.id, job["id"])[0]["user_id"]
+    removed = admin.delete(f"/api/v1/organizations/{uni.id}/members/{user_id}")
+    assert removed.status_code == 204
+    token = db.session.scalar(
+        sa.select(OutboxEvent).where(OutboxEvent.event_type == "invitation.roster")
+    ).payload["token"]
+    joined = client.post(f"/api/v1/invitations/{token}/password", json={"password": "x" * 12})
+    assert joined.status_code == 201, joined.get_json()
+    assert (
+        db.session.scalar(
+            sa.select(Membership.role).where(
+                Membership.user_id == user_id, Membership.organization_id == uni.id
+            )
+        )
+        == "student"
+    )
