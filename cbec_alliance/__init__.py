@@ -127,6 +127,10 @@ def register_extensions(app: Flask) -> None:
         "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     celery_init_app(app)
+    if "babel" not in app.extensions:  # messages are marked for translation (flask_babel)
+        from flask_babel import Babel
+
+        Babel(app)
     _import_models()
 
 
@@ -189,6 +193,7 @@ DOMAINS = (
     "destinations",
     "policies",
     "indicators",
+    "rosters",
     "monitoring",
     "surveys",
     "insights",

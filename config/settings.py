@@ -366,6 +366,7 @@ class BaseConfig:
                 "tasks.placements",
                 "tasks.placement_records",
                 "tasks.destinations",
+                "tasks.rosters",
                 "tasks.reports",
             ],
         }

@@ -53,6 +53,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("policies",),
     # Industry indicators (trade value, enterprises): regions are destinations' GB/T 2260.
     ("indicators",),
+    # A university's student roster: reads files with destinations' and indicators' helpers.
+    ("rosters",),
     ("insights",),
     ("monitoring",),
     # The annual report: made of the monitoring summaries and survey reports it must equal.

@@ -50,6 +50,9 @@ PUBLIC = {
     ("GET", "/api/v1/calendar/events/<int:event_id>.ics"),
     ("GET", "/api/v1/calendar/competitions/<int:competition_id>.ics"),
     ("GET", "/api/v1/calendar/certificate-exams/<int:exam_id>.ics"),
+    # An account a university's roster made has no password to log in with: the emailed
+    # invitation token sets its first one.
+    ("POST", "/api/v1/invitations/<string:token>/password"),
 }
 
 

@@ -15,7 +15,7 @@ from flask import current_app
 
 from cbec_alliance.accounts.models import ApiToken, LoginAddress, LoginSession, User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.db import for_update
+from cbec_alliance.core.db import for_update, insert_rows
 from cbec_alliance.core.errors import conflict, invalid
 from cbec_alliance.core.timeutil import as_utc, utcnow
 from cbec_alliance.extensions import db
@@ -259,3 +259,54 @@ def erase_identity(user: User, pseudonym: str) -> None:
     user.email = f"{pseudonym.lower()}@erased.invalid"
     user.password_hash = UNUSABLE_PASSWORD
     user.is_active = False
+
+
+# An account made for someone else (a university's roster) has no password until its owner
+# sets one through the invitation; no argon2 hash is empty, so no password logs in to it.
+NO_PASSWORD = ""
+
+
+def ids_by_email(emails: list[str]) -> dict[str, int]:
+    """Normalised email -> user id, for those of `emails` that have an account."""
+    out: dict[str, int] = {}
+    for start in range(0, len(emails), 5_000):  # IN lists of bounded size
+        out.update(
+            db.session.execute(
+                sa.select(User.email, User.id).where(User.email.in_(emails[start : start + 5_000]))
+            ).all()
+        )
+    return out
+
+
+def create_without_password(people: list[dict]) -> dict[str, int]:
+    """Create accounts in bulk, without a password, from `{email, name}` (emails normalised
+    and new); email -> the new user's id. The caller audits them as one change."""
+    now = utcnow()
+    rows = [
+        {
+            "email": p["email"],
+            "name": p["name"],
+            "password_hash": NO_PASSWORD,
+            "platform_role": "user",
+            "language": "zh",
+            "is_active": True,
+            "created_at": now,
+            "password_changed_at": now,
+        }
+        for p in people
+    ]
+    return dict(insert_rows(User, rows, returning=("email", "id")))
+
+
+def has_password(user: User) -> bool:
+    """False for an account made in bulk whose owner has not set a password yet."""
+    return user.password_hash != NO_PASSWORD
+
+
+def set_first_password(user: User, password: str) -> None:
+    """Give an account made without a password its first one (409 when it has one)."""
+    if has_password(user):
+        conflict("this account already has a password; log in instead")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    audit(actor=user, obj=user, action="set_password", changes={"password": "set"})

@@ -13,6 +13,7 @@ from typing import Any
 from cbec_alliance.core.hooks import Hook
 
 record: Hook[..., Any] = Hook("record a domain event")
+record_many: Hook[..., Any] = Hook("record many domain events of one type at once")
 
 
 def emit(
@@ -34,3 +35,11 @@ def emit(
         actor=actor,
         dedupe_key=dedupe_key,
     )
+
+
+def emit_many(
+    event_type: str, payloads: list[dict[str, Any]], *, organization_id: int | None, actor: Any
+) -> None:
+    """Record one event per payload in the current transaction, with set-based inserts (a
+    roster of thousands); they are delivered after the commit like any other."""
+    record_many(event_type, payloads, organization_id=organization_id, actor=actor)

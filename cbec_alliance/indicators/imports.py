@@ -45,9 +45,10 @@ CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 Error = dict[str, Any]
 
 
-def _table(content: bytes, filename: str) -> list[tuple]:
-    """The file's rows as tuples of cells: the first sheet of an xlsx, or a csv (UTF-8 with
-    or without a BOM, else GB 18030, as Excel in China saves it). 422 on `file` otherwise."""
+def read_table(content: bytes, filename: str, limit: int = MAX_ROWS) -> list[tuple]:
+    """The file's rows as tuples of cells: the first sheet of an xlsx (read up to `limit`
+    rows after the header, and one more to tell it is over), or a csv (UTF-8 with or without
+    a BOM, else GB 18030, as Excel in China saves it). 422 on `file` otherwise."""
     if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
         problem = workbook_problem(content)
         if problem:
@@ -59,7 +60,7 @@ def _table(content: bytes, filename: str) -> list[tuple]:
             rows = []
             for row in book.worksheets[0].iter_rows(values_only=True):
                 rows.append(row)
-                if len(rows) > MAX_ROWS + 1:
+                if len(rows) > limit + 1:
                     break
             return rows
         finally:
@@ -124,7 +125,7 @@ def check_row(values: dict[str, Any]) -> tuple[dict, list[tuple[str, str]]]:
 
 def check(content: bytes, filename: str) -> tuple[int, list[tuple[int, dict]], list[Error]]:
     """(rows read, good rows with their row numbers, bad rows' errors), in file order."""
-    table = _table(content, filename)
+    table = read_table(content, filename)
     if not table:
         invalid("file", "the file is empty")
     header = column_keys(table[0], COLUMNS)

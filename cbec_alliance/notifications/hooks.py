@@ -10,3 +10,4 @@ from . import outbox
 events.record.provide(outbox.emit)
 # /metrics reports the outbox's backlog, which only this domain can read.
 metrics.outbox_backlog.provide(outbox.backlog)
+events.record_many.provide(outbox.emit_many)

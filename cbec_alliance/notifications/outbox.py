@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from cbec_alliance.core import requestlog
-from cbec_alliance.core.db import after_commit, for_update
+from cbec_alliance.core.db import after_commit, for_update, insert_rows
 from cbec_alliance.core.tasks import enqueue
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -58,6 +58,29 @@ def emit(
     db.session.add(event)
     after_commit(kick)
     return event
+
+
+def emit_many(
+    event_type: str, payloads: list[dict[str, Any]], *, organization_id: int | None, actor=None
+) -> None:
+    """Record one event per payload with set-based inserts; relayed after the commit."""
+    spec_for(event_type)
+    now = utcnow()
+    rows = [
+        {
+            "event_type": event_type,
+            "payload": payload,
+            "organization_id": organization_id,
+            "actor_id": getattr(actor, "id", None),
+            "status": "pending",
+            "created_at": now,
+            "relay_attempts": 0,
+        }
+        for payload in payloads
+    ]
+    insert_rows(OutboxEvent, rows)
+    if rows:
+        after_commit(kick)
 
 
 def relay_pending(limit: int = 500) -> int:

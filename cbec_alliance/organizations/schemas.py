@@ -148,3 +148,9 @@ class AcceptedSchema(OutSchema):
     organization_id = ma.fields.Integer()
     organization_kind = ma.fields.Function(lambda m: m.organization.kind)
     role = ma.fields.String()
+
+
+class FirstPasswordSchema(BaseSchema):
+    """`{password}`: the first password of an account a university's roster made."""
+
+    password = text(200, required=True, min_len=10)

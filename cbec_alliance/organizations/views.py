@@ -10,10 +10,11 @@ from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.authz import require_coordinator
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs, page_of
-from cbec_alliance.organizations import coordinators, services
+from cbec_alliance.organizations import bulk, coordinators, services
 from cbec_alliance.organizations.models import LIFECYCLE
 from cbec_alliance.organizations.schemas import (
     AcceptedSchema,
+    FirstPasswordSchema,
     InvitationCreatedSchema,
     InvitationCreateSchema,
     InvitationSchema,
@@ -187,3 +188,16 @@ class AcceptInvitation(MethodView):
     def post(self, token):
         """Join; the logged-in user's email must be the invited one."""
         return services.accept_invitation(me(), token)
+
+
+@blp.route("/invitations/<string:token>/password")
+class AcceptWithPassword(MethodView):
+    """Accepting an invitation to an account made without a password."""
+
+    @blp.doc(security=[])  # the emailed token is the credential
+    @blp.arguments(FirstPasswordSchema)
+    @blp.response(201, AcceptedSchema)
+    def post(self, data, token):
+        """Set the first password of the invited account (made by a university's roster
+        import) and join; then log in. An account with a password logs in and accepts."""
+        return bulk.accept_with_password(token, data["password"])

@@ -22,7 +22,13 @@ class StudentProfile(Model):
 
     __tablename__ = "student_profiles"
     # The recommendations' index of students is versioned by max(updated_at).
-    __table_args__ = (sa.Index("ix_student_profiles_updated_at", "updated_at"),)
+    __table_args__ = (
+        sa.Index("ix_student_profiles_updated_at", "updated_at"),
+        # A student number names one student in their university (roster imports match on it).
+        sa.Index(
+            "ux_student_profiles_university_number", "university_id", "student_number", unique=True
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -34,6 +40,8 @@ class StudentProfile(Model):
     )
     major: Mapped[str | None] = mapped_column(sa.String(60), index=True)
     graduation_year: Mapped[int | None]
+    # The university's own number for the student (学号), set by a roster import.
+    student_number: Mapped[str | None] = mapped_column(sa.String(40))
     # For the placement rules: no placement under 16, a guardian's consent under 18.
     birth_date: Mapped[date | None]
     bio: Mapped[str | None] = mapped_column(sa.Text)

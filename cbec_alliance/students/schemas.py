@@ -94,6 +94,9 @@ class ProfileSchema(OutSchema):
     university_id = ma.fields.Integer()
     major = ma.fields.String(allow_none=True)
     graduation_year = ma.fields.Integer(allow_none=True)
+    student_number = ma.fields.String(
+        allow_none=True, metadata={"description": "the university's number (学号), if imported"}
+    )
     birth_date = ma.fields.Date(allow_none=True)
     competencies = ma.fields.List(ma.fields.Nested(_LeveledOut))
     languages = ma.fields.List(ma.fields.Nested(_LeveledOut))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.db import insert_rows
 from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.pagination import contains
 from cbec_alliance.core.timeutil import utcnow
@@ -209,9 +210,31 @@ def majors_of(user_ids: list[int]) -> dict[int, str | None]:
 
 
 def erase_personal(user_id: int) -> None:
-    """Empty the personal fields of a student's profile (kept: the university's counts)."""
+    """Empty the personal fields of a student's profile: birthday, bio, student number (the
+    profile stays: the university's counts)."""
     db.session.execute(
         sa.update(StudentProfile)
         .where(StudentProfile.user_id == user_id)
-        .values(birth_date=None, bio=None)
+        .values(birth_date=None, bio=None, student_number=None)
     )
+
+
+def numbers_in(university_id: int) -> dict[str, int]:
+    """Student number -> the student's id, for the university's profiles that have one."""
+    rows = db.session.execute(
+        sa.select(StudentProfile.student_number, StudentProfile.user_id).where(
+            StudentProfile.university_id == university_id,
+            StudentProfile.student_number.is_not(None),
+        )
+    )
+    return {number: user_id for number, user_id in rows if number is not None}
+
+
+def add_profiles(university_id: int, rows: list[dict]) -> None:
+    """Profiles for new students of a roster (`{user_id, student_number, major,
+    graduation_year}`; none has a profile yet), set-based."""
+    now = utcnow()
+    values = [
+        {**r, "university_id": university_id, "created_at": now, "updated_at": now} for r in rows
+    ]
+    insert_rows(StudentProfile, values)
