@@ -74,7 +74,7 @@ def register_extensions(app: Flask) -> None:
     from cbec_alliance.accounts.auth import register_auth
     from cbec_alliance.core.db import register_transaction_edge
     from cbec_alliance.core.tasks import celery_init_app
-    from cbec_alliance.extensions import api, db, limiter, migrate
+    from cbec_alliance.extensions import api, db, limiter, mail, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Plan each statement for its own parameters: `q` patterns and filter values differ
@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     )
     limiter.init_app(app)
     _limiter_only_where_used(app)
+    mail.init_app(app)
     register_transaction_edge(app)
     register_auth(app)
     api.init_app(app)

@@ -121,8 +121,10 @@ def fan_out(event_id: int) -> int:
         for n, ids in enumerate(spec.recipients(event, batch), start=1)
     ]
     texts = _texts(event)
+    # Addresses without an account read Chinese, unless the event names the language.
+    lang = (event.payload or {}).get("language") or "zh"
     email_rows = [
-        _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
+        _email_delivery(event, texts, lang, email=addr) for addr in spec.external_emails(event)
     ]
     hook_rows = _webhook_rows(event, spec)
     # A second run (a redelivered task) keeps the first run's batches and sends only what
