@@ -8,6 +8,7 @@ delivery task retries.
 from __future__ import annotations
 
 import logging
+import smtplib
 import ssl
 from typing import Any
 
@@ -64,12 +65,22 @@ class SmtpBackend(EmailBackend):
             if self.use_tls and not self.use_ssl:
                 self.connection.starttls(context=self.ssl_context)
             if self.username and self.password:
-                self.connection.login(self.username, self.password)
+                self._login()
         except BaseException:
             self.connection.close()
             self.connection = None
             raise
         return True
+
+    def _login(self) -> None:
+        try:
+            self.connection.login(self.username, self.password)
+        except UnicodeEncodeError as exc:
+            # smtplib sends credentials as ASCII; say so as an SMTP error (the task retries
+            # and the delivery log shows it) rather than crash the task.
+            raise smtplib.SMTPException(
+                "MAIL_USERNAME and MAIL_PASSWORD must be ASCII for SMTP login"
+            ) from exc
 
 
 def send_mail(
