@@ -79,8 +79,9 @@ class BaseConfig:
     # Emailed account tokens (accounts/tokens.py): single use, stored only as hashes.
     PASSWORD_RESET_MINUTES = 60
     EMAIL_VERIFICATION_HOURS = 72
-    # Reset requests per client address and per email asked for (known or not, so a 429
-    # tells nothing about an account); verification mails per logged-in user. flask-limiter.
+    # Reset requests per client address and per email asked for, known or not (so a 429
+    # tells nothing), counted in the database like failed logins; verification mails per
+    # logged-in user (flask-limiter). flask-limiter's syntax for all three.
     PASSWORD_RESET_LIMIT_PER_IP = "20 per hour"  # noqa: S105 - a rate, not a password
     PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a password
     VERIFY_EMAIL_RESEND_LIMIT = "3 per hour"

@@ -14,7 +14,7 @@ from typing import cast
 import sqlalchemy as sa
 from flask import current_app
 
-from cbec_alliance.accounts import services
+from cbec_alliance.accounts import services, throttle
 from cbec_alliance.accounts.models import AccountToken, User
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.errors import conflict, forbidden, gone, not_found
@@ -76,9 +76,10 @@ def sign_up(email: str, password: str, name: str, language: str) -> User:
     return user
 
 
-def request_password_reset(email: str) -> None:
+def request_password_reset(email: str, remote_addr: str | None) -> None:
     """Mail a password reset token if an active account has this email; nothing tells the
-    caller whether one does."""
+    caller whether one does (throttled alike, recorded alike: accounts/throttle.py)."""
+    throttle.reset_requested(email, remote_addr)
     user = services.get_user_by_email(email)
     if user is not None and not user.is_active:
         user = None

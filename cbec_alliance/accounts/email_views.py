@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_login import login_required
 
-from cbec_alliance.accounts import email_tokens, throttle
+from cbec_alliance.accounts import email_tokens
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.accounts.schemas import (
     EmailVerifiedSchema,
@@ -31,17 +31,6 @@ RESET_DONE = (
 RESENT = "A verification token was mailed to %(email)s."
 
 
-def _client_address() -> str:
-    return "addr:" + throttle.address_key(request.remote_addr)
-
-
-def _requested_email() -> str:
-    # Counted whether or not an account has the address, so a 429 reveals nothing.
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return "email:" + throttle.account_key(email if isinstance(email, str) else "")
-
-
 def _setting(name: str):
     return lambda: current_app.config[name]
 
@@ -49,11 +38,6 @@ def _setting(name: str):
 @blp.route("/password-reset")
 class PasswordReset(MethodView):
     """Ask for a password reset token by email."""
-
-    decorators = [
-        limiter.limit(_setting("PASSWORD_RESET_LIMIT_PER_IP"), key_func=_client_address),
-        limiter.limit(_setting("PASSWORD_RESET_LIMIT_PER_EMAIL"), key_func=_requested_email),
-    ]
 
     @blp.doc(security=[])
     @blp.arguments(PasswordResetRequestSchema)
@@ -67,7 +51,7 @@ class PasswordReset(MethodView):
     def post(self, data):
         """Mail a single-use reset token (valid `PASSWORD_RESET_MINUTES`) to the account with
         this email. The answer is the same 202 whether or not an account has the address."""
-        email_tokens.request_password_reset(data["email"])
+        email_tokens.request_password_reset(data["email"], request.remote_addr)
         return {"detail": RESET_ACCEPTED}
 
 

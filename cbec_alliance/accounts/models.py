@@ -138,6 +138,27 @@ class LoginAddress(Model):
     last_login_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class ResetRequest(Model):
+    """A password reset request (accounts/throttle.py), counted by email and by address.
+
+    Recorded alike whether or not an account has the email, so the throttle reveals nothing
+    and both answers cost a write and a commit.
+    """
+
+    __tablename__ = "reset_requests"
+    __table_args__ = (
+        sa.Index("ix_reset_requests_account_created", "account", "created_at"),
+        sa.Index("ix_reset_requests_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the normalised email
+    address: Mapped[str] = mapped_column(sa.String(64))  # throttle.address_key
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
 TOKEN_PURPOSES = ("password_reset", "verify_email")
 
 

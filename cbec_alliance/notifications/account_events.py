@@ -2,7 +2,8 @@
 because accounts sits below notifications and may not import it.
 
 Each carries a secret token, so it is mailed to the payload's address only, in the
-payload's `language`: no inbox item (that would keep the token), no webhook.
+payload's `language`: no inbox item (that would keep the token), no webhook; once the mail is
+handed to the mail server, the outbox keeps no copy of the token (`secret_mail`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ register(
         payload=ACCOUNT_PAYLOAD,
         org_kinds=(),
         urgent=True,
+        secret_mail=True,
     )
 )
 register(
@@ -63,5 +65,6 @@ register(
         payload=ACCOUNT_PAYLOAD,
         org_kinds=(),
         urgent=True,
+        secret_mail=True,
     )
 )

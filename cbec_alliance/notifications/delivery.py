@@ -355,7 +355,22 @@ def send_email(delivery_id: int) -> str:
         _attempt(delivery, False, error=error)
         return _finish(delivery, error)
     _attempt(delivery, True)
+    _forget_secret(delivery)
     return _finish(delivery, None)
+
+
+def _forget_secret(delivery: Delivery) -> None:
+    """A sent mail of a `secret_mail` event keeps no copy of its token: not in the mail's
+    row, not in the event (a fan-out run again makes no second mail: its key exists)."""
+    event = db.session.get(OutboxEvent, delivery.event_id) if delivery.event_id else None
+    if event is None or not spec_for(event.event_type).secret_mail:
+        return
+    secret = (event.payload or {}).get("token")
+    if not secret:
+        return
+    delivery.body_text = (delivery.body_text or "").replace(secret, "[sent]")
+    delivery.body_html = (delivery.body_html or "").replace(secret, "[sent]")
+    event.payload = {k: v for k, v in event.payload.items() if k != "token"}
 
 
 def send_webhook(delivery_id: int) -> str:

@@ -1,5 +1,5 @@
 """account tokens: password resets and email verifications by emailed single-use token;
-users' email_verified_at (existing users count as verified)
+reset requests (their throttle); users' email_verified_at (existing users count as verified)
 
 Revision ID: 0038_account_tokens
 Revises: 0037_government_roles
@@ -34,6 +34,18 @@ def upgrade():
     with op.batch_alter_table('account_tokens', schema=None) as batch_op:
         batch_op.create_index('ix_account_tokens_user_purpose', ['user_id', 'purpose'], unique=False)
 
+    op.create_table('reset_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account', sa.String(length=64), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reset_requests'))
+    )
+    with op.batch_alter_table('reset_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_reset_requests_account_created', ['account', 'created_at'], unique=False)
+        batch_op.create_index('ix_reset_requests_address_created', ['address', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reset_requests_created_at'), ['created_at'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True))
     # Accounts made before verification existed are trusted as they were: verified.
@@ -44,6 +56,12 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_verified_at')
 
+    with op.batch_alter_table('reset_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reset_requests_created_at'))
+        batch_op.drop_index('ix_reset_requests_address_created')
+        batch_op.drop_index('ix_reset_requests_account_created')
+
+    op.drop_table('reset_requests')
     with op.batch_alter_table('account_tokens', schema=None) as batch_op:
         batch_op.drop_index('ix_account_tokens_user_purpose')
 

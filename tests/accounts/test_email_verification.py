@@ -56,14 +56,20 @@ def test_a_new_account_verifies_by_the_mailed_token_then_may_create_an_organizat
     assert c.post("/api/v1/organizations", json=UNIVERSITY).status_code == 201
 
 
+def _invitation(as_user, org, email: str) -> str:
+    """The token of an invitation to `email` made by a new admin of `org`."""
+    admin = as_user(factories.member(org, "admin"))
+    resp = admin.post(
+        f"/api/v1/organizations/{org.id}/invitations", json={"email": email, "role": "staff"}
+    )
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["token"]
+
+
 def test_accepting_an_invitation_to_ones_own_address_verifies_it(app, as_user, mailbox):
     org = factories.OrganizationFactory()
-    admin = as_user(factories.member(org, "admin"))
     c = _sign_up(app, "invited@example.cn")
-    token = admin.post(
-        f"/api/v1/organizations/{org.id}/invitations",
-        json={"email": "invited@example.cn", "role": "staff"},
-    ).get_json()["token"]
+    token = _invitation(as_user, org, "invited@example.cn")
     assert c.post(f"/api/v1/invitations/{token}/accept").status_code == 201
     me = c.get("/api/v1/auth/me").get_json()
     assert me["email_verified"] is True
@@ -76,13 +82,8 @@ def test_accepting_an_invitation_to_ones_own_address_verifies_it(app, as_user, m
 
 
 def test_an_invitation_to_another_address_neither_joins_nor_verifies(app, as_user):
-    org = factories.OrganizationFactory()
-    admin = as_user(factories.member(org, "admin"))
     c = _sign_up(app, "someone@example.cn")
-    token = admin.post(
-        f"/api/v1/organizations/{org.id}/invitations",
-        json={"email": "else@example.cn", "role": "staff"},
-    ).get_json()["token"]
+    token = _invitation(as_user, factories.OrganizationFactory(), "else@example.cn")
     assert_problem(c.post(f"/api/v1/invitations/{token}/accept"), 403)
     assert c.get("/api/v1/auth/me").get_json()["email_verified"] is False
 

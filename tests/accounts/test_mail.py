@@ -178,21 +178,27 @@ def test_a_wrong_password_raises_so_the_delivery_is_retried(app, mail_config):
     assert server.messages == []
 
 
-def test_starttls_checks_the_certificate_then_logs_in(app, mail_config, certificate):
-    context = _server_context(certificate)
-    with smtp(tls_context=context, require_starttls=True) as (server, port):
+def _delivered_securely(app, mail_config, certificate, server_options: dict, **settings):
+    """Send once through a TLS server made with `server_options`; assert it logged in over
+    an encrypted connection."""
+    with smtp(**server_options) as (server, port):
         mail_config(
             MAIL_PORT=port,
-            MAIL_USE_TLS=True,
             MAIL_USERNAME=USER,
             MAIL_PASSWORD=PASSWORD,
             MAIL_CA_FILE=str(certificate[0]),
+            **settings,
         )
         with app.app_context():
             _send()
         assert len(server.wait_for(1)) == 1
     assert server.logins == [USER]
     assert server.encrypted == [True]
+
+
+def test_starttls_checks_the_certificate_then_logs_in(app, mail_config, certificate):
+    options = {"tls_context": _server_context(certificate), "require_starttls": True}
+    _delivered_securely(app, mail_config, certificate, options, MAIL_USE_TLS=True)
 
 
 def test_starttls_refuses_a_certificate_it_cannot_verify(app, mail_config, certificate):
@@ -208,20 +214,8 @@ def test_starttls_refuses_a_certificate_it_cannot_verify(app, mail_config, certi
 
 def test_implicit_tls(app, mail_config, certificate):
     # aiosmtpd offers AUTH over TLS only after STARTTLS; here the whole connection is TLS.
-    context = _server_context(certificate)
-    with smtp(ssl_context=context, auth_require_tls=False) as (server, port):
-        mail_config(
-            MAIL_PORT=port,
-            MAIL_USE_SSL=True,
-            MAIL_USERNAME=USER,
-            MAIL_PASSWORD=PASSWORD,
-            MAIL_CA_FILE=str(certificate[0]),
-        )
-        with app.app_context():
-            _send()
-        assert len(server.wait_for(1)) == 1
-    assert server.logins == [USER]
-    assert server.encrypted == [True]
+    options = {"ssl_context": _server_context(certificate), "auth_require_tls": False}
+    _delivered_securely(app, mail_config, certificate, options, MAIL_USE_SSL=True)
 
 
 def test_mail_settings_come_from_the_environment(monkeypatch):

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from cbec_alliance.accounts.models import AccountToken
+from cbec_alliance.accounts.models import AccountToken, ResetRequest
 from cbec_alliance.accounts.services import sha256
 from cbec_alliance.audit.models import AuditEntry
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
+from cbec_alliance.notifications.models import Delivery, OutboxEvent
 from tests import factories
 from tests.helpers import assert_problem, validation_errors
 
@@ -66,6 +67,9 @@ def test_the_answer_is_the_same_whether_or_not_the_email_has_an_account(client, 
     assert sorted(known.headers.keys()) == sorted(unknown.headers.keys())
     assert len(mailbox.to("known@example.cn")) == 1
     assert mailbox.to("nobody@example.cn") == []
+    # Both requests were recorded for the throttle: the same write and commit for each.
+    counted = db.session.scalars(sa.select(ResetRequest.account)).all()
+    assert sorted(counted) == sorted(sha256(e) for e in ("known@example.cn", "nobody@example.cn"))
     # An inactive account is treated as no account.
     factories.UserFactory(email="gone@example.cn", is_active=False)
     assert _ask(client, "gone@example.cn").get_json() == unknown.get_json()
@@ -83,6 +87,21 @@ def test_the_token_is_stored_only_as_its_hash_and_the_audit_never_holds_it(clien
     assert all(token not in str(changes) for changes in entries)
     expires = row.expires_at.replace(tzinfo=None) - row.created_at.replace(tzinfo=None)
     assert expires == timedelta(minutes=60)
+
+
+def test_once_mailed_the_token_is_kept_nowhere_in_plain(client, mailbox):
+    user = factories.UserFactory(email="plain@example.cn")
+    _ask(client, user.email)
+    token = mailbox.token(user.email)
+    (mail,) = db.session.scalars(sa.select(Delivery).where(Delivery.email == user.email)).all()
+    assert mail.status == "sent"
+    assert token not in (mail.body_text or "") + (mail.body_html or "")
+    assert "[sent]" in (mail.body_text or "")
+    (event,) = db.session.scalars(
+        sa.select(OutboxEvent).where(OutboxEvent.event_type == "account.password_reset")
+    ).all()
+    assert "token" not in event.payload
+    assert token not in str(event.payload)
 
 
 def test_a_token_works_once_then_is_410(client, mailbox):
