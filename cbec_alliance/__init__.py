@@ -97,7 +97,7 @@ def register_extensions(app: Flask) -> None:
     from cbec_alliance.core.links import register_link_headers
     from cbec_alliance.core.metrics import register_metrics
     from cbec_alliance.core.tasks import celery_init_app
-    from cbec_alliance.extensions import api, db, limiter, migrate
+    from cbec_alliance.extensions import api, db, limiter, mail, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Plan each statement for its own parameters: `q` patterns and filter values differ
@@ -115,6 +115,7 @@ def register_extensions(app: Flask) -> None:
     )
     limiter.init_app(app)
     _limiter_only_where_used(app)
+    mail.init_app(app)
     register_transaction_edge(app)
     register_link_headers(app)
     register_metrics(app)

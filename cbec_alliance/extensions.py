@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, ClassVar
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, Table
@@ -41,3 +42,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+mail = Mail()  # Flask-Mailman; core/mail.py chooses SMTP or the log per message

@@ -39,6 +39,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _flag(name: str) -> bool:
+    """A boolean setting: 1, true, yes or on (any case) is true; unset is false."""
+    return (_env(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _normalise_db_url(url: str) -> str:
     # Heroku-style and plain postgresql:// URLs would pick psycopg2; this project ships psycopg 3.
     if url.startswith("postgres://"):
@@ -81,6 +86,15 @@ class BaseConfig:
 
     API_TOKEN_MAX_DAYS = 365
     INVITATION_DAYS = 14
+    # Emailed account tokens (accounts/tokens.py): single use, stored only as hashes.
+    PASSWORD_RESET_MINUTES = 60
+    EMAIL_VERIFICATION_HOURS = 72
+    # Reset requests per client address and per email asked for, known or not (so a 429
+    # tells nothing), counted in the database like failed logins; verification mails per
+    # logged-in user (flask-limiter). flask-limiter's syntax for all three.
+    PASSWORD_RESET_LIMIT_PER_IP = "20 per hour"  # noqa: S105 - a rate, not a password
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a password
+    VERIFY_EMAIL_RESEND_LIMIT = "3 per hour"
 
     # Login throttling counts failed attempts only, in the database (accounts/throttle.py),
     # so it holds across workers with Redis down or absent. flask-limiter's syntax; several
@@ -130,8 +144,18 @@ class BaseConfig:
     WEBHOOK_TIMEOUT = 5
     WEBHOOK_ALLOW_LOOPBACK = True  # development and testing only; production refuses it
 
+    # Outgoing mail (core/mail.py, Flask-Mailman). MAIL_SERVER unset: mail goes to the log
+    # (logger cbec_alliance.mail, INFO). MAIL_USE_TLS is STARTTLS (usually port 587),
+    # MAIL_USE_SSL implicit TLS (usually 465); the server's certificate is verified against
+    # the system's CAs, or MAIL_CA_FILE's.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10.0
+    MAIL_CA_FILE: str | None = None
     RECS_INDEX_MIN_AGE = 30.0
     # Seconds a partner-matching ranking (every organization of the other kind scored) is
     # kept per process before it is scored again; live partnerships are always current.
@@ -169,6 +193,28 @@ class BaseConfig:
         # /metrics (core/metrics.py): a bearer token, and/or networks that may scrape.
         self.METRICS_TOKEN = _env("METRICS_TOKEN")
         self.METRICS_ALLOW_NETWORKS = _networks(_env("METRICS_ALLOW_NETWORKS") or "")
+        self.MAIL_USERNAME = _env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = _env("MAIL_PASSWORD")  # a secret: no default, never logged
+        self.MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+        if self.MAIL_USE_TLS and self.MAIL_USE_SSL:
+            raise ConfigError(
+                "MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (implicit TLS) exclude each other"
+            )
+        self.MAIL_TIMEOUT = float(_env("MAIL_TIMEOUT", str(self.MAIL_TIMEOUT)))
+        self.MAIL_CA_FILE = _env("MAIL_CA_FILE")
+        self.PASSWORD_RESET_MINUTES = int(
+            _env("PASSWORD_RESET_MINUTES", str(self.PASSWORD_RESET_MINUTES))
+        )
+        self.EMAIL_VERIFICATION_HOURS = int(
+            _env("EMAIL_VERIFICATION_HOURS", str(self.EMAIL_VERIFICATION_HOURS))
+        )
+        for limit in (
+            "PASSWORD_RESET_LIMIT_PER_IP",
+            "PASSWORD_RESET_LIMIT_PER_EMAIL",
+            "VERIFY_EMAIL_RESEND_LIMIT",
+        ):
+            setattr(self, limit, _env(limit, getattr(self, limit)))
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'cbec_alliance.db'}"
         )

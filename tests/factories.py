@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
 
 from cbec_alliance.accounts.models import User
+from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.organizations.codes import uscc_check_char
 from cbec_alliance.organizations.models import Membership, Organization, OrganizationMajor
 
@@ -41,6 +42,9 @@ class UserFactory(Base):
     name = factory.Sequence(lambda n: f"用户{n} User {n}")
     password_hash = _HASH
     platform_role = "user"
+    # Verified, as every account made before verification existed: tests about
+    # verification make unverified ones (email_verified_at=None).
+    email_verified_at = factory.LazyFunction(utcnow)
 
 
 class CoordinatorFactory(UserFactory):

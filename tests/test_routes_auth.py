@@ -23,6 +23,10 @@ PUBLIC = {
     ("GET", "/static/<path:filename>"),
     ("POST", "/api/v1/auth/register"),
     ("POST", "/api/v1/auth/login"),
+    # Anonymous by nature: the mailed token (or the mailbox asked for) is the credential.
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
+    ("POST", "/api/v1/auth/verify-email"),
     ("GET", "/api/v1/organizations"),
     ("GET", "/api/v1/organizations/<int:org_id>"),
     ("GET", "/api/v1/taxonomy"),

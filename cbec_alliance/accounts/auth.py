@@ -18,7 +18,13 @@ from cbec_alliance.extensions import login_manager
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Anonymous entry points: they act on the credentials in the body, not on the cookie.
-CSRF_EXEMPT = {"auth.Login", "auth.Register"}
+CSRF_EXEMPT = {
+    "auth.Login",
+    "auth.Register",
+    "auth.PasswordReset",
+    "auth.PasswordResetConfirm",
+    "auth.VerifyEmail",
+}
 
 
 @login_manager.user_loader

@@ -1,4 +1,4 @@
-"""User, server-side login sessions and personal API tokens."""
+"""User, server-side login sessions, personal API tokens and emailed account tokens."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ class User(Model):
     password_changed_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow
     )
+    # When the user proved they receive mail at `email` (a verification link, or an
+    # invitation accepted); None until then, and an unverified user joins no organization.
+    email_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     memberships = relationship("Membership", back_populates="user", lazy="selectin")
 
@@ -53,6 +56,11 @@ class User(Model):
     def get_id(self) -> str | None:
         """Flask-Login: the login session key stored in the cookie."""
         return self.session_key
+
+    @property
+    def email_verified(self) -> bool:
+        """True once the user proved they receive mail at their address."""
+        return self.email_verified_at is not None
 
     @property
     def is_coordinator(self) -> bool:
@@ -128,3 +136,48 @@ class LoginAddress(Model):
     )
     address: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     last_login_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class ResetRequest(Model):
+    """A password reset request (accounts/throttle.py), counted by email and by address.
+
+    Recorded alike whether or not an account has the email, so the throttle reveals nothing
+    and both answers cost a write and a commit.
+    """
+
+    __tablename__ = "reset_requests"
+    __table_args__ = (
+        sa.Index("ix_reset_requests_account_created", "account", "created_at"),
+        sa.Index("ix_reset_requests_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the normalised email
+    address: Mapped[str] = mapped_column(sa.String(64))  # throttle.address_key
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+TOKEN_PURPOSES = ("password_reset", "verify_email")
+
+
+class AccountToken(Model):
+    """A single-use token mailed to the user (a password reset, an email verification):
+    random, stored only as a SHA-256 hash, expiring; `used_at` once spent (or made void by
+    another token of the same purpose being spent)."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (sa.Index("ix_account_tokens_user_purpose", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The address the token was mailed to: verifying proves this address, no other.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")

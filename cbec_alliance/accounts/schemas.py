@@ -25,6 +25,12 @@ class UserSchema(OutSchema):
     name = ma.fields.String()
     platform_role = ma.fields.String()
     language = ma.fields.String()
+    email_verified = ma.fields.Boolean(
+        metadata={
+            "description": "Whether the user proved they receive mail at `email`; "
+            "an unverified user cannot join an organization"
+        }
+    )
     memberships = ma.fields.List(ma.fields.Nested(MembershipOutSchema))
     created_at = UtcDateTime()
 
@@ -103,3 +109,44 @@ class TokenCreatedSchema(TokenSchema):
     """A new token, with the secret shown this once."""
 
     token = ma.fields.String()
+
+
+class PasswordResetRequestSchema(BaseSchema):
+    """`{email}`: the address of the account whose password is forgotten."""
+
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+
+
+class MailSentSchema(OutSchema):
+    """What was done, in words (the same whatever the address)."""
+
+    detail = ma.fields.String()
+
+
+class PasswordResetConfirmSchema(BaseSchema):
+    """`{token, password}`: the mailed token and the new password (10+ characters)."""
+
+    token = text(200, required=True, min_len=1)
+    password = text(200, required=True, min_len=10)
+
+
+class PasswordResetDoneSchema(OutSchema):
+    """The reset's outcome: every login session ended, so log in again."""
+
+    revoked_tokens = ma.fields.Integer(
+        metadata={"description": "How many of the user's API tokens the reset revoked"}
+    )
+    detail = ma.fields.String()
+
+
+class VerifyEmailSchema(BaseSchema):
+    """`{token}`: the mailed verification token."""
+
+    token = text(200, required=True, min_len=1)
+
+
+class EmailVerifiedSchema(OutSchema):
+    """The verified address."""
+
+    email = ma.fields.String()
+    email_verified = ma.fields.Boolean()

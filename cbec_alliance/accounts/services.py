@@ -13,7 +13,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from cbec_alliance.accounts.models import ApiToken, LoginAddress, LoginSession, User
+from cbec_alliance.accounts.models import (
+    AccountToken,
+    ApiToken,
+    LoginAddress,
+    LoginSession,
+    User,
+)
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.db import for_update, insert_rows
 from cbec_alliance.core.errors import conflict, invalid
@@ -60,9 +66,16 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def register(
-    email: str, password: str, name: str, *, platform_role: str = "user", language: str = "zh"
+    email: str,
+    password: str,
+    name: str,
+    *,
+    platform_role: str = "user",
+    language: str = "zh",
+    email_verified: bool = False,
 ) -> User:
-    """Create a user; 409 when the email is taken."""
+    """Create a user; 409 when the email is taken. `email_verified` for accounts made by
+    someone trusted (the command line, the demo); others verify by mail (email_tokens)."""
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
         conflict("a user with this email already exists")
@@ -72,6 +85,7 @@ def register(
         password_hash=hash_password(password),
         platform_role=platform_role,
         language=language,
+        email_verified_at=utcnow() if email_verified else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -255,6 +269,8 @@ def erase_identity(user: User, pseudonym: str) -> None:
     the row stays, so what they did keeps counting and audits keep an actor."""
     revoke_credentials(user)
     db.session.execute(sa.delete(LoginAddress).where(LoginAddress.user_id == user.id))
+    # Emailed tokens name the address; the reset throttle keeps only a hash of it.
+    db.session.execute(sa.delete(AccountToken).where(AccountToken.user_id == user.id))
     user.name = f"已注销用户 {pseudonym}"
     user.email = f"{pseudonym.lower()}@erased.invalid"
     user.password_hash = UNUSABLE_PASSWORD
@@ -309,4 +325,6 @@ def set_first_password(user: User, password: str) -> None:
         conflict("this account already has a password; log in instead")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    if user.email_verified_at is None:  # the emailed invitation token proved the address
+        user.email_verified_at = utcnow()
     audit(actor=user, obj=user, action="set_password", changes={"password": "set"})

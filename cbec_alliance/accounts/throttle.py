@@ -39,7 +39,7 @@ from flask import current_app
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
 
-from cbec_alliance.accounts.models import LoginAddress, LoginFailure, User
+from cbec_alliance.accounts.models import LoginAddress, LoginFailure, ResetRequest, User
 from cbec_alliance.accounts.services import normalise_email, sha256
 from cbec_alliance.core.db import for_update, upsert
 from cbec_alliance.core.timeutil import as_utc, utcnow
@@ -231,3 +231,42 @@ def succeeded(attempt: Attempt, user: User) -> None:
             LoginAddress.last_login_at < now - timedelta(days=days),
         )
     )
+
+
+def reset_requested(email: str, remote_addr: str | None) -> None:
+    """Count a password reset request against its email and its client address (known
+    address or not), or refuse it: 429 with Retry-After, not counted. Concurrent requests
+    may pass a limit by a few; nothing is guessed here (the tokens are 256-bit)."""
+    now = utcnow()
+    account, address = account_key(email), address_key(remote_addr)
+    per_address = _limits("PASSWORD_RESET_LIMIT_PER_IP")
+    per_account = _limits("PASSWORD_RESET_LIMIT_PER_EMAIL")
+    horizon = max(_horizon(per_address), _horizon(per_account))
+    db.session.execute(
+        sa.delete(ResetRequest).where(
+            ResetRequest.id.in_(
+                for_update(
+                    sa.select(ResetRequest.id)
+                    .where(ResetRequest.created_at < now - timedelta(seconds=horizon))
+                    .limit(PRUNE_BATCH),
+                    skip_locked=True,
+                )
+            )
+        )
+    )
+    rows = db.session.execute(
+        sa.select(ResetRequest.account, ResetRequest.address, ResetRequest.created_at).where(
+            sa.or_(ResetRequest.account == account, ResetRequest.address == address),
+            ResetRequest.created_at > now - timedelta(seconds=horizon),
+        )
+    ).all()
+    waits = [
+        _wait([as_utc(r.created_at) for r in rows if r.address == address], per_address, now),
+        _wait([as_utc(r.created_at) for r in rows if r.account == account], per_account, now),
+    ]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is not None:
+        error = TooManyRequests("too many password reset requests; try again later")
+        error.data = {"headers": {"Retry-After": str(wait)}}  # type: ignore[attr-defined]
+        raise error
+    db.session.add(ResetRequest(account=account, address=address, created_at=now))

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_login import login_required, login_user, logout_user
 from flask_smorest import Blueprint, abort
 
-from cbec_alliance.accounts import services, throttle
+from cbec_alliance.accounts import email_tokens, services, throttle
 from cbec_alliance.accounts.auth import csrf_token, me, new_csrf_token
 from cbec_alliance.accounts.schemas import (
     CsrfSchema,
@@ -48,10 +48,9 @@ class Register(MethodView):
     @blp.arguments(RegisterSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
-        """Register with email, password (10+ characters) and name."""
-        return services.register(
-            data["email"], data["password"], data["name"], language=data["language"]
-        )
+        """Register with email, password (10+ characters) and name; a verification token is
+        mailed to the address (`email_verified` stays false until it is used)."""
+        return email_tokens.sign_up(data["email"], data["password"], data["name"], data["language"])
 
 
 @blp.route("/login")
@@ -123,6 +122,7 @@ PASSWORD_CHANGED_EXAMPLE = {
         "name": "李华",
         "platform_role": "user",
         "language": "zh",
+        "email_verified": True,
         "memberships": [],
         "created_at": "2026-09-01T08:00:00Z",
     },

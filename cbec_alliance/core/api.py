@@ -37,6 +37,12 @@ class ProblemSchema(ma.Schema):
         ma.fields.Dict(),
         metadata={"description": "Rules a lifecycle step would break: `[{code, message}]`"},
     )
+    email_verified = ma.fields.Boolean(
+        metadata={
+            "description": "Whether the caller's email address is verified, when that is why "
+            "a request was refused (403: verify first; 409: already verified)"
+        }
+    )
     waiting_for = ma.fields.List(
         ma.fields.Dict(),
         metadata={

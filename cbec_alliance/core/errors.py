@@ -62,9 +62,16 @@ def not_found(what: str = "resource") -> NoReturn:
     abort(404, message=f"{what} not found")
 
 
-def forbidden(detail: str = "You are not allowed to do this.") -> NoReturn:
-    """403: logged in but not allowed."""
+def forbidden(detail: str = "You are not allowed to do this.", **extra) -> NoReturn:
+    """403: logged in but not allowed (`extra`: extra members, such as the unmet condition)."""
+    if extra:
+        abort(403, message=detail, extra=extra)
     abort(403, message=detail)
+
+
+def gone(detail: str) -> NoReturn:
+    """410: the thing existed but is no longer usable (a spent or expired one-time token)."""
+    abort(410, message=detail)
 
 
 def conflict(detail: str, **extra) -> NoReturn:

@@ -71,6 +71,8 @@ class EventSpec:
     external_emails: Callable[[OutboxEvent], list[str]] = field(default=lambda e: [])
     # Mailed at once even to users on a digest (a serious incident cannot wait for one).
     urgent: bool = False
+    # Its mail carries a one-time secret (`token`), forgotten once the mail is handed over.
+    secret_mail: bool = False
 
     @property
     def about(self) -> str:

@@ -121,8 +121,10 @@ def fan_out(event_id: int) -> int:
         for n, ids in enumerate(spec.recipients(event, batch), start=1)
     ]
     texts = _texts(event)
+    # Addresses without an account read Chinese, unless the event names the language.
+    lang = (event.payload or {}).get("language") or "zh"
     email_rows = [
-        _email_delivery(event, texts, "zh", email=addr) for addr in spec.external_emails(event)
+        _email_delivery(event, texts, lang, email=addr) for addr in spec.external_emails(event)
     ]
     hook_rows = _webhook_rows(event, spec)
     # A second run (a redelivered task) keeps the first run's batches and sends only what
@@ -362,7 +364,22 @@ def send_email(delivery_id: int) -> str:
         return _finish(delivery, error)
     log.info("email delivery %s sent", delivery_id)
     _attempt(delivery, True)
+    _forget_secret(delivery)
     return _finish(delivery, None)
+
+
+def _forget_secret(delivery: Delivery) -> None:
+    """A sent mail of a `secret_mail` event keeps no copy of its token: not in the mail's
+    row, not in the event (a fan-out run again makes no second mail: its key exists)."""
+    event = db.session.get(OutboxEvent, delivery.event_id) if delivery.event_id else None
+    if event is None or not spec_for(event.event_type).secret_mail:
+        return
+    secret = (event.payload or {}).get("token")
+    if not secret:
+        return
+    delivery.body_text = (delivery.body_text or "").replace(secret, "[sent]")
+    delivery.body_html = (delivery.body_html or "").replace(secret, "[sent]")
+    event.payload = {k: v for k, v in event.payload.items() if k != "token"}
 
 
 def send_webhook(delivery_id: int) -> str:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from cbec_alliance.accounts.email_tokens import require_verified, verified_by_invitation
 from cbec_alliance.accounts.models import User
 from cbec_alliance.accounts.services import normalise_email, sha256
 from cbec_alliance.audit.services import record as audit
@@ -153,7 +154,9 @@ def _set_majors(org: Organization, majors: list[dict]) -> None:
 
 
 def create(user: User, data: dict) -> Organization:
-    """Create a pending organization with the creator as its admin."""
+    """Create a pending organization with the creator as its admin (who must have verified
+    their email address: 403 naming `email_verified`)."""
+    require_verified(user)
     kind = data["kind"]
     _check_kind_fields(kind, data)
     if kind == "enterprise":
@@ -397,6 +400,8 @@ def accept_invitation(user: User, token: str) -> Membership:
         conflict("this invitation has expired; ask for a new one")
     if membership(user, inv.organization_id) is not None:
         conflict("you are already a member of this organization")
+    # The invitation was mailed to this address: accepting it proves the address.
+    verified_by_invitation(user, inv.email)
     inv.accepted_at = utcnow()
     m = Membership(user_id=user.id, organization_id=inv.organization_id, role=inv.role)
     db.session.add(m)

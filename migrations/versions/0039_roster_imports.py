@@ -2,7 +2,7 @@
 unique in a university
 
 Revision ID: 0039_roster_imports
-Revises: 0037_government_roles
+Revises: 0038_account_tokens
 Create Date: 2026-12-05 09:53:03.590620
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0039_roster_imports'
-down_revision = '0037_government_roles'
+down_revision = '0038_account_tokens'
 branch_labels = None
 depends_on = None
 
