@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions, the auth edge, the transaction edge and Celery."""
     from cbec_alliance.accounts.auth import register_auth
     from cbec_alliance.core.db import register_transaction_edge
+    from cbec_alliance.core.i18n import register_i18n
     from cbec_alliance.core.tasks import celery_init_app
     from cbec_alliance.extensions import api, db, limiter, migrate
 
@@ -87,6 +88,7 @@ def register_extensions(app: Flask) -> None:
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    register_i18n(app)
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
@@ -219,6 +221,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """Database refusals become 409/422 problems, never 500."""
+    from flask_babel import gettext as _
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
     from cbec_alliance.core.api import problem_response
@@ -228,7 +231,7 @@ def register_error_handlers(app: Flask) -> None:
     def _integrity(exc):
         db.session.rollback()
         app.logger.info("integrity error: %s", exc.orig)
-        return problem_response(409, "The change conflicts with existing data.")
+        return problem_response(409, _("The change conflicts with existing data."))
 
     @app.errorhandler(OperationalError)
     def _unavailable(exc):
@@ -237,14 +240,14 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("database unavailable: %s", exc.orig)
         return problem_response(
-            503, "The database is busy or unavailable; try again.", headers={"Retry-After": "2"}
+            503, _("The database is busy or unavailable; try again."), headers={"Retry-After": "2"}
         )
 
     @app.errorhandler(DataError)
     def _data(exc):
         db.session.rollback()
         app.logger.info("data error: %s", exc.orig)
-        return problem_response(422, "The database refused a value in the request.")
+        return problem_response(422, _("The database refused a value in the request."))
 
 
 def register_commands(app: Flask) -> None:

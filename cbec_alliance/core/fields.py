@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, overload
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from cbec_alliance.core.timeutil import bounded_utc, iso_z
 
@@ -25,7 +26,9 @@ class UtcDateTime(ma.fields.DateTime):
             return bounded_utc(parsed)
         except ValueError as exc:
             message = str(exc)
-            raise ma.ValidationError(message[0].upper() + message[1:] + ".") from exc
+            raise ma.ValidationError(
+                _("%(upper)s%(value)s.", upper=message[0].upper(), value=message[1:])
+            ) from exc
 
 
 class FullMatch(ma.validate.Regexp):

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -77,7 +78,7 @@ def _table(content: bytes, filename: str) -> list[tuple]:
     try:
         return [tuple(r) for r in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
-        invalid("file", f"not a readable csv file: {exc}")
+        invalid("file", _("not a readable csv file: %(exc)s", exc=exc))
 
 
 def _value(raw: Any) -> Decimal:
@@ -130,9 +131,12 @@ def check(content: bytes, filename: str) -> tuple[int, list[tuple[int, dict]], l
     header = column_keys(table[0], COLUMNS)
     missing = [k for k in REQUIRED if k not in header.values()]
     if missing:
-        invalid("file", "no column " + ", ".join(f"{k} ({COLUMNS[k]})" for k in missing))
+        invalid(
+            "file",
+            _("no column %(value)s", value=", ".join(f"{k} ({COLUMNS[k]})" for k in missing)),
+        )
     if len(table) > MAX_ROWS + 1:
-        invalid("file", f"at most {MAX_ROWS} rows in one file")
+        invalid("file", _("at most %(max_rows)s rows in one file", max_rows=MAX_ROWS))
     good: list[tuple[int, dict]] = []
     errors: list[Error] = []
     seen: dict[tuple, int] = {}

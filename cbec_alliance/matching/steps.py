@@ -3,6 +3,8 @@ waits for."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from cbec_alliance.core.errors import Waiting, wrong_step
 from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
@@ -34,7 +36,7 @@ def waits(rnd: MatchRound, action: str) -> list[Waiting]:
     if rnd.status == "collecting" and action in ("publish", "create a follow-up round"):
         close_at = as_utc(rnd.preferences_close_at)
         when = f" once preferences close at {iso_z(close_at)}" if utcnow() < close_at else ""
-        run = Waiting("coordinator", f"run the round{when}")
+        run = Waiting("coordinator", _("run the round%(when)s", when=when))
         return [run, publish] if follow_up else [run]
     if rnd.status == "failed" and action in ("publish", "create a follow-up round"):
         rerun = Waiting("coordinator", "run the round again")
