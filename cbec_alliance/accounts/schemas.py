@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from cbec_alliance.accounts.models import LANGUAGES
 from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.i18n import LANGUAGE_TAGS
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 
@@ -25,6 +26,10 @@ class UserSchema(OutSchema):
     name = ma.fields.String()
     platform_role = ma.fields.String()
     language = ma.fields.String()
+    ui_language = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "language of API messages; null follows Accept-Language"},
+    )
     memberships = ma.fields.List(ma.fields.Nested(MembershipOutSchema))
     created_at = UtcDateTime()
 
@@ -64,6 +69,11 @@ class ProfilePatchSchema(BaseSchema):
 
     name = text(200, min_len=1)
     language = ma.fields.String(validate=ma.validate.OneOf(LANGUAGES))
+    ui_language = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(LANGUAGE_TAGS),
+        metadata={"description": "language of API messages (zh-CN, en); null: Accept-Language"},
+    )
 
 
 class PasswordChangeSchema(BaseSchema):

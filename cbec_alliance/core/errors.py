@@ -93,7 +93,7 @@ def waiting_on(detail: str, waits: Sequence[Waiting], next_steps: str, **extra) 
             "%(detail)s: %(waiting)s; allowed next steps: %(steps)s",
             detail=_(detail),
             waiting=waiting_text(waits),
-            steps=next_steps,
+            steps=_(next_steps),
         ),
         waiting_for=[w.as_member() for w in waits],
         **extra,

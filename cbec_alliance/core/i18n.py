@@ -55,6 +55,7 @@ def _content_language(response: Response) -> Response:
 
 def register_i18n(app: Flask) -> None:
     """Bind Flask-Babel with the locale selector; every response says its language."""
+    from cbec_alliance.core.catalogue import register_commands
     from cbec_alliance.extensions import babel
 
     babel.init_app(
@@ -64,6 +65,7 @@ def register_i18n(app: Flask) -> None:
         locale_selector=select_locale,
     )
     app.after_request(_content_language)
+    register_commands(app)
 
 
 # The texts marshmallow and webargs fill in (with str.format) for their built-in checks, as

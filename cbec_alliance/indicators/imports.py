@@ -201,7 +201,11 @@ def run(user: User, content: bytes, filename: str, partial: bool) -> dict:
     each bad row's reason (`rows.<row>.<field>`) when a row is bad and `partial` is off."""
     total, good, errors = check(content, filename)
     if errors and not partial:
-        detail = f"{len({e['row'] for e in errors})} bad row(s) of {total}; nothing imported"
+        detail = _(
+            "%(bad)s bad row(s) of %(total)s; nothing imported",
+            bad=len({e["row"] for e in errors}),
+            total=total,
+        )
         messages: dict[str, list[str]] = {}
         for e in errors:
             messages.setdefault(f"rows.{e['row']}.{e['field']}", []).append(e["message"])

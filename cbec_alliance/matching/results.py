@@ -38,8 +38,8 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     """None for coordinators (everything, from `done`); else the caller's enterprises."""
     if user.is_coordinator:
         if rnd.status not in ("done", "published"):
-            detail = f"the round is {rnd.status}; results come after a run"
-            allowed = ", ".join(steps.allowed(rnd)) or "none (wait for the run)"
+            detail = _("the round is %(status)s; results come after a run", status=rnd.status)
+            allowed = ", ".join(steps.allowed(rnd)) or _("none (wait for the run)")
             waits = steps.waits(rnd, "publish")
             if waits:
                 waiting_on(detail, waits, allowed)
@@ -53,8 +53,11 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     if rnd.status != "published":
         _until_published(
             rnd,
-            f"the round is {rnd.status}; enterprises see results once it is published",
-            "see the round's candidates and your rankings",
+            _(
+                "the round is %(status)s; enterprises see results once it is published",
+                status=rnd.status,
+            ),
+            _("see the round's candidates and your rankings"),
         )
     return enterprises
 
