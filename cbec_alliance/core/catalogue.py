@@ -64,6 +64,8 @@ def update(locale: str) -> Catalog:
     catalog = read(locale) if path.exists() else Catalog(locale=locale, charset="utf-8")
     catalog.update(extract(), no_fuzzy_matching=True)
     catalog.obsolete.clear()
+    catalog.project, catalog.fuzzy = "cbec-alliance", False
+    catalog.header_comment = f"# {locale} messages of the CBEC Alliance API (see README)."
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, sort_output=True, include_lineno=False)

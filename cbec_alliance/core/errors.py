@@ -11,13 +11,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-# flask-smorest's `abort` is this one, re-exported without its types (NoReturn).
 from flask_babel import gettext as _
+
+# flask-smorest's `abort` is this one, re-exported without its types (NoReturn).
 from webargs.flaskparser import abort
 from werkzeug.http import HTTP_STATUS_CODES
 
 from cbec_alliance.core.api import PROBLEM_MIMETYPE, ProblemSchema
 from cbec_alliance.core.i18n import N_
+
+# The kinds of party a step waits for, as `Waiting.who` names them.
+PARTIES = (
+    N_("enterprise"),
+    N_("university"),
+    N_("government"),
+    N_("student"),
+    N_("coordinator"),
+    N_("worker"),
+)
 
 
 @dataclass(frozen=True)

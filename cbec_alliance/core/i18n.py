@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -30,17 +30,30 @@ def N_(message: str) -> str:  # noqa: N802 (the conventional name of the no-op m
 def select_locale() -> str:
     """The user's `ui_language`, else the best `Accept-Language` match, else English.
 
-    Only a user the request has already loaded counts: loading one just to choose a language
-    would read the session of every anonymous request (and make it vary on the cookie).
+    The user is loaded only for a request that carries credentials (a session or remember
+    cookie, an Authorization header): loading one for every request would read the session
+    of anonymous ones too (and make their responses vary on the cookie).
     """
     if not has_request_context():
         return "en"
     user = g.get("_login_user")
+    if user is None and _carries_credentials():
+        from flask_login import current_user
+
+        user = current_user
     setting = getattr(user, "ui_language", None)
     if setting in LOCALES:
         return LOCALES[setting]
     best = request.accept_languages.best_match(tuple(_ACCEPTED))
     return _ACCEPTED.get(best or "", "en")
+
+
+def _carries_credentials() -> bool:
+    cookies = (
+        current_app.config["SESSION_COOKIE_NAME"],
+        current_app.config["REMEMBER_COOKIE_NAME"],
+    )
+    return "Authorization" in request.headers or any(c in request.cookies for c in cookies)
 
 
 def language_tag() -> str:

@@ -384,7 +384,7 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
                 Waiting(
                     "student",
                     _("give preferences until %(close_at)s", close_at=close_at),
-                    "the students",
+                    _("the students"),
                 ).as_member()
             ],
         )
