@@ -101,16 +101,20 @@ def _value_problem(figure: Figure, cond: dict) -> str | None:
     if figure.compare == "count":
         value = cond["min"]
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1_000_000
-        return None if ok else "a whole number from 0 to 1000000"
+        return None if ok else _("a whole number from 0 to 1000000")
     if figure.compare == "level":
-        return None if cond["min"] in BASE_LEVELS[1:] else f"one of {list(BASE_LEVELS[1:])}"
+        return (
+            None
+            if cond["min"] in BASE_LEVELS[1:]
+            else _("one of %(value)s", value=list(BASE_LEVELS[1:]))
+        )
     values = cond["in"]
     if not isinstance(values, list) or not values or len(values) > 50:
-        return "a list of 1 to 50 values"
+        return _("a list of 1 to 50 values")
     if not all(isinstance(v, str) for v in values):
-        return "a list of codes"
+        return _("a list of codes")
     if figure.choices and not set(values) <= set(figure.choices):
-        return f"values among {list(figure.choices)}"
+        return _("values among %(choices)s", choices=list(figure.choices))
     return None
 
 
