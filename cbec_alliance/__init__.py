@@ -75,7 +75,7 @@ def register_extensions(app: Flask) -> None:
     from cbec_alliance.core.db import register_transaction_edge
     from cbec_alliance.core.i18n import register_i18n
     from cbec_alliance.core.tasks import celery_init_app
-    from cbec_alliance.extensions import api, db, limiter, migrate
+    from cbec_alliance.extensions import api, babel, db, limiter, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Plan each statement for its own parameters: `q` patterns and filter values differ
@@ -88,7 +88,7 @@ def register_extensions(app: Flask) -> None:
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    register_i18n(app)
+    register_i18n(app, babel)
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
@@ -253,8 +253,10 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Register the `flask` CLI commands."""
     from cbec_alliance.cli import register
+    from cbec_alliance.core.catalogue import register_commands as register_catalogue
 
     register(app)
+    register_catalogue(app)
 
 
 def settle_process() -> None:

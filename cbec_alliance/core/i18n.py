@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask_babel import Babel, get_locale, gettext
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 # Content-Language tag -> Babel locale identifier (the catalogue's directory name).
@@ -66,11 +66,9 @@ def _content_language(response: Response) -> Response:
     return response
 
 
-def register_i18n(app: Flask) -> None:
-    """Bind Flask-Babel with the locale selector; every response says its language."""
-    from cbec_alliance.core.catalogue import register_commands
-    from cbec_alliance.extensions import babel
-
+def register_i18n(app: Flask, babel: Babel) -> None:
+    """Bind Flask-Babel (extensions.babel) with the locale selector; every response says its
+    language."""
     babel.init_app(
         app,
         default_locale="en",
@@ -78,7 +76,6 @@ def register_i18n(app: Flask) -> None:
         locale_selector=select_locale,
     )
     app.after_request(_content_language)
-    register_commands(app)
 
 
 # The texts marshmallow and webargs fill in (with str.format) for their built-in checks, as
