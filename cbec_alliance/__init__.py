@@ -94,10 +94,11 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions, the auth edge, the transaction edge and Celery."""
     from cbec_alliance.accounts.auth import register_auth
     from cbec_alliance.core.db import register_transaction_edge
+    from cbec_alliance.core.i18n import register_i18n
     from cbec_alliance.core.links import register_link_headers
     from cbec_alliance.core.metrics import register_metrics
     from cbec_alliance.core.tasks import celery_init_app
-    from cbec_alliance.extensions import api, db, limiter, mail, migrate
+    from cbec_alliance.extensions import api, babel, db, limiter, mail, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Plan each statement for its own parameters: `q` patterns and filter values differ
@@ -110,6 +111,7 @@ def register_extensions(app: Flask) -> None:
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    register_i18n(app, babel)
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
@@ -128,10 +130,6 @@ def register_extensions(app: Flask) -> None:
         "cookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     celery_init_app(app)
-    if "babel" not in app.extensions:  # messages are marked for translation (flask_babel)
-        from flask_babel import Babel
-
-        Babel(app)
     _import_models()
 
 
@@ -255,6 +253,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """Database refusals become 409/422 problems, never 500."""
+    from flask_babel import gettext as _
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
     from cbec_alliance.core.api import problem_response
@@ -264,7 +263,7 @@ def register_error_handlers(app: Flask) -> None:
     def _integrity(exc):
         db.session.rollback()
         app.logger.info("integrity error: %s", exc.orig)
-        return problem_response(409, "The change conflicts with existing data.")
+        return problem_response(409, _("The change conflicts with existing data."))
 
     @app.errorhandler(OperationalError)
     def _unavailable(exc):
@@ -273,21 +272,23 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("database unavailable: %s", exc.orig)
         return problem_response(
-            503, "The database is busy or unavailable; try again.", headers={"Retry-After": "2"}
+            503, _("The database is busy or unavailable; try again."), headers={"Retry-After": "2"}
         )
 
     @app.errorhandler(DataError)
     def _data(exc):
         db.session.rollback()
         app.logger.info("data error: %s", exc.orig)
-        return problem_response(422, "The database refused a value in the request.")
+        return problem_response(422, _("The database refused a value in the request."))
 
 
 def register_commands(app: Flask) -> None:
     """Register the `flask` CLI commands."""
     from cbec_alliance.cli import register
+    from cbec_alliance.core.catalogue import register_commands as register_catalogue
 
     register(app)
+    register_catalogue(app)
 
 
 def settle_process() -> None:

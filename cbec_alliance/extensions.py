@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, ClassVar
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,3 +44,4 @@ login_manager = LoginManager()
 api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mail = Mail()  # Flask-Mailman; core/mail.py chooses SMTP or the log per message
+babel = Babel()

@@ -8,6 +8,7 @@ import secrets
 from flask import Flask, Response, g, request, session
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 from flask_login import current_user
 
 from cbec_alliance.accounts import services
@@ -75,7 +76,11 @@ def _check_csrf():
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         return problem_response(
             403,
-            f"Cookie-authenticated writes need the {CSRF_HEADER} header from /api/v1/auth/csrf.",
+            gettext(
+                "Cookie-authenticated writes need the %(csrf_header)s header from "
+                "/api/v1/auth/csrf.",
+                csrf_header=CSRF_HEADER,
+            ),
         )
     return None
 

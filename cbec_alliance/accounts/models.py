@@ -26,6 +26,9 @@ class User(Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     platform_role: Mapped[str] = mapped_column(sa.String(20), default="user")
     language: Mapped[str] = mapped_column(sa.String(5), default="zh")
+    # The language of API messages (zh-CN or en); None follows Accept-Language. Apart from
+    # `language`, which is the notifications' and defaults to Chinese for every account.
+    ui_language: Mapped[str | None] = mapped_column(sa.String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from cbec_alliance.accounts.models import LANGUAGES
 from cbec_alliance.core.fields import UtcDateTime, text
+from cbec_alliance.core.i18n import LANGUAGE_TAGS
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 
@@ -30,6 +31,10 @@ class UserSchema(OutSchema):
             "description": "Whether the user proved they receive mail at `email`; "
             "an unverified user cannot join an organization"
         }
+    )
+    ui_language = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "language of API messages; null follows Accept-Language"},
     )
     memberships = ma.fields.List(ma.fields.Nested(MembershipOutSchema))
     created_at = UtcDateTime()
@@ -70,6 +75,11 @@ class ProfilePatchSchema(BaseSchema):
 
     name = text(200, min_len=1)
     language = ma.fields.String(validate=ma.validate.OneOf(LANGUAGES))
+    ui_language = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(LANGUAGE_TAGS),
+        metadata={"description": "language of API messages (zh-CN, en); null: Accept-Language"},
+    )
 
 
 class PasswordChangeSchema(BaseSchema):

@@ -107,7 +107,8 @@ class Me(MethodView):
     @blp.arguments(ProfilePatchSchema)
     @blp.response(200, UserSchema)
     def patch(self, data):
-        """Change my name or notification language (zh or en)."""
+        """Change my name, notification language (zh or en) or message language (zh-CN, en,
+        or null to follow Accept-Language)."""
         user = me()
         changes = changed_fields(user, data)
         if changes:
@@ -123,6 +124,7 @@ PASSWORD_CHANGED_EXAMPLE = {
         "platform_role": "user",
         "language": "zh",
         "email_verified": True,
+        "ui_language": None,
         "memberships": [],
         "created_at": "2026-09-01T08:00:00Z",
     },

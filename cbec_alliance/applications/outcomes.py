@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import signals
 from cbec_alliance.applications.models import Application, Evaluation, EvaluationRating, Hire
@@ -19,9 +21,15 @@ def _completed_for_enterprise(application_id: int, user: User, what: str):
     application = get_visible_application(application_id, user)
     posting = db.session.get_one(Internship, application.internship_id)
     if party(application, posting, user) != "enterprise":
-        forbidden(f"only the enterprise's admins and staff may record {what}")
+        forbidden(_("only the enterprise's admins and staff may record %(what)s", what=what))
     if application.status != "completed":
-        conflict(f"{what} comes after the internship: the application is {application.status}")
+        conflict(
+            _(
+                "%(what)s comes after the internship: the application is %(status)s",
+                what=what,
+                status=application.status,
+            )
+        )
     return application, posting
 
 

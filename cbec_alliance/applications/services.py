@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import signals
@@ -31,9 +32,9 @@ def apply(user: User, internship_id: int, cover_letter: str | None) -> Applicati
     m = require_student(user)
     posting = internships.get_visible(internship_id, user)
     if posting.status != "open":
-        conflict(f"the internship is {posting.status}; applications are closed")
+        conflict(_("the internship is %(status)s; applications are closed", status=posting.status))
     if date.today() > posting.apply_by:
-        conflict(f"the deadline {posting.apply_by} has passed")
+        conflict(_("the deadline %(apply_by)s has passed", apply_by=posting.apply_by))
     exists = db.session.scalar(
         sa.select(Application.id).where(
             Application.internship_id == posting.id, Application.student_id == user.id
@@ -111,7 +112,7 @@ def act(user: User, application_id: int, verb: str, note: str | None) -> Applica
             waiting_for=lambda: _waits(application, posting, verb, side),
         )
     except WrongParty as exc:
-        forbidden(f"only the {exc.party} may {verb} an application")
+        forbidden(_("only the %(party)s may %(verb)s an application", party=exc.party, verb=verb))
     if verb == "accept":
         internships.take_slot(posting, user)
     elif verb == "withdraw" and application.status == "accepted":
@@ -158,8 +159,12 @@ def _placement_completed_first(application: Application) -> None:
     placement = signals.placement_of(application.id)
     if placement is not None and placement["state"] in RUNNING_PLACEMENT:
         conflict(
-            f"the placement {placement['id']} is {placement['state']}: the internship completes"
-            f" with it (POST /api/v1/placements/{placement['id']}/complete)"
+            _(
+                "the placement %(id)s is %(state)s: the internship completes with it (POST "
+                "/api/v1/placements/%(id)s/complete)",
+                id=placement["id"],
+                state=placement["state"],
+            )
         )
 
 

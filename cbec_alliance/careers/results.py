@@ -6,6 +6,7 @@ import secrets
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -39,7 +40,12 @@ def enter_results(user: User, exam: CertificateExam, results: list[dict]) -> lis
     if exam.state != "scheduled":
         conflict("the exam was cancelled")
     if exams.today() < exam.exam_date:
-        conflict(f"results are entered from the exam day ({exam.exam_date.isoformat()}) on")
+        conflict(
+            gettext(
+                "results are entered from the exam day (%(isoformat)s) on",
+                isoformat=exam.exam_date.isoformat(),
+            )
+        )
     ids = [r["student_id"] for r in results]
     if len(set(ids)) != len(ids):
         conflict("each student may appear once")
@@ -55,10 +61,14 @@ def enter_results(user: User, exam: CertificateExam, results: list[dict]) -> lis
     }
     missing = [i for i in ids if i not in seats]
     if missing:
-        conflict(f"not registered for this exam: student {', '.join(map(str, missing))}")
+        conflict(
+            gettext(
+                "not registered for this exam: student %(map)s", map=", ".join(map(str, missing))
+            )
+        )
     done = [i for i in ids if seats[i].result_at is not None]
     if done:
-        conflict(f"already has a result: student {', '.join(map(str, done))}")
+        conflict(gettext("already has a result: student %(map)s", map=", ".join(map(str, done))))
     now, out = utcnow(), []
     for r in results:
         seat = seats[r["student_id"]]

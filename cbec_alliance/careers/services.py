@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -59,9 +60,17 @@ def check_certificate(code: str, level: str, field: str = "certificate_code") ->
     """422 for a code not in the catalogue or a level it is not awarded at."""
     levels = taxonomy.certificate_levels(code)
     if levels is None:
-        invalid(field, f"unknown certificates code: {code}")
+        invalid(field, _("unknown certificates code: %(code)s", code=code))
     if level not in levels:
-        invalid("level", f"{code} is awarded at {', '.join(levels)}, not {level}")
+        invalid(
+            "level",
+            _(
+                "%(code)s is awarded at %(levels)s, not %(level)s",
+                code=code,
+                levels=", ".join(levels),
+                level=level,
+            ),
+        )
 
 
 def create(user: User, data: dict) -> CertificateExam:
@@ -136,7 +145,7 @@ def register(user: User, exam: CertificateExam) -> ExamRegistration:
     if mine is not None and mine.status == "registered":
         conflict("you are already registered")
     if take(EXAM_SEATS, exam) is None:
-        conflict(f"the exam is full ({exam.capacity} seats)")
+        conflict(_("the exam is full (%(capacity)s seats)", capacity=exam.capacity))
     if mine is None:
         mine = ExamRegistration(exam_id=exam.id, student_id=user.id)
         db.session.add(mine)

@@ -6,6 +6,7 @@ from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -26,14 +27,19 @@ def submit(judge: User, competition: Competition, data: dict) -> dict:
     if competition.results_published_at is not None:
         conflict("the results are published: scores can no longer change")
     if not has_passed(competition.starts_at):
-        conflict(f"judging opens when the competition starts ({iso_z(competition.starts_at)})")
+        conflict(
+            _(
+                "judging opens when the competition starts (%(starts_at)s)",
+                starts_at=iso_z(competition.starts_at),
+            )
+        )
     team = db.session.get(Team, data["team_id"])
     if team is None or team.competition_id != competition.id:
         invalid("team_id", "not a team of this competition")
     criteria = {c.criterion for c in competition.rubric}
     unknown = sorted(set(data["scores"]) - criteria)
     if unknown:
-        invalid("scores", f"not criteria of the rubric: {unknown}")
+        invalid("scores", _("not criteria of the rubric: %(unknown)s", unknown=unknown))
     now = utcnow()
     for criterion, value in data["scores"].items():
         db.session.add(

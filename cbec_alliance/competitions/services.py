@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -78,9 +79,12 @@ def _approved_orgs(ids: list[int], field: str, kind: str | None = None) -> list[
     for org_id in ids:
         org = found.get(org_id)
         if org is None or org.status != "approved":
-            invalid(field, f"{org_id} is not an approved organization of the alliance")
+            invalid(
+                field,
+                _("%(org_id)s is not an approved organization of the alliance", org_id=org_id),
+            )
         if kind and org.kind != kind:
-            invalid(field, f"{org_id} is not an {kind}")
+            invalid(field, _("%(org_id)s is not an %(kind)s", org_id=org_id, kind=kind))
     return [found[i] for i in ids]
 
 
@@ -88,7 +92,7 @@ def _check_schedule(data: dict) -> None:
     order = ("registration_opens_at", "registration_closes_at", "starts_at", "ends_at")
     for earlier, later in zip(order, order[1:], strict=False):
         if data[later] < data[earlier] or (later != "starts_at" and data[later] == data[earlier]):
-            invalid(later, f"must come after {earlier}")
+            invalid(later, _("must come after %(earlier)s", earlier=earlier))
     freeze = data.get("scoreboard_freeze_at")
     if freeze is not None and not data["starts_at"] <= freeze <= data["ends_at"]:
         invalid("scoreboard_freeze_at", "must lie between starts_at and ends_at")
@@ -100,10 +104,16 @@ def _check_rubric(rubric: list[dict]) -> None:
         invalid("rubric", "each criterion may appear once")
     for criterion in rubric:
         if criterion["weight"] != criterion["weight"].quantize(Decimal("0.0001")):
-            invalid("rubric", f"{criterion['criterion']}: a weight has at most 4 decimals")
+            invalid(
+                "rubric",
+                _(
+                    "%(criterion)s: a weight has at most 4 decimals",
+                    criterion=criterion["criterion"],
+                ),
+            )
     total = sum((c["weight"] for c in rubric), Decimal(0))
     if total != 1:
-        invalid("rubric", f"the weights must add up to 1 (they add up to {total})")
+        invalid("rubric", _("the weights must add up to 1 (they add up to %(total)s)", total=total))
 
 
 def _staff_organizations(user: User) -> set[int]:
@@ -193,7 +203,13 @@ def _check_registration_open(competition: Competition) -> None:
         as_utc(competition.registration_closes_at),
     )
     if not opens <= now < closes:
-        conflict(f"registration is closed: it runs from {iso_z(opens)} to {iso_z(closes)}")
+        conflict(
+            _(
+                "registration is closed: it runs from %(opens)s to %(closes)s",
+                opens=iso_z(opens),
+                closes=iso_z(closes),
+            )
+        )
 
 
 def _member_universities(competition: Competition, data: dict) -> dict[int, int]:
@@ -202,13 +218,22 @@ def _member_universities(competition: Competition, data: dict) -> dict[int, int]
     if len(set(members)) != len(members):
         invalid("member_ids", "each student may appear once")
     if len(members) > competition.max_team_size:
-        invalid("member_ids", f"a team has at most {competition.max_team_size} members")
+        invalid(
+            "member_ids",
+            _(
+                "a team has at most %(max_team_size)s members",
+                max_team_size=competition.max_team_size,
+            ),
+        )
     if data["track"] not in [track.name for track in competition.tracks]:
         invalid("track", "not a track of this competition")
     universities = _student_universities(members)
     strangers = [member for member in members if member not in universities]
     if strangers:
-        invalid("member_ids", f"not students of an alliance university: {strangers}")
+        invalid(
+            "member_ids",
+            _("not students of an alliance university: %(strangers)s", strangers=strangers),
+        )
     return universities
 
 
@@ -220,7 +245,10 @@ def _check_free(competition: Competition, members: list[int], name: str) -> None
         )
     ).all()
     if taken:
-        conflict(f"already in a team of this competition: {sorted(taken)}", user_ids=sorted(taken))
+        conflict(
+            _("already in a team of this competition: %(taken)s", taken=sorted(taken)),
+            user_ids=sorted(taken),
+        )
     if db.session.scalar(
         sa.select(Team.id).where(Team.competition_id == competition.id, Team.name == name)
     ):

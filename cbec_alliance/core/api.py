@@ -9,11 +9,13 @@ import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Response, current_app, json
+from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from cbec_alliance.core.i18n import translate_errors
 from cbec_alliance.core.schemas import INT32_MAX
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -82,10 +84,12 @@ def problem_response(
     headers: dict | None = None,
     extra: dict | None = None,
 ) -> Response:
-    """Build an application/problem+json response (`extra`: extension members)."""
+    """Build an application/problem+json response (`extra`: extension members), its title
+    and detail in the request's language (`detail` may be a msgid or already translated)."""
     from werkzeug.http import HTTP_STATUS_CODES
 
-    title = title or HTTP_STATUS_CODES.get(status, "Error")
+    title = _(title or HTTP_STATUS_CODES.get(status, "Error"))
+    detail = _(detail) if detail else None
     body = {
         "type": f"https://cbec-alliance.example/problems/{status}",
         "title": title,
@@ -98,6 +102,7 @@ def problem_response(
     # "replace": a message echoing a client's lone surrogate must not turn a 4xx into a 500.
     text = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
     resp = Response(text, status=status, mimetype=PROBLEM_MIMETYPE)
+    resp.vary.add("Accept-Language")
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
@@ -254,23 +259,23 @@ class ProblemApi(Api):
         errors = None
         detail = data.get("message") or error.description
         if "errors" in data:
-            errors = _flatten(data["errors"])
+            errors = translate_errors(_flatten(data["errors"]))
         elif "messages" in data:
-            errors = _webargs_errors(data["messages"])
+            errors = translate_errors(_webargs_errors(data["messages"]))
             if status == 400:
                 # Malformed JSON: say so plainly.
-                detail = "The request body is not valid JSON."
+                detail = _("The request body is not valid JSON.")
                 errors = None
             elif status == 422:
-                detail = "Validation failed for: " + ", ".join(sorted(errors))
+                detail = _("Validation failed for: %(fields)s", fields=", ".join(sorted(errors)))
         if status == 429:
-            detail = f"Too many requests: {error.description}"
+            detail = _("Too many requests: %(limit)s", limit=error.description)
             headers.setdefault("Retry-After", str(_retry_after()))
         if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         if status == 403 and not _authenticated():
             # 403 means "logged in but not allowed"; an anonymous caller is told to log in.
-            status, detail = 401, "Log in or send a valid bearer token."
+            status, detail = 401, _("Log in or send a valid bearer token.")
         extra = data.get("extra")
         return problem_response(status, detail, errors=errors, headers=headers, extra=extra)
 

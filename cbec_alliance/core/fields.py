@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, overload
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.timeutil import bounded_utc, iso_z
 
 
@@ -23,9 +25,14 @@ class UtcDateTime(ma.fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         try:
             return bounded_utc(parsed)
-        except ValueError as exc:
-            message = str(exc)
-            raise ma.ValidationError(message[0].upper() + message[1:] + ".") from exc
+        except ValueError as exc:  # bounded_utc's only complaint: out of range
+            raise ma.ValidationError(
+                _(
+                    "Must be between %(earliest)s and %(latest)s.",
+                    earliest="1900-01-01T00:00:00Z",
+                    latest="2999-12-31T23:59:59Z",
+                )
+            ) from exc
 
 
 class FullMatch(ma.validate.Regexp):
@@ -47,7 +54,7 @@ class FullMatch(ma.validate.Regexp):
 # `pattern`, and the services check each code against its vocabulary.
 TAXONOMY_CODE_RE = r"^[a-z0-9][a-z0-9-]{0,59}$"
 _CODE_FORMAT = FullMatch(
-    TAXONOMY_CODE_RE, error="not a taxonomy code (lower-case letters, digits and hyphens)"
+    TAXONOMY_CODE_RE, error=N_("not a taxonomy code (lower-case letters, digits and hyphens)")
 )
 
 

@@ -27,6 +27,7 @@ import re
 from itertools import accumulate
 
 from flask import Flask, Request, Response, request
+from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
@@ -66,19 +67,19 @@ def json_depth(data: bytes) -> int:
 
 
 def _refuse_constant(name: str):
-    raise UnsafeJson(f"{name} is not a JSON number")
+    raise UnsafeJson(_("%(name)s is not a JSON number", name=name))
 
 
 def _bounded_int(literal: str) -> int:
     if len(literal.lstrip("-")) > JSON_MAX_INT_DIGITS:
-        raise UnsafeJson(f"an integer has more than {JSON_MAX_INT_DIGITS} digits")
+        raise UnsafeJson(_("an integer has more than %(limit)s digits", limit=JSON_MAX_INT_DIGITS))
     return int(literal)
 
 
 def _finite_float(literal: str) -> float:
     value = float(literal)
     if not math.isfinite(value):
-        raise UnsafeJson(f"the number {literal[:40]} is too large for a double")
+        raise UnsafeJson(_("the number %(number)s is too large for a double", number=literal[:40]))
     return value
 
 
@@ -92,11 +93,17 @@ def check_json(data: bytes) -> None:
     if data.count(b"[") + data.count(b"{") > JSON_MAX_DEPTH:
         depth = json_depth(data)
         if depth > JSON_MAX_DEPTH:
-            raise UnsafeJson(f"it nests {depth} levels deep (at most {JSON_MAX_DEPTH})")
+            raise UnsafeJson(
+                _(
+                    "it nests %(depth)s levels deep (at most %(limit)s)",
+                    depth=depth,
+                    limit=JSON_MAX_DEPTH,
+                )
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnsafeJson(f"it is not UTF-8 (byte {exc.start})") from exc
+        raise UnsafeJson(_("it is not UTF-8 (byte %(start)s)", start=exc.start)) from exc
     try:
         json.loads(
             text,
@@ -105,9 +112,16 @@ def check_json(data: bytes) -> None:
             parse_float=_finite_float,
         )
     except json.JSONDecodeError as exc:
-        raise UnsafeJson(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise UnsafeJson(
+            _(
+                "%(reason)s at line %(line)s column %(column)s",
+                reason=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            )
+        ) from exc
     except RecursionError as exc:  # a bracket scan bug must still not be a 500
-        raise UnsafeJson("it nests too deep") from exc
+        raise UnsafeJson(_("it nests too deep")) from exc
 
 
 def _is_json(mimetype: str) -> bool:
@@ -169,7 +183,7 @@ def _check_request_head() -> None:
     """414 for a URL over MAX_URL_BYTES, 431 for too many or too large headers."""
     environ = request.environ
     if _request_uri_bytes(environ) > MAX_URL_BYTES:
-        abort(414, message=f"The URL is longer than {MAX_URL_BYTES} bytes.")
+        abort(414, message=_("The URL is longer than %(limit)s bytes.", limit=MAX_URL_BYTES))
     fields = 0
     for name, value in environ.items():
         if not (name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")):
@@ -177,9 +191,21 @@ def _check_request_head() -> None:
         fields += 1
         if isinstance(value, str) and len(value) > MAX_HEADER_BYTES:
             header = name.removeprefix("HTTP_").replace("_", "-").title()
-            abort(431, message=f"The {header} header is longer than {MAX_HEADER_BYTES} bytes.")
+            abort(
+                431,
+                message=_(
+                    "The %(header)s header is longer than %(limit)s bytes.",
+                    header=header,
+                    limit=MAX_HEADER_BYTES,
+                ),
+            )
     if fields > MAX_HEADER_FIELDS:
-        abort(431, message=f"The request has more than {MAX_HEADER_FIELDS} header fields.")
+        abort(
+            431,
+            message=_(
+                "The request has more than %(limit)s header fields.", limit=MAX_HEADER_FIELDS
+            ),
+        )
 
 
 def _check_body() -> None:
@@ -196,7 +222,7 @@ def _check_body() -> None:
     try:
         check_json(data)
     except UnsafeJson as exc:
-        abort(400, message=f"The request body is not acceptable JSON: {exc}.")
+        abort(400, message=_("The request body is not acceptable JSON: %(reason)s.", reason=exc))
 
 
 def _has_body(environ) -> bool:

@@ -9,7 +9,9 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError
 
-_BAD_TEXT = "contains a character that cannot be stored (NUL or an unpaired surrogate)"
+from cbec_alliance.core.i18n import N_
+
+_BAD_TEXT = N_("contains a character that cannot be stored (NUL or an unpaired surrogate)")
 
 
 def _bad_text(value: str) -> bool:
@@ -49,7 +51,7 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # about 9e15), no quantity of this API comes near it, and a huge value breaks the exact
 # decimal a field may turn it into (`credits: 1e308` quantized to 0.1).
 NUMBER_LIMIT = 10**15
-_NUMBER_MESSAGE = "Must be a finite number from -10^15 to 10^15."
+_NUMBER_MESSAGE = N_("Must be a finite number from -10^15 to 10^15.")
 
 
 def _bound_real(field: ma.fields.Number) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.capacity import give_back, take
@@ -34,7 +35,9 @@ def enroll(user: User, course: Course) -> Enrollment:
         forbidden("Only students of the course's university enroll in it.")
     course = _lock(course.id)
     if course.status != "published":
-        conflict(f"only published courses take students; this one is {course.status}")
+        conflict(
+            _("only published courses take students; this one is %(status)s", status=course.status)
+        )
     mine = db.session.scalar(
         sa.select(Enrollment).where(
             Enrollment.course_id == course.id, Enrollment.student_id == user.id
@@ -43,7 +46,7 @@ def enroll(user: User, course: Course) -> Enrollment:
     if mine is not None and mine.status == "enrolled":
         conflict("you are already enrolled in this course")
     if take(PLACES, course) is None:
-        conflict(f"the course is full ({course.capacity} places)")
+        conflict(_("the course is full (%(capacity)s places)", capacity=course.capacity))
     if mine is None:
         mine = Enrollment(
             course_id=course.id, student_id=user.id, university_id=course.university_id

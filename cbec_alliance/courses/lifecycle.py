@@ -11,6 +11,7 @@ to confirmed when proposed. A content change asks every partner again (`services
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -121,7 +122,10 @@ def caller_partner(user: User, course: Course, enterprise_id: int | None) -> int
     partners = course.partner_enterprise_ids
     if enterprise_id is not None:
         if enterprise_id not in partners:
-            invalid("enterprise_id", f"not a partner of this course; its partners: {partners}")
+            invalid(
+                "enterprise_id",
+                _("not a partner of this course; its partners: %(partners)s", partners=partners),
+            )
         return enterprise_id
     mine = [e for e in partners if e in services.managed_orgs(user)]
     if not mine:
@@ -135,6 +139,9 @@ def caller_partner(user: User, course: Course, enterprise_id: int | None) -> int
         choices = ", ".join(f"{e} ({names[e]})" for e in mine)
         invalid(
             "enterprise_id",
-            f"you answer for several partners of this course; name one of: {choices}",
+            _(
+                "you answer for several partners of this course; name one of: %(choices)s",
+                choices=choices,
+            ),
         )
     return mine[0]

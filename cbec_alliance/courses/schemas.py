@@ -7,12 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
 from cbec_alliance.internships.schemas import CertificateOutSchema, certificate_list
 
 from .models import STATUSES
 
-SEMESTER = ma.validate.Regexp(r"^\d{4}-(spring|fall)$", error="like 2026-fall or 2027-spring")
+SEMESTER = ma.validate.Regexp(r"^\d{4}-(spring|fall)$", error=N_("like 2026-fall or 2027-spring"))
 
 
 class Credits(ma.fields.Float):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -79,7 +80,10 @@ def get_for_university(course_id: int, user: User) -> Course:
 def _approved(org_id: int, field: str, kind: str) -> Organization:
     org = db.session.get(Organization, org_id)
     if org is None or org.status != "approved" or org.kind != kind:
-        invalid(field, f"{org_id} is not an approved {kind} of the alliance")
+        invalid(
+            field,
+            _("%(org_id)s is not an approved %(kind)s of the alliance", org_id=org_id, kind=kind),
+        )
     return org
 
 
@@ -105,14 +109,19 @@ def _check(data: dict, course: Course | None) -> None:
         if lecturer["organization_id"] not in (None, *allowed):
             invalid("lecturers", "a lecturer's organization is the university or a partner")
     if course is not None and data.get("capacity", course.capacity) < course.enrolled_count:
-        conflict(f"capacity cannot go below the {course.enrolled_count} students enrolled")
+        conflict(
+            _(
+                "capacity cannot go below the %(enrolled_count)s students enrolled",
+                enrolled_count=course.enrolled_count,
+            )
+        )
     code = data.get("code")
     if code and (course is None or code != course.code):
         taken = db.session.scalar(
             sa.select(Course.id).where(Course.university_id == university_id, Course.code == code)
         )
         if taken:
-            conflict(f"the university already has a course {code}")
+            conflict(_("the university already has a course %(code)s", code=code))
 
 
 def create(user: User, data: dict) -> Course:

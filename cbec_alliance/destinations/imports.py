@@ -17,6 +17,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
 
@@ -95,13 +96,13 @@ def start(user: User, upload: FileStorage | None, args: dict) -> DestinationImpo
 def workbook_problem(content: bytes) -> str | None:
     """Why `content` is not an xlsx workbook we can read, or None."""
     if not content.startswith(b"PK\x03\x04"):
-        return "not an xlsx workbook (expected an Office Open XML spreadsheet)"
+        return _("not an xlsx workbook (expected an Office Open XML spreadsheet)")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             if "xl/workbook.xml" not in z.namelist():
-                return "not an xlsx workbook (a zip file without a workbook)"
+                return _("not an xlsx workbook (a zip file without a workbook)")
     except zipfile.BadZipFile:
-        return "not an xlsx workbook (a damaged zip file)"
+        return _("not an xlsx workbook (a damaged zip file)")
     return None
 
 

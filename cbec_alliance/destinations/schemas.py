@@ -4,6 +4,7 @@ list filters, and the bulk import job."""
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, require
@@ -30,7 +31,9 @@ DESTINATION_EXAMPLE = {
 def _uscc(value: str) -> None:
     problem = uscc_error(value)
     if problem:
-        raise ma.ValidationError(f"not a unified social credit code: {problem}")
+        raise ma.ValidationError(
+            _("not a unified social credit code: %(problem)s", problem=problem)
+        )
 
 
 def _region(value: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -151,8 +152,12 @@ def create(user: User, data: dict) -> Destination:
     )
     if taken:
         conflict(
-            f"a destination for {year} is already reported (destination {taken}); change it "
-            "with PATCH",
+            _(
+                "a destination for %(year)s is already reported (destination %(taken)s); change "
+                "it with PATCH",
+                year=year,
+                taken=taken,
+            ),
             destination_id=taken,
         )
     values = {f: data[f] for f in FIELDS if f in data}
@@ -250,8 +255,11 @@ def _decide(user: User, dest: Destination, state: str, reason: str | None) -> De
         forbidden("only the employer's staff confirm or dispute a destination")
     if dest.confirmation != "pending":
         conflict(
-            f"the destination is {dest.confirmation}, not pending; a change by the university "
-            "or the student asks again",
+            _(
+                "the destination is %(confirmation)s, not pending; a change by the university or "
+                "the student asks again",
+                confirmation=dest.confirmation,
+            ),
             confirmation=dest.confirmation,
         )
     dest.confirmation = state

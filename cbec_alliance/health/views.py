@@ -7,6 +7,7 @@ import redis
 import sqlalchemy as sa
 from flask import current_app
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from cbec_alliance.core.api import problem_response
@@ -75,6 +76,6 @@ class Ready(MethodView):
         checks = {"database": _check_database(), "broker": _check_broker()}
         failed = [name for name, result in checks.items() if not result.startswith("ok")]
         if failed:
-            resp = problem_response(503, "not ready: " + ", ".join(failed))
+            resp = problem_response(503, _("not ready: %(failed)s", failed=", ".join(failed)))
             return resp
         return {"status": "ok", "checks": checks}

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -78,7 +79,7 @@ def read_table(content: bytes, filename: str, limit: int = MAX_ROWS) -> list[tup
     try:
         return [tuple(r) for r in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
-        invalid("file", f"not a readable csv file: {exc}")
+        invalid("file", _("not a readable csv file: %(exc)s", exc=exc))
 
 
 def _value(raw: Any) -> Decimal:
@@ -131,9 +132,12 @@ def check(content: bytes, filename: str) -> tuple[int, list[tuple[int, dict]], l
     header = column_keys(table[0], COLUMNS)
     missing = [k for k in REQUIRED if k not in header.values()]
     if missing:
-        invalid("file", "no column " + ", ".join(f"{k} ({COLUMNS[k]})" for k in missing))
+        invalid(
+            "file",
+            _("no column %(value)s", value=", ".join(f"{k} ({COLUMNS[k]})" for k in missing)),
+        )
     if len(table) > MAX_ROWS + 1:
-        invalid("file", f"at most {MAX_ROWS} rows in one file")
+        invalid("file", _("at most %(max_rows)s rows in one file", max_rows=MAX_ROWS))
     good: list[tuple[int, dict]] = []
     errors: list[Error] = []
     seen: dict[tuple, int] = {}
@@ -198,7 +202,11 @@ def run(user: User, content: bytes, filename: str, partial: bool) -> dict:
     each bad row's reason (`rows.<row>.<field>`) when a row is bad and `partial` is off."""
     total, good, errors = check(content, filename)
     if errors and not partial:
-        detail = f"{len({e['row'] for e in errors})} bad row(s) of {total}; nothing imported"
+        detail = _(
+            "%(bad)s bad row(s) of %(total)s; nothing imported",
+            bad=len({e["row"] for e in errors}),
+            total=total,
+        )
         messages: dict[str, list[str]] = {}
         for e in errors:
             messages.setdefault(f"rows.{e['row']}.{e['field']}", []).append(e["message"])

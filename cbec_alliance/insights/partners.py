@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.competitions.models import CompetitionTrack, Team, TeamMember
@@ -403,10 +404,20 @@ def pair(enterprise_id: int, university_id: int) -> dict:
     coordinators ask)."""
     enterprise = _orgs("enterprise", [enterprise_id])
     if enterprise_id not in enterprise:
-        invalid("enterprise_id", f"no approved enterprise with id {enterprise_id}")
+        invalid(
+            "enterprise_id",
+            gettext(
+                "no approved enterprise with id %(enterprise_id)s", enterprise_id=enterprise_id
+            ),
+        )
     university = _orgs("university", [university_id])
     if university_id not in university:
-        invalid("university_id", f"no approved university with id {university_id}")
+        invalid(
+            "university_id",
+            gettext(
+                "no approved university with id %(university_id)s", university_id=university_id
+            ),
+        )
     enterprise_side = enterprise_signals([enterprise_id], enterprise)[enterprise_id]
     university_side = university_signals([university_id], university)[university_id]
     fits = {mode: score(enterprise_side, university_side) for mode, score in fit.SCORERS.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -216,8 +217,11 @@ def _refuse_if_rules_broken(posting: Internship, action: str) -> None:
     broken = rules.of(posting)
     if broken:
         conflict(
-            f"cannot {action}: the posting breaks the student internship rules: "
-            + "; ".join(f"{r.code}: {r.message}" for r in broken),
+            _(
+                "cannot %(action)s: the posting breaks the student internship rules: %(value)s",
+                action=action,
+                value="; ".join(f"{r.code}: {r.message}" for r in broken),
+            ),
             rules=[{"code": r.code, "message": r.message} for r in broken],
         )
 
@@ -228,7 +232,12 @@ def update(user: User, posting: Internship, data: dict) -> Internship:
         conflict("a posting taken down by a coordinator cannot be edited")
     _check(data, posting)
     if "slots" in data and data["slots"] < posting.accepted_count:
-        conflict(f"slots cannot drop below the {posting.accepted_count} accepted students")
+        conflict(
+            _(
+                "slots cannot drop below the %(accepted_count)s accepted students",
+                accepted_count=posting.accepted_count,
+            )
+        )
     scalars = {k: v for k, v in data.items() if k not in CHILDREN}
     changes = changed_fields(posting, scalars)
     changes.update(_set_children(posting, data))
@@ -259,7 +268,12 @@ def update(user: User, posting: Internship, data: dict) -> Internship:
 def delete(user: User, posting: Internship) -> None:
     """Delete a draft (anything published is closed instead, so applicants keep their record)."""
     if posting.status != "draft":
-        conflict(f"only drafts can be deleted; this posting is {posting.status}: close it instead")
+        conflict(
+            _(
+                "only drafts can be deleted; this posting is %(status)s: close it instead",
+                status=posting.status,
+            )
+        )
     audit(
         actor=user,
         obj=posting,
@@ -282,7 +296,13 @@ def transition(user: User, posting: Internship, action: str, reason: str | None 
         require_approved(db.session.get_one(Organization, posting.enterprise_id))
         _refuse_if_rules_broken(posting, action)
         if posting.apply_by < date.today():
-            conflict(f"cannot {action}: apply_by {posting.apply_by} has passed; change it first")
+            conflict(
+                _(
+                    "cannot %(action)s: apply_by %(apply_by)s has passed; change it first",
+                    action=action,
+                    apply_by=posting.apply_by,
+                )
+            )
     before = posting.status
     posting.status = target
     posting.status_reason = reason if target == "taken_down" else None
@@ -346,7 +366,7 @@ def take_slot(posting: Internship, user: User) -> None:
     if posting.status == "taken_down":
         conflict("this internship was taken down by a coordinator")
     if take(SLOTS, posting) is None:
-        conflict(f"no slots left: all {posting.slots} are taken")
+        conflict(_("no slots left: all %(slots)s are taken", slots=posting.slots))
     if posting.accepted_count == posting.slots and posting.status in ("open", "closed"):
         posting.status = "filled"
         posting.status_changed_at = utcnow()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -67,7 +68,12 @@ def _check(data: dict, lecture: Lecture | None) -> None:
     if as_utc(ends) <= as_utc(starts):
         invalid("ends_at", "must come after starts_at")
     if lecture is not None and data.get("capacity", lecture.capacity) < lecture.registered_count:
-        conflict(f"capacity cannot go below the {lecture.registered_count} seats taken")
+        conflict(
+            _(
+                "capacity cannot go below the %(registered_count)s seats taken",
+                registered_count=lecture.registered_count,
+            )
+        )
 
 
 def create(user: User, data: dict) -> Lecture:
@@ -135,7 +141,7 @@ def register(user: User, lecture: Lecture) -> Registration:
     if mine is not None and mine.status == "registered":
         conflict("you are already registered")
     if take(SEATS, lecture) is None:
-        conflict(f"the event is full ({lecture.capacity} seats)")
+        conflict(_("the event is full (%(capacity)s seats)", capacity=lecture.capacity))
     university = db.session.scalar(
         sa.select(Membership.organization_id)
         .join(Organization, Organization.id == Membership.organization_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import services as applications
@@ -60,9 +61,11 @@ def _check_publishable(rnd: MatchRound) -> None:
     verdict = rnd.verdict or {}
     if not verdict.get("stable"):
         conflict(
-            "the run's check failed (stable: false, blocking pairs: "
-            f"{verdict.get('blocking_pairs')}), so it cannot be published; allowed next "
-            "steps: run, cancel"
+            gettext(
+                "the run's check failed (stable: false, blocking pairs: %(get)s), so it cannot be "
+                "published; allowed next steps: run, cancel",
+                get=verdict.get("blocking_pairs"),
+            )
         )
 
 
@@ -241,9 +244,13 @@ def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
     )
     if child is not None:
         conflict(
-            f"round {rnd.id} already has a follow-up round ({child}); allowed next steps: "
-            f"none for this round; continue with round {child} (run, publish, then its own "
-            "follow-up)",
+            gettext(
+                "round %(id)s already has a follow-up round (%(child)s); allowed next steps: none "
+                "for this round; continue with round %(child)s (run, publish, then its own "
+                "follow-up)",
+                id=rnd.id,
+                child=child,
+            ),
             follow_up_id=child,
         )
     lost = dict(_no_offer_counts(rnd.id, RoundInternship.internship_id))
@@ -260,8 +267,11 @@ def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
     }
     if not slots:
         conflict(
-            "nothing is left for a follow-up round: every slot was filled (or its internship "
-            f"is no longer open, or has no free slot now); {NONE_LEFT}"
+            gettext(
+                "nothing is left for a follow-up round: every slot was filled (or its internship "
+                "is no longer open, or has no free slot now); %(none_left)s",
+                none_left=NONE_LEFT,
+            )
         )
     left = db.session.scalar(
         sa.select(sa.func.count()).where(
@@ -270,7 +280,12 @@ def follow_up(user: User, rnd: MatchRound, data: dict) -> MatchRound:
         )
     )
     if not left:
-        conflict(f"every student of the round was offered an internship; {NONE_LEFT}")
+        conflict(
+            gettext(
+                "every student of the round was offered an internship; %(none_left)s",
+                none_left=NONE_LEFT,
+            )
+        )
     return services.create(
         user,
         {**data, "internship_ids": list(slots), "slots": slots},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import Waiting, conflict, forbidden, not_found, waiting_on
@@ -37,12 +38,14 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     """None for coordinators (everything, from `done`); else the caller's enterprises."""
     if user.is_coordinator:
         if rnd.status not in ("done", "published"):
-            detail = f"the round is {rnd.status}; results come after a run"
-            allowed = ", ".join(steps.allowed(rnd)) or "none (wait for the run)"
+            detail = _("the round is %(status)s; results come after a run", status=rnd.status)
+            allowed = ", ".join(steps.allowed(rnd)) or _("none (wait for the run)")
             waits = steps.waits(rnd, "publish")
             if waits:
                 waiting_on(detail, waits, allowed)
-            conflict(f"{detail}; allowed next steps: {allowed}")
+            conflict(
+                _("%(detail)s; allowed next steps: %(allowed)s", detail=detail, allowed=allowed)
+            )
         return None
     enterprises = _enterprises_of(user, rnd)
     if not enterprises:
@@ -50,8 +53,11 @@ def _results_for(rnd: MatchRound, user: User) -> list[int] | None:
     if rnd.status != "published":
         _until_published(
             rnd,
-            f"the round is {rnd.status}; enterprises see results once it is published",
-            "see the round's candidates and your rankings",
+            _(
+                "the round is %(status)s; enterprises see results once it is published",
+                status=rnd.status,
+            ),
+            _("see the round's candidates and your rankings"),
         )
     return enterprises
 
@@ -60,7 +66,7 @@ def _until_published(rnd: MatchRound, detail: str, meanwhile: str) -> None:
     """409 for results asked for before publication, naming whom they wait for while the
     round may still be published."""
     if rnd.status == "cancelled":
-        conflict(f"{detail}; it was cancelled, so it never will be")
+        conflict(_("%(detail)s; it was cancelled, so it never will be", detail=detail))
     waits = [*steps.waits(rnd, "publish"), Waiting("coordinator", "publish the round")]
     waiting_on(detail, waits, meanwhile)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from cbec_alliance.core.fields import UtcDateTime, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
@@ -158,7 +159,7 @@ class MatchRankingInSchema(BaseSchema):
     @ma.validates_schema
     def _one_given(self, data, **_kw):
         if "student_ids" not in data and "excluded_student_ids" not in data:
-            message = "give student_ids or excluded_student_ids"
+            message = _("give student_ids or excluded_student_ids")
             raise ma.ValidationError({"student_ids": [message], "excluded_student_ids": [message]})
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from cbec_alliance.accounts.models import User
@@ -45,7 +46,7 @@ def _unique(field: str, ids: list[int]) -> None:
             twice.append(i)
         seen.add(i)
     if twice:
-        invalid(field, f"listed more than once: {sorted(set(twice))}")
+        invalid(field, _("listed more than once: %(set)s", set=sorted(set(twice))))
 
 
 def get_visible(round_id: int) -> MatchRound:
@@ -116,9 +117,13 @@ def check_not_in_live_round(ids: list[int], *, besides: int | None = None) -> No
         taken = sorted({r[0] for r in rows})
         rounds = sorted({r[1] for r in rows})
         conflict(
-            f"internships {taken[:50]} are already in match round(s) {rounds[:20]} that have "
-            "not been published; allowed next steps: leave them out, or publish those "
-            "rounds first (their follow-up rounds then take what is left)",
+            _(
+                "internships %(value)s are already in match round(s) %(value2)s that have not "
+                "been published; allowed next steps: leave them out, or publish those rounds "
+                "first (their follow-up rounds then take what is left)",
+                value=taken[:50],
+                value2=rounds[:20],
+            ),
             internship_ids=taken,
             round_ids=rounds,
         )
@@ -135,14 +140,20 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
     postings = lock_postings(ids)
     missing = [i for i in ids if i not in postings]
     if missing:
-        invalid("internship_ids", f"unknown internships: {missing}")
+        invalid("internship_ids", _("unknown internships: %(missing)s", missing=missing))
     not_open = [i for i in ids if postings[i].status != "open"]
     if not_open:
-        invalid("internship_ids", f"only open internships can be matched; not open: {not_open}")
+        invalid(
+            "internship_ids",
+            _("only open internships can be matched; not open: %(not_open)s", not_open=not_open),
+        )
     # A round places students in internships; jobs are applied for, not allocated.
     jobs = [i for i in ids if postings[i].kind != "internship"]
     if jobs:
-        invalid("internship_ids", f"only internships can be matched; jobs of another kind: {jobs}")
+        invalid(
+            "internship_ids",
+            _("only internships can be matched; jobs of another kind: %(jobs)s", jobs=jobs),
+        )
     check_not_in_live_round(ids)
     free = free_slots(postings.values())
     slots = data.get("slots") or {}
@@ -156,7 +167,7 @@ def create(user: User, data: dict, parent: MatchRound | None = None) -> MatchRou
     for i in ids:
         n = min(slots.get(i, free[i]), free[i])
         if n < 1:
-            invalid("internship_ids", f"internship {i} has no free slot")
+            invalid("internship_ids", _("internship %(i)s has no free slot", i=i))
         rnd.internships.append(
             RoundInternship(internship_id=i, enterprise_id=postings[i].enterprise_id, slots=n)
         )
@@ -205,8 +216,11 @@ def close_preferences(user: User, rnd: MatchRound) -> MatchRound:
     before = as_utc(rnd.preferences_close_at)
     if before <= now:
         conflict(
-            f"preferences already closed at {iso_z(before)}; allowed next steps: "
-            + ", ".join(steps.allowed(rnd))
+            _(
+                "preferences already closed at %(before)s; allowed next steps: %(allowed)s",
+                before=iso_z(before),
+                allowed=", ".join(steps.allowed(rnd)),
+            )
         )
     rnd.preferences_close_at = now
     audit(
@@ -230,8 +244,11 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
     _collecting(rnd, "preferences")
     if utcnow() >= as_utc(rnd.preferences_close_at):
         conflict(
-            f"preferences closed at {iso_z(rnd.preferences_close_at)}; allowed next steps: "
-            "wait for the coordinators to run the round (enterprises may still rank)"
+            _(
+                "preferences closed at %(preferences_close_at)s; allowed next steps: wait for the "
+                "coordinators to run the round (enterprises may still rank)",
+                preferences_close_at=iso_z(rnd.preferences_close_at),
+            )
         )
     if rnd.parent_id is not None:
         left_out = db.session.scalar(
@@ -256,7 +273,7 @@ def put_preferences(user: User, rnd: MatchRound, ids: list[int]) -> Preference |
         )
         unknown = [i for i in ids if i not in in_round]
         if unknown:
-            invalid("internship_ids", f"not in this round: {unknown}")
+            invalid("internship_ids", _("not in this round: %(unknown)s", unknown=unknown))
     pref = db.session.get(Preference, (rnd.id, user.id))
     if not ids:
         if pref is not None:
@@ -294,7 +311,10 @@ def _students_check(field: str, ids: list[int]) -> None:
     found = student_universities(ids)
     unknown = [i for i in ids if i not in found]
     if unknown:
-        invalid(field, f"not students of an approved alliance university: {unknown[:20]}")
+        invalid(
+            field,
+            _("not students of an approved alliance university: %(value)s", value=unknown[:20]),
+        )
 
 
 def put_ranking(user: User, rnd: MatchRound, internship_id: int, data: dict) -> Ranking:
@@ -309,7 +329,7 @@ def put_ranking(user: User, rnd: MatchRound, internship_id: int, data: dict) -> 
     _students_check("excluded_student_ids", excluded)
     both = sorted(set(ranked) & set(excluded))
     if both:
-        invalid("excluded_student_ids", f"also ranked in student_ids: {both}")
+        invalid("excluded_student_ids", _("also ranked in student_ids: %(both)s", both=both))
     ranking = db.session.get(Ranking, (rnd.id, internship_id))
     if ranking is None:
         ranking = Ranking(round_id=rnd.id, internship_id=internship_id)
@@ -351,13 +371,21 @@ def request_run(user: User, rnd: MatchRound) -> MatchRound:
     if utcnow() < as_utc(rnd.preferences_close_at):
         close_at = iso_z(rnd.preferences_close_at)
         conflict(
-            f"preferences are open until {close_at}: waiting for the students to give "
-            "preferences; run the round after that, or close preferences now (POST "
-            f"/api/v1/match-rounds/{rnd.id}/close-preferences); allowed next steps until "
-            "then: close-preferences, change the round (PATCH its name or "
-            "preferences_close_at), students' preferences and enterprises' rankings",
+            _(
+                "preferences are open until %(close_at)s: waiting for the students to give "
+                "preferences; run the round after that, or close preferences now (POST "
+                "/api/v1/match-rounds/%(id)s/close-preferences); allowed next steps until then: "
+                "close-preferences, change the round (PATCH its name or preferences_close_at), "
+                "students' preferences and enterprises' rankings",
+                close_at=close_at,
+                id=rnd.id,
+            ),
             waiting_for=[
-                Waiting("student", f"give preferences until {close_at}", "the students").as_member()
+                Waiting(
+                    "student",
+                    _("give preferences until %(close_at)s", close_at=close_at),
+                    _("the students"),
+                ).as_member()
             ],
         )
     # A failed round run again must not take internships a newer round has since taken.

@@ -3,6 +3,8 @@ waits for."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from cbec_alliance.core.errors import Waiting, wrong_step
 from cbec_alliance.core.lifecycle import Lifecycle, Step
 from cbec_alliance.core.timeutil import as_utc, iso_z, utcnow
@@ -29,12 +31,16 @@ def waits(rnd: MatchRound, action: str) -> list[Waiting]:
     publish = Waiting("coordinator", "publish the round")
     follow_up = action == "create a follow-up round"
     if rnd.status == "running" and action in AFTER_RUN:
-        worker = Waiting("worker", "finish the run", name="the matching worker")
+        worker = Waiting("worker", "finish the run", name=_("the matching worker"))
         return [worker, publish] if follow_up else [worker]
     if rnd.status == "collecting" and action in ("publish", "create a follow-up round"):
         close_at = as_utc(rnd.preferences_close_at)
-        when = f" once preferences close at {iso_z(close_at)}" if utcnow() < close_at else ""
-        run = Waiting("coordinator", f"run the round{when}")
+        action_text = (
+            _("run the round once preferences close at %(close_at)s", close_at=iso_z(close_at))
+            if utcnow() < close_at
+            else _("run the round")
+        )
+        run = Waiting("coordinator", action_text)
         return [run, publish] if follow_up else [run]
     if rnd.status == "failed" and action in ("publish", "create a follow-up round"):
         rerun = Waiting("coordinator", "run the round again")

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.exports import ChartArgs, TableArgs
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import OutSchema
 
 _MONTH = r"\d{4}-(0[1-9]|1[0-2])"
@@ -15,8 +16,8 @@ class InternshipArgs(ChartArgs):
     """Also `?category=` (one job category) and `?from=YYYY-MM&to=YYYY-MM`."""
 
     category = text(40, min_len=1)
-    from_ = ma.fields.String(data_key="from", validate=FullMatch(_MONTH, error="not YYYY-MM"))
-    to = ma.fields.String(validate=FullMatch(_MONTH, error="not YYYY-MM"))
+    from_ = ma.fields.String(data_key="from", validate=FullMatch(_MONTH, error=N_("not YYYY-MM")))
+    to = ma.fields.String(validate=FullMatch(_MONTH, error=N_("not YYYY-MM")))
 
     @ma.validates_schema
     def _in_order(self, data, **_kw):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.extensions import db
@@ -352,7 +353,15 @@ def unreachable(event_type: str, kind: str) -> str | None:
     """Why an organization of `kind` can never receive `event_type` by webhook, or None."""
     kinds = spec_for(event_type).webhook_kinds
     if not kinds:
-        return f"{event_type} is for people only (students or coordinators), never webhooks"
+        return _(
+            "%(event_type)s is for people only (students or coordinators), never webhooks",
+            event_type=event_type,
+        )
     if kind not in kinds:
-        return f"{event_type} only reaches {' and '.join(kinds)} webhooks, not {kind} ones"
+        return _(
+            "%(event_type)s only reaches %(kinds)s webhooks, not %(kind)s ones",
+            event_type=event_type,
+            kinds=" and ".join(kinds),
+            kind=kind,
+        )
     return None

@@ -6,6 +6,7 @@ import secrets
 from typing import cast
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -87,7 +88,7 @@ def set_preferences(user: User, data: dict) -> dict:
     """Replace the user's channels per event type and digest."""
     unknown = sorted(set(data["channels"]) - set(SPECS))
     if unknown:
-        invalid("channels", f"unknown event type(s): {', '.join(unknown)}")
+        invalid("channels", _("unknown event type(s): %(unknown)s", unknown=", ".join(unknown)))
     pref = db.session.get(NotificationPreference, user.id)
     if pref is None:
         pref = NotificationPreference(user_id=user.id)
@@ -147,7 +148,7 @@ def create_webhook(user: User, org: Organization, data: dict) -> tuple[Webhook, 
         invalid("url", str(exc))
     unknown = sorted(set(data["events"]) - set(SPECS))
     if unknown:
-        invalid("events", f"unknown event type(s): {', '.join(unknown)}")
+        invalid("events", _("unknown event type(s): %(unknown)s", unknown=", ".join(unknown)))
     # A subscription that could never fire is a mistake the admin should hear of now.
     never = [why for t in sorted(set(data["events"])) if (why := unreachable(t, org.kind))]
     if never:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
+from flask_babel import gettext as _
 
 SIGNATURE_HEADER = "X-Alliance-Signature"
 DELIVERY_HEADER = "X-Alliance-Delivery"
@@ -69,18 +70,18 @@ def check_url(url: str) -> None:
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeURL("must be an http or https URL with a host")
+        raise UnsafeURL(_("must be an http or https URL with a host"))
     if parts.username or parts.password:
-        raise UnsafeURL("must not carry credentials")
+        raise UnsafeURL(_("must not carry credentials"))
     allow_loopback = current_app.config["WEBHOOK_ALLOW_LOOPBACK"]
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURL(f"host does not resolve: {exc}") from None
+        raise UnsafeURL(_("host does not resolve: %(exc)s", exc=exc)) from None
     for info in infos:
         ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not _address_allowed(ip, allow_loopback):
-            raise UnsafeURL(f"resolves to a non-public address ({ip})")
+            raise UnsafeURL(_("resolves to a non-public address (%(ip)s)", ip=ip))
 
 
 def post(url: str, secret: str, body: bytes, delivery_uid: str, event_type: str):

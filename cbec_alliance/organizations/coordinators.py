@@ -11,6 +11,7 @@ removed from it, loses the role it gave.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.accounts.services import set_platform_role
@@ -69,7 +70,12 @@ def grant(actor: User, org_id: int, user_id: int) -> Membership:
     """Make a member of an approved government body a coordinator (already one: unchanged)."""
     org, m = _member(actor, org_id, user_id)
     if org.status != "approved":
-        conflict(f"the government body is {org.status}; only an approved one's members qualify")
+        conflict(
+            _(
+                "the government body is %(status)s; only an approved one's members qualify",
+                status=org.status,
+            )
+        )
     before = set_platform_role(m.user, "coordinator")
     if before == "coordinator":
         return m

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.email_tokens import require_verified, verified_by_invitation
 from cbec_alliance.accounts.models import User
@@ -72,7 +73,7 @@ def get_for_member(org_id: int, user: User, *, roles: tuple[str, ...] | None = N
             return org
         forbidden("you are not a member of this organization")
     if roles is not None and m.role not in roles:
-        forbidden(f"this needs one of the roles: {', '.join(roles)}")
+        forbidden(_("this needs one of the roles: %(roles)s", roles=", ".join(roles)))
     return org
 
 
@@ -103,12 +104,20 @@ def require_approved(org: Organization) -> None:
     """409 unless the organization is approved (only approved organizations may act)."""
     if org.status == "pending":
         waiting_on(
-            f"organization {org.name} is pending; only approved organizations may do this",
+            _(
+                "organization %(name)s is pending; only approved organizations may do this",
+                name=org.name,
+            ),
             [Waiting("coordinator", "approve the organization")],
             "none until then",
         )
     if org.status != "approved":
-        conflict(f"organization is {org.status}; only approved organizations may do this")
+        conflict(
+            _(
+                "organization is %(status)s; only approved organizations may do this",
+                status=org.status,
+            )
+        )
 
 
 def _check_kind_fields(kind: str, data: dict) -> None:
@@ -116,7 +125,7 @@ def _check_kind_fields(kind: str, data: dict) -> None:
     wrong += UNIVERSITY_ONLY if kind != "university" else ()
     for field in wrong:
         if data.get(field) is not None:
-            invalid(field, f"not allowed for kind {kind}")
+            invalid(field, _("not allowed for kind %(kind)s", kind=kind))
     taxonomy.check("districts", "district", data.get("district"))
     taxonomy.check("platforms", "platforms", data.get("platforms"))
     if data.get("platforms") is not None and len(set(data["platforms"])) != len(data["platforms"]):
@@ -144,7 +153,7 @@ def _check_unique(org: Organization | None, data: dict) -> None:
         if org is not None:
             stmt = stmt.where(Organization.id != org.id)
         if db.session.scalar(stmt) is not None:
-            conflict(f"an organization with this {field} already exists")
+            conflict(_("an organization with this %(field)s already exists", field=field))
 
 
 def _set_majors(org: Organization, majors: list[dict]) -> None:
@@ -193,7 +202,7 @@ def update(user: User, org: Organization, data: dict) -> Organization:
     # The identifier is what a coordinator verified: once approved it is fixed.
     for field in ("uscc", "school_code"):
         if org.status != "pending" and data.get(field) not in (None, getattr(org, field)):
-            conflict(f"{field} cannot change after review; ask a coordinator")
+            conflict(_("%(field)s cannot change after review; ask a coordinator", field=field))
     _check_unique(org, data)
     majors = data.pop("majors", None)
     changes = changed_fields(org, data)

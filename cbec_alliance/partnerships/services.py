@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -128,9 +129,15 @@ def listing(args: dict, user: User) -> sa.Select:
 def _org(field: str, org_id: int, kind: str) -> Organization:
     org = db.session.get(Organization, org_id)
     if org is None or org.kind != kind:
-        invalid(field, f"no {kind} with id {org_id}")
+        invalid(field, _("no %(kind)s with id %(org_id)s", kind=kind, org_id=org_id))
     if org.status != "approved":
-        conflict(f"organization {org_id} is {org.status}; only approved organizations cooperate")
+        conflict(
+            _(
+                "organization %(org_id)s is %(status)s; only approved organizations cooperate",
+                org_id=org_id,
+                status=org.status,
+            )
+        )
     return org
 
 
@@ -173,7 +180,7 @@ def create(user: User, data: dict) -> Partnership:
         )
     )
     if live:
-        conflict(f"these two already have a partnership in progress (id {live})")
+        conflict(_("these two already have a partnership in progress (id %(live)s)", live=live))
     p = Partnership(
         enterprise_id=enterprise_id,
         university_id=university_id,
@@ -205,7 +212,7 @@ def update(user: User, p: Partnership, data: dict) -> Partnership:
         forbidden("only the admins and staff of the two sides may change a partnership")
     p = _lock(p)
     if p.status not in LIVE:
-        conflict(f"the partnership is {p.status}; it can no longer change")
+        conflict(_("the partnership is %(status)s; it can no longer change", status=p.status))
     _check(data, data.get("starts_on", p.starts_on), data.get("ends_on", p.ends_on))
     if "modes" in data:
         p.modes = [PartnershipMode(mode=m) for m in data.pop("modes")]
@@ -228,12 +235,21 @@ def act(user: User, p: Partnership, verb: str, reason: str | None) -> Partnershi
     # The status is checked before the side: a refused step names every allowed one.
     target = LIFECYCLE.target(p.status, verb, waiting_for=lambda: _waits(p, verb))
     if LIFECYCLE[verb].party == "other" and mine == p.proposed_by_org_id:
-        forbidden(f"the other side, {_answerer(p).who()}, must {verb} the proposal")
+        forbidden(
+            _(
+                "the other side, %(who)s, must %(verb)s the proposal",
+                who=_answerer(p).who(),
+                verb=verb,
+            )
+        )
     ends_on = p.ends_on
     if verb in ("accept", "resume") and ends_on is not None and expired(ends_on, utcnow().date()):
         conflict(
-            f"the agreement ended on {ends_on.isoformat()}; allowed next steps: extend "
-            "ends_on (PATCH) first, or end it"
+            _(
+                "the agreement ended on %(isoformat)s; allowed next steps: extend ends_on (PATCH) "
+                "first, or end it",
+                isoformat=ends_on.isoformat(),
+            )
         )
     before = p.status
     now = utcnow()

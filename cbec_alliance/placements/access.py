@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.authz import sees_all
@@ -56,7 +57,7 @@ def require_party(user: User, placement: Placement, *sides: str) -> str:
     for side in sides:
         if side in mine:
             return side
-    forbidden(f"only the {' or '.join(sides)} side may do this")
+    forbidden(_("only the %(sides)s side may do this", sides=" or ".join(sides)))
 
 
 def get_for_update(placement_id: int, user: User) -> Placement:

@@ -4,6 +4,8 @@ immutable once every party has signed, and typeset as a PDF with its hash printe
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import conflict, invalid, not_found
 from cbec_alliance.core.pdf import Document, sha256_hex
@@ -154,7 +156,12 @@ def _signing_party(user: User, placement: Placement, data: dict) -> str:
 def sign(user: User, placement: Placement, data: dict, address: str | None) -> Agreement:
     """Record the user's signature of the current text (the hash they read must match)."""
     if placement.state not in EDITABLE:
-        conflict(f"the agreement of a placement that is {placement.state} cannot be signed")
+        conflict(
+            _(
+                "the agreement of a placement that is %(state)s cannot be signed",
+                state=placement.state,
+            )
+        )
     agreement = current(placement)
     party = _signing_party(user, placement, data)
     if data["sha256"] != agreement.sha256:
@@ -163,7 +170,7 @@ def sign(user: User, placement: Placement, data: dict, address: str | None) -> A
             sha256=agreement.sha256,
         )
     if party in facts.signed_parties(agreement):
-        conflict(f"the {party} has already signed this version")
+        conflict(_("the %(party)s has already signed this version", party=party))
     agreement.signatures.append(
         Signature(
             party=party,

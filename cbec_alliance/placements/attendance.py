@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cbec_alliance.accounts.models import User
@@ -33,7 +34,12 @@ def clock() -> datetime:
 
 def _active(placement: Placement) -> None:
     if placement.state != "active":
-        conflict(f"the placement is {placement.state}; attendance is kept while it is active")
+        conflict(
+            _(
+                "the placement is %(state)s; attendance is kept while it is active",
+                state=placement.state,
+            )
+        )
 
 
 def _distance(placement: Placement, coords: dict) -> int | None:
@@ -46,7 +52,14 @@ def _distance(placement: Placement, coords: dict) -> int | None:
     metres = haversine_m(lat, lng, placement.workplace_lat, placement.workplace_lng)
     radius = current_app.config["PLACEMENT_CHECKIN_RADIUS_M"]
     if metres > radius:
-        invalid("latitude", f"{metres:.0f} m from the workplace; at most {radius} m allowed")
+        invalid(
+            "latitude",
+            _(
+                "%(metres)s m from the workplace; at most %(radius)s m allowed",
+                metres=format(metres, ".0f"),
+                radius=radius,
+            ),
+        )
     return round(metres)
 
 
@@ -94,7 +107,7 @@ def _check_in(placement: Placement, now: datetime, data: dict, distance: int | N
     )
     row = db.session.scalars(stmt).first()
     if row is None:
-        conflict(f"already checked in on {day}")
+        conflict(_("already checked in on %(day)s", day=day))
     return row
 
 
@@ -111,7 +124,7 @@ def _check_out(placement: Placement, now: datetime) -> CheckIn:
     if row is None or as_utc(row.checked_in_at) < now - LONGEST_SHIFT:
         conflict("no check-in to close: check in first")
     if row.checked_out_at is not None:
-        conflict(f"already checked out on {row.day}; check in first")
+        conflict(_("already checked out on %(day)s; check in first", day=row.day))
     row.checked_out_at = now
     row.minutes = minutes_between(as_utc(row.checked_in_at), now)
     db.session.flush()
@@ -129,7 +142,9 @@ def correct(user: User, placement_id: int, check_in_id: int, data: dict) -> Chec
     if end - start > LONGEST_SHIFT:
         invalid("checked_out_at", "must be within 24 hours of checked_in_at")
     if local_day(start) != row.day:
-        invalid("checked_in_at", f"must fall on the same day as the check-in ({row.day})")
+        invalid(
+            "checked_in_at", _("must fall on the same day as the check-in (%(day)s)", day=row.day)
+        )
     before = {"checked_in_at": row.checked_in_at, "checked_out_at": row.checked_out_at}
     row.checked_in_at, row.checked_out_at = start, end
     row.minutes = minutes_between(start, end)

@@ -8,6 +8,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.applications import services as applications
@@ -40,13 +41,17 @@ def grade(user: User, placement: Placement, data: dict) -> Grade:
     if role is None:
         forbidden("only this placement's school and enterprise mentors may grade it")
     if placement.state != "active":
-        conflict(f"a placement is graded while active; this one is {placement.state}")
+        conflict(
+            gettext(
+                "a placement is graded while active; this one is %(state)s", state=placement.state
+            )
+        )
     codes = [rating["code"] for rating in data["ratings"]]
     taxonomy.check("competencies", "ratings", codes)
     if len(set(codes)) != len(codes):
         invalid("ratings", "each competency may be rated once")
     if role in grades(placement):
-        conflict(f"the {role} mentor has already graded this placement")
+        conflict(gettext("the %(role)s mentor has already graded this placement", role=role))
     row = Grade(
         placement_id=placement.id,
         role=role,
@@ -87,7 +92,10 @@ def complete(user: User, placement: Placement) -> Placement:
     missing = _missing(placement, given)
     if missing:
         conflict(
-            "the placement cannot complete yet: missing " + "; ".join(missing), missing=missing
+            gettext(
+                "the placement cannot complete yet: missing %(missing)s", missing="; ".join(missing)
+            ),
+            missing=missing,
         )
     weight = current_app.config["PLACEMENT_SCHOOL_WEIGHT"]
     score = rules.final_score(given["school"].score, given["enterprise"].score, weight)
@@ -120,7 +128,12 @@ def _certificate_text(placement: Placement) -> tuple[str, str, str]:
 def certificate_pdf(placement: Placement) -> bytes:
     """The completion certificate, with its verification code on every page."""
     if placement.state != "completed":
-        conflict(f"a certificate is issued on completion; the placement is {placement.state}")
+        conflict(
+            gettext(
+                "a certificate is issued on completion; the placement is %(state)s",
+                state=placement.state,
+            )
+        )
     code = placement.certificate_code
     doc = Document("实习结业证明 / Placement certificate", small_print=f"验证码 / Code {code}")
     subtitle, zh, en = _certificate_text(placement)

@@ -6,6 +6,7 @@ the university records the resolution. Every step is in the audit log."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -64,7 +65,12 @@ def resolve(user: User, placement_id: int, incident_id: int, resolution: str) ->
     view.require("coordinator", "university")
     incident = _locked(view, incident_id)
     if incident.resolved_at is not None:
-        conflict(f"the incident was already resolved at {incident.resolved_at.isoformat()}")
+        conflict(
+            _(
+                "the incident was already resolved at %(isoformat)s",
+                isoformat=incident.resolved_at.isoformat(),
+            )
+        )
     incident.resolution, incident.resolved_by_id = resolution, user.id
     incident.resolved_at = utcnow()
     db.session.flush()

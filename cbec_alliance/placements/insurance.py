@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import conflict, invalid
@@ -23,7 +24,7 @@ def add(user: User, placement: Placement, data: dict) -> Insurance:
     """Record a policy (the university's or the enterprise's staff)."""
     access.require_party(user, placement, "university", "enterprise")
     if placement.state in FINAL:
-        conflict(f"a {placement.state} placement takes no new insurance")
+        conflict(_("a %(state)s placement takes no new insurance", state=placement.state))
     if data["covers_to"] < data["covers_from"]:
         invalid("covers_to", "the cover must end on or after the day it starts")
     policy = Insurance(placement_id=placement.id, recorded_by_id=user.id, **data)

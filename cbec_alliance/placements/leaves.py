@@ -4,6 +4,7 @@ both approve (rejected as soon as one rejects)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -22,13 +23,19 @@ def request_leave(user: User, placement_id: int, data: dict) -> Leave:
     view.require("student")
     placement = view.placement
     if placement.state not in OPEN_STATES:
-        conflict(f"the placement is {placement.state}; leave is asked while it runs")
+        conflict(
+            _("the placement is %(state)s; leave is asked while it runs", state=placement.state)
+        )
     if data["ends_on"] < data["starts_on"]:
         invalid("ends_on", "must not be before starts_on")
     if data["starts_on"] < placement.starts_on or data["ends_on"] > placement.ends_on:
         invalid(
             "starts_on",
-            f"must fall within the placement ({placement.starts_on} to {placement.ends_on})",
+            _(
+                "must fall within the placement (%(starts_on)s to %(ends_on)s)",
+                starts_on=placement.starts_on,
+                ends_on=placement.ends_on,
+            ),
         )
     leave = Leave(placement_id=placement.id, **data)
     db.session.add(leave)
@@ -55,10 +62,16 @@ def decide(user: User, placement_id: int, leave_id: int, decision: str) -> Leave
     if leave is None or leave.placement_id != view.placement.id:
         not_found("leave")
     if leave.state != "requested":
-        conflict(f"the leave is already {leave.state}")
+        conflict(_("the leave is already %(state)s", state=leave.state))
     column = f"{role}_decision"
     if getattr(leave, column) is not None:
-        conflict(f"the {role} mentor already decided: {getattr(leave, column)}")
+        conflict(
+            _(
+                "the %(role)s mentor already decided: %(getattr)s",
+                role=role,
+                getattr=getattr(leave, column),
+            )
+        )
     setattr(leave, column, decision)
     if decision == "rejected":
         leave.state = "rejected"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -34,12 +35,21 @@ def write(user: User, placement_id: int, data: dict) -> WeeklyLog:
     view.require("student")
     placement = view.placement
     if placement.state not in WRITABLE:
-        conflict(f"the placement is {placement.state}; logs are written while it runs")
+        conflict(
+            _("the placement is %(state)s; logs are written while it runs", state=placement.state)
+        )
     monday = week_start(data["week"])
     if monday > week_start(local_day(attendance.clock())):
         invalid("week", "a log is written during or after its week, never for a future week")
     if monday + timedelta(days=6) < placement.starts_on or monday > placement.ends_on:
-        invalid("week", f"outside the placement ({placement.starts_on} to {placement.ends_on})")
+        invalid(
+            "week",
+            _(
+                "outside the placement (%(starts_on)s to %(ends_on)s)",
+                starts_on=placement.starts_on,
+                ends_on=placement.ends_on,
+            ),
+        )
     check_codes("competencies", "competencies", data["competencies"])
     exists = db.session.scalar(
         sa.select(WeeklyLog.id).where(
@@ -47,7 +57,13 @@ def write(user: User, placement_id: int, data: dict) -> WeeklyLog:
         )
     )
     if exists:
-        conflict(f"the log of the week of {monday} exists (log {exists})")
+        conflict(
+            _(
+                "the log of the week of %(monday)s exists (log %(exists)s)",
+                monday=monday,
+                exists=exists,
+            )
+        )
     log = WeeklyLog(
         placement_id=placement.id,
         week=monday,
@@ -79,7 +95,7 @@ def review(user: User, placement_id: int, log_id: int, data: dict) -> WeeklyLog:
     if log is None or log.placement_id != view.placement.id:
         not_found("log")
     if any(r.role == role for r in log.reviews):
-        conflict(f"the {role} mentor has already reviewed this log")
+        conflict(_("the %(role)s mentor has already reviewed this log", role=role))
     log.reviews.append(
         LogReview(role=role, reviewer_id=user.id, comment=data["comment"], score=data["score"])
     )

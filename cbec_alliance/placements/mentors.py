@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core import capacity
@@ -33,7 +34,10 @@ def _take(mentor_id: int) -> None:
     capacity.ensure(MENTOR_LOAD, key)
     if capacity.take(MENTOR_LOAD, key) is None:
         limit = current_app.config["PLACEMENT_MENTOR_MAX_STUDENTS"]
-        conflict(f"this mentor already has {limit} students (the limit)", mentor_id=mentor_id)
+        conflict(
+            _("this mentor already has %(limit)s students (the limit)", limit=limit),
+            mentor_id=mentor_id,
+        )
 
 
 def _end_current(placement: Placement, role: str) -> None:
@@ -53,10 +57,17 @@ def assign(user: User, placement: Placement, role: str, mentor_id: int) -> Place
     """Make `mentor_id` the placement's `role` mentor (by that side's staff)."""
     access.require_party(user, placement, SIDES[role])
     if placement.state in FINAL:
-        conflict(f"a {placement.state} placement takes no mentor")
+        conflict(_("a %(state)s placement takes no mentor", state=placement.state))
     mentor = db.session.get(User, mentor_id)
     if mentor is None or not access.is_staff(mentor, _org_of(placement, role)):
-        invalid("mentor_id", f"a {role} mentor must be a staff member of the {SIDES[role]}")
+        invalid(
+            "mentor_id",
+            _(
+                "a %(role)s mentor must be a staff member of the %(value)s",
+                role=role,
+                value=SIDES[role],
+            ),
+        )
     if getattr(placement, COLUMNS[role]) == mentor_id:
         return placement
     _end_current(placement, role)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.authz import sees_all
@@ -55,7 +56,7 @@ class Seen:
         for role in roles:
             if role in personal or (role not in PERSONAL and role in self.roles):
                 return role
-        forbidden("only " + " or ".join(ROLE_TEXT[r] for r in roles) + " may do this")
+        forbidden(_("only %(value)s may do this", value=" or ".join(ROLE_TEXT[r] for r in roles)))
         raise AssertionError  # forbidden() raises
 
     def mentor_role(self) -> str:

@@ -3,6 +3,8 @@ event, and the mentors' places given back when the placement ends."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from cbec_alliance.core.errors import conflict
 from cbec_alliance.core.timeutil import utcnow
 
@@ -35,4 +37,7 @@ def refuse(detail: str, findings: list[rules.Finding]) -> None:
     listed = "; ".join(
         f"{f.clause.code} ({f.detail})" if f.detail else f.clause.code for f in findings
     )
-    conflict(f"{detail}: {listed}", rules=[f.as_dict() for f in findings])
+    conflict(
+        _("%(detail)s: %(listed)s", detail=detail, listed=listed),
+        rules=[f.as_dict() for f in findings],
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -86,13 +87,21 @@ def _within(policy: Policy, amount: Decimal) -> None:
     most = policy.max_per_applicant
     if most is not None and amount > most:
         conflict(
-            f"{text(amount)} is over the maximum per applicant of {text(most)}",
+            _(
+                "%(text)s is over the maximum per applicant of %(text2)s",
+                text=text(amount),
+                text2=text(most),
+            ),
             max_per_applicant=text(most),
         )
     remaining = _remaining(policy.id)
     if remaining is not None and amount > remaining:
         conflict(
-            f"{text(amount)} is over the remaining budget of {text(remaining)}",
+            _(
+                "%(text)s is over the remaining budget of %(text2)s",
+                text=text(amount),
+                text2=text(remaining),
+            ),
             remaining_budget=text(remaining),
         )
 
@@ -102,7 +111,7 @@ def _eligible(policy: Policy, org) -> list[dict]:
     unmet = [c for c in verdict["conditions"] if not c["passed"]]
     if unmet:
         conflict(
-            "not eligible: " + "; ".join(eligibility.describe(c) for c in unmet),
+            _("not eligible: %(value)s", value="; ".join(eligibility.describe(c) for c in unmet)),
             unmet=unmet,
         )
     return verdict["conditions"]
@@ -121,8 +130,13 @@ def apply(user: User, policy: Policy, data: dict) -> PolicyApplication:
         invalid("amount_requested", "this policy pays no money")
     if not policy.accepting:
         conflict(
-            f"the policy takes applications from {as_utc(policy.opens_at).isoformat()} to "
-            f"{as_utc(policy.closes_at).isoformat()} while published (it is {policy.status})"
+            _(
+                "the policy takes applications from %(isoformat)s to %(isoformat2)s while "
+                "published (it is %(status)s)",
+                isoformat=as_utc(policy.opens_at).isoformat(),
+                isoformat2=as_utc(policy.closes_at).isoformat(),
+                status=policy.status,
+            )
         )
     app = db.session.scalar(
         sa.select(PolicyApplication).where(
@@ -130,7 +144,12 @@ def apply(user: User, policy: Policy, data: dict) -> PolicyApplication:
         )
     )
     if app is not None and app.state != "withdrawn":
-        conflict(f"the organization has already applied (the application is {app.state})")
+        conflict(
+            _(
+                "the organization has already applied (the application is %(state)s)",
+                state=app.state,
+            )
+        )
     evidence = _eligible(policy, org)
     _check_request(policy, data.get("amount_requested"))
     if app is None:
@@ -173,7 +192,7 @@ def act(user: User, app: PolicyApplication, verb: str, data: dict) -> PolicyAppl
     changes: dict = {"state": {"from": before, "to": target}}
     if verb in ("request-info", "reject"):
         if not (data.get("reason") or "").strip():
-            invalid("reason", "say what is needed" if verb == "request-info" else "say why")
+            invalid("reason", _("say what is needed") if verb == "request-info" else _("say why"))
         app.reason = data["reason"]
         changes["reason"] = app.reason
     elif verb == "resubmit":
@@ -216,7 +235,11 @@ def _approve(policy: Policy, app: PolicyApplication, amount: Decimal | None) -> 
     if take(BUDGET, policy, amount) is None:
         remaining = _remaining(policy.id)
         conflict(
-            f"{text(amount)} is over the remaining budget of {text(remaining)}",
+            _(
+                "%(text)s is over the remaining budget of %(text2)s",
+                text=text(amount),
+                text2=text(remaining),
+            ),
             remaining_budget=text(remaining),
         )
     app.amount_approved = amount

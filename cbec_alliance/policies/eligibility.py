@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 # Training-base levels in rising order; an organization without an approved base has "none".
 BASE_LEVELS = ("none", "municipal", "provincial", "national")
 
@@ -63,26 +65,30 @@ MAX_CONDITIONS = 20
 def problems(conditions: Any) -> dict[str, str]:
     """What is wrong with a list of conditions, by field (`conditions.1.min`); empty if none."""
     if not isinstance(conditions, list):
-        return {"conditions": "a list of conditions"}
+        return {"conditions": _("a list of conditions")}
     if len(conditions) > MAX_CONDITIONS:
-        return {"conditions": f"at most {MAX_CONDITIONS} conditions"}
+        return {
+            "conditions": _("at most %(max_conditions)s conditions", max_conditions=MAX_CONDITIONS)
+        }
     out: dict[str, str] = {}
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
         where = f"conditions.{i}"
         if not isinstance(cond, dict) or not isinstance(cond.get("figure"), str):
-            out[where] = "a condition is {figure, min} or {figure, in}"
+            out[where] = _("a condition is {figure, min} or {figure, in}")
             continue
         figure = FIGURES.get(cond["figure"])
         rule = set(cond) - {"figure"}
         if figure is None:
-            out[f"{where}.figure"] = f"unknown figure; one of {sorted(FIGURES)}"
+            out[f"{where}.figure"] = _(
+                "unknown figure; one of %(figures)s", figures=sorted(FIGURES)
+            )
         elif cond["figure"] in seen:
-            out[f"{where}.figure"] = "each figure may appear once"
+            out[f"{where}.figure"] = _("each figure may appear once")
         elif figure.compare == "choice" and rule != {"in"}:
-            out[where] = f"{figure.name} takes `in`: the values allowed"
+            out[where] = _("%(name)s takes `in`: the values allowed", name=figure.name)
         elif figure.compare != "choice" and rule != {"min"}:
-            out[where] = f"{figure.name} takes `min`"
+            out[where] = _("%(name)s takes `min`", name=figure.name)
         else:
             message = _value_problem(figure, cond)
             if message:
@@ -95,16 +101,20 @@ def _value_problem(figure: Figure, cond: dict) -> str | None:
     if figure.compare == "count":
         value = cond["min"]
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1_000_000
-        return None if ok else "a whole number from 0 to 1000000"
+        return None if ok else _("a whole number from 0 to 1000000")
     if figure.compare == "level":
-        return None if cond["min"] in BASE_LEVELS[1:] else f"one of {list(BASE_LEVELS[1:])}"
+        return (
+            None
+            if cond["min"] in BASE_LEVELS[1:]
+            else _("one of %(value)s", value=list(BASE_LEVELS[1:]))
+        )
     values = cond["in"]
     if not isinstance(values, list) or not values or len(values) > 50:
-        return "a list of 1 to 50 values"
+        return _("a list of 1 to 50 values")
     if not all(isinstance(v, str) for v in values):
-        return "a list of codes"
+        return _("a list of codes")
     if figure.choices and not set(values) <= set(figure.choices):
-        return f"values among {list(figure.choices)}"
+        return _("values among %(choices)s", choices=list(figure.choices))
     return None
 
 

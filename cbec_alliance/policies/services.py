@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -95,11 +96,14 @@ def _check(kind: str, data: dict) -> None:
         invalid("closes_at", "the window closes after it opens")
     budget, most = data.get("budget"), data.get("max_per_applicant")
     if kind in PAYING and (budget is None or most is None):
-        invalid("budget" if budget is None else "max_per_applicant", f"a {kind} pays money")
+        invalid(
+            "budget" if budget is None else "max_per_applicant",
+            _("a %(kind)s pays money", kind=kind),
+        )
     if budget is None and most is not None:
         invalid("max_per_applicant", "a maximum needs a budget")
     if budget is not None and most is not None and most > budget:
-        invalid("max_per_applicant", f"more than the budget ({text(budget)})")
+        invalid("max_per_applicant", _("more than the budget (%(text)s)", text=text(budget)))
 
 
 def create(user: User, data: dict) -> Policy:
@@ -130,14 +134,16 @@ def update(user: User, policy: Policy, data: dict) -> Policy:
         conflict("a closed policy cannot change")
     fixed = sorted(set(data) & set(FIXED_WHEN_PUBLISHED))
     if policy.status == "published" and fixed:
-        conflict(f"a published policy keeps its {', '.join(fixed)}")
+        conflict(_("a published policy keeps its %(fixed)s", fixed=", ".join(fixed)))
     fields = ("conditions", "required_documents", "opens_at", "closes_at")
     merged = {**{f: getattr(policy, f) for f in fields}, **data}
     for name in ("budget", "max_per_applicant"):
         merged[name] = data.get(name, getattr(policy, name))
     _check(policy.kind, merged)
     if merged["budget"] is not None and merged["budget"] < policy.granted:
-        conflict(f"the budget cannot go below the {text(policy.granted)} already granted")
+        conflict(
+            _("the budget cannot go below the %(text)s already granted", text=text(policy.granted))
+        )
     changes = {}
     for field, value in data.items():
         if getattr(policy, field) != value:
@@ -201,7 +207,10 @@ def applicant_for(user: User, organization_id: int | None, roles=("admin",)) -> 
     if not mine:
         forbidden("Only an organization's admins apply for policies.")
     if len(mine) > 1:
-        invalid("organization_id", f"you act for several organizations; name one of {sorted(mine)}")
+        invalid(
+            "organization_id",
+            _("you act for several organizations; name one of %(mine)s", mine=sorted(mine)),
+        )
     org = db.session.get(Organization, next(iter(mine)))
     assert org is not None
     return org

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts import services as accounts
 from cbec_alliance.accounts.models import User
@@ -78,7 +79,7 @@ def erase(user: User, password: str) -> PrivacyRequest:
     if orphaned:
         names = ", ".join(f"{org.name} ({org.id})" for org in orphaned)
         conflict(
-            f"you are the only admin of {names}; make another member admin first",
+            _("you are the only admin of %(names)s; make another member admin first", names=names),
             organizations=[org.id for org in orphaned],
         )
     if _last_coordinator(user):

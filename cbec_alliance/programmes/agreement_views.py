@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.fields import FullMatch, UtcDateTime
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 from . import agreements, services
@@ -46,7 +47,7 @@ class SignApprenticeshipSchema(BaseSchema):
     """`{sha256}` of the text the signer read."""
 
     sha256 = ma.fields.String(
-        required=True, validate=FullMatch(r"^[0-9a-f]{64}$", error="64 lower-case hex digits")
+        required=True, validate=FullMatch(r"^[0-9a-f]{64}$", error=N_("64 lower-case hex digits"))
     )
 
     class Meta:

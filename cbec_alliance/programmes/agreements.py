@@ -4,6 +4,7 @@ admitted, signed by the student, the university and the enterprise over its exac
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -121,7 +122,7 @@ def sign(
     if sha256 != agreement.sha256:
         conflict("the agreement text is not the one you read: read the current text")
     if any(s.party == party for s in agreement.signatures):
-        conflict(f"the {party} has already signed")
+        conflict(_("the %(party)s has already signed", party=party))
     agreement.signatures.append(
         ApprenticeshipSignature(
             party=party, signer_id=user.id, ip=(address or "")[:64] or None, sha256=sha256

@@ -4,6 +4,7 @@ select, never beyond the cohort size; outcomes and the fulfilment of commitments
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -51,14 +52,14 @@ def apply(user: User, programme: Programme) -> CohortMember:
         forbidden("Only students of the programme's university apply.")
     programme = _lock(programme.id)
     if programme.state not in OPEN_FOR_APPLICATIONS:
-        conflict(f"the programme is {programme.state}: applications are closed")
+        conflict(_("the programme is %(state)s: applications are closed", state=programme.state))
     member = db.session.scalar(
         sa.select(CohortMember).where(
             CohortMember.programme_id == programme.id, CohortMember.student_id == user.id
         )
     )
     if member is not None and member.state != "withdrawn":
-        conflict(f"you have already applied (your application is {member.state})")
+        conflict(_("you have already applied (your application is %(state)s)", state=member.state))
     if member is None:
         member = CohortMember(programme_id=programme.id, student_id=user.id)
         db.session.add(member)
@@ -88,7 +89,7 @@ def select(user: User, programme: Programme, student_id: int, data: dict) -> Coh
     programme = _lock(programme.id)
     member = _member(programme, student_id)
     if member.state != "applied":
-        conflict(f"the application is {member.state}: there is nothing to select")
+        conflict(_("the application is %(state)s: there is nothing to select", state=member.state))
     if not data["selected"] and not data.get("reason"):
         invalid("reason", "say why the student is not selected")
     if side == "university":
@@ -100,7 +101,9 @@ def select(user: User, programme: Programme, student_id: int, data: dict) -> Coh
         member.state = "rejected"
     elif all(getattr(member, f"{s}_selected") for s in required_sides(programme)):
         if take(COHORT, programme) is None:
-            conflict(f"the cohort is full ({programme.cohort_size} places)")
+            conflict(
+                _("the cohort is full (%(cohort_size)s places)", cohort_size=programme.cohort_size)
+            )
         member.state, member.admitted_at = "admitted", utcnow()
         db.session.flush()
         agreements.open_for(programme, member)  # an apprentice's three-party agreement
@@ -129,7 +132,7 @@ def withdraw(user: User, programme: Programme) -> None:
     programme = _lock(programme.id)
     member = _member(programme, user.id)
     if member.state not in ("applied", "admitted"):
-        conflict(f"the application is {member.state}")
+        conflict(_("the application is %(state)s", state=member.state))
     if programme.state == "closed":
         conflict("the programme has closed")
     if member.state == "admitted":
@@ -144,7 +147,12 @@ def record_outcome(user: User, programme: Programme, student_id: int, data: dict
         conflict("outcomes are recorded once the programme runs")
     member = _member(programme, student_id)
     if member.state != "admitted":
-        conflict(f"only admitted members have outcomes; this application is {member.state}")
+        conflict(
+            _(
+                "only admitted members have outcomes; this application is %(state)s",
+                state=member.state,
+            )
+        )
     hired = data.get("hired_by_id")
     if hired is not None and hired not in programme.partner_enterprise_ids:
         invalid("hired_by_id", "not a partner enterprise of this programme")

@@ -8,6 +8,7 @@ a partner: pending -> confirmed | declined      (each partner enterprise)
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -77,13 +78,13 @@ def _check(data: dict, university_id: int) -> None:
         )
         bad = [i for i in ids if orgs.get(i) != "enterprise"]
         if bad:
-            invalid("partners", f"not approved enterprises of the alliance: {bad}")
+            invalid("partners", _("not approved enterprises of the alliance: %(bad)s", bad=bad))
     if "course_ids" in data:
         owners = universities_of(data["course_ids"])
         foreign = [c for c in data["course_ids"] if owners.get(c) != university_id]
         if foreign:
             # A course of another university is as unknown here as one that does not exist.
-            not_found(f"course {foreign[0]} of this university")
+            not_found(_("course %(value)s of this university", value=foreign[0]))
     taxonomy.check_certificates("certificates", data.get("certificates"), level_key="level")
 
 
@@ -142,11 +143,18 @@ def update(user: User, programme: Programme, data: dict) -> Programme:
     """Change a proposed programme (the university); changed partners are asked again."""
     require_university(user, programme)
     if programme.state != "proposed":
-        conflict(f"a {programme.state} programme cannot change; only a proposed one")
+        conflict(
+            _("a %(state)s programme cannot change; only a proposed one", state=programme.state)
+        )
     _check(data, programme.university_id)
     _check_goals(programme.kind, {"months_per_year": programme.months_per_year, **data})
     if "cohort_size" in data and data["cohort_size"] < programme.admitted_count:
-        conflict(f"cohort_size cannot go below the {programme.admitted_count} admitted")
+        conflict(
+            _(
+                "cohort_size cannot go below the %(admitted_count)s admitted",
+                admitted_count=programme.admitted_count,
+            )
+        )
     for field, value in data.items():
         if field not in ("partners", "course_ids", "certificates"):
             setattr(programme, field, value)
@@ -196,7 +204,7 @@ def caller_partner(user: User, programme: Programme, enterprise_id: int | None) 
     if not mine:
         forbidden("Only the admins and staff of a partner enterprise of the programme may do this.")
     if len(mine) > 1:
-        invalid("enterprise_id", f"you act for several partners; name one of {mine}")
+        invalid("enterprise_id", _("you act for several partners; name one of %(mine)s", mine=mine))
     return next(p for p in programme.partners if p.enterprise_id == mine[0])
 
 
@@ -210,7 +218,7 @@ def answer(
     if not confirm and not reason:
         invalid("reason", "say why the enterprise declines")
     if programme.state != "proposed":
-        conflict(f"the programme is {programme.state}: there is nothing to answer")
+        conflict(_("the programme is %(state)s: there is nothing to answer", state=programme.state))
     partner.state = PARTNER.target(partner.state, verb)
     partner.reason, partner.decided_at = reason, utcnow()
     _follow_partners(programme)

@@ -13,6 +13,7 @@ import logging
 import time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import undefer
 
 from cbec_alliance.accounts.models import User
@@ -40,7 +41,10 @@ def start(user: User, data: dict) -> AnnualReport:
     require_monitor(user)
     year, language = data["year"], data["language"]
     if year > default_year():
-        invalid("year", f"the year has not begun; at most {default_year()}")
+        invalid(
+            "year",
+            _("the year has not begun; at most %(default_year)s", default_year=default_year()),
+        )
     busy = db.session.scalar(
         sa.select(AnnualReport.id).where(
             AnnualReport.year == year,
@@ -49,7 +53,14 @@ def start(user: User, data: dict) -> AnnualReport:
         )
     )
     if busy:
-        conflict(f"report {busy} of {year} ({language}) is being built; poll it")
+        conflict(
+            _(
+                "report %(busy)s of %(year)s (%(language)s) is being built; poll it",
+                busy=busy,
+                year=year,
+                language=language,
+            )
+        )
     report = AnnualReport(
         year=year, language=language, created_by_id=user.id, missing=[], seconds={}
     )
@@ -149,7 +160,9 @@ def serve(user: User, report_id: int, fmt: str):
     if fmt == "json":
         return report
     if report.status != "done":
-        conflict(f"the report is {report.status}; its files are ready when it is done")
+        conflict(
+            _("the report is %(status)s; its files are ready when it is done", status=report.status)
+        )
     content = db.session.scalar(
         sa.select(getattr(AnnualReport, fmt)).where(AnnualReport.id == report.id)
     )

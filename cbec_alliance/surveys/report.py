@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.core.errors import invalid
 from cbec_alliance.extensions import db
@@ -142,7 +143,7 @@ def chart(report: dict, code: str | None = None) -> tuple[str, list[str], dict[s
     code = code or report["questions"][0]["code"]
     question = next((q for q in report["questions"] if q["code"] == code), None)
     if question is None:
-        invalid("question", f"no question {code} in this survey")
+        invalid("question", _("no question %(code)s in this survey", code=code))
     options = question["options"]
     series = {}
     this, before = str(report["year"]), report.get("compare_to")

@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.exports import ChartArgs
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, text
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 
 from .models import KINDS, STATUSES
@@ -16,7 +17,7 @@ from .template import TALENT_DEMAND
 _CODE: dict[str, Any] = {
     "validate": FullMatch(
         r"^[a-z0-9][a-z0-9_-]{0,59}$",
-        error="1 to 60 lower-case letters, digits, hyphens and underscores",
+        error=N_("1 to 60 lower-case letters, digits, hyphens and underscores"),
     )
 }
 

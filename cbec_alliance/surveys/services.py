@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -155,7 +156,7 @@ def _check_answers(survey: Survey, answers: dict) -> list[tuple[str, str]]:
             values = value
         unknown = sorted(set(values) - options)
         if unknown:
-            invalid(field, f"unknown options: {unknown}")
+            invalid(field, _("unknown options: %(unknown)s", unknown=unknown))
         chosen += [(code, v) for v in values]
     return chosen
 
@@ -167,7 +168,9 @@ def add_response(
     (the caller checks who may answer for the enterprise). 409 unless the survey is open or
     when the enterprise has answered; 422 naming the question for a bad answer."""
     if survey.status != "open":
-        conflict(f"the survey is {survey.status}; answers are taken while it is open")
+        conflict(
+            _("the survey is %(status)s; answers are taken while it is open", status=survey.status)
+        )
     chosen = _check_answers(survey, answers)
     exists = db.session.scalar(
         sa.select(SurveyResponse.id).where(
@@ -212,7 +215,10 @@ def caller_enterprise(user: User) -> int:
         forbidden("only the admins and staff of an enterprise answer surveys")
     if len(choices) > 1:
         named = ", ".join(f"{o.id} ({o.name})" for o in sorted(choices, key=lambda o: o.id))
-        invalid("enterprise_id", f"you answer for several enterprises; name one of: {named}")
+        invalid(
+            "enterprise_id",
+            _("you answer for several enterprises; name one of: %(named)s", named=named),
+        )
     return choices[0].id
 
 

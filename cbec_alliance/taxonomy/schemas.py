@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from cbec_alliance.core.fields import FullMatch, text
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema
 
 CODE_RE = r"^[a-z0-9][a-z0-9-]{0,59}$"
@@ -43,7 +44,7 @@ class CertificateDetailsSchema(BaseSchema):
         validate=ma.validate.Length(min=1, max=3),
     )
     competencies = ma.fields.List(
-        ma.fields.String(validate=FullMatch(CODE_RE, error="not a competency code")),
+        ma.fields.String(validate=FullMatch(CODE_RE, error=N_("not a competency code"))),
         load_default=list,
         validate=ma.validate.Length(max=20),
     )
@@ -57,7 +58,7 @@ class TaxonomyCreateSchema(BaseSchema):
 
     code = ma.fields.String(
         required=True,
-        validate=FullMatch(CODE_RE, error="lower-case letters, digits and hyphens"),
+        validate=FullMatch(CODE_RE, error=N_("lower-case letters, digits and hyphens")),
     )
     name_en = text(200, required=True, min_len=1)
     name_zh = text(200, required=True, min_len=1)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext as _
 
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.core.changes import changed_fields
@@ -47,7 +48,14 @@ def check(vocabulary: str, field: str, values: str | Iterable[str] | None) -> No
     known = codes(vocabulary)
     unknown = sorted({v for v in values if v not in known})
     if unknown:
-        invalid(field, f"unknown {vocabulary} code(s): {', '.join(unknown)}")
+        invalid(
+            field,
+            _(
+                "unknown %(vocabulary)s code(s): %(unknown)s",
+                vocabulary=vocabulary,
+                unknown=", ".join(unknown),
+            ),
+        )
 
 
 def require_vocabulary(vocabulary: str) -> None:
@@ -55,7 +63,10 @@ def require_vocabulary(vocabulary: str) -> None:
     if vocabulary not in VOCABULARIES:
         abort(
             404,
-            message=f"vocabulary not found; the vocabularies are: {', '.join(VOCABULARIES)}",
+            message=_(
+                "vocabulary not found; the vocabularies are: %(names)s",
+                names=", ".join(VOCABULARIES),
+            ),
             extra={"vocabularies": list(VOCABULARIES)},
         )
 
@@ -82,7 +93,13 @@ def add(actor, vocabulary: str, data: dict) -> TaxonomyItem:
         )
     )
     if exists:
-        conflict(f"code {data['code']!r} already exists in {vocabulary}")
+        conflict(
+            _(
+                "code %(code)s already exists in %(vocabulary)s",
+                code=repr(data["code"]),
+                vocabulary=vocabulary,
+            )
+        )
     _check_details(vocabulary, data)
     last = db.session.scalar(
         sa.select(sa.func.max(TaxonomyItem.position)).where(TaxonomyItem.vocabulary == vocabulary)
@@ -101,7 +118,9 @@ def _check_details(vocabulary: str, data: dict) -> None:
     # Only catalogued certificates carry details; elsewhere they would be unread clutter.
     if vocabulary != "certificates":
         if data.get("details") is not None:
-            invalid("details", f"the {vocabulary} vocabulary has no details")
+            invalid(
+                "details", _("the %(vocabulary)s vocabulary has no details", vocabulary=vocabulary)
+            )
         return
     details = data.get("details")
     if details is None:
@@ -137,11 +156,17 @@ def check_certificates(
             continue
         levels = certificate_levels(item["code"])
         if levels is None:
-            invalid(f"{field}.{k}.code", f"unknown certificates code: {item['code']}")
+            invalid(
+                f"{field}.{k}.code", _("unknown certificates code: %(code)s", code=item["code"])
+            )
         if item[level_key] not in levels:
             invalid(
                 f"{field}.{k}.{level_key}",
-                f"{item['code']} is awarded at {', '.join(levels)} only",
+                _(
+                    "%(code)s is awarded at %(levels)s only",
+                    code=item["code"],
+                    levels=", ".join(levels),
+                ),
             )
     codes = [item["code"] for item in required if "code" in item]
     if len(set(codes)) != len(codes):

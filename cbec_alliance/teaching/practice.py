@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import lazyload
 
 from cbec_alliance.accounts.models import User
@@ -64,7 +65,9 @@ def _university_for(user: User, university_id: int | None, field: str) -> int:
         forbidden("Only the admins and staff of an approved university are its teachers.")
     if university_id is None:
         if len(mine) > 1:
-            invalid(field, f"you are staff of several universities: name one of {mine}")
+            invalid(
+                field, _("you are staff of several universities: name one of %(mine)s", mine=mine)
+            )
         return mine[0]
     if university_id not in mine:
         invalid(field, "not an approved university you are admin or staff of")
@@ -157,7 +160,7 @@ def propose(user: User, data: dict) -> PracticeStay:
         invalid("ends_on", "must be on or after starts_on")
     days = (data["ends_on"] - data["starts_on"]).days + 1
     if data["hours"] > days * 24:
-        invalid("hours", f"more than 24 hours a day ({days} days)")
+        invalid("hours", _("more than 24 hours a day (%(days)s days)", days=days))
     enterprise = db.session.get(Organization, data["enterprise_id"])
     if enterprise is None or enterprise.kind != "enterprise" or enterprise.status != "approved":
         invalid("enterprise_id", "not an approved enterprise")
@@ -176,8 +179,14 @@ def propose(user: User, data: dict) -> PracticeStay:
     )
     if other is not None:
         conflict(
-            f"overlaps practice stay {other.id} ({other.starts_on} to {other.ends_on}, "
-            f"{other.state}) of the same teacher",
+            _(
+                "overlaps practice stay %(id)s (%(starts_on)s to %(ends_on)s, %(state)s) of the "
+                "same teacher",
+                id=other.id,
+                starts_on=other.starts_on,
+                ends_on=other.ends_on,
+                state=other.state,
+            ),
         )
     stay = PracticeStay(
         teacher_id=teacher_id,
@@ -219,7 +228,7 @@ def decide(user: User, stay: PracticeStay, verb: str, data: dict) -> PracticeSta
     if verb == "confirm" and data.get("hours") is not None:
         days = (stay.ends_on - stay.starts_on).days + 1
         if data["hours"] > days * 24:
-            invalid("hours", f"more than 24 hours a day ({days} days)")
+            invalid("hours", _("more than 24 hours a day (%(days)s days)", days=days))
         stay.hours = data["hours"]
     stay.reason = data.get("reason")
     stay.decided_by_id, stay.decided_at = user.id, utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from cbec_alliance.core.fields import FullMatch, UtcDateTime, taxonomy_code, text
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
 
 from .models import ASSIGNMENT_STATES, SEMESTER_RE, STAY_STATES
@@ -12,7 +13,7 @@ from .models import ASSIGNMENT_STATES, SEMESTER_RE, STAY_STATES
 
 def semester_field(**kw) -> ma.fields.String:
     return ma.fields.String(
-        validate=FullMatch(SEMESTER_RE, error="a semester like 2027-spring or 2027-fall"), **kw
+        validate=FullMatch(SEMESTER_RE, error=N_("a semester like 2027-spring or 2027-fall")), **kw
     )
 
 

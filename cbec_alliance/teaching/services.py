@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import lazyload
 
 from cbec_alliance.accounts.models import User
@@ -42,7 +43,10 @@ def _enterprise_for(user: User, enterprise_id: int | None) -> int:
         )
     if enterprise_id is None:
         if len(mine) > 1:
-            invalid("enterprise_id", f"you are staff of several enterprises: name one of {mine}")
+            invalid(
+                "enterprise_id",
+                _("you are staff of several enterprises: name one of %(mine)s", mine=mine),
+            )
         return mine[0]
     if enterprise_id not in mine:
         invalid("enterprise_id", "not an approved enterprise you are admin or staff of")
@@ -170,7 +174,14 @@ def _propose(user: User, target: Target, data: dict) -> TeachingAssignment:
     )
     if active is not None:
         what = target.column.removesuffix("_id")
-        conflict(f"the teacher already has assignment {active} on this {what} in {semester}")
+        conflict(
+            _(
+                "the teacher already has assignment %(active)s on this %(what)s in %(semester)s",
+                active=active,
+                what=what,
+                semester=semester,
+            )
+        )
     a = TeachingAssignment(
         teacher_id=profile.user_id,
         enterprise_id=profile.enterprise_id,
@@ -233,7 +244,13 @@ def record_hours(user: User, a: TeachingAssignment, delivered: int) -> TeachingA
     a = _lock(a.id)
     ASSIGNMENT.target(a.status, "record_hours", party="university")
     if delivered > a.hours:
-        conflict(f"{delivered} hours delivered is above the {a.hours} hours assigned")
+        conflict(
+            _(
+                "%(delivered)s hours delivered is above the %(hours)s hours assigned",
+                delivered=delivered,
+                hours=a.hours,
+            )
+        )
     before = a.hours_delivered
     a.hours_delivered = delivered
     audit(

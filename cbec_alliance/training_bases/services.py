@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
@@ -75,7 +76,14 @@ def _approved(ids: list[int], field: str, kind: str) -> None:
     for org_id in ids:
         org = found.get(org_id)
         if org is None or org.status != "approved" or org.kind != kind:
-            invalid(field, f"{org_id} is not an approved {kind} of the alliance")
+            invalid(
+                field,
+                _(
+                    "%(org_id)s is not an approved %(kind)s of the alliance",
+                    org_id=org_id,
+                    kind=kind,
+                ),
+            )
 
 
 def _check(data: dict) -> None:
@@ -153,7 +161,7 @@ def review(user: User, base: TrainingBase, data: dict) -> BaseReview:
     if base.status != "approved":
         conflict("only approved bases are reviewed")
     if db.session.get(BaseReview, (base.id, data["year"])) is not None:
-        conflict(f"the base already has a review for {data['year']}")
+        conflict(_("the base already has a review for %(year)s", year=data["year"]))
     row = BaseReview(base_id=base.id, reviewer_id=user.id, **data)
     db.session.add(row)
     db.session.flush()
@@ -180,7 +188,10 @@ def record_session(user: User, base: TrainingBase, data: dict) -> BaseSession:
     if data["university_id"] not in base.university_ids:
         invalid("university_id", "not a university of this base")
     if data["students"] > base.capacity:
-        invalid("students", f"a session has at most {base.capacity} students (the capacity)")
+        invalid(
+            "students",
+            _("a session has at most %(capacity)s students (the capacity)", capacity=base.capacity),
+        )
     if data["date"] > dt.date.today():
         invalid("date", "a session is recorded once it took place")
     row = BaseSession(base_id=base.id, recorded_by_id=user.id, **data)

@@ -2,7 +2,7 @@
 outbox event came from
 
 Revision ID: 0041_calendar_privacy
-Revises: 0039_roster_imports
+Revises: 0040_user_language
 Create Date: 2026-12-05 11:20:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0041_calendar_privacy'
-down_revision = '0039_roster_imports'
+down_revision = '0040_user_language'
 branch_labels = None
 depends_on = None
 
