@@ -52,6 +52,17 @@ class ProblemSchema(ma.Schema):
             "`[{party, id, name, action}]`, also named in `detail`"
         },
     )
+    vocabularies = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "The valid vocabulary names (404 for an unknown vocabulary)"},
+    )
+    organizations = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={
+            "description": "The organizations that would be left without an admin (409 "
+            "refusing an account's erasure)"
+        },
+    )
 
 
 def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
