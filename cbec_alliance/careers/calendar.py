@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from cbec_alliance.careers.models import CertificateExam, ExamRegistration
 from cbec_alliance.core.ics import Entry
 from cbec_alliance.extensions import db
-from cbec_alliance.organizations.models import STAFF_ROLES, Membership
+from cbec_alliance.organizations.services import staffed_by
 from cbec_alliance.taxonomy.services import label
 
 LEVEL_ZH = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
@@ -31,9 +31,7 @@ def entries_for(user_id: int) -> list[Entry]:
     seat = sa.select(ExamRegistration.exam_id).where(
         ExamRegistration.student_id == user_id, ExamRegistration.status == "registered"
     )
-    site = sa.select(Membership.organization_id).where(
-        Membership.user_id == user_id, Membership.role.in_(STAFF_ROLES)
-    )
+    site = staffed_by(user_id)
     exams = db.session.scalars(
         sa.select(CertificateExam)
         .where(sa.or_(CertificateExam.id.in_(seat), CertificateExam.site_organization_id.in_(site)))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from cbec_alliance.competitions.models import Competition, CompetitionOrganizer, TeamMember
 from cbec_alliance.core.ics import Entry
 from cbec_alliance.extensions import db
-from cbec_alliance.organizations.models import STAFF_ROLES, Membership
+from cbec_alliance.organizations.services import staffed_by
 
 
 def entries(competition: Competition) -> list[Entry]:
@@ -36,11 +36,7 @@ def entries_for(user_id: int) -> list[Entry]:
     """Competitions the user competes in (a team member) or helps organize."""
     competing = sa.select(TeamMember.competition_id).where(TeamMember.user_id == user_id)
     organizing = sa.select(CompetitionOrganizer.competition_id).where(
-        CompetitionOrganizer.organization_id.in_(
-            sa.select(Membership.organization_id).where(
-                Membership.user_id == user_id, Membership.role.in_(STAFF_ROLES)
-            )
-        )
+        CompetitionOrganizer.organization_id.in_(staffed_by(user_id))
     )
     found = db.session.scalars(
         sa.select(Competition)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from cbec_alliance.core.ics import Entry
 from cbec_alliance.extensions import db
 from cbec_alliance.lectures.models import Lecture, Registration
-from cbec_alliance.organizations.models import STAFF_ROLES, Membership
+from cbec_alliance.organizations.services import staffed_by
 
 KIND_ZH = {"lecture": "讲座", "job_fair": "招聘会", "workshop": "工作坊"}
 
@@ -35,9 +35,7 @@ def entries_for(user_id: int) -> list[Entry]:
     seat = sa.select(Registration.event_id).where(
         Registration.user_id == user_id, Registration.status == "registered"
     )
-    hosted = sa.select(Membership.organization_id).where(
-        Membership.user_id == user_id, Membership.role.in_(STAFF_ROLES)
-    )
+    hosted = staffed_by(user_id)
     lectures = db.session.scalars(
         sa.select(Lecture)
         .where(sa.or_(Lecture.id.in_(seat), Lecture.host_organization_id.in_(hosted)))

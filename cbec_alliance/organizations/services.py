@@ -30,6 +30,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.organizations.codes import school_code_error, uscc_error
 from cbec_alliance.organizations.models import (
     LIFECYCLE,
+    STAFF_ROLES,
     Invitation,
     Membership,
     Organization,
@@ -424,3 +425,10 @@ def accept_invitation(user: User, token: str) -> Membership:
         organization_id=inv.organization_id,
     )
     return m
+
+
+def staffed_by(user_id: int) -> sa.Select:
+    """The ids of the organizations where `user_id` is an admin or staff (a subquery)."""
+    return sa.select(Membership.organization_id).where(
+        Membership.user_id == user_id, Membership.role.in_(STAFF_ROLES)
+    )
