@@ -239,6 +239,7 @@ def register_blueprints(app: Flask) -> None:
     Blueprint (insights adds partner matching to partnerships'), and flask-smorest takes a
     Blueprint's routes when it is registered. Each Blueprint is registered once.
     """
+    from cbec_alliance.console import register_console
     from cbec_alliance.core.docs import docs_assets
     from cbec_alliance.extensions import api
 
@@ -249,6 +250,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints.values():
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
+    register_console(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -74,6 +74,8 @@ FLOORS: list[tuple[str, ...]] = [
         "demo_reports",
         # Export and erasure read every table that names a user.
         "privacy",
+        # The web console: pages over every domain's services.
+        "console",
         "__init__",
     ),
 ]

@@ -9,7 +9,7 @@ from flask import Flask, Response, g, request, session
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
 from cbec_alliance.accounts import services
 from cbec_alliance.accounts.models import User
@@ -17,6 +17,7 @@ from cbec_alliance.core.api import problem_response
 from cbec_alliance.extensions import login_manager
 
 CSRF_HEADER = "X-CSRF-Token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Anonymous entry points: they act on the credentials in the body, not on the cookie.
 CSRF_EXEMPT = {
@@ -66,12 +67,31 @@ def csrf_token() -> str:
     return session.get("csrf_token") or new_csrf_token()
 
 
+def begin_login(user: User, remember: bool) -> str:
+    """Log `user` in with a fresh session cookie; the new session's CSRF token."""
+    # A fresh cookie at every login: the old session id (and its CSRF token) is discarded.
+    session.clear()
+    session.permanent = True
+    services.start_session(user, remember=remember)
+    login_user(user, remember=remember, fresh=True)
+    return new_csrf_token()
+
+
+def end_login(user: User) -> None:
+    """End the cookie session: its key stops working even if the cookie is replayed."""
+    services.end_session(user.session_key)
+    session.clear()
+    logout_user()  # after the clear: it asks for the remember-me cookie to be cleared too
+
+
 def _check_csrf():
     if request.method not in UNSAFE_METHODS or request.endpoint in CSRF_EXEMPT:
         return None
     if not current_user.is_authenticated or g.get("auth_method") != "session":
         return None
     sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.mimetype in FORM_TYPES:
+        sent = request.form.get("csrf_token", "")  # an HTML form (the console) carries it
     expected = session.get("csrf_token", "")
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         return problem_response(

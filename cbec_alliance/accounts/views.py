@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import g, request
 from flask.views import MethodView
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required
 from flask_smorest import Blueprint, abort
 
 from cbec_alliance.accounts import email_tokens, services, throttle
-from cbec_alliance.accounts.auth import csrf_token, me, new_csrf_token
+from cbec_alliance.accounts.auth import begin_login, csrf_token, end_login, me
 from cbec_alliance.accounts.schemas import (
     CsrfSchema,
     LoginResultSchema,
@@ -32,12 +32,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accoun
 
 
 def _begin_login(user, remember: bool) -> dict:
-    # A fresh cookie at every login: the old session id (and its CSRF token) is discarded.
-    session.clear()
-    session.permanent = True
-    services.start_session(user, remember=remember)
-    login_user(user, remember=remember, fresh=True)
-    return {"user": user, "csrf_token": new_csrf_token()}
+    return {"user": user, "csrf_token": begin_login(user, remember)}
 
 
 @blp.route("/register")
@@ -88,9 +83,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self):
         """Log out; the cookie stops working even if replayed."""
-        services.end_session(me().session_key)
-        session.clear()
-        logout_user()  # after the clear: it asks for the remember-me cookie to be cleared too
+        end_login(me())
 
 
 @blp.route("/me")

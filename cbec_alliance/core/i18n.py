@@ -41,11 +41,12 @@ def select_locale() -> str:
         from flask_login import current_user
 
         user = current_user
-    setting = getattr(user, "ui_language", None)
+    setting = getattr(user, "ui_language", None) or g.get("console_language")
     if setting in LOCALES:
         return LOCALES[setting]
     best = request.accept_languages.best_match(tuple(_ACCEPTED))
-    return _ACCEPTED.get(best or "", "en")
+    # The console (a page, not an API client) falls back to Chinese: it sets the fallback.
+    return _ACCEPTED.get(best or "", g.get("fallback_locale", "en"))
 
 
 def _carries_credentials() -> bool:
