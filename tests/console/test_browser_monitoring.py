@@ -1,0 +1,48 @@
+"""The coordinator's journey in a real browser, on the demo served from SQLite and from
+PostgreSQL: log in, read every monitoring page (each checked with axe), filter, switch the
+language, log out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.console.conftest import check_accessibility, log_in, snapshot
+
+pytestmark = [pytest.mark.xdist_group("browser")]
+
+
+def test_coordinator_journey(page):
+    log_in(page, "coordinator@demo.cbec-alliance.cn")
+    # One area only: straight to the overview, in Chinese (the browser asks for zh-CN).
+    assert page.url.endswith("/console/monitoring/")
+    assert page.get_by_role("heading", level=1).inner_text() == "联盟概览"
+    assert re.search(r"截至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", page.inner_text("main"))
+    assert check_accessibility(page, "monitoring overview") == []
+
+    for link, heading in (
+        ("合作关系", "合作关系"),
+        ("技能缺口", "技能缺口"),
+        ("区域", "广州各区"),
+        ("审批", "待审批的组织"),
+    ):
+        page.get_by_role("navigation", name="监测").get_by_role("link", name=link).click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert check_accessibility(page, f"monitoring {link}") == []
+
+    # The district map redraws for another measure through htmx, and the address follows.
+    page.get_by_role("navigation", name="监测").get_by_role("link", name="区域").click()
+    page.get_by_label("指标").select_option("open_internships")
+    page.wait_for_url(re.compile(r"measure=open_internships"))
+    assert "开放的实习" in page.inner_text("figcaption")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Guangzhou districts"
+    snapshot(page, "coordinator")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("networkidle")
+    assert "/console/login" in page.url
+    assert page.errors == []
