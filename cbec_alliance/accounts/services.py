@@ -21,6 +21,7 @@ from cbec_alliance.accounts.models import (
     User,
 )
 from cbec_alliance.audit.services import record as audit
+from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.db import for_update, insert_rows
 from cbec_alliance.core.errors import conflict, invalid
 from cbec_alliance.core.timeutil import as_utc, utcnow
@@ -171,6 +172,14 @@ def end_session(key: str | None) -> None:
         .where(LoginSession.key_hash == sha256(key), LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def update_profile(user: User, data: dict) -> User:
+    """Change the user's name or languages (validated by the caller's schema); audited."""
+    changes = changed_fields(user, data)
+    if changes:
+        audit(actor=user, obj=user, action="update", changes=changes)
+    return user
 
 
 def change_password(user: User, current: str, new: str) -> int:

@@ -22,8 +22,6 @@ from cbec_alliance.accounts.schemas import (
     TokenSchema,
     UserSchema,
 )
-from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.errors import not_found
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.core.schemas import PageArgs, page_of
@@ -102,11 +100,7 @@ class Me(MethodView):
     def patch(self, data):
         """Change my name, notification language (zh or en) or message language (zh-CN, en,
         or null to follow Accept-Language)."""
-        user = me()
-        changes = changed_fields(user, data)
-        if changes:
-            audit(actor=user, obj=user, action="update", changes=changes)
-        return user
+        return services.update_profile(me(), data)
 
 
 PASSWORD_CHANGED_EXAMPLE = {

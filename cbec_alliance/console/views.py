@@ -10,8 +10,6 @@ from flask_login import current_user
 from cbec_alliance.accounts import services as accounts
 from cbec_alliance.accounts import throttle
 from cbec_alliance.accounts.auth import begin_login, end_login
-from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.changes import changed_fields
 from cbec_alliance.core.exports import font_path
 from cbec_alliance.core.i18n import LOCALES
 from cbec_alliance.extensions import limiter
@@ -76,10 +74,7 @@ def language():
     if chosen not in LOCALES:
         return render("console/error.html", status=422, message=_("Unknown language.")), 422
     if current_user.is_authenticated:
-        person = user()
-        changes = changed_fields(person, {"ui_language": chosen})
-        if changes:
-            audit(actor=person, obj=person, action="update", changes=changes)
+        accounts.update_profile(user(), {"ui_language": chosen})
     else:
         session["console_language"] = chosen
     return redirect(safe_next(request.form.get("next"), url_for("console.home")), code=303)

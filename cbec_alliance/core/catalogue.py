@@ -20,6 +20,8 @@ PACKAGE = Path(__file__).resolve().parent.parent
 # (`conflict("...")`, `invalid(field, "...")`, `Waiting("coordinator", "publish the round")`).
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
     "not_found": None,
     "forbidden": None,
     "conflict": None,
@@ -44,7 +46,11 @@ def extract() -> Catalog:
     """Every msgid the package's source marks, with where it occurs."""
     template = Catalog(project="cbec-alliance", charset="utf-8")
     for filename, lineno, message, comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
+        str(PACKAGE),
+        # The console's Jinja templates mark their text with `_()` as the Python does.
+        method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")],
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}},
+        keywords=KEYWORDS,
     ):
         if isinstance(message, str):  # (singular, plural) tuples are not used here
             template.add(message, None, [(filename, lineno)], auto_comments=comments)

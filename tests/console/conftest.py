@@ -75,6 +75,7 @@ def chromium(_browser_ready):
     """Debian's Chromium, launched by path (no browser is downloaded)."""
     from playwright.sync_api import sync_playwright
 
+    AXE_LOG.unlink(missing_ok=True)  # this run's pages only
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -99,9 +100,9 @@ def page(request, chromium, live):
     tab.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     tab.on(
         "console",
-        lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-        if msg.type == "error"
-        else None,
+        lambda msg: (
+            errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+        ),
     )
     tab.live = live  # type: ignore[attr-defined]
     tab.errors = errors  # type: ignore[attr-defined]

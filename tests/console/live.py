@@ -57,7 +57,9 @@ def fresh_postgres(url: str, suffix: str) -> str:
     base = sa.make_url(url)
     name = f"{base.database}_{suffix}"
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return base.set(database=name).render_as_string(hide_password=False)
 
@@ -84,7 +86,16 @@ class LiveServer:
         self.log = log
         self._out = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "flask", "--app", "wsgi", "serve-demo", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "wsgi",
+                "serve-demo",
+                "--port",
+                str(self.port),
+            ],
             cwd=ROOT,
             env=env,
             stdout=self._out,
