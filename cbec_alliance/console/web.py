@@ -83,6 +83,7 @@ def console_blueprint(
     blp.register_error_handler(HTTPException, _error_page)
     blp.context_processor(_page_context)
     blp.add_app_template_filter(when, "when")
+    blp.add_app_template_filter(percent, "percent")
     return blp
 
 
@@ -99,12 +100,23 @@ def when(value) -> str:
     return str(value)
 
 
+def percent(share: float | None) -> str:
+    """A share as a whole percentage (`67%`), or a dash when there is nothing to divide."""
+    return "—" if share is None else f"{100 * share:.0f}%"
+
+
 def _page_context() -> dict:
     person = current_user if current_user.is_authenticated else None
     return {
         "current_locale_tag": language_tag(),
         "nav_areas": areas_of(person) if person is not None else [],
+        "pairs": pairs,
     }
+
+
+def pairs(items: Iterable[dict], key: str, value: str = "count") -> list[tuple]:
+    """(label, value) rows for a chart from a report's list of dicts."""
+    return [(item[key], item[value]) for item in items]
 
 
 def _before() -> Response | None:

@@ -8,6 +8,7 @@ from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Organization
 from tests import factories
 from tests.console.conftest import text_of
+from tests.placements.factories import world
 
 PAGES = (
     "/console/monitoring/",
@@ -111,3 +112,47 @@ def test_approval_needs_a_known_action_and_a_coordinator(as_user, coord, ctx):
     refused = staff.post(f"/console/monitoring/approvals/{waiting.id}", data={"action": "approve"})
     assert refused.status_code == 403
     assert db.session.get(Organization, waiting.id).status == "pending"
+
+
+REPORTS = (
+    "/console/monitoring/internships",
+    "/console/monitoring/placements",
+    "/console/monitoring/employment",
+)
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_reports_for_a_coordinator_with_downloads(coord, path):
+    resp = coord.get(path)
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert "截至" in text_of(resp)
+    name = path.rsplit("/", 1)[1]
+    assert f"/api/v1/monitoring/{name}?format=csv" in body
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_reports_refuse_students_and_strangers(as_user, ctx, path):
+    student = factories.MembershipFactory(
+        organization=factories.UniversityFactory(), role="student"
+    ).user
+    resp = as_user(student).get(path)
+    assert resp.status_code == 403
+    assert "截至" not in text_of(resp)
+
+
+def test_a_university_sees_only_its_own_placements(as_user, ctx):
+    mine, theirs = world(), world()
+    text = text_of(as_user(mine.uni_staff).get("/console/monitoring/placements"))
+    assert mine.university.name in text
+    assert theirs.university.name not in text
+
+
+def test_bad_report_filters_are_named_not_fatal(coord):
+    resp = coord.get("/console/monitoring/internships?from=13-2026")
+    assert resp.status_code == 200
+    assert "以下筛选条件无法识别" in text_of(resp)
+    assert "from" in text_of(resp)
+    year = coord.get("/console/monitoring/employment?year=abc")
+    assert year.status_code == 200
+    assert "year" in text_of(year)
