@@ -26,9 +26,14 @@ def test_coordinator_journey(page):
         ("合作关系", "合作关系"),
         ("技能缺口", "技能缺口"),
         ("区域", "广州各区"),
+        ("实习", "按月统计的实习"),
+        ("实习安置", "实习安置"),
+        ("就业", re.compile("届毕业生就业")),
+        ("匹配轮次", "匹配轮次"),
         ("审批", "待审批的组织"),
     ):
-        page.get_by_role("navigation", name="监测").get_by_role("link", name=link).click()
+        nav = page.get_by_role("navigation", name="监测")
+        nav.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert check_accessibility(page, f"monitoring {link}") == []
 
