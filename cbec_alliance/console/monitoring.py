@@ -22,8 +22,11 @@ from cbec_alliance.organizations.schemas import OrganizationListArgs
 from cbec_alliance.partnerships import services as partnerships
 from cbec_alliance.partnerships.models import HEALTHS, STATUSES
 from cbec_alliance.partnerships.schemas import PartnershipListArgs
+from cbec_alliance.training_bases import services as training_bases
+from cbec_alliance.training_bases.models import LEVELS
+from cbec_alliance.training_bases.schemas import ApproveSchema, RejectSchema
 
-from .web import attempt, console_blueprint, done, page, parse, render, user
+from .web import attempt, console_blueprint, done, form_values, page, parse, render, user
 
 blp = console_blueprint("console_monitoring", __name__, "/console/monitoring")
 TILES = json.loads((Path(__file__).parent / "district_tiles.json").read_text("utf-8"))["tiles"]
@@ -146,7 +149,44 @@ def approvals():
     args = args or {"status": "pending", "page": 1, "per_page": 20}
     args["status"] = "pending"
     listing = attempt(lambda: paginate(organizations.listing(args, user()), args))[0]
-    return render("console/monitoring/approvals.html", listing=listing, args=args)
+    bases = None
+    if user().is_coordinator:
+        waiting = {"status": "applied", "page": 1, "per_page": 50}
+        bases = paginate(training_bases.listing(waiting, user()), waiting)
+    return render(
+        "console/monitoring/approvals.html",
+        listing=listing,
+        bases=bases,
+        levels=[(level, level) for level in LEVELS],
+        args=args,
+    )
+
+
+@blp.post("/approvals/bases/<int:base_id>")
+@page
+def decide_base(base_id: int):
+    """Approve a training base with its level, or reject it with a reason (coordinators)."""
+    require_coordinator()
+    base = training_bases.get_visible(base_id, user())
+    approving = request.form.get("action") == "approve"
+    schema = ApproveSchema() if approving else RejectSchema()
+    fields = ("level",) if approving else ("reason",)
+    data, errors = parse(schema, form_values(fields))
+    if data is None:
+        for name, messages in errors.items():
+            flash(f"{base.name}: {name}: {' '.join(messages)}", "error")
+        return redirect(url_for("console_monitoring.approvals"), code=303)
+    _result, refused, _fields = attempt(
+        lambda: training_bases.decide(
+            user(), base, approving, data.get("level"), data.get("reason")
+        )
+    )
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("console_monitoring.approvals"), code=303)
+    if approving:
+        return done(_("%(name)s approved.", name=base.name), "console_monitoring.approvals")
+    return done(_("%(name)s rejected.", name=base.name), "console_monitoring.approvals")
 
 
 @blp.post("/approvals/<int:org_id>")

@@ -156,3 +156,34 @@ def test_bad_report_filters_are_named_not_fatal(coord):
     year = coord.get("/console/monitoring/employment?year=abc")
     assert year.status_code == 200
     assert "year" in text_of(year)
+
+
+def test_training_bases_are_approved_with_a_level_or_rejected_with_a_reason(coord, ctx):
+    from cbec_alliance.training_bases.models import TrainingBase  # noqa: PLC0415
+
+    host = factories.OrganizationFactory()
+    first = TrainingBase(
+        name="跨境直播实训基地", host_enterprise_id=host.id, district="tianhe", capacity=40
+    )
+    second = TrainingBase(
+        name="海外仓实训基地", host_enterprise_id=host.id, district="nansha", capacity=20
+    )
+    db.session.add_all([first, second])
+    db.session.commit()
+    page = text_of(coord.get("/console/monitoring/approvals"))
+    assert "跨境直播实训基地" in page
+    assert "海外仓实训基地" in page
+    url = "/console/monitoring/approvals/bases/{}"
+    bad = coord.post(url.format(first.id), data={"action": "approve", "level": "galactic"})
+    assert bad.status_code == 303
+    assert db.session.get(TrainingBase, first.id).status == "applied"
+    assert "level" in text_of(coord.get("/console/monitoring/approvals"))
+    no_reason = coord.post(url.format(second.id), data={"action": "reject", "reason": ""})
+    assert no_reason.status_code == 303
+    assert db.session.get(TrainingBase, second.id).status == "applied"
+    coord.post(url.format(first.id), data={"action": "approve", "level": "provincial"})
+    assert db.session.get(TrainingBase, first.id).status == "approved"
+    assert db.session.get(TrainingBase, first.id).level == "provincial"
+    coord.post(url.format(second.id), data={"action": "reject", "reason": "场地不符合要求"})
+    assert db.session.get(TrainingBase, second.id).status == "rejected"
+    assert db.session.get(TrainingBase, second.id).status_reason == "场地不符合要求"
