@@ -34,7 +34,7 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from cbec_alliance.accounts.auth import CSRF_HEADER, csrf_token
+from cbec_alliance.accounts.auth import CSRF_CHECKED_BY_BLUEPRINT, CSRF_HEADER, csrf_token
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.i18n import language_tag
 
@@ -78,6 +78,7 @@ def console_blueprint(
         template_folder="templates",
         static_folder="static" if static else None,
     )
+    CSRF_CHECKED_BY_BLUEPRINT.add(name)  # `_before` checks it and answers with a page
     blp.before_request(_before)
     blp.after_request(_headers)
     blp.register_error_handler(HTTPException, _error_page)
