@@ -24,7 +24,7 @@ from cbec_alliance.students.models import StudentProfile
 from cbec_alliance.students.schemas import ProfileInSchema
 
 from .university import names_of
-from .university_labels import APPLICATION_STATUSES, LEVELS, labels, vocabulary
+from .university_labels import APPLICATION_STATUSES, LEVELS, labels, translated, vocabulary
 from .web import attempt, console_blueprint, done, form_values, page, parse, render, user
 
 blp = console_blueprint("console_student", __name__, "/console/student")
@@ -82,7 +82,7 @@ def _my_steps(status: str) -> list[str]:
 
 def _names() -> dict[str, Any]:
     return {
-        "statuses": APPLICATION_STATUSES,
+        "statuses": translated(APPLICATION_STATUSES),
         "major_names": labels("majors"),
         "competency_names": labels("competencies"),
         "language_names": labels("languages"),
@@ -112,7 +112,7 @@ def _profile_page(profile, values: dict, errors: dict, message: str | None, stat
         majors=vocabulary("majors"),
         competencies=vocabulary("competencies"),
         languages=vocabulary("languages"),
-        levels=[(k, str(v)) for k, v in LEVELS.items()],
+        levels=list(translated(LEVELS).items()),
     )
     return body, status
 

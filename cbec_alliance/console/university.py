@@ -16,7 +16,7 @@ from cbec_alliance.rosters import services as rosters
 from cbec_alliance.students import services as student_services
 from cbec_alliance.students.schemas import StudentListArgs
 
-from .university_labels import LEVELS, labels, vocabulary
+from .university_labels import LEVELS, labels, translated, vocabulary
 from .web import attempt, console_blueprint, done, page, parse, render, user
 
 blp = console_blueprint("console_university", __name__, "/console/university")
@@ -66,7 +66,7 @@ def students(org_id: int):
         competencies=vocabulary("competencies"),
         major_names=labels("majors"),
         competency_names=labels("competencies"),
-        levels=[(k, str(v)) for k, v in LEVELS.items()],
+        levels=list(translated(LEVELS).items()),
     )
 
 

@@ -3,9 +3,9 @@ language, and the states of applications and placements."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
-from cbec_alliance.core.i18n import language_tag
+from cbec_alliance.core.i18n import N_, language_tag
 from cbec_alliance.extensions import db
 from cbec_alliance.taxonomy import services as taxonomy
 
@@ -24,38 +24,43 @@ def labels(name: str) -> dict[str, str]:
     return dict(vocabulary(name))
 
 
+def translated(names: dict) -> dict:
+    """One of the dicts below in the page's language (their msgids are marked with N_)."""
+    return {key: gettext(value) for key, value in names.items()}
+
+
 LEVELS = {
-    1: _l("1 · aware"),
-    2: _l("2 · basic"),
-    3: _l("3 · competent"),
-    4: _l("4 · proficient"),
-    5: _l("5 · expert"),
+    1: N_("1 · aware"),
+    2: N_("2 · basic"),
+    3: N_("3 · competent"),
+    4: N_("4 · proficient"),
+    5: N_("5 · expert"),
 }
 APPLICATION_STATUSES = {
-    "submitted": _l("Submitted"),
-    "shortlisted": _l("Shortlisted"),
-    "offered": _l("Offered"),
-    "accepted": _l("Accepted"),
-    "completed": _l("Completed"),
-    "rejected": _l("Rejected"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn"),
+    "submitted": N_("Submitted"),
+    "shortlisted": N_("Shortlisted"),
+    "offered": N_("Offered"),
+    "accepted": N_("Accepted"),
+    "completed": N_("Completed"),
+    "rejected": N_("Rejected"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
 }
 PLACEMENT_STATES = {
-    "preparing": _l("Preparing"),
-    "active": _l("Active"),
-    "suspended": _l("Suspended"),
-    "completed": _l("Completed"),
-    "terminated": _l("Terminated"),
+    "preparing": N_("Preparing"),
+    "active": N_("Active"),
+    "suspended": N_("Suspended"),
+    "completed": N_("Completed"),
+    "terminated": N_("Terminated"),
 }
 MODES = {
-    "internship-employment": _l("Internships and employment"),
-    "lectures": _l("Lectures"),
-    "co-developed-courses": _l("Co-developed courses"),
-    "joint-teaching": _l("Joint teaching"),
-    "joint-training-bases": _l("Joint training bases"),
-    "joint-competitions": _l("Joint competitions"),
-    "order-class": _l("Order classes"),
-    "apprenticeship": _l("Apprenticeships"),
-    "industry-college": _l("Industry colleges"),
+    "internship-employment": N_("Internships and employment"),
+    "lectures": N_("Lectures"),
+    "co-developed-courses": N_("Co-developed courses"),
+    "joint-teaching": N_("Joint teaching"),
+    "joint-training-bases": N_("Joint training bases"),
+    "joint-competitions": N_("Joint competitions"),
+    "order-class": N_("Order classes"),
+    "apprenticeship": N_("Apprenticeships"),
+    "industry-college": N_("Industry colleges"),
 }

@@ -5,10 +5,10 @@ recommended per cooperation mode with their reasons."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.errors import not_found
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.insights import partners
 from cbec_alliance.internships.models import Internship
@@ -21,31 +21,31 @@ from cbec_alliance.placements.schemas import PlacementListArgs
 
 from .university import blp, names_of, query, university
 from .university_labels import MODES as MODE_NAMES
-from .university_labels import PLACEMENT_STATES
+from .university_labels import PLACEMENT_STATES, translated
 from .web import page, render, user
 
 FACTORS = {
-    "majors": _l("Majors taught"),
-    "competencies": _l("Students' competencies"),
-    "size": _l("Size"),
-    "gap": _l("Skills gap covered"),
-    "base": _l("Training base"),
-    "place": _l("Distance"),
-    "room": _l("Room to take more"),
-    "tracks": _l("Competition tracks"),
-    "topics": _l("Lecture topics"),
-    "fields": _l("Teaching fields"),
-    "teachers": _l("Teachers"),
-    "hiring": _l("Hiring"),
-    "graduates": _l("Graduates"),
-    "scale": _l("Scale"),
-    "breadth": _l("Breadth"),
+    "majors": N_("Majors taught"),
+    "competencies": N_("Students' competencies"),
+    "size": N_("Size"),
+    "gap": N_("Skills gap covered"),
+    "base": N_("Training base"),
+    "place": N_("Distance"),
+    "room": N_("Room to take more"),
+    "tracks": N_("Competition tracks"),
+    "topics": N_("Lecture topics"),
+    "fields": N_("Teaching fields"),
+    "teachers": N_("Teachers"),
+    "hiring": N_("Hiring"),
+    "graduates": N_("Graduates"),
+    "scale": N_("Scale"),
+    "breadth": N_("Breadth"),
 }
 PARTIES = {
-    "student": _l("Student"),
-    "university": _l("University"),
-    "enterprise": _l("Enterprise"),
-    "guardian": _l("Guardian"),
+    "student": N_("Student"),
+    "university": N_("University"),
+    "enterprise": N_("Enterprise"),
+    "guardian": N_("Guardian"),
 }
 
 
@@ -64,8 +64,8 @@ def placement_list(org_id: int):
         listing=listing,
         args=given,
         errors=errors,
-        states=[(s, str(PLACEMENT_STATES[s])) for s in STATES],
-        state_names=PLACEMENT_STATES,
+        states=[(s, translated(PLACEMENT_STATES)[s]) for s in STATES],
+        state_names=translated(PLACEMENT_STATES),
         students=names_of(User, [p.student_id for p in items], User.name),
         enterprises=names_of(Organization, [p.enterprise_id for p in items], Organization.name),
         titles=names_of(Internship, [p.internship_id for p in items], Internship.title),
@@ -93,15 +93,13 @@ def placement(org_id: int, placement_id: int):
         p=found,
         detail=detail,
         agreement=agreement,
-        signatures=[
-            (str(PARTIES[k]), k in signed) for k in ("student", "university", "enterprise")
-        ],
+        signatures=[(_(PARTIES[k]), k in signed) for k in ("student", "university", "enterprise")],
         policies=facts.policies(found),
         insured=facts.insured(found),
         people=people,
         enterprise=names_of(Organization, [found.enterprise_id], Organization.name),
         title=names_of(Internship, [found.internship_id], Internship.title),
-        state_names=PLACEMENT_STATES,
+        state_names=translated(PLACEMENT_STATES),
     )
 
 
@@ -119,9 +117,8 @@ def partner_list(org_id: int):
         result=result,
         mode=args["mode"],
         errors=errors,
-        modes=[(m, str(MODE_NAMES.get(m, m))) for m in MODES],
-        mode_names=MODE_NAMES,
-        factors=FACTORS,
+        modes=[(m, translated(MODE_NAMES).get(m, m)) for m in MODES],
+        factors=translated(FACTORS),
         args={"mode": args["mode"]},
         title=_("Recommended partners"),
     )
