@@ -86,6 +86,7 @@ def _names() -> dict[str, Any]:
         "major_names": labels("majors"),
         "competency_names": labels("competencies"),
         "language_names": labels("languages"),
+        "district_names": labels("districts"),
     }
 
 

@@ -40,6 +40,8 @@ FACTORS = {
     "graduates": N_("Graduates"),
     "scale": N_("Scale"),
     "breadth": N_("Breadth"),
+    "record": N_("Track record"),
+    "novelty": N_("New to each other"),
 }
 PARTIES = {
     "student": N_("Student"),
