@@ -224,3 +224,6 @@ def step(application_id: int, verb: str):
         }[verb],
         "console_student.home",
     )
+
+
+from . import student_placement, student_rounds  # noqa: E402,F401  (routes on this Blueprint)
