@@ -226,4 +226,5 @@ def step(application_id: int, verb: str):
     )
 
 
-from . import student_placement, student_rounds  # noqa: E402,F401  (routes on this Blueprint)
+# Routes on this Blueprint, in modules of their own.
+from . import student_learning, student_placement, student_rounds  # noqa: E402,F401
