@@ -64,4 +64,31 @@ def test_student_journey(page):
     assert application.get_by_role("button", name="撤回").count() == 1
     assert check_accessibility(page, "student applied") == []
     snapshot(page, "student")
+
+    # The other pages of the area: placements, match rounds, courses, events.
+    for link, path, heading in (
+        ("我的实习安排", "/placements", "我的实习安排"),
+        ("匹配轮次", "/rounds", "匹配轮次"),
+        ("课程", "/courses", "本校课程"),
+        ("活动", "/events", "即将举行的活动"),
+    ):
+        nav = page.get_by_role("navigation", name="学生")
+        nav.get_by_role("link", name=link, exact=True).click()
+        page.wait_for_url(re.compile(path + "$"))
+        page.wait_for_load_state("networkidle")
+        assert _heading(page) == heading
+        assert check_accessibility(page, f"student {path.strip('/')}") == []
+    # Rank two internships of the demo's round.
+    page.get_by_role("navigation", name="学生").get_by_role("link", name="匹配轮次").click()
+    page.wait_for_url(re.compile(r"/rounds$"))
+    page.locator("ul.cards a").first.click()
+    page.wait_for_url(re.compile(r"/rounds/\d+$"))
+    page.wait_for_load_state("networkidle")
+    selects = page.locator("form select")
+    selects.nth(0).select_option("2")
+    selects.nth(1).select_option("1")
+    page.get_by_role("button", name="保存我的志愿").click()
+    page.get_by_text("你的志愿已保存。").wait_for()  # the same address again, through htmx
+    assert page.locator("main ol li").count() == 2  # my two choices, in order
+    assert check_accessibility(page, "student round") == []
     assert page.errors == []
