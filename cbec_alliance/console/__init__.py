@@ -9,7 +9,15 @@ from flask import Flask
 
 # One Blueprint per party; `views` is the door (login, language, home) and serves the static
 # files. A module missing here is not routed.
-PARTS = ("views", "monitoring", "monitoring_reports", "rounds", "surveys")
+PARTS = (
+    "views",
+    "monitoring",
+    "monitoring_reports",
+    "rounds",
+    "surveys",
+    "university",
+    "student",
+)
 
 
 def register_console(app: Flask) -> None:

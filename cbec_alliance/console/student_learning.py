@@ -1,0 +1,122 @@
+"""Student pages, continued: the courses of the student's university (enroll, withdraw) and
+the alliance's events (register, give the seat back), through the courses and lectures
+services the API uses."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from cbec_alliance.core.pagination import paginate
+from cbec_alliance.courses import enrollment
+from cbec_alliance.courses import services as courses
+from cbec_alliance.courses.models import Enrollment
+from cbec_alliance.courses.schemas import CourseListArgs
+from cbec_alliance.extensions import db
+from cbec_alliance.lectures import services as lectures
+from cbec_alliance.lectures.models import Registration
+from cbec_alliance.lectures.schemas import EventListArgs
+from cbec_alliance.organizations.models import Organization
+from cbec_alliance.students import services as students
+
+from .student import blp
+from .university import names_of, query
+from .web import attempt, done, page, render, user
+
+
+@blp.get("/courses")
+@page
+def course_list():
+    """The published courses of the student's university, searched by title or code."""
+    university_id = students.require_student(user()).organization_id
+    args, errors, given = query(
+        CourseListArgs(), ("q",), university_id=university_id, status="published"
+    )
+    listing = paginate(courses.listing(args, user()), args)
+    mine = set(
+        db.session.scalars(
+            sa.select(Enrollment.course_id).where(
+                Enrollment.student_id == user().id, Enrollment.status == "enrolled"
+            )
+        )
+    )
+    return render(
+        "console/student/courses.html", listing=listing, mine=mine, args=given, errors=errors
+    )
+
+
+def _course_step(course_id: int, action) -> object:
+    course = courses.get_visible(course_id, user())
+    _result, message, _errors = attempt(lambda: action(user(), course))
+    if message:
+        flash(message, "error")
+        return redirect(url_for("console_student.course_list"), code=303)
+    return None
+
+
+@blp.post("/courses/<int:course_id>/enroll")
+@page
+def course_enroll(course_id: int):
+    """Take a place (the enrollment service: a student of its university, within capacity)."""
+    refused = _course_step(course_id, enrollment.enroll)
+    return refused or done(_("You are enrolled."), "console_student.course_list")
+
+
+@blp.post("/courses/<int:course_id>/withdraw")
+@page
+def course_withdraw(course_id: int):
+    """Give the place back."""
+    refused = _course_step(course_id, enrollment.withdraw)
+    return refused or done(_("You have left the course."), "console_student.course_list")
+
+
+@blp.get("/events")
+@page
+def event_list():
+    """Upcoming events of the alliance, soonest first, searched by title or speaker."""
+    args, errors, given = query(EventListArgs(), ("q",))
+    listing = paginate(lectures.listing(args), args)
+    seats = set(
+        db.session.scalars(
+            sa.select(Registration.event_id).where(
+                Registration.user_id == user().id, Registration.status == "registered"
+            )
+        )
+    )
+    hosts = names_of(
+        Organization, [e.host_organization_id for e in listing["items"]], Organization.name
+    )
+    return render(
+        "console/student/events.html",
+        listing=listing,
+        seats=seats,
+        hosts=hosts,
+        args=given,
+        errors=errors,
+    )
+
+
+def _event_step(event_id: int, action) -> object:
+    event = lectures.get(event_id)
+    _result, message, _errors = attempt(lambda: action(user(), event))
+    if message:
+        flash(message, "error")
+        return redirect(url_for("console_student.event_list"), code=303)
+    return None
+
+
+@blp.post("/events/<int:event_id>/register")
+@page
+def event_register(event_id: int):
+    """Take a seat (before the start, within capacity)."""
+    refused = _event_step(event_id, lectures.register)
+    return refused or done(_("Your seat is booked."), "console_student.event_list")
+
+
+@blp.post("/events/<int:event_id>/unregister")
+@page
+def event_unregister(event_id: int):
+    """Give the seat back (before the start)."""
+    refused = _event_step(event_id, lectures.unregister)
+    return refused or done(_("Your seat is given back."), "console_student.event_list")
