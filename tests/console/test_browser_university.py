@@ -18,7 +18,7 @@ def _heading(page) -> str:
 
 
 def _subnav(page, link: str, path: str) -> None:
-    page.get_by_role("navigation", name="院校").get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("navigation", name="高校").get_by_role("link", name=link, exact=True).click()
     page.wait_for_url(re.compile(path + "$"))  # htmx boosts the link: wait for the address
     page.wait_for_load_state("networkidle")
 
