@@ -9,7 +9,7 @@ from flask import Flask
 
 # One Blueprint per party; `views` is the door (login, language, home) and serves the static
 # files. A module missing here is not routed.
-PARTS = ("views", "monitoring")
+PARTS = ("views", "monitoring", "enterprise")
 
 
 def register_console(app: Flask) -> None:
