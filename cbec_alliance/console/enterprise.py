@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.pagination import paginate
 from cbec_alliance.internships import rules
 from cbec_alliance.internships import services as internships
@@ -37,6 +37,7 @@ from .enterprise_web import (
     enterprise_of,
     options,
     posting_of,
+    words,
 )
 from .web import attempt, done, page, parse, render, user
 
@@ -54,11 +55,11 @@ COMPETENCY_ROWS = 3
 # The student internship rules (internships.rules decides them), the form fields each one
 # reads and how the page names it; a rule whose field is missing or invalid is not checkable.
 RULES = (
-    ("max_hours_per_day", "hours_per_day", _l("At most 8 hours a day")),
-    ("max_hours_per_week", "hours_per_week", _l("At most 40 hours a week")),
-    ("no_night_shifts", "night_shifts", _l("No night shifts")),
-    ("insurance_required", "insurance_provided", _l("Liability insurance for the intern")),
-    ("no_fees", "fee_charged", _l("No fee or deposit from the student")),
+    ("max_hours_per_day", "hours_per_day", N_("At most 8 hours a day")),
+    ("max_hours_per_week", "hours_per_week", N_("At most 40 hours a week")),
+    ("no_night_shifts", "night_shifts", N_("No night shifts")),
+    ("insurance_required", "insurance_provided", N_("Liability insurance for the intern")),
+    ("no_fees", "fee_charged", N_("No fee or deposit from the student")),
 )
 POSTING_STEPS = ("publish", "close", "reopen")
 # Fields a posting may go without (an edit that empties one sends null).
@@ -88,8 +89,8 @@ def postings(org_id: int):
         listing=listing,
         args={k: v for k, v in args.items() if k == "status"},
         errors=errors,
-        statuses=POSTING_STATUSES,
-        kinds=KINDS,
+        statuses=words(POSTING_STATUSES),
+        kinds=words(KINDS),
     )
 
 
@@ -157,7 +158,9 @@ def posting_step(org_id: int, internship_id: int, step: str):
     elif step in POSTING_STEPS:
         _result, message, _errors = attempt(lambda: internships.transition(user(), posting, step))
         if message is None:
-            return _shown(_("%(step)s: %(title)s", step=STEPS[step], title=posting.title), posting)
+            return _shown(
+                _("%(step)s: %(title)s", step=_(STEPS[step]), title=posting.title), posting
+            )
     else:
         return render("console/error.html", status=404, message=_("Unknown step.")), 404
     return _form(org, posting, _values_of(posting), {}, message, 409)
@@ -195,11 +198,10 @@ def rule_report(values: dict) -> dict:
     items = []
     for code, field, label in RULES:
         if field in unknown:
-            items.append({"code": code, "label": label, "state": "unknown", "why": unknown[field]})
-        elif code in broken:
-            items.append({"code": code, "label": label, "state": "bad", "why": broken[code]})
+            state, why = "unknown", unknown[field]
         else:
-            items.append({"code": code, "label": label, "state": "ok", "why": ""})
+            state, why = ("bad", broken[code]) if code in broken else ("ok", "")
+        items.append({"code": code, "label": _(label), "state": state, "why": why})
     return {
         "items": items,
         "binding": values.get("kind", "internship") in ("", "internship"),
@@ -295,10 +297,10 @@ def _form(
         message=message,
         report=rule_report(values),
         choices=choices,
-        kinds=KINDS,
-        modes=MODES,
-        statuses=POSTING_STATUSES,
+        kinds=words(KINDS),
+        modes=words(MODES),
+        statuses=words(POSTING_STATUSES),
         steps=steps,
-        step_names=STEPS,
+        step_names=words(STEPS),
     )
     return body, status

@@ -29,6 +29,7 @@ from .enterprise_web import (
     names_of,
     options,
     posting_of,
+    words,
 )
 from .web import attempt, done, page, parse, render, user
 
@@ -80,7 +81,7 @@ def move(org_id: int, internship_id: int, application_id: int):
         _(
             "%(name)s: %(status)s",
             name=student,
-            status=APPLICATION_STATUSES.get(moved.status, moved.status),
+            status=_(APPLICATION_STATUSES[moved.status]),
         ),
         "console_enterprise.applicants",
         org_id=org.id,
@@ -136,8 +137,8 @@ def _pipeline(
         students=students,
         universities=universities,
         next_steps={s: LIFECYCLE.allowed(s, "enterprise") for s in STATUSES},
-        statuses=APPLICATION_STATUSES,
-        step_names=STEPS,
+        statuses=words(APPLICATION_STATUSES),
+        step_names=words(STEPS),
         message=message,
         errors=errors or {},
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.core.i18n import language_tag
+from cbec_alliance.core.i18n import N_, language_tag
 from cbec_alliance.extensions import db
 from cbec_alliance.internships import services as internships
 from cbec_alliance.internships.models import Internship
@@ -22,39 +22,44 @@ from .web import console_blueprint, user
 blp = console_blueprint("console_enterprise", __name__, "/console/enterprise")
 
 POSTING_STATUSES = {
-    "draft": _l("Draft"),
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-    "filled": _l("Filled"),
-    "taken_down": _l("Taken down"),
+    "draft": N_("Draft"),
+    "open": N_("Open"),
+    "closed": N_("Closed"),
+    "filled": N_("Filled"),
+    "taken_down": N_("Taken down"),
 }
 APPLICATION_STATUSES = {
-    "submitted": _l("Submitted"),
-    "shortlisted": _l("Shortlisted"),
-    "offered": _l("Offered"),
-    "accepted": _l("Accepted"),
-    "completed": _l("Completed"),
-    "rejected": _l("Rejected"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn"),
+    "submitted": N_("Submitted"),
+    "shortlisted": N_("Shortlisted"),
+    "offered": N_("Offered"),
+    "accepted": N_("Accepted"),
+    "completed": N_("Completed"),
+    "rejected": N_("Rejected"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
 }
 # The enterprise's steps, in the lifecycle's words (posting and application).
 STEPS = {
-    "publish": _l("Publish"),
-    "close": _l("Close"),
-    "reopen": _l("Reopen"),
-    "shortlist": _l("Shortlist"),
-    "offer": _l("Offer"),
-    "reject": _l("Reject"),
-    "complete": _l("Complete"),
+    "publish": N_("Publish"),
+    "close": N_("Close"),
+    "reopen": N_("Reopen"),
+    "shortlist": N_("Shortlist"),
+    "offer": N_("Offer"),
+    "reject": N_("Reject"),
+    "complete": N_("Complete"),
 }
 KINDS = {
-    "internship": _l("Internship"),
-    "full_time": _l("Full-time job"),
-    "part_time": _l("Part-time job"),
-    "flexible": _l("Flexible job"),
+    "internship": N_("Internship"),
+    "full_time": N_("Full-time job"),
+    "part_time": N_("Part-time job"),
+    "flexible": N_("Flexible job"),
 }
-MODES = {"onsite": _l("On site"), "remote": _l("Remote"), "hybrid": _l("Hybrid")}
+MODES = {"onsite": N_("On site"), "remote": N_("Remote"), "hybrid": N_("Hybrid")}
+
+
+def words(table: dict[str, str]) -> dict[str, str]:
+    """One of the tables above in the page's language."""
+    return {key: _(msgid) for key, msgid in table.items()}
 
 
 def enterprise_of(org_id: int) -> Organization:

@@ -93,7 +93,7 @@ def test_postings_list_drafts_included_and_filters_by_status(as_user, shop):
     assert "亚马逊运营实习生" in text
     assert "独立站草稿实习" in text
     assert "别家的秘密草稿" not in text
-    assert "0 of 2" in text  # slots filled of total
+    assert "0 / 2" in text  # slots filled of total
     drafts = page_text(c.get(f"{E}/{org.id}/postings?status=draft"))
     assert "独立站草稿实习" in drafts
     assert "亚马逊运营实习生" not in drafts
@@ -173,7 +173,7 @@ def test_a_new_posting_is_saved_as_a_draft(as_user, shop):
     assert posting.night_shifts is False
     assert resp.headers["Location"].endswith(f"{E}/{org.id}/postings/{posting.id}")
     shown = page_text(c.get(resp.headers["Location"]))
-    assert "Draft saved: 跨境电商直播运营实习生" in shown
+    assert "草稿已保存：跨境电商直播运营实习生" in shown
 
 
 @pytest.mark.parametrize(
@@ -241,13 +241,13 @@ def test_the_rules_panel_marks_each_rule(as_user, shop):
     text = page_text(broken)
     assert broken.get_data(as_text=True).count('class="bad"') == 4
     assert "每日实习不超过 8 小时" in text
-    assert "4 rules are broken" in text
+    assert "违反规定：4 项。" in text
     unknown = c.post(url, data=form(hours_per_day="", hours_per_week="abc"))
     body = unknown.get_data(as_text=True)
     assert body.count('class="unknown"') == 2
     assert "Not a valid number." in page_text(unknown)
     job = c.post(url, data=form(kind="part_time", night_shifts="1"))
-    assert "bind internships only" in page_text(job)
+    assert "这些规定只约束实习岗位" in page_text(job)
     other = factories.OrganizationFactory()
     assert (
         as_user(factories.member(other, "staff"))
@@ -426,8 +426,8 @@ def test_recommended_students_with_reasons(as_user):
     assert resp.status_code == 200
     text = page_text(resp)
     assert s.student.name in text
-    assert "Matches: competency" in text
-    assert "(level 3, asked 2)" in text
-    assert "Fit:" in text
+    assert "符合: 能力 跨境平台运营" in text
+    assert "（等级 3，要求 2）" in text
+    assert "匹配度：" in text
     bad = c.get(f"{E}/{s.posting.enterprise_id}/postings/{s.posting.id}/recommended?page=0")
     assert bad.status_code == 200
