@@ -27,7 +27,7 @@ from cbec_alliance.internships.schemas import (
 )
 from cbec_alliance.organizations.models import Organization
 
-from . import enterprise_applicants  # noqa: F401 - its routes are on the same Blueprint
+from . import enterprise_applicants, enterprise_webhooks  # noqa: F401 - routes on the same Blueprint
 from .enterprise_web import (
     KINDS,
     MODES,

@@ -5,8 +5,9 @@ statuses and steps."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.i18n import N_, language_tag
@@ -57,15 +58,24 @@ KINDS = {
 MODES = {"onsite": N_("On site"), "remote": N_("Remote"), "hybrid": N_("Hybrid")}
 
 
+@blp.context_processor
+def _role() -> dict:
+    # The subnav offers the admins' pages (webhooks) to admins only.
+    org_id = (request.view_args or {}).get("org_id")
+    m = organizations.membership(current_user, org_id) if org_id is not None else None
+    return {"enterprise_admin": m is not None and m.role == "admin"}
+
+
 def words(table: dict[str, str]) -> dict[str, str]:
     """One of the tables above in the page's language."""
     return {key: _(msgid) for key, msgid in table.items()}
 
 
-def enterprise_of(org_id: int) -> Organization:
-    """The approved enterprise `org_id` for its admins and staff: 404/403 for anyone else
-    (organizations.services decides), 404 for an organization that is no enterprise."""
-    org = organizations.get_for_member(org_id, user(), roles=STAFF_ROLES)
+def enterprise_of(org_id: int, roles: tuple[str, ...] = STAFF_ROLES) -> Organization:
+    """The approved enterprise `org_id` for its members of `roles` (admins and staff): 404
+    or 403 for anyone else (organizations.services decides), 404 for an organization that is
+    no enterprise."""
+    org = organizations.get_for_member(org_id, user(), roles=roles)
     if org.kind != "enterprise":
         abort(404)
     organizations.require_approved(org)

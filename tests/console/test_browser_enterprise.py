@@ -94,4 +94,9 @@ def test_enterprise_journey(page):
     assert "匹配度" in page.inner_text("ol.recommended")
     assert check_accessibility(page, "enterprise recommended") == []
     snapshot(page, "enterprise")
+
+    # The admins' webhooks page.
+    page.get_by_role("navigation", name="企业").get_by_role("link", name="Webhook").click()
+    expect(heading(page)).to_contain_text("Webhook")
+    assert check_accessibility(page, "enterprise webhooks") == []
     assert page.errors == []
