@@ -160,7 +160,9 @@ def test_a_pending_enterprise_or_a_university_has_no_enterprise_pages(as_user):
 def test_a_new_posting_is_saved_as_a_draft(as_user, shop):
     org, admin, _other = shop
     c = as_user(admin)
-    assert c.get(f"{E}/{org.id}/postings/new").status_code == 200
+    blank = c.get(f"{E}/{org.id}/postings/new")
+    assert blank.status_code == 200
+    assert 'maxlength="200"' in blank.get_data(as_text=True)
     resp = c.post(f"{E}/{org.id}/postings/new", data=form())
     assert resp.status_code == 303, page_text(resp)
     posting = _stored("跨境电商直播运营实习生")
