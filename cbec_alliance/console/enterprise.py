@@ -27,7 +27,11 @@ from cbec_alliance.internships.schemas import (
 )
 from cbec_alliance.organizations.models import Organization
 
-from . import enterprise_applicants, enterprise_webhooks  # noqa: F401 - routes on the same Blueprint
+from . import (  # noqa: F401 - their routes are on the same Blueprint
+    enterprise_applicants,
+    enterprise_rankings,
+    enterprise_webhooks,
+)
 from .enterprise_web import (
     KINDS,
     MODES,

@@ -99,4 +99,9 @@ def test_enterprise_journey(page):
     page.get_by_role("navigation", name="企业").get_by_role("link", name="Webhook").click()
     expect(heading(page)).to_contain_text("Webhook")
     assert check_accessibility(page, "enterprise webhooks") == []
+
+    # The match rounds its internships are in.
+    page.get_by_role("navigation", name="企业").get_by_role("link", name="匹配轮次").click()
+    expect(heading(page)).to_contain_text("匹配轮次")
+    assert check_accessibility(page, "enterprise match rounds") == []
     assert page.errors == []
