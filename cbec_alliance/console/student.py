@@ -23,11 +23,13 @@ from cbec_alliance.students import services as students
 from cbec_alliance.students.models import StudentProfile
 from cbec_alliance.students.schemas import ProfileInSchema
 
+# The routes of student_*.py are on the same Blueprint; importing them here registers them.
+from . import student_learning, student_placement, student_rounds  # noqa: F401
+from .student_web import blp
 from .university import names_of
 from .university_labels import APPLICATION_STATUSES, LEVELS, labels, translated, vocabulary
-from .web import attempt, console_blueprint, done, form_values, page, parse, render, user
+from .web import attempt, done, form_values, page, parse, render, user
 
-blp = console_blueprint("console_student", __name__, "/console/student")
 # The steps a student takes on an application from these pages.
 STUDENT_VERBS = ("accept", "decline", "withdraw")
 PROFILE_FIELDS = ("major", "graduation_year", "birth_date", "bio")
@@ -224,7 +226,3 @@ def step(application_id: int, verb: str):
         }[verb],
         "console_student.home",
     )
-
-
-# Routes on this Blueprint, in modules of their own.
-from . import student_learning, student_placement, student_rounds  # noqa: E402,F401

@@ -20,7 +20,7 @@ from cbec_alliance.lectures.schemas import EventListArgs
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.students import services as students
 
-from .student import blp
+from .student_web import blp
 from .university import names_of, query
 from .web import attempt, done, page, render, user
 

@@ -16,7 +16,7 @@ from cbec_alliance.placements import services as placements
 from cbec_alliance.placements.records_schemas import CheckInInSchema, LogInSchema
 from cbec_alliance.placements.schemas import PlacementListArgs
 
-from .student import blp
+from .student_web import blp
 from .university import names_of
 from .university_labels import PLACEMENT_STATES, labels, translated, vocabulary
 from .web import attempt, done, form_values, page, parse, render, user

@@ -13,7 +13,7 @@ from cbec_alliance.matching import services as matching
 from cbec_alliance.matching.schemas import MAX_CHOICES, MatchPreferencesInSchema
 from cbec_alliance.organizations.models import Organization
 
-from .student import blp
+from .student_web import blp
 from .university import names_of
 from .web import attempt, done, page, parse, render, user
 
