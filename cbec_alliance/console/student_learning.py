@@ -21,7 +21,7 @@ from cbec_alliance.organizations.models import Organization
 from cbec_alliance.students import services as students
 
 from .student_web import blp
-from .university import names_of, query
+from .university_web import names_of, query
 from .web import attempt, done, page, render, user
 
 

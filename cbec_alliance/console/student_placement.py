@@ -17,8 +17,8 @@ from cbec_alliance.placements.records_schemas import CheckInInSchema, LogInSchem
 from cbec_alliance.placements.schemas import PlacementListArgs
 
 from .student_web import blp
-from .university import names_of
 from .university_labels import PLACEMENT_STATES, labels, translated, vocabulary
+from .university_web import names_of
 from .web import attempt, done, form_values, page, parse, render, user
 
 PAGE = {"page": 1, "per_page": 20}

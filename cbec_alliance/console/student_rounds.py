@@ -14,7 +14,7 @@ from cbec_alliance.matching.schemas import MAX_CHOICES, MatchPreferencesInSchema
 from cbec_alliance.organizations.models import Organization
 
 from .student_web import blp
-from .university import names_of
+from .university_web import names_of
 from .web import attempt, done, page, parse, render, user
 
 

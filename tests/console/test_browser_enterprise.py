@@ -44,7 +44,7 @@ def test_enterprise_journey(page):
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("描述").fill("负责 TikTok 直播带货的脚本与数据复盘。")
     page.get_by_label("类别").select_option("marketing")
-    page.get_by_label("区域", exact=True).select_option("tianhe")
+    page.get_by_label("区", exact=True).select_option("tianhe")
     page.get_by_label("名额").fill("2")
     page.get_by_label("开始日期").fill(start.isoformat())
     page.get_by_label("结束日期").fill((start + timedelta(days=90)).isoformat())

@@ -46,7 +46,7 @@ def test_university_journey(page):
     assert page.get_by_label("名单文件（xlsx 或 csv）").count() == 1
     assert check_accessibility(page, "university roster") == []
 
-    _subnav(page, "实习安排", "/placements")
+    _subnav(page, "实习安置", "/placements")
     assert _heading(page) == "本校学生的实习安排"
     assert check_accessibility(page, "university placements") == []
     page.get_by_role("link", name=re.compile(r"实习安排 \d+")).first.click()
