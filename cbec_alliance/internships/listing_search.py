@@ -34,17 +34,12 @@ SEPARATOR = "\0"
 # A gram held by more than one posting in DENSE is kept as a bitmap (N/8 bytes), else as
 # int32 positions (4 bytes each): whichever is smaller.
 DENSE = 32
-# Rows per step of the build (bounds its temporary arrays).
-CHUNK = 16_384
+# Postings per step of the build (bounds its temporary arrays; a multiple of 8, for the
+# bitmaps' bytes).
+CHUNK = 8192
 # A longer term's candidates: the postings holding its rarest pairs (this many of them).
 PAIRS = 4
 ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _packed(positions: np.ndarray, size: int) -> np.ndarray:
-    mask = np.zeros(size, bool)
-    mask[positions] = True
-    return np.packbits(mask)
 
 
 @dataclass(frozen=True)
@@ -64,69 +59,44 @@ class Texts:
 
     @classmethod
     def build(cls, ids: np.ndarray, texts: list[str]) -> Texts:
-        """The texts (lower-cased by the database, None as empty) of the postings `ids`."""
+        """The texts (lower-cased by the database, None as empty) of the postings `ids`.
+
+        In two passes over the postings, CHUNK at a time, so that no temporary array holds
+        every (gram, posting) pair (14 million at 100,000 postings): the first counts the
+        postings holding each gram, the second puts each chunk's pairs in place."""
         texts = [text or "" for text in texts]
         size = len(texts)
-        joined = SEPARATOR.join(texts)
-        blob = joined.encode()
-        starts = np.zeros(size + 1, np.int64)
-        starts[1:-1] = np.flatnonzero(np.frombuffer(blob, np.uint8) == 0) + 1
-        starts[-1] = len(blob) + 1
-        points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
-        del joined
-        # Characters numbered densely (0: the separator), so a pair's key stays small; by a
-        # table of every code point (sorting 10M characters takes longer).
-        table = np.zeros(0x110000, np.int32)
-        table[points] = 1
-        table[0] = 0
-        present = np.flatnonzero(table)
-        table[present] = np.arange(1, len(present) + 1, dtype=np.int32)
-        chars = {chr(point): number for number, point in enumerate(present.tolist(), start=1)}
-        numbers = table[points]
-        del points, table
-        width = len(chars) + 1
-        shift = max(size, 1).bit_length()
-        if width * width >= 1 << (62 - shift):  # keys and positions in one int64
-            raise ValueError("too many distinct characters to index")
-        char_starts = np.zeros(size + 1, np.int64)
-        char_starts[1:-1] = np.flatnonzero(numbers == 0) + 1
-        char_starts[-1] = len(numbers) + 1
-        runs = [
-            _grams(numbers, char_starts, first, min(first + CHUNK, size), width, shift)
-            for first in range(0, size, CHUNK)
-        ]
-        del numbers
-        both = np.empty(sum(map(len, runs)), np.int64)
-        filled = 0
-        while runs:  # one run at a time (each freed once copied)
-            run = runs.pop(0)
-            both[filled : filled + len(run)] = run
-            filled += len(run)
-            del run
-        both.sort(kind="stable")  # sorted runs: merged
-        rows = (both & ((1 << shift) - 1)).astype(np.int32)
-        both >>= shift  # each entry's gram key
-        starting = np.ones(len(both), bool)  # where a gram's rows start
-        np.not_equal(both[1:], both[:-1], out=starting[1:])
-        firsts = np.flatnonzero(starting)
-        del starting
-        keys = both[firsts]
-        del both
-        bounds = np.append(firsts, len(rows))
-        counts = np.diff(bounds)
+        blob, starts, chars, grams = _numbered(texts)
+        found = [_distinct_keys(grams(first)[0]) for first in range(0, size, CHUNK)]
+        every = np.concatenate([keys for keys, _ in found]) if found else np.zeros(0, np.int64)
+        keys = _distinct(every.copy())
+        counts = np.zeros(len(keys), np.int64)
+        for chunk_keys, chunk_counts in found:
+            counts[np.searchsorted(keys, chunk_keys)] += chunk_counts
+        del found, every
         is_dense = counts * DENSE > size
         dense = np.full(len(keys), -1, np.int32)
         dense[is_dense] = np.arange(int(is_dense.sum()), dtype=np.int32)
         bitmaps = np.zeros((int(is_dense.sum()), (size + 7) // 8), np.uint8)
-        for row, gram in enumerate(np.flatnonzero(is_dense).tolist()):
-            bitmaps[row] = _packed(rows[bounds[gram] : bounds[gram + 1]], size)
-        sparse_rows = np.repeat(~is_dense, counts)
-        positions = rows[sparse_rows]
         offsets = np.zeros(len(keys) + 1, np.int64)
         np.cumsum(np.where(is_dense, 0, counts), out=offsets[1:])
-        return cls(
-            ids, blob, starts, chars, keys, counts, dense, bitmaps, offsets, positions.copy()
-        )
+        positions = np.zeros(offsets[-1], np.int32)
+        filled = offsets[:-1].copy()  # where each sparse gram's next positions go
+        for first in range(0, size, CHUNK):
+            chunk_keys, rows = grams(first)
+            gram = np.searchsorted(keys, chunk_keys)
+            heavy = is_dense[gram]
+            block = np.zeros((len(bitmaps), min(CHUNK, size - first)), bool)
+            block[dense[gram[heavy]], rows[heavy] - first] = True
+            width = (block.shape[1] + 7) // 8
+            bitmaps[:, first // 8 : first // 8 + width] = np.packbits(block, axis=1)
+            light, rows = gram[~heavy], rows[~heavy]  # sorted by gram, then position
+            begins = np.flatnonzero(np.diff(light, prepend=-1)) if len(light) else light
+            lengths = np.diff(np.append(begins, len(light)))
+            within = np.arange(len(light)) - np.repeat(begins, lengths)
+            positions[filled[light] + within] = rows
+            filled[light[begins]] += lengths
+        return cls(ids, blob, starts, chars, keys, counts, dense, bitmaps, offsets, positions)
 
     def nbytes(self) -> int:
         """The memory it holds (arrays and text)."""
@@ -188,16 +158,54 @@ class Texts:
         return mask
 
 
-def _grams(numbers, char_starts, first: int, last: int, width: int, shift: int) -> np.ndarray:
-    """The distinct (gram key << shift | position) of the texts first..last-1, sorted."""
-    chunk = numbers[char_starts[first] : char_starts[last]]
-    rows = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(char_starts[first : last + 1]))
-    rows = rows[: len(chunk)]
-    lead = chunk.astype(np.int64) * width
-    singles = (lead << shift | rows)[chunk != 0]
-    paired = (chunk[:-1] != 0) & (chunk[1:] != 0)
-    pairs = ((lead[:-1] + chunk[1:]) << shift | rows[:-1])[paired]
-    return _distinct(np.concatenate([singles, pairs]))
+def _numbered(texts: list[str]):
+    """(blob, starts, characters' numbers, the function giving the grams of the CHUNK texts
+    from a position: their keys and positions, sorted, each pair once)."""
+    size = len(texts)
+    joined = SEPARATOR.join(texts)
+    blob = joined.encode()
+    starts = np.zeros(size + 1, np.int64)
+    starts[1:-1] = np.flatnonzero(np.frombuffer(blob, np.uint8) == 0) + 1
+    starts[-1] = len(blob) + 1
+    points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    del joined
+    # Characters numbered densely (0: the separator), so a pair's key stays small; by a
+    # table of every code point (sorting 10M characters takes longer).
+    table = np.zeros(0x110000, np.int32)
+    table[points] = 1
+    table[0] = 0
+    present = np.flatnonzero(table)
+    table[present] = np.arange(1, len(present) + 1, dtype=np.int32)
+    chars = {chr(point): number for number, point in enumerate(present.tolist(), start=1)}
+    numbers = table[points]
+    del points, table
+    width = len(chars) + 1
+    shift = max(size, 1).bit_length()
+    if width * width >= 1 << (62 - shift):  # a key and a position in one int64
+        raise ValueError("too many distinct characters to index")
+    char_starts = np.zeros(size + 1, np.int64)
+    char_starts[1:-1] = np.flatnonzero(numbers == 0) + 1
+    char_starts[-1] = len(numbers) + 1
+
+    def grams(first: int) -> tuple[np.ndarray, np.ndarray]:
+        last = min(first + CHUNK, size)
+        chunk = numbers[char_starts[first] : char_starts[last]]
+        rows = np.repeat(np.arange(first, last), np.diff(char_starts[first : last + 1]))
+        rows = rows[: len(chunk)]
+        lead = chunk.astype(np.int64) * width
+        singles = (lead << shift | rows)[chunk != 0]
+        paired = (chunk[:-1] != 0) & (chunk[1:] != 0)
+        pairs = ((lead[:-1] + chunk[1:]) << shift | rows[:-1])[paired]
+        both = _distinct(np.concatenate([singles, pairs]))
+        return both >> shift, (both & ((1 << shift) - 1)).astype(np.int32)
+
+    return blob, starts, chars, grams
+
+
+def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of sorted `keys` and how many times each comes."""
+    begins = np.flatnonzero(np.diff(keys, prepend=-1)) if len(keys) else keys
+    return keys[begins], np.diff(np.append(begins, len(keys)))
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -219,6 +227,8 @@ class Search:
     # positions, ids and texts.
     changed_at: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     changed: dict[int, str] = field(default_factory=dict)
+    # The current ids `at` was computed for (the index keeps the array while ids stay).
+    now: np.ndarray | None = None
 
     def mask(self, term: str, size: int) -> np.ndarray:
         """Which of the `size` current postings hold `term` (folded)."""
@@ -235,8 +245,12 @@ class Search:
         """This search for the postings `ids` (a new layout) with `rows` (id -> text) read
         again."""
         base = self.texts
-        same = len(ids) == len(base.ids) and np.array_equal(ids, base.ids)
-        at = None if same else np.searchsorted(ids, base.ids)
+        if ids is self.now or ids is base.ids:  # the same layout (a posting changed)
+            at = self.at if ids is self.now else None
+        elif len(ids) == len(base.ids) and np.array_equal(ids, base.ids):
+            at = None
+        else:
+            at = np.searchsorted(ids, base.ids)
         changed = dict(self.changed)
         if rows:
             wanted = np.array(list(rows), np.int64)
@@ -251,7 +265,7 @@ class Search:
                 else:
                     changed[posting_id] = text
         changed_at = np.searchsorted(ids, np.array(list(changed), np.int64))
-        return Search(base, at, changed_at, changed)
+        return Search(base, at, changed_at, changed, ids)
 
 
 def servable(term: str) -> bool:

@@ -84,9 +84,11 @@ def test_changed_and_added_postings_are_searched_as_they_are_now(texts, changes,
         now.update(rows)
         current = np.array(sorted(now), np.int64)
         search = search.moved(current, rows)
-        assert search.mask(term, len(current)).tolist() == [
-            term in now[posting_id] for posting_id in current.tolist()
-        ], (rows, term)
+        expected = [term in now[posting_id] for posting_id in current.tolist()]
+        assert search.mask(term, len(current)).tolist() == expected, (rows, term)
+        # Read again with the same ids (the index keeps the array while no posting comes).
+        again = search.moved(current, {})
+        assert again.mask(term, len(current)).tolist() == expected, (rows, term)
     # A text changed back to the full read's is no longer checked one by one.
     back = search.moved(np.array(sorted(now), np.int64), dict(zip(ids, texts, strict=True)))
     assert not set(back.changed) & set(ids)
