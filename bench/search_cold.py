@@ -72,6 +72,7 @@ def compare(rounds: int) -> None:
                     bodies[side] = client.get(LIST, query_string=query).get_json()
                 if bodies["before"] != bodies["after"]:
                     raise SystemExit(f"the two sides disagree on {query}")
+    changing = _changing(app, client, rounds)
     listing_index.SEARCH = True
     print(f"load average after:  {_load()}")
     for label, terms in TERMS.items():
@@ -83,6 +84,42 @@ def compare(rounds: int) -> None:
         for side in ("before", "after"):
             pooled = [s for term in terms for s in samples[(term, side)]]
             print(_line(f"  all {label}, {side}", pooled))
+    print("\n2 characters (Chinese), a posting's title changed before each request")
+    for side in ("before", "after"):
+        print(_line(f"  all, {side}", changing[side]))
+
+
+def _changing(app, client, rounds: int) -> dict[str, list[float]]:
+    """Two-character terms with a posting's title changed (and changed back the next time)
+    before each request: the index reads the change and checks the changed texts apart."""
+    import random
+
+    import sqlalchemy as sa
+
+    from cbec_alliance.extensions import db
+    from cbec_alliance.internships import listing_index
+
+    rng = random.Random(7)  # noqa: S311 (benchmark)
+
+    def touch():
+        with app.app_context():
+            db.session.execute(
+                sa.text(
+                    "UPDATE internships SET title = CASE WHEN title LIKE '% 改' "
+                    "THEN left(title, -2) ELSE title || ' 改' END WHERE id = :id"
+                ),
+                {"id": rng.randint(1, 100_000)},
+            )
+            db.session.commit()
+
+    out: dict[str, list[float]] = {"before": [], "after": []}
+    for round_ in range(max(rounds // 2, 1)):
+        for k, term in enumerate(TERMS["2 characters (Chinese)"]):
+            order = ("before", "after") if (round_ + k) % 2 == 0 else ("after", "before")
+            for side in order:
+                listing_index.SEARCH = side == "after"
+                out[side].append(cold_get(client, {"q": term}, touch))
+    return out
 
 
 def _rss() -> float:

@@ -1,12 +1,13 @@
 """Every posting's filter fields as arrays, so the list finds a page's keys and its exact total
-without a query (the PostgreSQL path, published statuses, no `q`).
+without a query (the PostgreSQL path, published statuses; `q` too, from the postings'
+search texts kept beside them, listing_search.py).
 
 Why: each distinct mix of filters (a major with a district, say) cost PostgreSQL a join per
 requirement and an exact count over thousands of rows, 20-80 ms at 100,000 postings; NumPy
 masks over the same postings take a fraction of a millisecond (docs/benchmarks.md). Kept per
 posting, in id order: status, category, district, mode, enterprise, published_at, apply_by
 and the requirement codes, with the list's two orders; kind and salary band (issue 19) are
-words as category is.
+words as category is; the search text (issue 17 item 5).
 
 Kept fresh like the totals (listing_query.py): by the data version, max(updated_at), which
 every change to a posting or its children moves, read with each page's items in the same
