@@ -14,7 +14,7 @@ The semantics are the SQL path's exactly: `search_text` (the database's `lower(t
 is one of its grams; a longer term is looked for in the text itself (UTF-8 bytes: a valid
 UTF-8 string is a substring of another exactly when its characters are).
 
-Layout, built at the index's full read (`Texts.build`, about a second at 100,000 postings):
+Layout, built at the index's full read (`Texts.build`, 1.5-2 s at 100,000 postings, 33 MB):
 the texts as one UTF-8 `bytes` joined by NUL (which PostgreSQL text never holds), and per
 gram the positions of the postings holding it, as a packed bitmap when more than 1 posting
 in 32 holds it (then the bitmap is the smaller), else as sorted int32 positions. Postings
@@ -26,6 +26,7 @@ MANY of them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import sqlalchemy as sa
@@ -50,7 +51,7 @@ class Texts:
     blob: bytes
     starts: np.ndarray  # text k is blob[starts[k] : starts[k + 1] - 1]
     chars: dict[str, int]  # character -> its number (1, 2, ...)
-    keys: np.ndarray  # each gram's key (see `_key`), sorted
+    keys: np.ndarray  # each gram's key (see `_gram`), sorted
     counts: np.ndarray  # how many postings hold each gram
     dense: np.ndarray  # per gram: its row in `bitmaps`, or -1
     bitmaps: np.ndarray  # packed masks of the dense grams
@@ -146,15 +147,14 @@ class Texts:
         for gram in rarest[1:]:
             mask &= self._holding(gram)
         candidates = np.flatnonzero(mask)
-        wanted = term.encode()
-        find, starts = self.blob.find, self.starts
-        held = [
-            find(wanted, start, end) >= 0
-            for start, end in zip(
-                starts[candidates].tolist(), starts[candidates + 1].tolist(), strict=True
-            )
-        ]
-        mask[candidates] = held
+        # blob.find(term, start, end) for each candidate's text, without a Python frame each.
+        found = map(
+            self.blob.find,
+            repeat(term.encode(), len(candidates)),
+            self.starts[candidates].tolist(),
+            self.starts[candidates + 1].tolist(),
+        )
+        mask[candidates] = np.fromiter(found, np.int64, len(candidates)) >= 0
         return mask
 
 
