@@ -25,6 +25,7 @@ MANY of them).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -281,8 +282,11 @@ def servable(term: str) -> bool:
 
 
 def caseless(term: str) -> bool:
-    """No character of `term` has a case: no database folds it."""
-    return all(char.lower() == char == char.upper() for char in term)
+    """No character of `term` has a case: no database folds it. (A character Python's
+    Unicode does not know yet, unassigned here, may have one in the database's.)"""
+    return all(
+        char.lower() == char == char.upper() and unicodedata.category(char) != "Cn" for char in term
+    )
 
 
 ASCII_PROBE = sa.select(sa.func.lower(sa.literal(ASCII_UPPER + ASCII_UPPER.lower(), sa.Text)))

@@ -161,6 +161,7 @@ def test_terms_with_case_are_folded_by_the_database_unless_plain(monkeypatch):
     real = conn.scalar
     monkeypatch.setattr(conn, "scalar", lambda stmt: asked.append(stmt) or real(stmt))
     assert listing_search.folded(conn, "直播 1%", True) == "直播 1%"
+    assert not listing_search.caseless("\U000e0080")  # unassigned: the database decides
     assert listing_search.folded(conn, "SEO", True) == "seo"
     assert asked == []
     folded = listing_search.folded(conn, "SEO", False)  # a database folding ASCII its own way
