@@ -27,10 +27,11 @@ from tests.internships.test_list_index import database_path  # noqa: F401 (autou
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith(("postgresql", "postgres:"))
 # Chinese, English in both cases, letters whose case each database folds its own way (or
-# not at all: SQLite folds ASCII only), a space, a newline and LIKE's wildcards.
-ALPHABET = "直播选品亚马逊运营aAbBsSÉéİßΣσ _%\n"
+# not at all: SQLite folds ASCII only), a character beyond 16 bits, a space, a newline and
+# LIKE's wildcards.
+ALPHABET = "直播选品亚马逊运营aAbBsSÉéİßΣσ😀 _%\n"
 # Lower-case texts as the database stores them, and a few rarer characters for the index.
-FOLDED = "直播选品亚马逊运营abs éiß_%\n" + "x1仓"
+FOLDED = "直播选品亚马逊运营abs éiß_%\n" + "x1仓😀"
 TERMS = ["播", "直播", "选品", "亚马逊", "直播选", "s", "SH", "sh", "Ab", "ab ", "%", "_a", "É"]
 TERMS += ["ß", "İ", "\n直"]
 
