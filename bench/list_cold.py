@@ -5,8 +5,9 @@
 
 Before and after in the same run, request by request: "before" is the list as on main (every
 page through the filtered SQL: INTERNSHIP_LIST_INDEX=0; `q` without the gram condition:
-listing_query.SHORT = 0), "after" this branch (the postings' arrays of listing_index.py for
-filters, the index of characters and character pairs for terms under three characters).
+listing_query.SHORT = 0), "after" the list now (the postings' arrays of listing_index.py for
+filters, and for `q` the postings' search texts beside them, listing_search.py). For `q`
+alone against main's SQL with the gram index, see bench/search_cold.py.
 
 In-process (Flask test client, the production app on BENCH_DATABASE_URL): every request a
 distinct filter combination with the page and total caches emptied before it; p50/p95/max

@@ -1,12 +1,13 @@
 """Every posting's filter fields as arrays, so the list finds a page's keys and its exact total
-without a query (the PostgreSQL path, published statuses, no `q`).
+without a query (the PostgreSQL path, published statuses; `q` too, from the postings'
+search texts kept beside them, listing_search.py).
 
 Why: each distinct mix of filters (a major with a district, say) cost PostgreSQL a join per
 requirement and an exact count over thousands of rows, 20-80 ms at 100,000 postings; NumPy
 masks over the same postings take a fraction of a millisecond (docs/benchmarks.md). Kept per
 posting, in id order: status, category, district, mode, enterprise, published_at, apply_by
 and the requirement codes, with the list's two orders; kind and salary band (issue 19) are
-words as category is.
+words as category is; the search text (issue 17 item 5).
 
 Kept fresh like the totals (listing_query.py): by the data version, max(updated_at), which
 every change to a posting or its children moves, read with each page's items in the same
@@ -24,11 +25,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
 
+from cbec_alliance.internships import listing_search
 from cbec_alliance.internships.listing_query import (
     CACHE_TTL,
     POSTINGS,
@@ -37,6 +40,7 @@ from cbec_alliance.internships.listing_query import (
     decode_cursor,
     status_of,
 )
+from cbec_alliance.internships.listing_search import Search, Texts
 from cbec_alliance.internships.models import PUBLIC_STATUSES
 
 # The words a posting is filtered on (salary_band may be NULL: a word like any other).
@@ -52,7 +56,10 @@ ROWS = sa.select(
         NO_TIME,
     ),
     POSTINGS.c.apply_by - sa.cast(sa.literal("0001-01-01"), sa.Date) + 1,  # date.toordinal()
+    POSTINGS.c.search_text,  # for `q` (listing_search.py)
 )
+# Whether `q` is answered here too (the benchmarks turn it off to measure the SQL path).
+SEARCH = True
 
 
 class Key(NamedTuple):
@@ -81,6 +88,10 @@ class Postings:
     requirements: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     # Positions in the order of each sort (see listing_query.order_by).
     orders: dict[str, np.ndarray] = field(default_factory=dict)
+    # The postings' search texts (None: `q` goes to the database), and whether the
+    # database folds ASCII as Python does (listing_search.folded).
+    search: Search | None = None
+    plain_ascii: bool = False
 
     def mask(self, args: dict) -> np.ndarray:
         """Which postings match the filters of `args` (a public status, no `q`)."""
@@ -135,14 +146,21 @@ def _micros(value: datetime) -> int:
 
 
 def servable(args: dict) -> bool:
-    """Whether the index answers `args`: a published status and no `q` (the database
-    searches text; drafts are listed per user)."""
-    return status_of(args) in PUBLIC_STATUSES and not args.get("q")
+    """Whether the index answers `args`: a published status (drafts are listed per user),
+    and a `q` the in-process search takes (listing_search.py)."""
+    term = args.get("q")
+    return status_of(args) in PUBLIC_STATUSES and (
+        not term or (SEARCH and listing_search.servable(term))
+    )
 
 
-def page(postings: Postings, args: dict) -> tuple[int, list[Key]]:
-    """(exact total, the page's rows and one more when more follow)."""
+def page(postings: Postings, args: dict, term: str | None = None) -> tuple[int, list[Key]]:
+    """(exact total, the page's rows and one more when more follow); `term`: `q` folded
+    (listing_search.folded), when there is one."""
     mask = postings.mask(args)
+    if term:
+        assert postings.search is not None  # noqa: S101 (the caller checks)
+        mask &= postings.search.mask(term, len(postings.ids))
     matches = int(np.count_nonzero(mask))
     if args.get("after"):
         mask = postings.after(mask, args["sort"], args["after"])
@@ -216,6 +234,8 @@ def _refresh(conn, kept: Postings | None, version: Any) -> Postings:
     if len(rows) > MANY:
         return _read_all(conn, version)
     merged = _merge(kept, rows, _children(conn, [row[0] for row in rows]), version)
+    if merged.search is not None and len(merged.search.changed) > MANY:
+        return _read_all(conn, version)  # texts changed since the full read, checked one by one
     # Postings leave the table only as drafts (never listed here) through the app; anything
     # else that deletes (a cascade, a test's rollback) is caught here: when postings were
     # added, or when the index is as old as a total may be.
@@ -228,7 +248,14 @@ def _refresh(conn, kept: Postings | None, version: Any) -> Postings:
 
 
 def _read_all(conn, version: Any) -> Postings:
-    return _merge(Postings(), conn.execute(ROWS).all(), _children(conn, None), version)
+    rows = sorted(conn.execute(ROWS).all(), key=itemgetter(0))
+    out = _merge(Postings(), rows, _children(conn, None), version)
+    try:
+        out.search = Search(Texts.build(out.ids, [row[-1] for row in rows]))
+    except ValueError:  # too many distinct characters: the database searches
+        out.search = None
+    out.plain_ascii = listing_search.folds_ascii_plainly(conn)
+    return out
 
 
 def _children(conn, ids: list[int] | None) -> list:
@@ -258,7 +285,7 @@ def _children(conn, ids: list[int] | None) -> list:
 
 def _merge(old: Postings, rows: list, children: list, version: Any) -> Postings:
     """`old` with `rows` (and their children) put in place, as a new Postings."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(WORDS) + 4)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(WORDS) + 5)
     new_ids = np.array(columns[0], np.int64)
     at = np.searchsorted(old.ids, new_ids)
     if (
@@ -271,6 +298,7 @@ def _merge(old: Postings, rows: list, children: list, version: Any) -> Postings:
     ids = np.concatenate([old.ids[keep], new_ids])
     order = np.argsort(ids, kind="stable")
     out = Postings(version=version, read_at=time.monotonic(), ids=ids[order])
+    _searched(out, old, columns)
     for k, name in enumerate(WORDS, start=1):
         words = out.words[name] = dict(old.words[name])
         fresh = np.array([words.setdefault(word, len(words)) for word in columns[k]], np.int32)
@@ -287,6 +315,7 @@ def _patch(old: Postings, at: np.ndarray, columns: list, children: list, version
     """`old` with postings it holds (at positions `at`) changed: the common case (an offer
     accepted, a posting closed), in copies of the arrays the change touches."""
     out = Postings(version=version, read_at=time.monotonic(), ids=old.ids, orders=old.orders)
+    _searched(out, old, columns)
     for k, name in enumerate(WORDS, start=1):
         words = out.words[name] = dict(old.words[name])
         codes = out.codes[name] = old.codes[name].copy()
@@ -311,6 +340,14 @@ def _patch(old: Postings, at: np.ndarray, columns: list, children: list, version
     if moved:
         out.orders = _orders(out)
     return out
+
+
+def _searched(out: Postings, old: Postings, columns: list) -> None:
+    """`out`'s search: `old`'s with the rows of `columns` read again (ids first, texts
+    last)."""
+    out.plain_ascii = old.plain_ascii
+    if old.search is not None:
+        out.search = old.search.moved(out.ids, dict(zip(columns[0], columns[-1], strict=True)))
 
 
 def _orders(postings: Postings) -> dict[str, np.ndarray]:

@@ -19,7 +19,7 @@ from flask import Response, current_app, g
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core.cache import ProcessCache
 from cbec_alliance.core.db import read_connection
-from cbec_alliance.internships import listing_index, listing_query
+from cbec_alliance.internships import listing_index, listing_query, listing_search
 from cbec_alliance.internships.listing_query import POSTINGS, status_of
 from cbec_alliance.internships.models import PUBLIC_STATUSES
 
@@ -145,12 +145,20 @@ def _build(conn, args: dict, user: User | None, version) -> tuple[str, object]:
 
 
 def _from_index(conn, args: dict, user: User | None) -> str:
-    """The body from the in-process index's keys and total, and the items with the data
-    version in one statement: when that version is the index's, the page is as of it (else
-    the index reads the changes and the page is found again)."""
+    """The body from the in-process index's keys and total (`q` included, from the postings'
+    search texts, listing_search.py), and the items with the data version in one statement:
+    when that version is the index's, the page is as of it (else the index reads the changes
+    and the page is found again)."""
     postings = listing_index.INDEX.latest(conn)
+    term = args.get("q")
+    if term:
+        if postings.search is None:  # no search texts held: the database searches
+            return _build(conn, args, user, conn.scalar(listing_query.VERSION))[0]
+        term = listing_search.folded(conn, term, postings.plain_ascii)
     for _ in range(3):
-        matches, keys = listing_index.page(postings, args)
+        if term and postings.search is None:
+            break
+        matches, keys = listing_index.page(postings, args, term)
         ids = [key.id for key in keys[: args["per_page"]]]
         items, version = conn.execute(BY_KEYS, {"ids": ids}).one()
         if version == postings.version:

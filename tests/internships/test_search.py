@@ -1,9 +1,11 @@
 """`q` on the internship list: terms of one, two and three characters, Chinese and English,
 in any case, give exactly the postings whose title or description holds them.
 
-Terms under three characters are served on PostgreSQL by the index of the text's characters
-and character pairs (migration 0023), longer ones by the trigram index, and on SQLite by the
-plain substring condition; all must agree with Python's `in` on the lower-cased text. On
+On PostgreSQL the database path answers `q` from the in-process search texts
+(listing_search.py; test_search_index.py compares it with the SQL), the SQL serving drafts
+and the index switched off (terms under three characters through the index of characters
+and character pairs of migration 0023, longer ones through the trigram index); SQLite takes
+the plain substring condition. All must agree with Python's `in` on the lower-cased text. On
 PostgreSQL each case runs through both ways of building a page (listing.py).
 """
 
