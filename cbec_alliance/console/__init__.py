@@ -15,6 +15,7 @@ PARTS = (
     "monitoring_reports",
     "rounds",
     "surveys",
+    "policies",
     "enterprise",
     "university",
     "student",
