@@ -34,8 +34,9 @@ from cbec_alliance.placements.models import Placement
 from cbec_alliance.placements.records_models import CheckIn, ComplianceAlert
 
 
-def payload(placement: Placement, student_name: str | None = None) -> dict:
-    """The fields every placement record event carries."""
+def payload(placement: Placement | sa.Row, student_name: str | None = None) -> dict:
+    """The fields every placement record event carries (`placement`: the row, or a query's
+    row with its id, student_id, university_id, enterprise_id and school_mentor_id)."""
     if student_name is None:
         student_name = db.session.scalar(
             sa.select(User.name).where(User.id == placement.student_id)
