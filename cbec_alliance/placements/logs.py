@@ -4,6 +4,7 @@ week ends without its log, and tells the school mentor once it has been missing 
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -185,18 +186,31 @@ def _missing(week: date, step: str) -> list[sa.Row]:
     )
 
 
+def _ids_column(placement_ids: list[int]) -> sa.ColumnElement[int]:
+    """The ids as the column of a table-valued function, sent as one parameter (a statement
+    of thousands of placeholders takes longer to build and parse than to run)."""
+    if is_postgres():
+        array = sa.cast(sa.bindparam("ids", placement_ids), postgresql.ARRAY(sa.Integer))
+        return sa.func.unnest(array).table_valued("id").render_derived().c.id
+    ids = sa.bindparam("ids", json.dumps(placement_ids))
+    return sa.func.json_each(ids).table_valued("value").c.value
+
+
 def _mark(placement_ids: list[int], week: date, step: str) -> set[int]:
-    """Record that these placements are told of `week` at `step`; the ids this call recorded
-    (not those another run recorded first)."""
+    """Record that these placements are told of `week` at `step`, in one statement; the ids
+    this call recorded (not those another run recorded first)."""
+    now = sa.literal(utcnow(), sa.DateTime(timezone=True))
+    rows = sa.select(_ids_column(placement_ids), sa.literal(week), sa.literal(step), now).where(
+        sa.true()
+    )  # SQLite parses ON CONFLICT after a SELECT only behind a WHERE
     dialect = postgresql if is_postgres() else sqlite
     stmt = (
         dialect.insert(LogReminder)
+        .from_select(["placement_id", "week", "step", "created_at"], rows)
         .on_conflict_do_nothing(index_elements=["placement_id", "week", "step"])
         .returning(LogReminder.placement_id)
     )
-    now = utcnow()
-    rows = [dict(placement_id=i, week=week, step=step, created_at=now) for i in placement_ids]
-    return set(db.session.scalars(stmt, rows))
+    return set(db.session.scalars(stmt))
 
 
 def _tell(event: str, week: date, step: str) -> int:
