@@ -192,7 +192,7 @@ def _ids_column(placement_ids: list[int]) -> sa.ColumnElement[int]:
     if is_postgres():
         array = sa.cast(sa.bindparam("ids", placement_ids), postgresql.ARRAY(sa.Integer))
         return sa.func.unnest(array).table_valued("id").render_derived().c.id
-    ids = sa.bindparam("ids", json.dumps(placement_ids))
+    ids: sa.BindParameter[str] = sa.bindparam("ids", json.dumps(placement_ids))
     return sa.func.json_each(ids).table_valued("value").c.value
 
 
