@@ -110,24 +110,22 @@ def my_placements(user: User, args: dict) -> sa.Select:
 
 
 def mentoring_page(user: User, args: dict) -> dict:
-    """One page of `my_placements` in the list envelope, read in one statement: the rows as
-    plain rows (no ORM objects to build), the total counted beside them by a window (a
-    mentor's list is read every morning, and each statement costs a round trip). Only a page
-    past the end, which has no row to carry the total, counts it apart."""
+    """One page of `my_placements` in the list envelope, read in one statement: the total is
+    counted beside the rows by a window (a mentor's list is read every morning, and each
+    statement is a round trip). Only a page past the end, which has no row to carry the
+    total, counts it apart."""
     page, per_page = args["page"], args["per_page"]
-    columns = Placement.__table__.c
-    total = sa.func.count().over().label("total")
-    stmt = my_placements(user, args).with_only_columns(*columns, total)
+    stmt = my_placements(user, args).add_columns(sa.func.count().over().label("total"))
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     if rows:
-        count = rows[0].total
+        total = rows[0].total
     elif page == 1:
-        count = 0
+        total = 0
     else:
-        count = db.session.scalar(
+        total = db.session.scalar(
             sa.select(sa.func.count()).select_from(my_placements(user, args).subquery())
         )
-    return envelope(rows, count or 0, page, per_page)
+    return envelope([row.Placement for row in rows], total or 0, page, per_page)
 
 
 def load(mentor_id: int) -> int:
