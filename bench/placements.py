@@ -140,6 +140,87 @@ def views(app, runs: int) -> None:
         print(f"mentor's list of 20 ({role}): {summary(samples)}  target p95 < 20 ms")
 
 
+def _round_trips(app, send) -> list[str]:
+    """What one request sends to the database: each statement, the transaction's BEGIN and
+    COMMIT/ROLLBACK, and the pool's liveness ping when a connection is checked out."""
+    import sqlalchemy as sa
+
+    from cbec_alliance.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def statement(_conn, _cursor, text, *_args):
+        sent.append(" ".join(text.split())[:150])
+
+    listeners = [
+        (engine, "before_cursor_execute", statement),
+        (engine, "begin", lambda _c: sent.append("BEGIN")),
+        (engine, "commit", lambda _c: sent.append("COMMIT")),
+        (engine, "rollback", lambda _c: sent.append("ROLLBACK")),
+        (engine.pool, "checkout", lambda *_a: sent.append("(pool checkout: ping)")),
+    ]
+    for target, name, fn in listeners:
+        sa.event.listen(target, name, fn)
+    try:
+        send()
+    finally:
+        for target, name, fn in listeners:
+            sa.event.remove(target, name, fn)
+    return sent
+
+
+def statements(app) -> None:
+    """Print what a mentor's list and a morning check-in send to the database (after one
+    request of each to warm the caches)."""
+    import sqlalchemy as sa
+
+    from cbec_alliance.extensions import db
+    from cbec_alliance.placements.models import Placement
+
+    ids = _ids(app)
+    client = app.test_client()
+    mentor = _token(app, ids["school_mentor"])
+    with app.app_context():
+        pairs = db.session.execute(
+            sa.select(Placement.id, Placement.student_id)
+            .where(Placement.state == "active")
+            .order_by(Placement.id.desc())
+            .limit(2)
+        ).all()
+
+    def mentoring():
+        resp = client.get(
+            "/api/v1/placements/mentoring", headers=mentor, query_string={"per_page": 20}
+        )
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+
+    def check_in(pair):
+        def send():
+            resp = client.post(
+                f"/api/v1/placements/{pair[0]}/check-ins",
+                headers={"Authorization": f"Bearer cbec_bench{pair[1]}"},
+                json={"action": "in"},
+            )
+            assert resp.status_code == 201, resp.get_data(as_text=True)
+
+        return send
+
+    try:
+        for label, warm, send in (
+            ("mentor's list of 20", mentoring, mentoring),
+            ("morning check-in", check_in(pairs[0]), check_in(pairs[1])),
+        ):
+            warm()
+            sent = _round_trips(app, send)
+            print(f"{label}: {len(sent)} round trips")
+            for line in sent:
+                print(f"    {line}")
+    finally:
+        _clean_today(app)
+
+
 def _scripts(app, rounds: int, per_round: int) -> list[str]:
     """A wrk Lua script per round, each over its own slice of active placements."""
     import sqlalchemy as sa
@@ -236,7 +317,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--only", choices=("sweeps", "views", "morning"))
+    parser.add_argument("--only", choices=("sweeps", "views", "morning", "statements"))
     parser.add_argument("--reminders", action="store_true", help="also time the log reminders")
     args = parser.parse_args()
     app = make_app()
@@ -244,6 +325,8 @@ def main() -> None:
         sweeps(app, args.reminders)
     if args.only in (None, "views"):
         views(app, args.runs)
+    if args.only in (None, "statements"):
+        statements(app)
     if args.only in (None, "morning"):
         morning(app, args.duration, args.rounds, args.connections)
 

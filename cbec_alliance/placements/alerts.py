@@ -34,8 +34,9 @@ from cbec_alliance.placements.models import Placement
 from cbec_alliance.placements.records_models import CheckIn, ComplianceAlert
 
 
-def payload(placement: Placement, student_name: str | None = None) -> dict:
-    """The fields every placement record event carries."""
+def payload(placement: Placement | sa.Row, student_name: str | None = None) -> dict:
+    """The fields every placement record event carries (`placement`: the row, or a query's
+    row with its id, student_id, university_id, enterprise_id and school_mentor_id)."""
     if student_name is None:
         student_name = db.session.scalar(
             sa.select(User.name).where(User.id == placement.student_id)
@@ -73,17 +74,20 @@ def _insert_new(rows: list[dict]) -> list[sa.Row]:
     return inserted
 
 
-def raise_many(found: dict[int, list[Breach]], actor=None) -> list[int]:
+def raise_many(
+    found: dict[int, list[Breach]], actor=None, known: dict[int, Placement] | None = None
+) -> list[int]:
     """Record every breach not recorded before (`found`: per placement id) and tell the
-    school mentors and coordinators of each new one; the ids of the alerts raised."""
+    school mentors and coordinators of each new one; the ids of the alerts raised. `known`:
+    placements the caller holds already (not read again)."""
     items = sorted(found.items())
     raised = []
     for k in range(0, len(items), 5_000):  # bounded IN lists and statements
-        raised += _raise_chunk(dict(items[k : k + 5_000]), actor)
+        raised += _raise_chunk(dict(items[k : k + 5_000]), actor, known or {})
     return raised
 
 
-def _raise_chunk(found: dict[int, list[Breach]], actor) -> list[int]:
+def _raise_chunk(found: dict[int, list[Breach]], actor, known: dict[int, Placement]) -> list[int]:
     rows = [
         {"placement_id": pid, "kind": b.kind, "period": b.period, "minutes": b.minutes}
         for pid, hits in found.items()
@@ -92,10 +96,14 @@ def _raise_chunk(found: dict[int, list[Breach]], actor) -> list[int]:
     if not rows:
         return []
     new = _insert_new(rows)
-    ids = sorted({r.placement_id for r in new})
-    placements = {
-        p.id: p for p in db.session.scalars(sa.select(Placement).where(Placement.id.in_(ids)))
-    }
+    if not new:  # every breach was raised before: nobody to tell, nothing to read
+        return []
+    ids = sorted({r.placement_id for r in new} - set(known))
+    placements = dict(known)
+    if ids:
+        placements.update(
+            (p.id, p) for p in db.session.scalars(sa.select(Placement).where(Placement.id.in_(ids)))
+        )
     names = dict(
         db.session.execute(
             sa.select(User.id, User.name).where(
@@ -124,7 +132,7 @@ def _raise_chunk(found: dict[int, list[Breach]], actor) -> list[int]:
 def raise_alerts(placement: Placement, found: list[Breach], actor=None) -> list[int]:
     """Record each breach of one placement not recorded before and tell the school mentor
     and coordinators; the ids of the alerts this call raised."""
-    return raise_many({placement.id: found}, actor)
+    return raise_many({placement.id: found}, actor, known={placement.id: placement})
 
 
 def week_minutes(placement_id: int, day: date) -> int:

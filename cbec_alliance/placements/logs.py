@@ -4,24 +4,26 @@ week ends without its log, and tells the school mentor once it has been missing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 
 from cbec_alliance.accounts.models import User
 from cbec_alliance.audit.services import record as audit
-from cbec_alliance.core.db import for_update
+from cbec_alliance.core.db import for_update, is_postgres
 from cbec_alliance.core.errors import conflict, invalid, not_found
-from cbec_alliance.core.events import emit
+from cbec_alliance.core.events import emit_many
+from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 from cbec_alliance.placements import attendance
 from cbec_alliance.placements.alerts import payload
 from cbec_alliance.placements.hours import local_day, week_start
 from cbec_alliance.placements.models import Placement
 from cbec_alliance.placements.records_access import seen
-from cbec_alliance.placements.records_models import LogReview, WeeklyLog
+from cbec_alliance.placements.records_models import LogReminder, LogReview, WeeklyLog
 from cbec_alliance.taxonomy.services import check as check_codes
 
 WRITABLE = ("active", "suspended")
@@ -143,43 +145,95 @@ def reviewed_count(placement_id: int) -> int:
     ).scalar_one()
 
 
-# Beat: the reminders.
+# Beat: the reminders. Set-based: one query finds the placements whose log is missing and
+# that were not told yet, the `LogReminder` rows are inserted with ON CONFLICT DO NOTHING
+# (only the rows a run inserted are told, so two runs never tell twice), and the events are
+# recorded with `emit_many`, one statement per university. (80,000 reminders, each with its
+# own dedupe check and insert, took over 8 minutes: docs/benchmarks.md.)
+
+BATCH = 5_000  # placements marked per statement, events recorded per emit_many
 
 
-def _missing(week: date) -> Sequence[tuple[Placement, str]]:
-    """Active placements running during `week` without its log, with their student's name."""
+def _missing(week: date, step: str) -> list[sa.Row]:
+    """Active placements running during `week` without its log and not told of it at this
+    `step`, with the fields of their event (the student's name too), by id."""
     has_log = sa.exists().where(WeeklyLog.placement_id == Placement.id, WeeklyLog.week == week)
-    rows = db.session.execute(
-        sa.select(Placement, User.name)
-        .join(User, User.id == Placement.student_id)
-        .where(
-            Placement.state == "active",
-            Placement.starts_on <= week + timedelta(days=6),
-            Placement.ends_on >= week,
-            ~has_log,
-        )
-    ).all()
-    return [(placement, name) for placement, name in rows]
+    told = sa.exists().where(
+        LogReminder.placement_id == Placement.id,
+        LogReminder.week == week,
+        LogReminder.step == step,
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                Placement.id,
+                Placement.student_id,
+                User.name,
+                Placement.university_id,
+                Placement.enterprise_id,
+                Placement.school_mentor_id,
+            )
+            .join(User, User.id == Placement.student_id)
+            .where(
+                Placement.state == "active",
+                Placement.starts_on <= week + timedelta(days=6),
+                Placement.ends_on >= week,
+                ~has_log,
+                ~told,
+            )
+            .order_by(Placement.id)
+        ).all()
+    )
+
+
+def _ids_column(placement_ids: list[int]) -> sa.ColumnElement[int]:
+    """The ids as the column of a table-valued function, sent as one parameter (a statement
+    of thousands of placeholders takes longer to build and parse than to run)."""
+    if is_postgres():
+        array = sa.cast(sa.bindparam("ids", placement_ids), postgresql.ARRAY(sa.Integer))
+        return sa.func.unnest(array).table_valued("id").render_derived().c.id
+    ids: sa.BindParameter[str] = sa.bindparam("ids", json.dumps(placement_ids))
+    return sa.func.json_each(ids).table_valued("value").c.value
+
+
+def _mark(placement_ids: list[int], week: date, step: str) -> set[int]:
+    """Record that these placements are told of `week` at `step`, in one statement; the ids
+    this call recorded (not those another run recorded first)."""
+    now = sa.literal(utcnow(), sa.DateTime(timezone=True))
+    rows = sa.select(_ids_column(placement_ids), sa.literal(week), sa.literal(step), now).where(
+        sa.true()
+    )  # SQLite parses ON CONFLICT after a SELECT only behind a WHERE
+    dialect = postgresql if is_postgres() else sqlite
+    stmt = (
+        dialect.insert(LogReminder)
+        .from_select(["placement_id", "week", "step", "created_at"], rows)
+        .on_conflict_do_nothing(index_elements=["placement_id", "week", "step"])
+        .returning(LogReminder.placement_id)
+    )
+    return set(db.session.scalars(stmt))
 
 
 def _tell(event: str, week: date, step: str) -> int:
-    told = 0
-    for placement, name in _missing(week):
-        told += (
-            emit(
-                event,
-                {**payload(placement, name), "week": week.isoformat()},
-                organization_id=placement.university_id,
-                dedupe_key=f"placement-log:{placement.id}:{week}:{step}",
-            )
-            is not None
-        )
-    return told
+    """Tell of every placement missing `week`'s log not told at `step` yet; how many."""
+    missing = _missing(week, step)
+    per_university: dict[int, list[dict]] = {}
+    for k in range(0, len(missing), BATCH):
+        chunk = missing[k : k + BATCH]
+        new = _mark([row.id for row in chunk], week, step)
+        for row in chunk:
+            if row.id in new:
+                per_university.setdefault(row.university_id, []).append(
+                    {**payload(row, row.name), "week": week.isoformat()}
+                )
+    for university_id, payloads in sorted(per_university.items()):
+        for k in range(0, len(payloads), BATCH):
+            emit_many(event, payloads[k : k + BATCH], organization_id=university_id, actor=None)
+    return sum(len(p) for p in per_university.values())
 
 
 def send_reminders(today: date | None = None) -> dict[str, int]:
     """Remind the students whose last week's log is 2 days late, and tell the school mentors
-    of logs 2 weeks late (each once); the counts. The caller commits."""
+    of logs 2 weeks late (each once per placement and week); the counts. The caller commits."""
     today = today or local_day(attendance.clock())
     remind_week = week_start(today - timedelta(days=6 + REMIND_AFTER_DAYS))
     alert_week = week_start(today - timedelta(days=6 + ALERT_AFTER_DAYS))

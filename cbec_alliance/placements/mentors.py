@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from cbec_alliance.accounts.models import User
 from cbec_alliance.core import capacity
 from cbec_alliance.core.errors import conflict, invalid
+from cbec_alliance.core.links import envelope
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -106,6 +107,25 @@ def my_placements(user: User, args: dict) -> sa.Select:
     if args.get("state"):
         stmt = stmt.where(Placement.state == args["state"])
     return stmt.order_by(Placement.starts_on, Placement.id)
+
+
+def mentoring_page(user: User, args: dict) -> dict:
+    """One page of `my_placements` in the list envelope, read in one statement: the total is
+    counted beside the rows by a window (a mentor's list is read every morning, and each
+    statement is a round trip). Only a page past the end, which has no row to carry the
+    total, counts it apart."""
+    page, per_page = args["page"], args["per_page"]
+    stmt = my_placements(user, args).add_columns(sa.func.count().over().label("total"))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(my_placements(user, args).subquery())
+        )
+    return envelope([row.Placement for row in rows], total or 0, page, per_page)
 
 
 def load(mentor_id: int) -> int:

@@ -108,6 +108,22 @@ class WeeklyLog(Model):
     )
 
 
+class LogReminder(Model):
+    """A weekly log found missing and told, once per placement, week and step: `reminder`
+    (the student, two days after the week) or `overdue` (the school mentor, two weeks after).
+    The beat inserts these with ON CONFLICT DO NOTHING and tells only of the rows it inserted,
+    so a second run (or two at once) tells nobody twice."""
+
+    __tablename__ = "placement_log_reminders"
+
+    placement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey(_PLACEMENT, ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[date] = mapped_column(primary_key=True)  # its Monday
+    step: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class LogReview(Model):
     """A mentor's review of a weekly log, one per mentor role."""
 

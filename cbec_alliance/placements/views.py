@@ -48,7 +48,7 @@ class Mentoring(MethodView):
     @blp.response(200, PlacementPageSchema)
     def get(self, args):
         """The placements the caller mentors (school or enterprise), by first day."""
-        return paginate(mentors.my_placements(me(), args), args)
+        return mentors.mentoring_page(me(), args)
 
 
 @blp.route("/placements/<int:placement_id>")
