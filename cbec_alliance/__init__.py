@@ -111,7 +111,6 @@ def register_extensions(app: Flask) -> None:
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    register_i18n(app, babel)
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
@@ -119,6 +118,10 @@ def register_extensions(app: Flask) -> None:
     _limiter_only_where_used(app)
     mail.init_app(app)
     register_transaction_edge(app)
+    # After the transaction edge: Flask runs after-request hooks last-registered first, so the
+    # response's language is read while the request's user is still loaded, not reloaded
+    # after the commit expired it (5 round trips per authenticated request).
+    register_i18n(app, babel)
     register_link_headers(app)
     register_metrics(app)
     register_auth(app)
