@@ -71,22 +71,26 @@ def answer(org_id: int, kind: str, item_id: int, verb: str):
         title = course.title
         data, errors = ({}, {}) if confirm else parse(DeclineSchema(), reason)
         if data is not None:
+            why = data.get("reason")
             _r, message, errors = attempt(
-                lambda: course_steps.answer(user(), course, org.id, confirm, data.get("reason"))
+                lambda: course_steps.answer(user(), course, org.id, confirm, why)
             )
     else:
         programme = programmes.get_visible(item_id, user())
         title = programme.name
         data, errors = parse(AnswerSchema(), {**reason, "enterprise_id": org.id})
         if data is not None:
+            why = data.get("reason")
             _r, message, errors = attempt(
-                lambda: programmes.answer(
-                    user(), programme, org.id, confirm, data.get("reason")
-                )
+                lambda: programmes.answer(user(), programme, org.id, confirm, why)
             )
     if message is None and not errors:
-        said = _("Confirmed: %(title)s") if confirm else _("Declined: %(title)s")
-        return done(said % {"title": title}, "console_enterprise.confirmations", org_id=org.id)
+        said = (
+            _("Confirmed: %(title)s", title=title)
+            if confirm
+            else _("Declined: %(title)s", title=title)
+        )
+        return done(said, "console_enterprise.confirmations", org_id=org.id)
     shown = message or _("Check the fields marked.")
     status = 409 if message and not errors else 422
     return _page(org, (kind, item_id), shown, errors, status)

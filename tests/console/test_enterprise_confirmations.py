@@ -76,7 +76,8 @@ def test_the_partner_sees_what_awaits_its_confirmation(as_user, scene):
     resp = as_user(scene.staff).get(f"{E}/{scene.ent.id}/confirmations")
     assert resp.status_code == 200
     text = page_text(resp)
-    assert COURSE in text and PROGRAMME in text
+    assert COURSE in text
+    assert PROGRAMME in text
     assert scene.uni.name in text
     assert f'href="{E}/{scene.ent.id}/confirmations"' in resp.get_data(as_text=True)  # subnav
 
@@ -94,7 +95,8 @@ def test_confirming_the_course_and_the_programme(as_user, scene):
     assert programme.state == "confirmed"
     after = page_text(c.get(f"{E}/{scene.ent.id}/confirmations"))
     assert f"Confirmed: {COURSE}" in after  # the flash says so
-    assert "No course awaits" in after and "No programme awaits" in after
+    assert "No course awaits" in after
+    assert "No programme awaits" in after
 
 
 def test_declining_needs_a_reason_and_keeps_it(as_user, scene):
@@ -141,7 +143,8 @@ def test_nobody_else_sees_or_answers(as_user, client, scene):
         c = as_user(person)
         resp = c.get(f"{E}/{scene.ent.id}/confirmations")
         assert resp.status_code in (403, 404), resp.status_code
-        assert COURSE not in page_text(resp) and PROGRAMME not in page_text(resp)
+        assert COURSE not in page_text(resp)
+        assert PROGRAMME not in page_text(resp)
         for kind in ("course", "programme"):
             assert c.post(_url(scene, kind, "confirm")).status_code in (403, 404)
     # Another enterprise answering through its own page: the course is not its to see.
@@ -152,7 +155,8 @@ def test_nobody_else_sees_or_answers(as_user, client, scene):
     assert _course(scene).partners[0].state == "pending"
     assert _programme(scene).partners[0].state == "pending"
     resp = client.get(f"{E}/{scene.ent.id}/confirmations")
-    assert resp.status_code == 302 and "/console/login" in resp.headers["Location"]
+    assert resp.status_code == 302
+    assert "/console/login" in resp.headers["Location"]
 
 
 def test_an_unknown_step_is_not_found(as_user, scene):
@@ -166,7 +170,11 @@ def test_an_answer_without_the_csrf_token_is_refused(app, scene):
     login = c.get("/console/login")
     c.post(
         "/console/login",
-        data={"email": scene.staff.email, "password": factories.PASSWORD, "csrf_token": csrf_of(login)},
+        data={
+            "email": scene.staff.email,
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_of(login),
+        },
     )
     assert c.get(f"{E}/{scene.ent.id}/confirmations").status_code == 200
     resp = c.post(_url(scene, "course", "confirm"))
