@@ -23,7 +23,7 @@ from cbec_alliance.programmes import services as programmes
 from cbec_alliance.programmes.models import Programme, ProgrammePartner
 from cbec_alliance.programmes.schemas import AnswerSchema
 
-from .enterprise_web import blp, enterprise_of, names_of, words
+from .enterprise_web import blp, enterprise_of, names_of, options, words
 from .web import attempt, done, form_values, page, parse, render, user
 
 COURSE_STATUSES = {
@@ -131,6 +131,7 @@ def _page(
         course_statuses=words(COURSE_STATUSES),
         partner_states=words(PARTNER_STATES),
         kinds=words(PROGRAMME_KINDS),
+        majors=dict(options("majors")),
         failed=failed,
         message=message,
         errors=errors or {},
