@@ -94,9 +94,9 @@ def test_confirming_the_course_and_the_programme(as_user, scene):
     assert programme.partners[0].state == "confirmed"
     assert programme.state == "confirmed"
     after = page_text(c.get(f"{E}/{scene.ent.id}/confirmations"))
-    assert f"Confirmed: {COURSE}" in after  # the flash says so
-    assert "No course awaits" in after
-    assert "No programme awaits" in after
+    assert f"已确认：{COURSE}" in after  # the flash says so (the page is in Chinese)
+    assert "没有待你方确认的课程" in after
+    assert "没有待你方确认的培养项目" in after
 
 
 def test_declining_needs_a_reason_and_keeps_it(as_user, scene):
