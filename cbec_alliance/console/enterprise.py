@@ -29,6 +29,7 @@ from cbec_alliance.organizations.models import Organization
 
 from . import (  # noqa: F401 - their routes are on the same Blueprint
     enterprise_applicants,
+    enterprise_confirmations,
     enterprise_rankings,
     enterprise_webhooks,
 )

@@ -13,7 +13,10 @@ from cbec_alliance.rosters import services as rosters
 from cbec_alliance.students import services as student_services
 from cbec_alliance.students.schemas import StudentListArgs
 
-from . import university_placements  # noqa: F401 - its routes are on the same Blueprint
+from . import (  # noqa: F401 - their routes are on the same Blueprint
+    university_courses,
+    university_placements,
+)
 from .university_labels import LEVELS, labels, translated, vocabulary
 from .university_web import blp, query, university
 from .web import attempt, done, page, parse, render, user

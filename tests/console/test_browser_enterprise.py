@@ -104,4 +104,10 @@ def test_enterprise_journey(page):
     page.get_by_role("navigation", name="企业").get_by_role("link", name="匹配轮次").click()
     expect(heading(page)).to_contain_text("匹配轮次")
     assert check_accessibility(page, "enterprise match rounds") == []
+
+    # What awaits the enterprise's confirmation (courses and programmes).
+    page.get_by_role("navigation", name="企业").get_by_role("link", name="待我方确认").click()
+    expect(heading(page)).to_contain_text("确认的事项")
+    expect(page.get_by_role("heading", level=2)).to_have_count(2)
+    assert check_accessibility(page, "enterprise confirmations") == []
     assert page.errors == []

@@ -68,5 +68,11 @@ def test_university_journey(page):
     page.wait_for_url(re.compile(r"mode=lectures"))
     page.wait_for_load_state("networkidle")
     assert check_accessibility(page, "university partners lectures") == []
+    _subnav(page, "课程", "/courses")
+    assert _heading(page) == "我校的共建课程"
+    assert check_accessibility(page, "university courses") == []
+    _subnav(page, "实训基地", "/training-bases")
+    assert _heading(page) == "我校参与的实训基地"
+    assert check_accessibility(page, "university training bases") == []
     snapshot(page, "university")
     assert page.errors == []
