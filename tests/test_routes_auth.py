@@ -76,7 +76,44 @@ def _url(rule) -> str:
 
 
 def _protected(app):
-    return [(m, r) for m, r in _routes(app) if (m, r.rule) not in PUBLIC]
+    """The API's protected routes (the console's pages answer with pages: tested below)."""
+    return [
+        (m, r)
+        for m, r in _routes(app)
+        if (m, r.rule) not in PUBLIC and not r.rule.startswith("/console")
+    ]
+
+
+# The console's door: anyone may see the login form, log in, and choose a language.
+CONSOLE_PUBLIC = {
+    ("GET", "/console/login"),
+    ("POST", "/console/login"),
+    ("POST", "/console/language"),
+    ("GET", "/console/static/<path:filename>"),
+    ("GET", "/console/font/cjk.otf"),
+}
+
+
+def test_console_pages_send_anonymous_callers_to_the_login_form(app):
+    """Every console page and form, found in the URL map, sends an anonymous caller (with a
+    valid CSRF token, so the form is not refused for that) to the login form."""
+    from tests.console.conftest import csrf_of  # noqa: PLC0415
+
+    failures, seen = [], 0
+    for method, rule in _routes(app):
+        if not rule.rule.startswith("/console") or (method, rule.rule) in CONSOLE_PUBLIC:
+            continue
+        seen += 1
+        client = app.test_client()
+        token = csrf_of(client.get("/console/login"))
+        data = {"csrf_token": token} if method != "GET" else None
+        resp = client.open(_url(rule), method=method, data=data)
+        if resp.status_code != 302 or not resp.headers["Location"].startswith(
+            "/console/login?next="
+        ):
+            failures.append((method, rule.rule, resp.status_code))
+    assert seen > 40, seen
+    assert not failures, failures
 
 
 def test_allow_list_has_no_stale_entries(app):
