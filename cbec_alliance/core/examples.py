@@ -163,6 +163,13 @@ TEXT: dict[str, Any] = {
     "work_starts_at": "09:00",
 }
 
+ORGANIZATION = {
+    "description": "总部位于广州市天河区的跨境电商企业，主营亚马逊与速卖通家居品类。",
+    "name_en": "Guangzhou Yunfan Cross-border E-commerce Co., Ltd.",
+    "level": "vocational",
+}
+INTERNSHIP = {"description": "负责亚马逊店铺的商品上架、关键词优化与销售数据分析，每周到岗5天。"}
+
 # Where one name means different things in different schemas ("Schema.field").
 BY_SCHEMA: dict[str, Any] = {
     "Register.name": "李娜",
@@ -197,6 +204,10 @@ BY_SCHEMA: dict[str, Any] = {
     "Indicator.value": "12.5",
     "FitReason.value": 0.8,
 }
+
+for _suffix in ("", "Create", "Patch"):
+    BY_SCHEMA.update({f"Organization{_suffix}.{k}": v for k, v in ORGANIZATION.items()})
+    BY_SCHEMA.update({f"Internship{_suffix}.{k}": v for k, v in INTERNSHIP.items()})
 
 # Lists of free text and codes, by property name (one item each).
 LISTS: dict[str, list[Any]] = {
@@ -262,6 +273,8 @@ OBJECTS: dict[str, Any] = {
 }
 
 _NUMBERS = (
+    ("hours_per_day", 8.0),
+    ("hours_per_week", 40.0),
     ("lat", 23.1291),
     ("lng", 113.2644),
     ("share", 0.75),
@@ -274,6 +287,9 @@ _NUMBERS = (
     ("change", 0.05),
 )
 _INTEGERS = (
+    ("rest_days", 2),
+    ("stipend_max", 4000),
+    ("employee_count", 120),
     ("year", 2026),
     ("rating", 4),
     ("level", 3),
@@ -290,6 +306,35 @@ _INTEGERS = (
     ("seed", 20260901),
     ("status", 409),
 )
+
+
+# Dates by what they mark (the first name part found), else DATE / DATETIME.
+_DATES = (
+    ("birth", "2004-05-20"),
+    ("week", "2026-09-07"),
+    ("apply_by", "2026-08-15"),
+    ("closes", "2026-08-15"),
+    ("end", "2027-01-15"),
+    ("covers_to", "2027-01-15"),
+)
+# Flags whose true value would mean a breach (a fee charged, papers withheld): false.
+FALSE_FLAGS = {
+    "documents_withheld",
+    "excluded",
+    "fee_charged",
+    "flagged",
+    "frozen",
+    "night_shifts",
+    "overtime",
+    "suspended_placement",
+}
+
+
+def _date(name: str, kind: str) -> str:
+    for part, value in _DATES:
+        if part in name:
+            return value if kind == "date" else f"{value}T18:00:00+08:00"
+    return DATE if kind == "date" else DATETIME
 
 
 def _integer(name: str) -> int:
@@ -327,10 +372,12 @@ def guess(schema_name: str, name: str, prop: dict) -> tuple[bool, Any]:
     if enum:
         return True, enum[0]
     kind = prop.get("type")
+    if prop.get("format") in ("date", "date-time") and kind in ("string", None):
+        return True, _date(name, prop["format"])
     if prop.get("format") in _FORMATS and kind in ("string", None):
         return True, _FORMATS[prop["format"]]
     if kind == "boolean":
-        return True, True
+        return True, name not in FALSE_FLAGS
     if kind == "integer":
         return True, _integer(name)
     if kind == "number":
