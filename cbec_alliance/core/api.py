@@ -9,7 +9,7 @@ import time
 import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Response, current_app, json
+from flask import Response, current_app, json, url_for
 from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from cbec_alliance.core import examples
+from cbec_alliance.core.docs import swagger_ui_page
 from cbec_alliance.core.i18n import translate_errors
 from cbec_alliance.core.schemas import INT32_MAX
 
@@ -168,7 +169,7 @@ class ProblemResponsesPlugin(BasePlugin):
 
 
 # The header a cookie-authenticated write carries (accounts.auth checks it; core cannot
-# import accounts, tests/test_openapi_docs.py checks the two agree).
+# import accounts; tests/test_openapi_rules.py checks the two agree).
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
 # A write: a bearer token, or the session cookie together with its CSRF token.
@@ -214,7 +215,7 @@ class OperationRulesPlugin(BasePlugin):
             operation.setdefault("operationId", self._operation_id(endpoint, method))
             unsafe = method in UNSAFE_METHODS
             if unsafe and "security" not in operation and default_security:
-                operation["security"] = WRITE_SECURITY
+                operation["security"] = [dict(r) for r in WRITE_SECURITY]
             needs_login = bool(operation.get("security", default_security))
             codes = []
             if needs_login:
@@ -329,10 +330,6 @@ class ProblemApi(Api):
 
     def _openapi_swagger_ui(self):
         """Swagger UI from our page, which has no inline script (core/docs.py)."""
-        from flask import url_for
-
-        from cbec_alliance.core.docs import swagger_ui_page
-
         return swagger_ui_page(
             title=self.spec.title,
             spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"),
