@@ -50,7 +50,7 @@ class ExamCreateSchema(BaseSchema):
             "site_organization_id": 3,
             "location": "广州番禺职业技术学院 实训楼 A302",
             "capacity": 60,
-            "pass_score": "60.0",
+            "pass_score": 60.0,
         }
 
 
@@ -125,7 +125,7 @@ class ResultsSchema(BaseSchema):
 
     class Meta:
         example = {
-            "results": [{"student_id": 41, "score": "86.5"}, {"student_id": 42, "score": "52.0"}]
+            "results": [{"student_id": 41, "score": 86.5}, {"student_id": 42, "score": 52.0}]
         }
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import http
+import re
 import time
 
 import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Response, current_app, json
+from flask import Response, current_app, json, url_for
 from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from cbec_alliance.core import examples
+from cbec_alliance.core.docs import swagger_ui_page
 from cbec_alliance.core.i18n import translate_errors
 from cbec_alliance.core.schemas import INT32_MAX
 
@@ -165,6 +168,81 @@ class ProblemResponsesPlugin(BasePlugin):
                     response.setdefault("content", {PROBLEM_MIMETYPE: {"schema": _PROBLEM_REF}})
 
 
+# The header a cookie-authenticated write carries (accounts.auth checks it; core cannot
+# import accounts; tests/test_openapi_rules.py checks the two agree).
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+# A write: a bearer token, or the session cookie together with its CSRF token.
+WRITE_SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": [], "csrf": []}]
+
+
+class OperationRulesPlugin(BasePlugin):
+    """What every operation documents, by rule, in one place.
+
+    - `operationId`: the view's endpoint and the method (`organizations.Organization.patch`
+      is `organizations_Organization_patch`), unique.
+    - Writes (POST, PUT, PATCH, DELETE) that need a login take a bearer token, or the
+      session cookie with the `X-CSRF-Token` header (the `csrf` scheme): Swagger UI's
+      Authorize dialog then sends the header with every write.
+    - Standard problem responses: 401 and 403 where a login is needed (403 also for a
+      write whose CSRF token is missing), 404 where the path names a row, 422 where a body
+      or query arguments are read, 409 on every write (a conflict with existing data, or a
+      lifecycle step the state refuses).
+    - Property examples a schema does not give (`core.examples`).
+    """
+
+    operation_ids: set[str]
+
+    def init_spec(self, spec):
+        """Keep the spec, to reference its standard responses."""
+        super().init_spec(spec)
+        self.spec = spec
+        self.operation_ids = set()
+
+    def schema_helper(self, name, definition, **kwargs):
+        """Fill in the examples of the component's properties."""
+        examples.fill(name, definition)
+        return None
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Apply the rules to each operation of `path`."""
+        rule = kwargs.get("rule")
+        endpoint = getattr(rule, "endpoint", None) or (path or "").strip("/")
+        default_security = self.spec.options.get("security")
+        for method, operation in (operations or {}).items():
+            if not isinstance(operation, dict):
+                continue
+            operation.setdefault("operationId", self._operation_id(endpoint, method))
+            unsafe = method in UNSAFE_METHODS
+            if unsafe and "security" not in operation and default_security:
+                operation["security"] = [dict(r) for r in WRITE_SECURITY]
+            needs_login = bool(operation.get("security", default_security))
+            codes = []
+            if needs_login:
+                codes += [401, 403]
+            if "{" in (path or ""):
+                codes.append(404)
+            if unsafe:
+                codes.append(409)
+            if "requestBody" in operation or any(
+                p.get("in") == "query" for p in operation.get("parameters", ()) if "in" in p
+            ):
+                codes.append(422)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                if str(code) not in responses and code not in responses:
+                    name = http.HTTPStatus(code).name
+                    responses[str(code)] = self.spec.components.get_ref("response", name)
+
+    def _operation_id(self, endpoint: str, method: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]+", "_", f"{endpoint}_{method}").strip("_")
+        candidate, n = base, 2
+        while candidate in self.operation_ids:
+            candidate, n = f"{base}_{n}", n + 1
+        self.operation_ids.add(candidate)
+        return candidate
+
+
 class TruthfulBodiesPlugin(BasePlugin):
     """Make the spec say what the server enforces about request bodies.
 
@@ -238,6 +316,25 @@ class ProblemApi(Api):
         """Bound `<int:...>` URL parameters before any route is added, then init the Api."""
         app.url_map.converters["int"] = IdConverter
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.security_scheme(
+            "csrf",
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": CSRF_HEADER,
+                "description": "With the session cookie, every write needs this header: the "
+                "token from GET /api/v1/auth/csrf or the login response's `csrf_token`. "
+                "A bearer token needs none.",
+            },
+        )
+
+    def _openapi_swagger_ui(self):
+        """Swagger UI from our page, which has no inline script (core/docs.py)."""
+        return swagger_ui_page(
+            title=self.spec.title,
+            spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"),
+            assets_url=self._swagger_ui_url,
+        )
 
     def _init_spec(self, *, extra_plugins=None, **kwargs):
         # _register_responses (called from here) registers ProblemSchema as "Problem".
@@ -246,6 +343,7 @@ class ProblemApi(Api):
                 *(extra_plugins or ()),
                 ProblemResponsesPlugin(),
                 TruthfulBodiesPlugin(),
+                OperationRulesPlugin(),
             ],
             **kwargs,
         )
