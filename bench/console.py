@@ -115,7 +115,7 @@ def parties(app) -> dict[str, dict]:
             "ids": {"org_id": enterprise, "internship_id": posting, "posting_id": posting},
         },
         "university": {"user": staff["university"], "ids": {"org_id": university}},
-        "student": {"user": student, "ids": {}},
+        "student": {"user": student, "ids": {"internship_id": posting}},
     }
 
 
