@@ -24,7 +24,9 @@ from tests.console.live import (
 
 REQUIRE_SERVICES = os.environ.get("CBEC_REQUIRE_SERVICES") == "1"
 # Every page the journeys checked with axe, and what it found (for the closing figures).
-AXE_LOG = ARTIFACTS / "axe.jsonl"
+# One log per xdist worker: the journeys are spread over the workers, each with its servers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+AXE_LOG = ARTIFACTS / f"axe-{WORKER}.jsonl"
 
 
 def text_of(resp) -> str:
@@ -64,7 +66,7 @@ def live(request, _browser_ready):
                 pytest.fail("TEST_DATABASE_URL is not PostgreSQL (CBEC_REQUIRE_SERVICES=1)")
             pytest.skip("TEST_DATABASE_URL is not PostgreSQL")
         url = fresh_postgres(base, "browser")
-    server = LiveServer(url, ARTIFACTS / f"server-{kind}.log")
+    server = LiveServer(url, ARTIFACTS / f"server-{kind}-{WORKER}.log")
     server.kind = kind  # type: ignore[attr-defined]
     yield server
     server.stop()

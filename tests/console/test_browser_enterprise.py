@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.console.conftest import check_accessibility, log_in, snapshot
-
-pytestmark = [pytest.mark.xdist_group("browser")]
 
 TITLE = "跨境直播运营实习生（浏览器）"
 

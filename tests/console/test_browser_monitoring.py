@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.console.conftest import check_accessibility, log_in, snapshot
-
-pytestmark = [pytest.mark.xdist_group("browser")]
 
 
 def test_coordinator_journey(page):

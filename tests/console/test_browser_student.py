@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.console.conftest import check_accessibility, log_in, snapshot
 
-pytestmark = [pytest.mark.xdist_group("browser")]
 BIO = "我擅长亚马逊店铺运营和数据分析，希望在跨境电商企业实习。"
 LETTER = "您好！我对这个岗位很感兴趣，希望能加入贵公司的团队。"
 

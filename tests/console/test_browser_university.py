@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.console.conftest import check_accessibility, log_in, snapshot
-
-pytestmark = [pytest.mark.xdist_group("browser")]
 
 
 def _heading(page) -> str:
