@@ -44,22 +44,50 @@ def select_locale() -> str:
     setting = getattr(user, "ui_language", None) or g.get("console_language")
     if setting in LOCALES:
         return LOCALES[setting]
-    best = request.accept_languages.best_match(tuple(_ACCEPTED))
+    header = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
     # The console (a page, not an API client) falls back to Chinese: it sets the fallback.
-    return _ACCEPTED.get(best or "", g.get("fallback_locale", "en"))
+    return (_accepted(header) if header else None) or g.get("fallback_locale", "en")
+
+
+# Accept-Language values seen, and the locale each asks for (None: no match). Browsers send a
+# handful of distinct values; parsing one costs more than the rest of a small response's
+# language work, so each is parsed once per process (a bounded table, not an unbounded cache).
+_ACCEPTED_OF: dict[str, str | None] = {}
+_ACCEPTED_KEPT = 1024
+
+
+def _accepted(header: str) -> str | None:
+    try:
+        return _ACCEPTED_OF[header]
+    except KeyError:
+        pass
+    best = request.accept_languages.best_match(tuple(_ACCEPTED))
+    found = _ACCEPTED.get(best or "")
+    if len(_ACCEPTED_OF) < _ACCEPTED_KEPT:
+        _ACCEPTED_OF[header] = found
+    return found
 
 
 def _carries_credentials() -> bool:
+    environ = request.environ
+    if "HTTP_AUTHORIZATION" in environ:
+        return True
+    if "HTTP_COOKIE" not in environ:  # no cookie at all: nothing to parse
+        return False
     cookies = (
         current_app.config["SESSION_COOKIE_NAME"],
         current_app.config["REMEMBER_COOKIE_NAME"],
     )
-    return "Authorization" in request.headers or any(c in request.cookies for c in cookies)
+    return any(c in request.cookies for c in cookies)
 
 
 def language_tag() -> str:
-    """The request's language as a Content-Language tag (`zh-CN`, `en`)."""
-    return _TAG_OF.get(str(get_locale()), "en")
+    """The request's language as a Content-Language tag (`zh-CN`, `en`).
+
+    When nothing in the request translated a message, the selector's answer is used as it is:
+    Flask-Babel would parse it into a `Locale` only to have it printed again."""
+    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+    return _TAG_OF.get(str(chosen) if chosen is not None else select_locale(), "en")
 
 
 def _content_language(response: Response) -> Response:
