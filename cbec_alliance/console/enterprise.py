@@ -33,17 +33,8 @@ from . import (  # noqa: F401 - their routes are on the same Blueprint
     enterprise_rankings,
     enterprise_webhooks,
 )
-from .enterprise_web import (
-    KINDS,
-    MODES,
-    POSTING_STATUSES,
-    STEPS,
-    blp,
-    enterprise_of,
-    options,
-    posting_of,
-    words,
-)
+from .enterprise_web import KINDS, MODES, POSTING_STATUSES, STEPS, blp, enterprise_of, posting_of
+from .labels import translated, vocabulary
 from .web import attempt, done, page, parse, render, user
 
 __all__ = ["blp"]
@@ -94,8 +85,8 @@ def postings(org_id: int):
         listing=listing,
         args={k: v for k, v in args.items() if k == "status"},
         errors=errors,
-        statuses=words(POSTING_STATUSES),
-        kinds=words(KINDS),
+        statuses=translated(POSTING_STATUSES),
+        kinds=translated(KINDS),
     )
 
 
@@ -286,9 +277,9 @@ def _form(
     rows = list(values.get("competencies") or [])
     rows += [{"code": "", "min_level": ""}] * (COMPETENCY_ROWS - len(rows))
     vocabularies = ("job-categories", "districts", "competencies", "majors", "languages")
-    choices = {name: options(name) for name in vocabularies}
-    choices["salary-bands"] = options("salary-bands")
-    choices["contract-types"] = options("contract-types")
+    choices = {name: vocabulary(name) for name in vocabularies}
+    choices["salary-bands"] = vocabulary("salary-bands")
+    choices["contract-types"] = vocabulary("contract-types")
     steps = []
     if posting is not None:
         steps = [s for s in POSTING_STEPS if internships.LIFECYCLE.can(posting.status, s)]
@@ -302,10 +293,10 @@ def _form(
         message=message,
         report=rule_report(values),
         choices=choices,
-        kinds=words(KINDS),
-        modes=words(MODES),
-        statuses=words(POSTING_STATUSES),
+        kinds=translated(KINDS),
+        modes=translated(MODES),
+        statuses=translated(POSTING_STATUSES),
         steps=steps,
-        step_names=words(STEPS),
+        step_names=translated(STEPS),
     )
     return body, status

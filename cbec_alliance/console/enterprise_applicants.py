@@ -21,16 +21,8 @@ from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.recommendations import services as recommendations
 
-from .enterprise_web import (
-    APPLICATION_STATUSES,
-    STEPS,
-    blp,
-    enterprise_of,
-    names_of,
-    options,
-    posting_of,
-    words,
-)
+from .enterprise_web import STEPS, blp, enterprise_of, posting_of
+from .labels import APPLICATION_STATUSES, names_of, translated, vocabulary
 from .web import attempt, done, page, parse, render, user
 
 # The pipeline shows this many applications at most (the newest), and says so when there
@@ -100,7 +92,7 @@ def recommended(org_id: int, internship_id: int):
         args = {"page": 1, "per_page": 20}
     found = recommendations.students_for(posting.id, user(), args["page"], args["per_page"])
     universities = names_of(Organization, {i["student"]["university_id"] for i in found["items"]})
-    labels = {kind: dict(options(vocabulary)) for kind, vocabulary in REASON_VOCABULARIES.items()}
+    labels = {kind: dict(vocabulary(name)) for kind, name in REASON_VOCABULARIES.items()}
     return render(
         "console/enterprise/recommended.html",
         org=org,
@@ -137,8 +129,8 @@ def _pipeline(
         students=students,
         universities=universities,
         next_steps={s: LIFECYCLE.allowed(s, "enterprise") for s in STATUSES},
-        statuses=words(APPLICATION_STATUSES),
-        step_names=words(STEPS),
+        statuses=translated(APPLICATION_STATUSES),
+        step_names=translated(STEPS),
         message=message,
         errors=errors or {},
     )

@@ -23,7 +23,8 @@ from cbec_alliance.programmes import services as programmes
 from cbec_alliance.programmes.models import Programme, ProgrammePartner
 from cbec_alliance.programmes.schemas import AnswerSchema
 
-from .enterprise_web import blp, enterprise_of, names_of, options, words
+from .enterprise_web import blp, enterprise_of
+from .labels import names_of, translated, vocabulary
 from .web import attempt, done, form_values, page, parse, render, user
 
 COURSE_STATUSES = {
@@ -128,10 +129,10 @@ def _page(
         courses=course_list,
         programmes=programme_list,
         names=names_of(Organization, ids),
-        course_statuses=words(COURSE_STATUSES),
-        partner_states=words(PARTNER_STATES),
-        kinds=words(PROGRAMME_KINDS),
-        majors=dict(options("majors")),
+        course_statuses=translated(COURSE_STATUSES),
+        partner_states=translated(PARTNER_STATES),
+        kinds=translated(PROGRAMME_KINDS),
+        majors=dict(vocabulary("majors")),
         failed=failed,
         message=message,
         errors=errors or {},

@@ -4,19 +4,14 @@ statuses and steps."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from cbec_alliance.accounts.models import User
-from cbec_alliance.core.i18n import N_, language_tag
-from cbec_alliance.extensions import db
+from cbec_alliance.core.i18n import N_
 from cbec_alliance.internships import services as internships
 from cbec_alliance.internships.models import Internship
 from cbec_alliance.organizations import services as organizations
 from cbec_alliance.organizations.models import STAFF_ROLES, Organization
-from cbec_alliance.taxonomy import services as taxonomy
 
 from .web import console_blueprint, user
 
@@ -28,16 +23,6 @@ POSTING_STATUSES = {
     "closed": N_("Closed"),
     "filled": N_("Filled"),
     "taken_down": N_("Taken down"),
-}
-APPLICATION_STATUSES = {
-    "submitted": N_("Submitted"),
-    "shortlisted": N_("Shortlisted"),
-    "offered": N_("Offered"),
-    "accepted": N_("Accepted"),
-    "completed": N_("Completed"),
-    "rejected": N_("Rejected"),
-    "declined": N_("Declined"),
-    "withdrawn": N_("Withdrawn"),
 }
 # The enterprise's steps, in the lifecycle's words (posting and application).
 STEPS = {
@@ -66,11 +51,6 @@ def _role() -> dict:
     return {"enterprise_admin": m is not None and m.role == "admin"}
 
 
-def words(table: dict[str, str]) -> dict[str, str]:
-    """One of the tables above in the page's language."""
-    return {key: _(msgid) for key, msgid in table.items()}
-
-
 def enterprise_of(org_id: int, roles: tuple[str, ...] = STAFF_ROLES) -> Organization:
     """The approved enterprise `org_id` for its members of `roles` (admins and staff): 404
     or 403 for anyone else (organizations.services decides), 404 for an organization that is
@@ -88,20 +68,3 @@ def posting_of(org: Organization, internship_id: int) -> Internship:
     if posting.enterprise_id != org.id:
         abort(404)
     return posting
-
-
-def options(vocabulary: str) -> list[tuple[str, str]]:
-    """(code, label in the page's language) of a vocabulary, in its display order."""
-    english = language_tag() != "zh-CN"
-    return [
-        (item.code, item.name_en if english else item.name_zh)
-        for item in db.session.scalars(taxonomy.items(vocabulary))
-    ]
-
-
-def names_of(model: type[User] | type[Organization], ids: set[int]) -> dict[int, str]:
-    """{id: name} of these users or organizations, in one query."""
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids)))
-    return {row.id: row.name for row in rows}

@@ -26,7 +26,7 @@ from cbec_alliance.training_bases import services as training_bases
 from cbec_alliance.training_bases.models import LEVELS
 from cbec_alliance.training_bases.schemas import ApproveSchema, RejectSchema
 
-from .web import attempt, console_blueprint, done, form_values, page, parse, render, user
+from .web import attempt, carry_out, console_blueprint, form_values, page, parse, render, user
 
 blp = console_blueprint("console_monitoring", __name__, "/console/monitoring")
 TILES = json.loads((Path(__file__).parent / "district_tiles.json").read_text("utf-8"))["tiles"]
@@ -176,17 +176,19 @@ def decide_base(base_id: int):
         for name, messages in errors.items():
             flash(f"{base.name}: {name}: {' '.join(messages)}", "error")
         return redirect(url_for("console_monitoring.approvals"), code=303)
-    _result, refused, _fields = attempt(
+    return carry_out(
         lambda: training_bases.decide(
             user(), base, approving, data.get("level"), data.get("reason")
-        )
+        ),
+        _decided(base.name, approving),
+        "console_monitoring.approvals",
     )
-    if refused:
-        flash(refused, "error")
-        return redirect(url_for("console_monitoring.approvals"), code=303)
-    if approving:
-        return done(_("%(name)s approved.", name=base.name), "console_monitoring.approvals")
-    return done(_("%(name)s rejected.", name=base.name), "console_monitoring.approvals")
+
+
+def _decided(name: str, approved: bool) -> str:
+    if approved:
+        return _("%(name)s approved.", name=name)
+    return _("%(name)s rejected.", name=name)
 
 
 @blp.post("/approvals/<int:org_id>")
@@ -199,12 +201,8 @@ def decide(org_id: int):
         return render("console/error.html", status=422, message=_("Unknown action.")), 422
     reason = request.form.get("reason", "").strip() or None
     org = organizations.get_visible(org_id, user())
-    _result, message, _errors = attempt(
-        lambda: organizations.transition(user(), org, action, reason)
+    return carry_out(
+        lambda: organizations.transition(user(), org, action, reason),
+        _decided(org.name, action == "approve"),
+        "console_monitoring.approvals",
     )
-    if message:
-        flash(message, "error")
-        return redirect(url_for("console_monitoring.approvals"), code=303)
-    if action == "approve":
-        return done(_("%(name)s approved.", name=org.name), "console_monitoring.approvals")
-    return done(_("%(name)s rejected.", name=org.name), "console_monitoring.approvals")

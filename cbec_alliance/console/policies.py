@@ -21,7 +21,7 @@ from cbec_alliance.policies.schemas import (
     PolicyReasonSchema,
 )
 
-from .university_web import names_of
+from .labels import names_of
 from .web import attempt, console_blueprint, done, form_values, page, parse, render, user
 
 blp = console_blueprint("console_policies", __name__, "/console/monitoring/policy-applications")

@@ -4,7 +4,7 @@ domain's own services (the same steps, refusals and audit as the API)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import request
 from flask_babel import gettext as _
 
 from cbec_alliance.core.authz import require_coordinator, require_monitor
@@ -12,7 +12,7 @@ from cbec_alliance.matching import publishing, results, steps
 from cbec_alliance.matching import services as matching
 from cbec_alliance.matching.schemas import RoundListArgs
 
-from .web import attempt, console_blueprint, done, page, parse, render, user
+from .web import carry_out, console_blueprint, page, parse, render, user
 
 blp = console_blueprint("console_rounds", __name__, "/console/monitoring/match-rounds")
 
@@ -66,8 +66,4 @@ def act(round_id: int, step: str):
         return render("console/error.html", status=404, message=_("Unknown step.")), 404
     action, message = known[step]
     rnd = matching.lock(round_id)
-    _result, refused, _fields = attempt(lambda: action(rnd))
-    if refused:
-        flash(refused, "error")
-        return redirect(url_for("console_rounds.rounds"), code=303)
-    return done(message, "console_rounds.rounds")
+    return carry_out(lambda: action(rnd), message, "console_rounds.rounds")

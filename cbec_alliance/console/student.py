@@ -25,9 +25,8 @@ from cbec_alliance.students.schemas import ProfileInSchema
 
 # The routes of student_*.py are on the same Blueprint; importing them here registers them.
 from . import student_learning, student_placement, student_rounds  # noqa: F401
+from .labels import APPLICATION_STATUSES, LEVELS, labels, names_of, translated, vocabulary
 from .student_web import blp
-from .university_labels import APPLICATION_STATUSES, LEVELS, labels, translated, vocabulary
-from .university_web import names_of
 from .web import attempt, done, form_values, page, parse, render, user
 
 # The steps a student takes on an application from these pages.

@@ -5,7 +5,6 @@ services the API uses."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from cbec_alliance.core.pagination import paginate
@@ -20,9 +19,10 @@ from cbec_alliance.lectures.schemas import EventListArgs
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.students import services as students
 
+from .labels import names_of
 from .student_web import blp
-from .university_web import names_of, query
-from .web import attempt, done, page, render, user
+from .university_web import query
+from .web import carry_out, page, render, user
 
 
 @blp.get("/courses")
@@ -46,29 +46,23 @@ def course_list():
     )
 
 
-def _course_step(course_id: int, action) -> object:
+def _course_step(course_id: int, action, said: str):
     course = courses.get_visible(course_id, user())
-    _result, message, _errors = attempt(lambda: action(user(), course))
-    if message:
-        flash(message, "error")
-        return redirect(url_for("console_student.course_list"), code=303)
-    return None
+    return carry_out(lambda: action(user(), course), said, "console_student.course_list")
 
 
 @blp.post("/courses/<int:course_id>/enroll")
 @page
 def course_enroll(course_id: int):
     """Take a place (the enrollment service: a student of its university, within capacity)."""
-    refused = _course_step(course_id, enrollment.enroll)
-    return refused or done(_("You are enrolled."), "console_student.course_list")
+    return _course_step(course_id, enrollment.enroll, _("You are enrolled."))
 
 
 @blp.post("/courses/<int:course_id>/withdraw")
 @page
 def course_withdraw(course_id: int):
     """Give the place back."""
-    refused = _course_step(course_id, enrollment.withdraw)
-    return refused or done(_("You have left the course."), "console_student.course_list")
+    return _course_step(course_id, enrollment.withdraw, _("You have left the course."))
 
 
 @blp.get("/events")
@@ -97,26 +91,20 @@ def event_list():
     )
 
 
-def _event_step(event_id: int, action) -> object:
+def _event_step(event_id: int, action, said: str):
     event = lectures.get(event_id)
-    _result, message, _errors = attempt(lambda: action(user(), event))
-    if message:
-        flash(message, "error")
-        return redirect(url_for("console_student.event_list"), code=303)
-    return None
+    return carry_out(lambda: action(user(), event), said, "console_student.event_list")
 
 
 @blp.post("/events/<int:event_id>/register")
 @page
 def event_register(event_id: int):
     """Take a seat (before the start, within capacity)."""
-    refused = _event_step(event_id, lectures.register)
-    return refused or done(_("Your seat is booked."), "console_student.event_list")
+    return _event_step(event_id, lectures.register, _("Your seat is booked."))
 
 
 @blp.post("/events/<int:event_id>/unregister")
 @page
 def event_unregister(event_id: int):
     """Give the seat back (before the start)."""
-    refused = _event_step(event_id, lectures.unregister)
-    return refused or done(_("Your seat is given back."), "console_student.event_list")
+    return _event_step(event_id, lectures.unregister, _("Your seat is given back."))

@@ -16,10 +16,9 @@ from cbec_alliance.placements import services as placements
 from cbec_alliance.placements.records_schemas import CheckInInSchema, LogInSchema
 from cbec_alliance.placements.schemas import PlacementListArgs
 
+from .labels import PLACEMENT_STATES, labels, names_of, translated, vocabulary
 from .student_web import blp
-from .university_labels import PLACEMENT_STATES, labels, translated, vocabulary
-from .university_web import names_of
-from .web import attempt, done, form_values, page, parse, render, user
+from .web import attempt, carry_out, done, form_values, page, parse, render, user
 
 PAGE = {"page": 1, "per_page": 20}
 
@@ -87,12 +86,13 @@ def check(placement_id: int):
     if data is None:
         flash(" ".join(errors.get("action", [])), "error")
         return redirect(url_for("console_student.placement_view", placement_id=found.id), 303)
-    _row, message, _errors = attempt(lambda: attendance.check(user(), found.id, data))
-    if message:
-        flash(message, "error")
-        return redirect(url_for("console_student.placement_view", placement_id=found.id), 303)
     said = _("Checked in.") if data["action"] == "in" else _("Checked out.")
-    return done(said, "console_student.placement_view", placement_id=found.id)
+    return carry_out(
+        lambda: attendance.check(user(), found.id, data),
+        said,
+        "console_student.placement_view",
+        placement_id=found.id,
+    )
 
 
 @blp.post("/placements/<int:placement_id>/logs")

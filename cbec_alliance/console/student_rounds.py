@@ -13,8 +13,8 @@ from cbec_alliance.matching import services as matching
 from cbec_alliance.matching.schemas import MAX_CHOICES, MatchPreferencesInSchema
 from cbec_alliance.organizations.models import Organization
 
+from .labels import names_of
 from .student_web import blp
-from .university_web import names_of
 from .web import attempt, done, page, parse, render, user
 
 

@@ -17,7 +17,7 @@ from . import (  # noqa: F401 - their routes are on the same Blueprint
     university_courses,
     university_placements,
 )
-from .university_labels import LEVELS, labels, translated, vocabulary
+from .labels import LEVELS, labels, translated, vocabulary
 from .university_web import blp, query, university
 from .web import attempt, done, page, parse, render, user
 

@@ -14,8 +14,8 @@ from cbec_alliance.training_bases import services as training_bases
 from cbec_alliance.training_bases.schemas import BaseListArgs
 
 from .enterprise_confirmations import COURSE_STATUSES, PARTNER_STATES
-from .university_labels import labels, translated
-from .university_web import blp, names_of, query, university
+from .labels import labels, names_of, translated
+from .university_web import blp, query, university
 from .web import page, render, user
 
 BASE_STATUSES = {

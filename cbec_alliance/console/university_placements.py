@@ -19,9 +19,9 @@ from cbec_alliance.placements import services as placements
 from cbec_alliance.placements.lifecycle import STATES
 from cbec_alliance.placements.schemas import PlacementListArgs
 
-from .university_labels import MODES as MODE_NAMES
-from .university_labels import PLACEMENT_STATES, translated
-from .university_web import blp, names_of, query, university
+from .labels import MODES as MODE_NAMES
+from .labels import PLACEMENT_STATES, names_of, translated
+from .university_web import blp, query, university
 from .web import page, render, user
 
 FACTORS = {

@@ -3,10 +3,8 @@ university_placements.py, and the student pages' name lookups)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import request
 
-from cbec_alliance.extensions import db
 from cbec_alliance.organizations.models import Organization
 from cbec_alliance.rosters import services as rosters
 
@@ -29,11 +27,3 @@ def query(schema, names: tuple[str, ...], **defaults) -> tuple[dict, dict, dict]
     if args is None:
         args = {**defaults, "page": 1, "per_page": 20}
     return args, errors, {k: v for k, v in given.items() if k != "page"}
-
-
-def names_of(model, ids, column) -> dict:
-    """{id: column} for these ids of a table (names for a page's rows)."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(sa.select(model.id, column).where(model.id.in_(ids))).all())

@@ -210,6 +210,16 @@ def done(message: str, endpoint: str, **values) -> ResponseReturnValue:
     return redirect(url_for(endpoint, **values), code=303)
 
 
+def carry_out(action: Callable[[], Any], said: str, endpoint: str, **values) -> ResponseReturnValue:
+    """A form's service call, then back to `endpoint`: the service's refusal flashed as an
+    error, else `said` (post/redirect/get either way)."""
+    _result, refused, _fields = attempt(action)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for(endpoint, **values), code=303)
+    return done(said, endpoint, **values)
+
+
 def form_values(names: Iterable[str], lists: Iterable[str] = ()) -> dict:
     """The submitted form as a dict for a schema: empty fields left out, `lists` as lists."""
     data: dict[str, Any] = {}

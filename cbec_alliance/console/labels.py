@@ -1,8 +1,9 @@
-"""Names the university and student pages show for codes: a vocabulary's labels in the page's
-language, and the states of applications and placements."""
+"""Names the console's pages show for codes and ids: a vocabulary's labels in the page's
+language, rows' names, and the states of applications and placements (every party's pages)."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext
 
 from cbec_alliance.core.i18n import N_, language_tag
@@ -22,6 +23,15 @@ def vocabulary(name: str) -> list[tuple[str, str]]:
 def labels(name: str) -> dict[str, str]:
     """{code: label} of a vocabulary in the page's language."""
     return dict(vocabulary(name))
+
+
+def names_of(model, ids, column=None) -> dict:
+    """{id: column} (default: the `name`) for these ids of a table, in one query."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    column = model.name if column is None else column
+    return dict(db.session.execute(sa.select(model.id, column).where(model.id.in_(ids))).all())
 
 
 def translated(names: dict) -> dict:
