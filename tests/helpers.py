@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import sqlalchemy as sa
+
 PROBLEM = "application/problem+json"
 
 
@@ -71,3 +75,19 @@ def held_at_barrier(monkeypatch, module, name: str, parties: int = 2):
         return result
 
     monkeypatch.setattr(module, name, held)
+
+
+@contextlib.contextmanager
+def statements_sent(engine):
+    """A list of every SQL statement `engine` sends while the context is open (white space
+    folded), for tests that count what a request or a call costs."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

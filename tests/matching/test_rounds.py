@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import numpy as np
@@ -18,7 +17,7 @@ from cbec_alliance.matching.ordering import lottery
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.students.models import StudentCompetency
 from tests.applications.factories import apply_for
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, statements_sent
 from tests.internships.factories import InternshipFactory
 from tests.matching.conftest import URL, close
 from tests.students.factories import student
@@ -366,21 +365,11 @@ def test_publishing_leaves_closed_applications_closed(scene, as_user):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 3
 
 
-@contextlib.contextmanager
 def _statements(app):
-    """A list that collects every SQL statement sent while the context is open."""
+    """The statements sent while the context is open (tests.helpers.statements_sent)."""
     with app.app_context():
         engine = db.engine
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        sent.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+    return statements_sent(engine)
 
 
 def test_a_page_of_rounds_costs_the_same_queries_whatever_its_size(scene, app):

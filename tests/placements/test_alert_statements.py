@@ -7,22 +7,15 @@ import sqlalchemy as sa
 from cbec_alliance.extensions import db
 from cbec_alliance.notifications.models import OutboxEvent
 from cbec_alliance.placements import alerts
+from tests.helpers import statements_sent
 from tests.placements.records_factories import MONDAY, running
 
 
 def _sent(call) -> tuple[object, list[str]]:
     """What `call` returned and the statements it sent (inside the test's app context)."""
-    engine = db.engine
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        sent.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        return call(), sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+    with statements_sent(db.engine) as sent:
+        result = call()
+    return result, sent
 
 
 def test_a_breach_raised_before_is_neither_told_nor_read_for_again(app):

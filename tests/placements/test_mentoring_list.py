@@ -3,14 +3,12 @@ placements and fields as everywhere else."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
-
-import sqlalchemy as sa
 
 from cbec_alliance.extensions import db
 from cbec_alliance.placements.models import Placement
 from tests import factories
+from tests.helpers import statements_sent
 from tests.placements.records_factories import running
 
 URL = "/api/v1/placements/mentoring"
@@ -32,20 +30,11 @@ def _mentored(app, count: int, **extra):
         return mentor, ids
 
 
-@contextlib.contextmanager
 def _statements(app):
+    """The statements sent while the context is open (tests.helpers.statements_sent)."""
     with app.app_context():
         engine = db.engine
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        sent.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+    return statements_sent(engine)
 
 
 def test_the_pages_and_their_total(app, as_user):
