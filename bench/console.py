@@ -33,17 +33,10 @@ sys.path.insert(0, str(ROOT))
 from bench.gen_alliance import DEFAULT_URL  # noqa: E402
 from bench.harness import percentile  # noqa: E402
 
+# Chromium as the browser tests start it (by path, nothing that reaches for the network).
+from tests.console.live import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 PASSWORD = "bench-console-2026"  # noqa: S105 - set on the generated users only
-CHROMIUM = os.environ.get("CBEC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def setup_app():
