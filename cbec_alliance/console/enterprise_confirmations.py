@@ -24,21 +24,9 @@ from cbec_alliance.programmes.models import Programme, ProgrammePartner
 from cbec_alliance.programmes.schemas import AnswerSchema
 
 from .enterprise_web import blp, enterprise_of
-from .labels import names_of, translated, vocabulary
+from .labels import COURSE_STATUSES, PARTNER_STATES, names_of, translated, vocabulary
 from .web import attempt, done, form_values, page, parse, render, user
 
-COURSE_STATUSES = {
-    "draft": N_("Draft"),
-    "proposed": N_("Proposed"),
-    "confirmed": N_("Confirmed"),
-    "published": N_("Published"),
-    "archived": N_("Archived"),
-}
-PARTNER_STATES = {
-    "pending": N_("Awaiting confirmation"),
-    "confirmed": N_("Confirmed"),
-    "declined": N_("Declined"),
-}
 PROGRAMME_KINDS = {
     "order_class": N_("Order class"),
     "apprenticeship": N_("Modern apprenticeship"),

@@ -74,3 +74,15 @@ MODES = {
     "apprenticeship": N_("Apprenticeships"),
     "industry-college": N_("Industry colleges"),
 }
+COURSE_STATUSES = {
+    "draft": N_("Draft"),
+    "proposed": N_("Proposed"),
+    "confirmed": N_("Confirmed"),
+    "published": N_("Published"),
+    "archived": N_("Archived"),
+}
+PARTNER_STATES = {
+    "pending": N_("Awaiting confirmation"),
+    "confirmed": N_("Confirmed"),
+    "declined": N_("Declined"),
+}

@@ -13,8 +13,7 @@ from cbec_alliance.organizations.models import Organization
 from cbec_alliance.training_bases import services as training_bases
 from cbec_alliance.training_bases.schemas import BaseListArgs
 
-from .enterprise_confirmations import COURSE_STATUSES, PARTNER_STATES
-from .labels import labels, names_of, translated
+from .labels import COURSE_STATUSES, PARTNER_STATES, labels, names_of, translated
 from .university_web import blp, query, university
 from .web import page, render, user
 
