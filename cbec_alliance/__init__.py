@@ -177,6 +177,7 @@ DOMAINS = (
     "taxonomy",
     "audit",
     "notifications",
+    "documents",
     "students",
     "internships",
     "applications",
@@ -196,6 +197,7 @@ DOMAINS = (
     "policies",
     "indicators",
     "rosters",
+    "conversations",
     "monitoring",
     "surveys",
     "insights",
@@ -233,6 +235,8 @@ def _import_models() -> None:
         domain_modules(domain, "models")
         domain_modules(domain, "events")
         _domain_module(domain, "hooks")
+        # The kinds of object its documents attach to (documents.kinds).
+        _domain_module(domain, "attachments")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -26,6 +26,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("taxonomy",),
     ("organizations",),
     ("notifications",),
+    # Uploaded files; who sees one is asked of the kinds each domain registers (kinds.py).
+    ("documents",),
     ("students",),
     ("internships",),
     ("applications",),
@@ -55,6 +57,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("indicators",),
     # A university's student roster: reads files with destinations' and indicators' helpers.
     ("rosters",),
+    # Conversations on the objects of every domain above: their parties are the participants.
+    ("conversations",),
     ("insights",),
     ("monitoring",),
     # The annual report: made of the monitoring summaries and survey reports it must equal.

@@ -1,0 +1,1 @@
+"""Conversations between the parties of an object (filled by a later change)."""
