@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_placements import DEFAULT_URL  # noqa: E402
-from bench.harness import gunicorn, hello_world, interleaved, summary, wrk  # noqa: E402
+from bench.harness import gunicorn, hello_world, interleaved, lua_file, summary, wrk  # noqa: E402
 
 MONITORING = "/api/v1/monitoring/placements"
 
@@ -310,6 +310,69 @@ def morning(app, duration: int, rounds: int, connections: int) -> None:
     print(f"morning check-in: median {ratio:.1%} of the bare hello-world (target >= 40%)")
 
 
+def ceiling(app, duration: int, rounds: int, connections: int) -> None:
+    """The check-in beside the cheapest durable writes Flask can answer with
+    (bench/ceiling_app.py: one INSERT; the check-in's own statements by hand), and the bare
+    hello-world, interleaved: how much of the 40% any implementation could reach here."""
+    import sqlalchemy as sa
+
+    from cbec_alliance.extensions import db
+
+    with app.app_context():
+        db.session.execute(
+            sa.text(
+                "CREATE TABLE IF NOT EXISTS bench_ceiling (id serial PRIMARY KEY, at timestamptz)"
+            )
+        )
+        db.session.commit()
+    # Two slices a round (the real route, then the hand-written one) and one to warm up.
+    scripts = _scripts(app, 2 * rounds, per_round=max(2_000, duration * 1_000))
+    turn = iter(scripts[1:])
+    insert = lua_file(INSERT_LUA)
+    try:
+        with (
+            hello_world(offset=0) as hello,
+            gunicorn("wsgi:app", 1, env=app_env()) as base,
+            gunicorn("bench.ceiling_app:app", 2, env=app_env()) as bare,
+        ):
+            wrk(hello, 2, connections)
+            wrk(base + "/", 2, connections, script=scripts[0])
+            wrk(bare + "/", 2, connections, script=insert)
+            results = interleaved(
+                lambda: wrk(hello, duration, connections),
+                {
+                    "morning check-in (the app)": lambda: wrk(
+                        base + "/", duration, connections, script=next(turn)
+                    ),
+                    "check-in by hand (3 statements + COMMIT)": lambda: wrk(
+                        bare + "/", duration, connections, script=next(turn)
+                    ),
+                    "one INSERT + COMMIT": lambda: wrk(
+                        bare + "/", duration, connections, script=insert
+                    ),
+                },
+                rounds,
+            )
+    finally:
+        _clean_today(app)
+        with app.app_context():
+            db.session.execute(sa.text("DROP TABLE IF EXISTS bench_ceiling"))
+            db.session.commit()
+        for script in (*scripts, insert):
+            Path(script).unlink(missing_ok=True)
+    for name, got in results.items():
+        if not name.startswith("_"):
+            errors = [r["errors"] for r in got["runs"]]
+            print(f"{name}: median {got['median_ratio']:.1%} of the hello-world, non-2xx {errors}")
+
+
+INSERT_LUA = """
+function request()
+  return wrk.format("POST", "/insert", {["Content-Type"] = "application/json"}, "{}")
+end
+"""
+
+
 def main() -> None:
     """Run the parts asked for (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -317,7 +380,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--only", choices=("sweeps", "views", "morning", "statements"))
+    parser.add_argument("--only", choices=("sweeps", "views", "morning", "statements", "ceiling"))
     parser.add_argument("--reminders", action="store_true", help="also time the log reminders")
     args = parser.parse_args()
     app = make_app()
@@ -329,6 +392,8 @@ def main() -> None:
         statements(app)
     if args.only in (None, "morning"):
         morning(app, args.duration, args.rounds, args.connections)
+    if args.only == "ceiling":
+        ceiling(app, args.duration, args.rounds, args.connections)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -152,9 +152,20 @@ def start_session(user: User, *, remember: bool) -> str:
     return key
 
 
+def _user_only(user: Any) -> Any:
+    # The user behind a request, without the memberships and majors its eager loaders
+    # would fetch (two more round trips): many requests (a student's own check-in, a
+    # profile) never ask; those that do load them on first access, in the same transaction.
+    return sa.orm.joinedload(user).lazyload(User.memberships)
+
+
 def load_session_user(key: str) -> User | None:
     """The user behind a live login session key, or None if revoked, expired or unknown."""
-    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.key_hash == sha256(key)))
+    row = db.session.scalar(
+        sa.select(LoginSession)
+        .where(LoginSession.key_hash == sha256(key))
+        .options(_user_only(LoginSession.user))
+    )
     if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
     if not row.user.is_active:
@@ -262,7 +273,11 @@ def load_token_user(plain: str) -> User | None:
     """The user behind a live API token, or None."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == sha256(plain)))
+    token = db.session.scalar(
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == sha256(plain))
+        .options(_user_only(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= utcnow():
         return None
     if not token.user.is_active:
