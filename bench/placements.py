@@ -36,6 +36,9 @@ from bench.gen_placements import DEFAULT_URL  # noqa: E402
 from bench.harness import gunicorn, hello_world, interleaved, lua_file, summary, wrk  # noqa: E402
 
 MONITORING = "/api/v1/monitoring/placements"
+# The app with the check-in clock at 08:30 in Guangzhou (bench/morning_app.py): the morning path
+# at any hour of the run.
+APP = "bench.morning_app:app"
 
 
 def app_env() -> dict[str, str]:
@@ -287,7 +290,7 @@ def morning(app, duration: int, rounds: int, connections: int) -> None:
     scripts = _scripts(app, rounds, per_round=max(2_000, duration * 1_000))
     turn = iter(scripts[1:])
     try:
-        with hello_world(offset=0) as hello, gunicorn("wsgi:app", 1, env=app_env()) as base:
+        with hello_world(offset=0) as hello, gunicorn(APP, 1, env=app_env()) as base:
             wrk(hello, 2, connections)
             warm = wrk(base + "/", 2, connections, script=scripts[0])
             print(f"warm-up: {warm['rate']:.0f} check-ins/s, non-2xx {warm['errors']}")
@@ -332,7 +335,7 @@ def ceiling(app, duration: int, rounds: int, connections: int) -> None:
     try:
         with (
             hello_world(offset=0) as hello,
-            gunicorn("wsgi:app", 1, env=app_env()) as base,
+            gunicorn(APP, 1, env=app_env()) as base,
             gunicorn("bench.ceiling_app:app", 2, env=app_env()) as bare,
         ):
             wrk(hello, 2, connections)
