@@ -191,9 +191,7 @@ class BaseConfig:
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
-        self.DOCUMENT_STORAGE_PATH = _env(
-            "DOCUMENT_STORAGE_PATH", str(INSTANCE_DIR / "documents")
-        )
+        self.DOCUMENT_STORAGE_PATH = _env("DOCUMENT_STORAGE_PATH", str(INSTANCE_DIR / "documents"))
         for name in ("DOCUMENT_MAX_BYTES", "DOCUMENT_LINK_SECONDS", "DOCUMENT_ORPHAN_HOURS"):
             setattr(self, name, int(_env(name, str(getattr(self, name))) or 0))
         for name in ("BUCKET", "ENDPOINT_URL", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"):

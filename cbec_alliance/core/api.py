@@ -133,6 +133,7 @@ def _webargs_errors(messages) -> dict[str, list[str]]:
                 "querystring",
                 "form",
                 "files",
+                "multipart",  # form fields and files together (documents' upload)
                 "headers",
                 "view_args",
                 "path",

@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 
 from cbec_alliance.core.i18n import N_
 
@@ -88,7 +88,7 @@ class Refused(Exception):
         return self.message % self.params if self.params else self.message
 
 
-def detect(fileobj: BinaryIO) -> Detected:
+def detect(fileobj: IO[bytes]) -> Detected:
     """The type of the seekable file's content, or Refused (empty, executable, a zip
     bomb, anything off the allow-list)."""
     fileobj.seek(0)
@@ -118,7 +118,7 @@ def detect(fileobj: BinaryIO) -> Detected:
     )
 
 
-def _scan(fileobj: BinaryIO, needles: list[bytes]) -> set[bytes]:
+def _scan(fileobj: IO[bytes], needles: list[bytes]) -> set[bytes]:
     """The needles found anywhere in the file (chunks overlap by the longest needle)."""
     overlap = max(map(len, needles))
     found: set[bytes] = set()
@@ -131,7 +131,7 @@ def _scan(fileobj: BinaryIO, needles: list[bytes]) -> set[bytes]:
     return found
 
 
-def _ole2(fileobj: BinaryIO) -> Detected:
+def _ole2(fileobj: IO[bytes]) -> Detected:
     # Directory entries name their streams in UTF-16LE, anywhere in the file.
     needles = [(name + "\x00").encode("utf-16-le") for name, _mime in OLE2_STREAMS]
     found = _scan(fileobj, needles)
@@ -151,7 +151,7 @@ def _unsafe_name(name: str) -> bool:
     )
 
 
-def inspect_zip(fileobj: BinaryIO) -> Detected:
+def inspect_zip(fileobj: IO[bytes]) -> Detected:
     """A zip judged by its central directory alone: Refused for a bomb (too large once
     expanded, too compressed, too many entries, overlapping entries), unsafe entry names
     or archives inside; else zip, or office for OOXML and ODF documents."""
@@ -207,7 +207,7 @@ def _odf_mimetype(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str
     return value if value in ODF else None
 
 
-def _is_utf8_text(fileobj: BinaryIO) -> bool:
+def _is_utf8_text(fileobj: IO[bytes]) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     fileobj.seek(0)
     try:

@@ -11,41 +11,51 @@ from .models import TYPES
 
 KIND = ma.fields.String(
     validate=ma.validate.Length(min=1, max=40),
-    metadata={"description": "A registered kind of object (`resume`, `course_material`...)",
-              "example": "course_material"},
+    metadata={
+        "description": "A registered kind of object (`resume`, `course_material`...)",
+        "example": "course_material",
+    },
 )
 
 
-class UploadFileSchema(ma.Schema):
-    """The multipart file part."""
+class UploadSchema(BaseSchema):
+    """The multipart body: the file, and optionally what to attach it to at once."""
 
     file = ma.fields.Raw(
-        metadata={"type": "string", "format": "binary", "description": "The file (at most "
-                  "DOCUMENT_MAX_BYTES, 20 MiB by default); its type is read from its content"},
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "The file (at most DOCUMENT_MAX_BYTES, 20 MiB by default); its "
+            "type is read from its content",
+        },
         required=True,
     )
-
-
-class UploadFormSchema(BaseSchema):
-    """Optional form fields: attach the upload at once."""
-
     kind = KIND
-    target_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    target_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1),
+        metadata={"description": "With `kind`: the object to attach the upload to"},
+    )
 
 
 class AttachSchema(BaseSchema):
     """Attach a document of yours to an object."""
 
-    kind = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40),
-                            metadata={"example": "course_material"})
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"example": "course_material"},
+    )
     target_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class AttachedArgs(PageArgs):
     """`?kind=&target_id=`: the documents attached to one object."""
 
-    kind = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40),
-                            metadata={"example": "course_material"})
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"example": "course_material"},
+    )
     target_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
 
 
@@ -62,8 +72,9 @@ class DocumentSchema(OutSchema):
     """A document's metadata (its bytes: `/content` or a signed link)."""
 
     id = ma.fields.Integer()
-    name = ma.fields.String(attribute="original_name",
-                            metadata={"example": "2026级跨境电商实习协议.pdf"})
+    name = ma.fields.String(
+        attribute="original_name", metadata={"example": "2026级跨境电商实习协议.pdf"}
+    )
     type = ma.fields.String(validate=ma.validate.OneOf(TYPES))
     content_type = ma.fields.String(metadata={"example": "application/pdf"})
     size = ma.fields.Integer(metadata={"example": 482133})

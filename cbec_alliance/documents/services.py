@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-
 from flask_smorest import abort
 
 from cbec_alliance.core.errors import forbidden, invalid, not_found
@@ -75,18 +74,15 @@ def seen_attachments(user: User | None, document: Document) -> list[Attachment]:
     return shown
 
 
-def attached_listing(user: User | None, kind_name: str, target_id: int) -> sa.Select:
-    """The documents attached to a target `user` may see (401 for nobody signed in on a
-    target not public, 404 for an unknown kind or a target not seen), newest first."""
+def attached_listing(user: User, kind_name: str, target_id: int) -> sa.Select:
+    """The documents attached to a target `user` may see or that is public (422 for an
+    unknown kind, 404 for a target not seen), the last attached first."""
     kind = kinds.get(kind_name)
     if kind is None:
         invalid("kind", "Unknown kind of attachment.")
     public = kind.public is not None and kind.public(target_id)
-    if not public:
-        if user is None:
-            abort(401, message=_("Log in or send a valid bearer token."))
-        if not kind.can_view(user, target_id):
-            not_found(kind_name)
+    if not public and not kind.can_view(user, target_id):
+        not_found(kind_name)
     return (
         sa.select(Document)
         .join(Attachment)
@@ -114,7 +110,7 @@ def own_upload(user: User, document_id: int, field: str = "document_id") -> Docu
 def check_type(kind: kinds.Kind, document: Document, field: str = "document_id") -> None:
     """422 naming `field` when the document's detected type is not one the kind takes."""
     if document.type not in kind.types:
-        invalid(field, f"A {document.type} file cannot be attached here.")
+        invalid(field, _("A %(type)s file cannot be attached here.", type=document.type))
 
 
 def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Attachment:

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
 from flask import current_app
 
@@ -26,7 +26,7 @@ CHUNK = 256 * 1024
 class Storage(Protocol):
     """The operations documents need from a store of bytes."""
 
-    def put(self, key: str, fileobj: BinaryIO) -> None:
+    def put(self, key: str, fileobj: IO[bytes]) -> None:
         """Store the file (read from its current position) under `key`."""
 
     def chunks(self, key: str) -> Iterator[bytes]:
@@ -61,7 +61,7 @@ class LocalStorage:
         # Keys are ours (new_key), never a client's; a stray separator still stays inside.
         return self.root / Path(*[p for p in key.split("/") if p not in ("", ".", "..")])
 
-    def put(self, key: str, fileobj: BinaryIO) -> None:
+    def put(self, key: str, fileobj: IO[bytes]) -> None:
         """Copy the file in (written whole to a temporary file first, then renamed)."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +117,7 @@ class S3Storage:
         self.client = client
         self.prefix = prefix
 
-    def put(self, key: str, fileobj: BinaryIO) -> None:
+    def put(self, key: str, fileobj: IO[bytes]) -> None:
         """Upload (multipart for large files, as boto3 decides)."""
         self.client.upload_fileobj(fileobj, self.bucket, self.prefix + key)
 
@@ -132,9 +132,7 @@ class S3Storage:
 
     def exists(self, key: str) -> bool:
         """Whether the object is there."""
-        found = self.client.list_objects_v2(
-            Bucket=self.bucket, Prefix=self.prefix + key, MaxKeys=1
-        )
+        found = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix + key, MaxKeys=1)
         return any(o["Key"] == self.prefix + key for o in found.get("Contents", ()))
 
     def presigned_url(self, key: str, seconds: int, name: str, content_type: str) -> str:

@@ -211,7 +211,5 @@ def erase_personal(user_id: int) -> None:
         sa.update(Document).where(Document.uploaded_by_id == user_id).values(uploaded_by_id=None)
     )
     db.session.execute(
-        sa.update(Attachment)
-        .where(Attachment.created_by_id == user_id)
-        .values(created_by_id=None)
+        sa.update(Attachment).where(Attachment.created_by_id == user_id).values(created_by_id=None)
     )

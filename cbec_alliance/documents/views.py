@@ -6,6 +6,8 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.exports import disposition
@@ -21,10 +23,8 @@ from .schemas import (
     AttachSchema,
     DocumentDetailSchema,
     DocumentPage,
-    DocumentSchema,
     LinkSchema,
-    UploadFileSchema,
-    UploadFormSchema,
+    UploadSchema,
 )
 from .storage import storage
 
@@ -35,6 +35,19 @@ blp = Blueprint(
     description="Files (résumés, agreements, logs, course materials, competition entries), "
     "seen by whoever sees what they are attached to",
 )
+
+# A multipart body of a file and form fields, parsed and documented as one (flask-smorest's
+# `files` and `form` locations each document a whole request body: the last would win).
+blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+    "multipart": "multipart/form-data",
+}
+
+
+@blp.ARGUMENTS_PARSER.location_loader("multipart")
+def _load_multipart(req, schema):
+    return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
 
 CONTENT = {
     200: {
@@ -77,10 +90,9 @@ class Documents(MethodView):
     """Uploads, and the documents attached to one object."""
 
     @login_required
-    @blp.arguments(UploadFileSchema, location="files")
-    @blp.arguments(UploadFormSchema, location="form")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, DocumentDetailSchema)
-    def post(self, files_, form):
+    def post(self, data):
         """Upload a file (multipart: `file`; at most DOCUMENT_MAX_BYTES, 20 MiB by default,
         413 above). Its type is read from its content, never its name: PDF, PNG, JPEG, GIF,
         WebP, Word/Excel/PowerPoint (OOXML, legacy and ODF), zip and UTF-8 text; anything
@@ -89,15 +101,16 @@ class Documents(MethodView):
         `target_id` the upload is attached at once. An upload never attached is deleted
         after DOCUMENT_ORPHAN_HOURS (24)."""
         user = me()
-        document = uploads.upload(user, files_.get("file"), form.get("kind"), form.get("target_id"))
+        document = uploads.upload(user, data["file"], data.get("kind"), data.get("target_id"))
         return _detail(document)
 
     @login_required
     @blp.arguments(AttachedArgs, location="query")
     @blp.response(200, DocumentPage)
     def get(self, args):
-        """The documents attached to one object you may see (`?kind=&target_id=`), the last
-        attached first; 404 for an object you may not see."""
+        """The documents attached to one object you may see or that is public
+        (`?kind=&target_id=`), the last attached first; 404 for an object you may not see.
+        (Nobody signed in reads a public object's documents one by one, by id.)"""
         return paginate(services.attached_listing(me(), args["kind"], args["target_id"]), args)
 
 

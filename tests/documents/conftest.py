@@ -31,9 +31,8 @@ def local_storage(app, tmp_path):
 @pytest.fixture
 def s3_storage(app, monkeypatch, local_storage):
     """An S3 bucket (moto, in process) as the app's storage."""
-    from moto import mock_aws  # noqa: PLC0415 - only the S3 tests pay for moto
-
     import boto3  # noqa: PLC0415
+    from moto import mock_aws  # noqa: PLC0415 - only the S3 tests pay for moto
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(name, "testing")

@@ -56,11 +56,13 @@ def odt() -> bytes:
 def zeros_bomb(mib: int = 300) -> bytes:
     """A zip of one entry of `mib` MiB of zeros (deflated to about a thousandth)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("zeros.bin", "w", force_zip64=True) as entry:
-            block = b"\x00" * (1024 * 1024)
-            for _ in range(mib):
-                entry.write(block)
+    block = b"\x00" * (1024 * 1024)
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("zeros.bin", "w", force_zip64=True) as entry,
+    ):
+        for _ in range(mib):
+            entry.write(block)
     return out.getvalue()
 
 

@@ -23,10 +23,10 @@ found here by name)::
 A builder runs within the test's transaction but outside any app context: each request
 pushes its own (under an outer one, requests would share `g` and so Flask-Login's cached
 user). Wrap direct service calls in `with app().app_context():` if they need one, never the
-requests. `upload` posts the file through the API as `user` (with `kind` and `target_id`, attached at once; without,
-attach it yourself through your domain's service). `others` should hold at least a user of
-another organization. The walk in `test_access_matrix.py` fails for a registered kind with
-no builder.
+requests. `upload` posts the file through the API as `user` (with `kind` and `target_id`,
+attached at once; without, attach it yourself through your domain's service). `others`
+should hold at least a user of another organization. The walk in `test_access_matrix.py`
+fails for a registered kind with no builder.
 """
 
 from __future__ import annotations

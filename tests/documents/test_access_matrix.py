@@ -8,8 +8,8 @@ import hashlib
 import pytest
 
 from cbec_alliance.documents import kinds
-from cbec_alliance.extensions import db
 from cbec_alliance.documents.models import Document
+from cbec_alliance.extensions import db
 from tests.documents.matrix import (
     BUILDERS,
     Case,
