@@ -29,8 +29,8 @@ class Storage(Protocol):
     def put(self, key: str, fileobj: IO[bytes]) -> None:
         """Store the file (read from its current position) under `key`."""
 
-    def chunks(self, key: str) -> Iterator[bytes]:
-        """The stored bytes, in chunks."""
+    def open(self, key: str) -> IO[bytes]:
+        """The stored bytes as a file to read (the caller closes it)."""
 
     def delete(self, key: str) -> None:
         """Remove `key` (no error when it is already gone)."""
@@ -75,17 +75,9 @@ class LocalStorage:
                 os.unlink(tmp)
             raise
 
-    def chunks(self, key: str) -> Iterator[bytes]:
-        """The file's bytes in chunks (the file is opened at once: a missing key raises
-        here, not while streaming)."""
-        handle = self._path(key).open("rb")
-
-        def read() -> Iterator[bytes]:
-            with handle:
-                while chunk := handle.read(CHUNK):
-                    yield chunk
-
-        return read()
+    def open(self, key: str) -> IO[bytes]:
+        """The file, open for reading (a real file: a WSGI server may `sendfile` it)."""
+        return self._path(key).open("rb")
 
     def delete(self, key: str) -> None:
         """Remove the file."""
@@ -121,10 +113,9 @@ class S3Storage:
         """Upload (multipart for large files, as boto3 decides)."""
         self.client.upload_fileobj(fileobj, self.bucket, self.prefix + key)
 
-    def chunks(self, key: str) -> Iterator[bytes]:
-        """The object's body in chunks."""
-        body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
-        return body.iter_chunks(CHUNK)
+    def open(self, key: str) -> IO[bytes]:
+        """The object's body, streamed as it is read."""
+        return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
 
     def delete(self, key: str) -> None:
         """Delete the object (S3 answers success for a missing one)."""

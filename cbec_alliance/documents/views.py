@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.wsgi import wrap_file
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.exports import disposition
@@ -26,7 +27,7 @@ from .schemas import (
     LinkSchema,
     UploadSchema,
 )
-from .storage import storage
+from .storage import CHUNK, storage
 
 blp = Blueprint(
     "documents",
@@ -72,11 +73,9 @@ def _content(document: Document) -> Response:
     if document.sha256 in request.if_none_match:
         response = Response(status=304)
     else:
-        response = Response(
-            storage().chunks(document.storage_key),
-            content_type=document.content_type,
-            direct_passthrough=True,
-        )
+        # The server's file wrapper: sendfile for a local file, chunked reads for S3.
+        body = wrap_file(request.environ, storage().open(document.storage_key), CHUNK)
+        response = Response(body, content_type=document.content_type, direct_passthrough=True)
         response.content_length = document.size
         response.headers["Content-Disposition"] = disposition(document.original_name)
     response.set_etag(document.sha256)
