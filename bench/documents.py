@@ -104,7 +104,8 @@ def main() -> None:
 
             def download_app():
                 resp = session.get(f"{app_url}/api/v1/documents/{doc_id}/content", headers=auth)
-                assert resp.status_code == 200 and len(resp.content) == len(data)
+                assert resp.status_code == 200
+                assert len(resp.content) == len(data)
 
             def upload_plain():
                 files = {"file": ("协议.pdf", data, "application/pdf")}
@@ -113,7 +114,8 @@ def main() -> None:
 
             def download_plain():
                 resp = session.get(f"{plain_url}/plain-file")
-                assert resp.status_code == 200 and len(resp.content) == len(data)
+                assert resp.status_code == 200
+                assert len(resp.content) == len(data)
 
             for call in (upload_app, download_app, upload_plain, download_plain):  # warm up
                 call()

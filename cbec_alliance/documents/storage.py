@@ -38,9 +38,6 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool:
         """Whether `key` is stored."""
 
-    def presigned_url(self, key: str, seconds: int, name: str, content_type: str) -> str | None:
-        """A URL the client may fetch directly for `seconds`, or None (serve it ourselves)."""
-
     def stale_keys(self, older_than: float) -> Iterator[str]:
         """Keys stored before the epoch time `older_than` (for the orphan sweep)."""
 
@@ -88,10 +85,6 @@ class LocalStorage:
         """Whether the file is there."""
         return self._path(key).is_file()
 
-    def presigned_url(self, key: str, seconds: int, name: str, content_type: str) -> None:
-        """None: local files are served through the signed app route."""
-        return None
-
     def stale_keys(self, older_than: float) -> Iterator[str]:
         """Files (and temporary files a crash left) last changed before `older_than`."""
         if not self.root.is_dir():
@@ -125,19 +118,6 @@ class S3Storage:
         """Whether the object is there."""
         found = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix + key, MaxKeys=1)
         return any(o["Key"] == self.prefix + key for o in found.get("Contents", ()))
-
-    def presigned_url(self, key: str, seconds: int, name: str, content_type: str) -> str:
-        """A presigned GET answering with our Content-Disposition and type."""
-        return self.client.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": self.prefix + key,
-                "ResponseContentDisposition": name,
-                "ResponseContentType": content_type,
-            },
-            ExpiresIn=seconds,
-        )
 
     def stale_keys(self, older_than: float) -> Iterator[str]:
         """Objects last modified before `older_than`."""

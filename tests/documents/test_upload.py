@@ -230,3 +230,23 @@ def test_a_type_the_kind_refuses_is_422_and_nothing_stays(uploader, folder_kind,
 
 def test_uploading_needs_a_login(client):
     assert_problem(post_file(client, files.PDF), 401)
+
+
+def test_a_refusal_after_storing_deletes_the_bytes_at_once(
+    uploader, folder_kind, store, monkeypatch
+):
+    """Attaching can still fail once the file is stored (the target changed in between):
+    the bytes go with the refusal, not a day later."""
+    from cbec_alliance.core.errors import conflict
+    from cbec_alliance.documents import services
+
+    uni = factories.UniversityFactory()
+    factories.MembershipFactory(user=uploader.user, organization=uni, role="admin")
+
+    def refuse(*_args, **_kwargs):
+        conflict("The folder was closed meanwhile.")
+
+    monkeypatch.setattr(services, "attach", refuse)
+    assert_problem(post_file(uploader, files.PDF, kind=KIND, target_id=uni.id), 409)
+    assert _stored(store) == []
+    assert _count() == 0
