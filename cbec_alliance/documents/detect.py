@@ -77,7 +77,7 @@ class Detected:
     content_type: str
 
 
-@dataclass
+@dataclass(eq=False)  # an exception stays hashable (tracebacks keep them in sets)
 class Refused(Exception):
     """The file is not accepted; `message` is a catalogue msgid, `params` its values."""
 
