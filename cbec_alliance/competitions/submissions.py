@@ -219,7 +219,7 @@ def set_window(user: User, competition: Competition, data: dict) -> Competition:
     """Organizers and coordinators set (or clear) the submission window."""
     require_manager(user, competition)
     opens, closes = data.get("submission_opens_at"), data.get("submission_closes_at")
-    if opens is not None and closes is not None and closes <= opens:
+    if closes is not None and as_utc(closes) <= as_utc(opens or competition.starts_at):
         invalid("submission_closes_at", "must come after submission_opens_at")
     competition.submission_opens_at = opens
     competition.submission_closes_at = closes

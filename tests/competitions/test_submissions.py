@@ -103,6 +103,10 @@ def test_the_organizer_sets_the_window(as_user):
     backwards = {"submission_opens_at": iso_z(closes), "submission_closes_at": iso_z(opens)}
     resp = as_user(factories.member(organizer)).put(url, json=backwards)
     assert "submission_closes_at" in validation_errors(resp)
+    # Closing before the competition starts (the window's default opening): 422 too.
+    early = {"submission_closes_at": iso_z(competition.starts_at - timedelta(days=1))}
+    resp = as_user(factories.member(organizer)).put(url, json=early)
+    assert "submission_closes_at" in validation_errors(resp)
 
 
 @pytest.mark.parametrize(
