@@ -43,6 +43,8 @@ PUBLIC = {
     ("GET", "/api/v1/competitions/<int:competition_id>"),
     ("GET", "/api/v1/competitions/<int:competition_id>/teams"),
     ("GET", "/api/v1/competitions/<int:competition_id>/leaderboard"),
+    # After publication, the entries teams allowed to show (empty before).
+    ("GET", "/api/v1/competitions/<int:competition_id>/entries"),
     ("GET", "/api/v1/internships/<int:internship_id>"),
     # Anyone holding a certificate may confirm its code (and learns nothing else).
     ("GET", "/api/v1/placements/verify/<string:code>"),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.applications.lifecycle import PLACED
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import Model
 from cbec_alliance.internships.models import SLOTS
 
@@ -45,6 +46,10 @@ class Application(Model):
         sa.ForeignKey("organizations.id", ondelete="CASCADE")
     )
     cover_letter: Mapped[str | None] = mapped_column(sa.Text)
+    # The résumé sent with it (one of the student's uploads; kind `application_resume`).
+    resume_document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL")
+    )
     status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -55,6 +60,7 @@ class Application(Model):
     transitions: Mapped[list[ApplicationTransition]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ApplicationTransition.id"
     )
+    resume_document: Mapped[Document | None] = relationship()
 
 
 class ApplicationTransition(Model):

@@ -111,6 +111,7 @@ def detail(application: Application) -> dict:
                 "student_id",
                 "university_id",
                 "cover_letter",
+                "resume_document_id",
                 "status",
                 "created_at",
                 "status_changed_at",
@@ -122,4 +123,5 @@ def detail(application: Application) -> dict:
         "evaluation": db.session.get(Evaluation, application.id),
         "hire": db.session.get(Hire, application.id),
         "placement": signals.placement_of(application.id),
+        "resume": application.resume_document,
     }

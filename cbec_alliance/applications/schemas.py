@@ -7,12 +7,28 @@ import marshmallow as ma
 from cbec_alliance.applications.models import STATUSES
 from cbec_alliance.core.fields import StrictBoolean, UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
+from cbec_alliance.documents.briefs import BRIEF_EXAMPLE, DocumentBriefSchema
 
 
 class ApplyInSchema(BaseSchema):
-    """`{cover_letter}`."""
+    """`{cover_letter, resume_document_id}` (both optional)."""
 
     cover_letter = text(5000, allow_none=True, load_default=None)
+    resume_document_id = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "one of your uploads (a résumé of your profile or a new upload); "
+            "left out: your default résumé, if you marked one"
+        },
+    )
+
+
+class ResumeChoiceSchema(BaseSchema):
+    """`{resume_document_id}`: one of your uploads, or null for none."""
+
+    resume_document_id = ma.fields.Integer(strict=True, required=True, allow_none=True)
 
 
 class NoteSchema(BaseSchema):
@@ -107,6 +123,7 @@ class ApplicationSchema(OutSchema):
     student_id = ma.fields.Integer()
     university_id = ma.fields.Integer()
     cover_letter = ma.fields.String(allow_none=True)
+    resume_document_id = ma.fields.Integer(allow_none=True)
     status = ma.fields.String()
     created_at = UtcDateTime()
     status_changed_at = UtcDateTime()
@@ -130,6 +147,9 @@ class ApplicationDetailSchema(ApplicationSchema):
     evaluation = ma.fields.Nested(EvaluationSchema, allow_none=True)
     hire = ma.fields.Nested(HireSchema, allow_none=True)
     placement = ma.fields.Nested(PlacementSummarySchema, allow_none=True)
+    resume = ma.fields.Nested(
+        DocumentBriefSchema, allow_none=True, metadata={"example": BRIEF_EXAMPLE}
+    )
 
 
 class ApplicationListArgs(PageArgs):

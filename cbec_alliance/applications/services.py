@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from cbec_alliance.accounts.models import User
-from cbec_alliance.applications import signals
+from cbec_alliance.applications import resume, signals
 from cbec_alliance.applications.lifecycle import LIFECYCLE, OFFER_FROM
 from cbec_alliance.applications.models import Application, ApplicationTransition
 from cbec_alliance.audit.services import record as audit
@@ -27,8 +27,11 @@ from cbec_alliance.organizations.services import get_for_member, get_visible, me
 from cbec_alliance.students.services import require_student
 
 
-def apply(user: User, internship_id: int, cover_letter: str | None) -> Application:
-    """A student applies: once per posting, only while it is open and before `apply_by`."""
+def apply(
+    user: User, internship_id: int, cover_letter: str | None, resume_document_id: int | None = None
+) -> Application:
+    """A student applies: once per posting, only while it is open and before `apply_by`;
+    with a résumé (one of their uploads, by default their default résumé, if any)."""
     m = require_student(user)
     posting = internships.get_visible(internship_id, user)
     if posting.status != "open":
@@ -51,11 +54,12 @@ def apply(user: User, internship_id: int, cover_letter: str | None) -> Applicati
     )
     db.session.add(application)
     db.session.flush()
+    resume.attach(user, application, resume_document_id)
     audit(
         actor=user,
         obj=application,
         action="create",
-        changes={"status": "submitted"},
+        changes={"status": "submitted", "resume_document_id": application.resume_document_id},
         organization_id=posting.enterprise_id,
     )
     notify("application.submitted", application, posting, user, posting.enterprise_id)

@@ -7,7 +7,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
-from cbec_alliance.applications import outcomes, services
+from cbec_alliance.applications import outcomes, resume, services
 from cbec_alliance.applications.lifecycle import LIFECYCLE
 from cbec_alliance.applications.schemas import (
     ApplicationDetailSchema,
@@ -19,6 +19,7 @@ from cbec_alliance.applications.schemas import (
     HireInSchema,
     HireSchema,
     NoteSchema,
+    ResumeChoiceSchema,
     UniversityApplicationArgs,
 )
 from cbec_alliance.core.pagination import paginate
@@ -45,7 +46,7 @@ class InternshipApplications(MethodView):
     @blp.response(201, ApplicationSchema)
     def post(self, data, internship_id):
         """Apply (students; once per posting, while open and before `apply_by`)."""
-        return services.apply(me(), internship_id, data["cover_letter"])
+        return services.apply(me(), internship_id, data["cover_letter"], data["resume_document_id"])
 
 
 @blp.route("/applications/mine")
@@ -103,6 +104,19 @@ def _verb(verb: str):
 
 for _v in LIFECYCLE:
     _verb(_v)
+
+
+@blp.route("/applications/<int:application_id>/resume")
+class ApplicationResume(MethodView):
+    """The résumé sent with an application."""
+
+    @login_required
+    @blp.arguments(ResumeChoiceSchema)
+    @blp.response(200, ApplicationDetailSchema)
+    def put(self, data, application_id):
+        """Change it (its student, before an offer; null removes it)."""
+        application = services.get_visible_application(application_id, me())
+        return outcomes.detail(resume.change(me(), application, data["resume_document_id"]))
 
 
 @blp.route("/applications/<int:application_id>/evaluation")

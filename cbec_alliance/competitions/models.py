@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import Model
 
 
@@ -37,6 +38,10 @@ class Competition(Model):
     ends_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     scoreboard_freeze_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     results_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When teams hand in their entries; either end left out is the competition's own
+    # (starts_at, ends_at).
+    submission_opens_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    submission_closes_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     max_team_size: Mapped[int]
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -195,3 +200,56 @@ rule(
     "one team per student and competition",
     duplicates(TeamMember.__table__, "competition_id", "user_id"),
 )
+
+
+class Submission(Model):
+    """A team's entry: a file (kind `competition_entry`) or a link, never both. Each
+    submission is a new row; the team's latest one counts."""
+
+    __tablename__ = "competition_submissions"
+    __table_args__ = (
+        sa.CheckConstraint("(document_id IS NULL) <> (link IS NULL)", name="file_or_link"),
+        sa.Index("ix_competition_submissions_team", "team_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_teams.id", ondelete="CASCADE"))
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL")
+    )
+    link: Mapped[str | None] = mapped_column(sa.String(2000))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    # The team lets the public see this entry once the results are published.
+    allow_public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document | None] = relationship(lazy="joined")
+
+
+class SubmissionScore(Model):
+    """A judge's score of one submission, 0 to 100, with a comment (a judge re-scoring
+    replaces their score)."""
+
+    __tablename__ = "competition_submission_scores"
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "judge_id", name="uq_submission_scores_judge"),
+        sa.CheckConstraint("score BETWEEN 0 AND 100", name="score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_submissions.id", ondelete="CASCADE")
+    )
+    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

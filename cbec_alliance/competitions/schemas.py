@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of
+from cbec_alliance.documents.briefs import BRIEF_EXAMPLE, DocumentBriefSchema
 
 
 def _ids() -> ma.fields.List:
@@ -62,6 +63,12 @@ class CompetitionInSchema(BaseSchema):
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(required=True)
     scoreboard_freeze_at = UtcDateTime(load_default=None, allow_none=True)
+    submission_opens_at = UtcDateTime(
+        load_default=None, allow_none=True, metadata={"description": "default: starts_at"}
+    )
+    submission_closes_at = UtcDateTime(
+        load_default=None, allow_none=True, metadata={"description": "default: ends_at"}
+    )
     max_team_size = ma.fields.Integer(
         required=True, strict=True, validate=ma.validate.Range(min=1, max=20)
     )
@@ -84,6 +91,8 @@ class CompetitionSchema(OutSchema):
     ends_at = UtcDateTime()
     scoreboard_freeze_at = UtcDateTime(allow_none=True)
     results_published_at = UtcDateTime(allow_none=True)
+    submission_opens_at = UtcDateTime(allow_none=True)
+    submission_closes_at = UtcDateTime(allow_none=True)
     max_team_size = ma.fields.Integer()
     rubric = ma.fields.List(ma.fields.Nested(CriterionOutSchema))
     created_at = UtcDateTime()
@@ -196,3 +205,77 @@ class LeaderboardSchema(OutSchema):
     )
     published = ma.fields.Boolean()
     items = ma.fields.List(ma.fields.Nested(StandingSchema))
+
+
+class WindowInSchema(BaseSchema):
+    """The submission window; an end left out (or null) is the competition's own date."""
+
+    submission_opens_at = UtcDateTime(load_default=None, allow_none=True)
+    submission_closes_at = UtcDateTime(load_default=None, allow_none=True)
+
+
+class SubmissionInSchema(BaseSchema):
+    """A team's entry: exactly one of `document_id` (one of your uploads) and `link`."""
+
+    team_id = ma.fields.Integer(required=True, strict=True)
+    document_id = ma.fields.Integer(strict=True, load_default=None, allow_none=True)
+    link = ma.fields.URL(
+        schemes={"http", "https"},
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=2000),
+        metadata={"example": "https://github.com/gdufs-team/cbec-store-analytics"},
+    )
+    note = text(2000, load_default=None, allow_none=True, metadata={"example": "决赛提交版本"})
+    allow_public = ma.fields.Boolean(
+        load_default=False, metadata={"description": "show it to the public after the results"}
+    )
+
+    @ma.validates_schema
+    def _file_or_link(self, data, **kwargs):
+        if (data.get("document_id") is None) == (data.get("link") is None):
+            raise ma.ValidationError("give exactly one of document_id and link", "document_id")
+
+
+class SubmissionScoreInSchema(BaseSchema):
+    """A judge's score of a submission."""
+
+    score = ma.fields.Integer(
+        required=True, strict=True, validate=ma.validate.Range(min=0, max=100)
+    )
+    comment = text(2000, load_default=None, allow_none=True)
+
+
+class SubmissionScoreSchema(OutSchema):
+    """One judge's score of a submission."""
+
+    submission_id = ma.fields.Integer()
+    judge_id = ma.fields.Integer()
+    score = ma.fields.Integer()
+    comment = ma.fields.String(allow_none=True)
+    updated_at = UtcDateTime()
+
+
+class SubmissionSchema(OutSchema):
+    """A submission: its file (`{id, name, type, size}`) or its link."""
+
+    id = ma.fields.Integer()
+    team_id = ma.fields.Integer()
+    submitted_by_id = ma.fields.Integer(allow_none=True)
+    document = ma.fields.Nested(
+        DocumentBriefSchema, allow_none=True, metadata={"example": BRIEF_EXAMPLE}
+    )
+    link = ma.fields.String(
+        allow_none=True, metadata={"example": "https://github.com/gdufs-team/cbec-store-analytics"}
+    )
+    note = ma.fields.String(allow_none=True, metadata={"example": "决赛提交版本"})
+    allow_public = ma.fields.Boolean()
+    created_at = UtcDateTime()
+
+
+class EntrySchema(OutSchema):
+    """A team's latest submission, with the judges' scores (for judges and organizers)."""
+
+    team_name = ma.fields.String(metadata={"example": "广外跨境先锋队"})
+    submission = ma.fields.Nested(SubmissionSchema)
+    scores = ma.fields.List(ma.fields.Nested(SubmissionScoreSchema))

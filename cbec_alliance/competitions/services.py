@@ -96,6 +96,9 @@ def _check_schedule(data: dict) -> None:
     freeze = data.get("scoreboard_freeze_at")
     if freeze is not None and not data["starts_at"] <= freeze <= data["ends_at"]:
         invalid("scoreboard_freeze_at", "must lie between starts_at and ends_at")
+    opens = data.get("submission_opens_at") or data["starts_at"]
+    if data.get("submission_closes_at") is not None and data["submission_closes_at"] <= opens:
+        invalid("submission_closes_at", "must come after submission_opens_at")
 
 
 def _check_rubric(rubric: list[dict]) -> None:
@@ -155,6 +158,8 @@ def create(user: User, data: dict) -> Competition:
         starts_at=data["starts_at"],
         ends_at=data["ends_at"],
         scoreboard_freeze_at=data.get("scoreboard_freeze_at"),
+        submission_opens_at=data.get("submission_opens_at"),
+        submission_closes_at=data.get("submission_closes_at"),
         max_team_size=data["max_team_size"],
         created_by_id=user.id,
         organizers=[CompetitionOrganizer(organization_id=org.id) for org in orgs],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cbec_alliance.core.capacity import counter
 from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import Model
 
 STATUSES = ("draft", "proposed", "confirmed", "published", "archived")
@@ -186,3 +187,28 @@ rule(
     "one enrollment per student and course",
     duplicates(Enrollment.__table__, "course_id", "student_id"),
 )
+
+
+class CourseMaterial(Model):
+    """One version of a course's material: a new file under the same title is version n+1,
+    and the older versions stay listed (kind `course_material`, target this row)."""
+
+    __tablename__ = "course_materials"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "title", "version", name="uq_course_materials_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    version: Mapped[int]
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship(lazy="joined")

@@ -9,6 +9,7 @@ import marshmallow as ma
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs, page_of, require
+from cbec_alliance.documents.briefs import DocumentBriefSchema
 from cbec_alliance.internships.schemas import CertificateOutSchema, certificate_list
 
 from .models import STATUSES
@@ -198,6 +199,35 @@ class EnrollmentSchema(OutSchema):
     status = ma.fields.String()
     created_at = UtcDateTime()
     withdrawn_at = UtcDateTime(allow_none=True)
+
+
+class MaterialInSchema(BaseSchema):
+    """A material from one of the caller's uploads; a title already used makes a new version."""
+
+    title = text(200, required=True, min_len=1, metadata={"example": "第3章 亚马逊广告投放讲义"})
+    document_id = ma.fields.Integer(required=True, strict=True)
+    note = text(
+        2000, allow_none=True, load_default=None, metadata={"example": "更新了2026年广告政策"}
+    )
+
+
+class MaterialArgs(BaseSchema):
+    """`?all=true` lists every version, not only the latest of each title."""
+
+    all = ma.fields.Boolean(load_default=False)
+
+
+class MaterialSchema(OutSchema):
+    """One version of a course material."""
+
+    id = ma.fields.Integer()
+    course_id = ma.fields.Integer()
+    title = ma.fields.String(metadata={"example": "第3章 亚马逊广告投放讲义"})
+    version = ma.fields.Integer()
+    note = ma.fields.String(allow_none=True, metadata={"example": "更新了2026年广告政策"})
+    document = ma.fields.Nested(DocumentBriefSchema)
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = UtcDateTime()
 
 
 CoursePage = page_of(CourseSchema)

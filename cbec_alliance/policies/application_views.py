@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.pagination import paginate
+from cbec_alliance.documents.briefs import AttachInSchema, DocumentBriefSchema
 
-from . import applications
+from . import applications, attached
 from .schemas import (
     PolicyApplicationListArgs,
     PolicyApplicationPage,
@@ -51,6 +52,38 @@ class ApplicationItem(MethodView):
     def get(self, application_id):
         """An application with its eligibility evidence (404 outside its parties)."""
         return applications.get_visible(application_id, me())
+
+
+@blp.route("/<int:application_id>/documents")
+class ApplicationDocuments(MethodView):
+    """Documents attached to an application."""
+
+    @login_required
+    @blp.response(200, DocumentBriefSchema(many=True))
+    def get(self, application_id):
+        """The documents (whoever sees the application)."""
+        return attached.listing(applications.get_visible(application_id, me()))
+
+    @login_required
+    @blp.arguments(AttachInSchema)
+    @blp.response(201, DocumentBriefSchema(many=True))
+    def post(self, data, application_id):
+        """Attach one of my uploads (the applicant's admins, while submitted or asked for
+        more information)."""
+        app = applications.get_visible(application_id, me())
+        return attached.attach(me(), app, data["document_id"])
+
+
+@blp.route("/<int:application_id>/documents/<int:document_id>")
+class ApplicationDocument(MethodView):
+    """One attached document."""
+
+    @login_required
+    @blp.response(204)
+    def delete(self, application_id, document_id):
+        """Remove it (the applicant's admins, while editable)."""
+        app = applications.get_visible(application_id, me())
+        attached.detach(me(), app, document_id)
 
 
 def _step(verb: str, application_id: int, data: dict):

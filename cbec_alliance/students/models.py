@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cbec_alliance.core.timeutil import utcnow
+from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import Model
 
 LEVELS = range(1, 6)  # 1 aware .. 5 expert
@@ -120,3 +121,32 @@ class StudentCertificate(Model):
     def verified(self) -> bool:
         """Issued through an exam on the platform, not declared by the student."""
         return self.number is not None
+
+
+class StudentResume(Model):
+    """One of a student's résumés: an uploaded document with a label; at most one is the
+    default (a partial unique index, on PostgreSQL and SQLite alike)."""
+
+    __tablename__ = "student_resumes"
+    __table_args__ = (
+        sa.Index(
+            "ux_student_resumes_default",
+            "student_id",
+            unique=True,
+            postgresql_where=sa.text("is_default"),
+            sqlite_where=sa.text("is_default"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("student_profiles.user_id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(sa.String(100))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship(lazy="joined")

@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from cbec_alliance.core.fields import UtcDateTime, taxonomy_code, text
 from cbec_alliance.core.schemas import BaseSchema, OutSchema, PageArgs
+from cbec_alliance.documents.briefs import DocumentBriefSchema
 from cbec_alliance.students.models import CERTIFICATE_LEVELS
 
 _LEVEL = ma.validate.Range(min=1, max=5)
@@ -125,3 +126,23 @@ class StudentListArgs(PageArgs):
         validate=_LEVEL, metadata={"description": "with `competency`: at least this level"}
     )
     q = text(200, metadata={"description": "substring of the name or email"})
+
+
+class ResumeInSchema(BaseSchema):
+    """A résumé from one of the caller's uploads (`POST /api/v1/documents`)."""
+
+    document_id = ma.fields.Integer(required=True, strict=True)
+    label = text(100, required=True, min_len=1, metadata={"example": "中文简历（运营方向）"})
+    default = ma.fields.Boolean(
+        load_default=False, metadata={"description": "make it the default résumé"}
+    )
+
+
+class ResumeSchema(OutSchema):
+    """One of a student's résumés, its document listed as `{id, name, type, size}`."""
+
+    id = ma.fields.Integer()
+    label = ma.fields.String(metadata={"example": "中文简历（运营方向）"})
+    is_default = ma.fields.Boolean()
+    document = ma.fields.Nested(DocumentBriefSchema)
+    created_at = UtcDateTime()

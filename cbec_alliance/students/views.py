@@ -9,10 +9,12 @@ from flask_smorest import Blueprint
 from cbec_alliance.accounts.auth import me
 from cbec_alliance.core.pagination import paginate_rows
 from cbec_alliance.core.schemas import page_of
-from cbec_alliance.students import services
+from cbec_alliance.students import resumes, services
 from cbec_alliance.students.schemas import (
     ProfileInSchema,
     ProfileSchema,
+    ResumeInSchema,
+    ResumeSchema,
     StudentListArgs,
     StudentSchema,
 )
@@ -49,3 +51,44 @@ class UniversityStudents(MethodView):
         """The university's students and their profiles (its admins, staff, coordinators)."""
         stmt = services.students_of(org_id, me(), args)
         return paginate_rows(stmt, args, services.page_rows)
+
+
+@blp.route("/students/me/resumes")
+class MyResumes(MethodView):
+    """The calling student's résumés."""
+
+    @login_required
+    @blp.response(200, ResumeSchema(many=True))
+    def get(self):
+        """My résumés, the default first (404 before the profile exists)."""
+        return resumes.mine(me())
+
+    @login_required
+    @blp.arguments(ResumeInSchema)
+    @blp.response(201, ResumeSchema)
+    def post(self, data):
+        """Add one of my uploads as a résumé (the first one, or `default: true`, is the
+        default)."""
+        return resumes.add(me(), data)
+
+
+@blp.route("/students/me/resumes/<int:resume_id>")
+class MyResume(MethodView):
+    """One of the calling student's résumés."""
+
+    @login_required
+    @blp.response(204)
+    def delete(self, resume_id):
+        """Remove it (when it was the default, the newest remaining one becomes it)."""
+        resumes.remove(me(), resume_id)
+
+
+@blp.route("/students/me/resumes/<int:resume_id>/default")
+class MyDefaultResume(MethodView):
+    """Marking the default résumé."""
+
+    @login_required
+    @blp.response(200, ResumeSchema)
+    def post(self, resume_id):
+        """Make it my default résumé (the previous default no longer is)."""
+        return resumes.make_default(me(), resume_id)
