@@ -34,4 +34,5 @@ def can_attach(user: User, application_id: int) -> bool:
 
 
 # Target: the application (applications.id); its résumé is `resume_document_id`.
-register(Kind(resume.KIND, can_view, can_attach, types=TYPES))
+# Personal: erasing the student empties the application's résumé, as its cover letter.
+register(Kind(resume.KIND, can_view, can_attach, types=TYPES, personal=True, managed=True))

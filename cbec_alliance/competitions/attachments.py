@@ -14,5 +14,6 @@ register(
         submissions.can_view,
         submissions.can_attach,
         public=submissions.is_public,
+        managed=True,
     )
 )

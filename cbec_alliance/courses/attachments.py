@@ -7,4 +7,4 @@ from cbec_alliance.documents.kinds import Kind, register
 from . import materials
 
 # Target: one version of a material (course_materials.id).
-register(Kind(materials.KIND, materials.can_view, materials.can_attach))
+register(Kind(materials.KIND, materials.can_view, materials.can_attach, managed=True))

@@ -29,6 +29,10 @@ class Kind:
     that person's data is erased, a document of theirs attached only to personal objects is
     deleted; one attached to any shared object (an agreement, a course material) is kept
     without its uploader (`uploads.erase_personal`).
+    `managed`: the domain's own row holds the document (a résumé, an application's résumé, a
+    version of a course material, a competition entry: one file each); only the domain's
+    routes attach and detach it, so the generic attachment routes refuse (403), and the
+    document cannot be deleted while such a row holds it (409).
     """
 
     name: str
@@ -37,6 +41,7 @@ class Kind:
     types: frozenset[str] = field(default=ANY_TYPE)
     public: Callable[[int], bool] | None = None
     personal: bool = False
+    managed: bool = False
 
 
 KINDS: dict[str, Kind] = {}

@@ -122,7 +122,7 @@ def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Atta
     kind = kinds.get(kind_name)
     if kind is None:
         invalid("kind", "Unknown kind of attachment.")
-    if not kind.can_attach(user, target_id):
+    if kind.managed or not kind.can_attach(user, target_id):
         if kind.can_view(user, target_id):
             forbidden("You may not attach documents to this.")
         not_found(kind_name)

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from cbec_alliance.core.db import after_commit
-from cbec_alliance.core.errors import forbidden, invalid, not_found
+from cbec_alliance.core.errors import conflict, forbidden, invalid, not_found
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
 
@@ -120,6 +120,13 @@ def delete(user: User, document: Document) -> None:
     once the deletion is committed."""
     if document.uploaded_by_id != user.id:
         forbidden("Only its uploader may delete a document.")
+    held = [a.kind for a in document.attachments if (k := kinds.get(a.kind)) and k.managed]
+    if held:
+        # A résumé, a submission or a material is that file: removing it is the domain's step.
+        conflict(
+            _("The document is held by %(kinds)s: remove it there first.", kinds=", ".join(held)),
+            held_by=held,
+        )
     _after_commit_delete(_deleted_keys(Document.id == document.id))
     db.session.expunge(document)
 
@@ -133,6 +140,8 @@ def remove_attachment(user: User, document: Document, attachment_id: int) -> Non
     allowed = user.id == document.uploaded_by_id or (
         kind is not None and kind.can_attach(user, attachment.target_id)
     )
+    if kind is not None and kind.managed and allowed:
+        forbidden("This document is detached where it is attached (its own route).")
     if not allowed:
         forbidden("You may not detach this document.")
     services.detach(attachment.kind, attachment.target_id, document.id)

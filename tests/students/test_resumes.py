@@ -128,3 +128,27 @@ def test_who_sees_a_resume(app, as_user):
     }
     assert who_sees(app, doc["id"], sees) == dict.fromkeys(sees, True)
     assert who_sees(app, doc["id"], others) == dict.fromkeys(others, False)
+
+
+def test_a_resume_is_attached_and_removed_only_through_its_own_route(as_user):
+    user = student()
+    c = as_user(user)
+    resume = _add(c, user)
+    document_id = resume["document"]["id"]
+    other = DocumentFactory(uploaded_by_id=user.id)
+    # The generic routes neither add a second file to the résumé nor take its file away.
+    resp = c.post(
+        f"/api/v1/documents/{other.id}/attachments",
+        json={"kind": "student_resume", "target_id": resume["id"]},
+    )
+    assert_problem(resp, 403)
+    held = c.get(f"/api/v1/documents/{document_id}").get_json()["attachments"]
+    assert [a["kind"] for a in held] == ["student_resume"]
+    assert_problem(c.delete(f"/api/v1/documents/{document_id}/attachments/{held[0]['id']}"), 403)
+    resp = c.delete(f"/api/v1/documents/{document_id}")
+    assert_problem(resp, 409)
+    assert resp.get_json()["held_by"] == ["student_resume"]
+    assert c.get(URL).get_json()[0]["document"]["id"] == document_id
+    # Removed as a résumé, the upload is the student's own again and may go.
+    assert c.delete(f"{URL}/{resume['id']}").status_code == 204
+    assert c.delete(f"/api/v1/documents/{document_id}").status_code == 204
