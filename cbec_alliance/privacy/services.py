@@ -21,6 +21,7 @@ from cbec_alliance.accounts.services import authenticate
 from cbec_alliance.applications import services as applications
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.calendar import services as calendar
+from cbec_alliance.conversations import retention as conversations
 from cbec_alliance.core.errors import conflict, invalid
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import db
@@ -36,6 +37,7 @@ ERASERS: tuple[Callable[[int], None], ...] = (
     applications.erase_personal,
     notifications.erase_personal,
     calendar.erase_personal,
+    conversations.erase_personal,
 )
 
 
