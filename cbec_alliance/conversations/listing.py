@@ -141,6 +141,8 @@ def reported(user: User, args: dict) -> dict[str, Any]:
         .where(Thread.reported_at.is_not(None))
         .order_by(Thread.reported_at.desc(), Thread.id.desc())
     )
+    if args.get("subject"):
+        stmt = stmt.where(Thread.subject == args["subject"])
     page = paginate(stmt, args)
     ids = [t.id for t in page["items"]]
     found: dict[int, list[dict]] = {}

@@ -124,6 +124,19 @@ class MessageSchema(OutSchema):
     erased = ma.fields.Boolean()
     documents = ma.fields.List(ma.fields.Nested(MessageDocumentSchema))
 
+    class Meta:
+        example = {
+            "id": 120,
+            "thread_id": 7,
+            "author": {"id": 31, "name": "王芳"},
+            "body": "您好，附件是实习协议的修改稿，请查收。",
+            "created_at": "2026-09-01T01:30:00Z",
+            "erased": False,
+            "documents": [
+                {"id": 7781, "name": "实习协议（修改稿）.pdf", "size": 48213, "type": "pdf"}
+            ],
+        }
+
 
 MessagePage = page_of(MessageSchema)
 

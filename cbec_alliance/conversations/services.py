@@ -76,7 +76,7 @@ def get_readable(user: User, thread_id: int, what: str) -> Thread:
 
 
 def _participant(thread: Thread, user_id: int) -> Participant | None:
-    return db.session.get(Participant, (thread.id, user_id), populate_existing=True)
+    return db.session.get(Participant, (thread.id, user_id))
 
 
 def _join(thread: Thread, user_ids: set[int]) -> None:
@@ -230,6 +230,7 @@ def leave(user: User, thread: Thread) -> dict:
 
 def state(user: User, thread: Thread) -> dict:
     """The caller's place: read up to, unread count, left or not."""
+    db.session.flush()  # a place just changed is counted as changed
     place = _participant(thread, user.id)
     last_read = place.last_read_message_id if place else 0
     return {
