@@ -180,9 +180,22 @@ class BaseConfig:
     DUAL_QUALIFIED_PRACTICE_MONTHS = 6
     DUAL_QUALIFIED_YEARS = 5
     DUAL_QUALIFIED_BY_INDUSTRY_TITLE = True
+    # Documents (cbec_alliance/documents): an upload's own body limit (every other body keeps
+    # MAX_CONTENT_LENGTH), the life of a signed download link, and how long an upload never
+    # attached is kept. Bytes go to DOCUMENT_STORAGE_PATH, or to an S3-compatible bucket
+    # when DOCUMENT_S3_BUCKET is set (DOCUMENT_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID and
+    # _SECRET_ACCESS_KEY, else boto3's usual environment and instance credentials).
+    DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    DOCUMENT_LINK_SECONDS = 300
+    DOCUMENT_ORPHAN_HOURS = 24
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
+        self.DOCUMENT_STORAGE_PATH = _env("DOCUMENT_STORAGE_PATH", str(INSTANCE_DIR / "documents"))
+        for name in ("DOCUMENT_MAX_BYTES", "DOCUMENT_LINK_SECONDS", "DOCUMENT_ORPHAN_HOURS"):
+            setattr(self, name, int(_env(name, str(getattr(self, name))) or 0))
+        for name in ("BUCKET", "ENDPOINT_URL", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"):
+            setattr(self, f"DOCUMENT_S3_{name}", _env(f"DOCUMENT_S3_{name}"))
         self.DATABASE_URL = _env("DATABASE_URL")
         self.REDIS_URL = _env("REDIS_URL")
         self.MAIL_SERVER = _env("MAIL_SERVER")
@@ -355,6 +368,11 @@ class BaseConfig:
                 "task": "placements.flag_insurance",
                 "schedule": crontab(hour=0, minute=20),
             },
+            # Hourly: an upload never attached goes DOCUMENT_ORPHAN_HOURS after it came.
+            "delete-orphan-documents": {
+                "task": "documents.delete_orphans",
+                "schedule": crontab(minute=41),
+            },
         }
 
     def _celery_settings(self) -> dict:
@@ -414,6 +432,7 @@ class BaseConfig:
                 "tasks.destinations",
                 "tasks.rosters",
                 "tasks.reports",
+                "tasks.documents",
             ],
         }
 

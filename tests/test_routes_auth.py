@@ -57,6 +57,9 @@ PUBLIC = {
     # An account a university's roster made has no password to log in with: the emailed
     # invitation token sets its first one.
     ("POST", "/api/v1/invitations/<string:token>/password"),
+    # A signed download link is its own credential (short-lived, made by someone who sees
+    # the document).
+    ("GET", "/api/v1/documents/signed/<string:token>"),
 }
 
 

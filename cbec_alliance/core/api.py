@@ -9,7 +9,7 @@ import time
 import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Response, current_app, json, url_for
+from flask import Response, current_app, has_request_context, json, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -133,6 +133,7 @@ def _webargs_errors(messages) -> dict[str, list[str]]:
                 "querystring",
                 "form",
                 "files",
+                "multipart",  # form fields and files together (documents' upload)
                 "headers",
                 "view_args",
                 "path",
@@ -377,6 +378,13 @@ class ProblemApi(Api):
                 errors = None
             elif status == 422:
                 detail = _("Validation failed for: %(fields)s", fields=", ".join(sorted(errors)))
+        if status == 413 and has_request_context() and request.max_content_length:
+            limit = request.max_content_length
+            detail = _(
+                "The request body is over the limit of %(limit)s bytes (%(mib)s MiB).",
+                limit=limit,
+                mib=f"{limit / (1024 * 1024):g}",
+            )
         if status == 429:
             detail = _("Too many requests: %(limit)s", limit=error.description)
             headers.setdefault("Retry-After", str(_retry_after()))

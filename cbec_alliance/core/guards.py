@@ -10,6 +10,8 @@ Each class of hostile input is stopped here once, with a 4xx problem instead of 
   back its first 2 MiB, which then fails to parse: 400). After a 413 the rest of the body is
   read and thrown away (up to `BODY_DRAIN_LIMIT`), so the client reads the answer instead of
   a connection reset.
+- A route may have a larger limit of its own (`allow_body`: document uploads); every other
+  body keeps MAX_CONTENT_LENGTH.
 - A URL over `MAX_URL_BYTES` gets 414; more than `MAX_HEADER_FIELDS` headers or one over
   `MAX_HEADER_BYTES` get 431. These sit below gunicorn's own limits (gunicorn.conf.py), so
   a client near them gets the API's problem+json.
@@ -26,7 +28,7 @@ import math
 import re
 from itertools import accumulate
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, current_app, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -48,6 +50,13 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 _DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _CHUNK = 64 * 1024
+# Endpoints whose body limit is another setting than MAX_CONTENT_LENGTH (`allow_body`).
+BODY_LIMITS: dict[str, str] = {}
+
+
+def allow_body(endpoint: str, setting: str) -> None:
+    """Give `endpoint` (a Flask endpoint name) the body limit in setting `setting`."""
+    BODY_LIMITS[endpoint] = setting
 
 
 class UnsafeJson(ValueError):
@@ -234,6 +243,10 @@ def _has_body(environ) -> bool:
 
 def guard_request():
     """`before_request`: the head, then the body (when there is one)."""
+    rule = request.url_rule
+    if rule is not None and rule.endpoint in BODY_LIMITS:
+        # Flask 3.1: a per-request limit, which the form parser and the stream obey too.
+        request.max_content_length = current_app.config[BODY_LIMITS[rule.endpoint]]
     _check_request_head()
     if _has_body(request.environ):
         _check_body()

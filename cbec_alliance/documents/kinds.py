@@ -25,6 +25,10 @@ class Kind:
     `can_view(user, target_id)` and `can_attach(user, target_id)` are False for a target
     that does not exist. `public(target_id)` says whether anyone, signed in or not, may read
     (a competition entry after publication, when its team allows); None means never.
+    `personal`: each object belongs to one person, who alone attaches to it (a résumé). When
+    that person's data is erased, a document of theirs attached only to personal objects is
+    deleted; one attached to any shared object (an agreement, a course material) is kept
+    without its uploader (`uploads.erase_personal`).
     """
 
     name: str
@@ -32,6 +36,7 @@ class Kind:
     can_attach: Callable[[User, int], bool]
     types: frozenset[str] = field(default=ANY_TYPE)
     public: Callable[[int], bool] | None = None
+    personal: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -46,3 +51,8 @@ def register(kind: Kind) -> Kind:
 def get(name: str) -> Kind | None:
     """The kind of that name, or None."""
     return KINDS.get(name)
+
+
+def unregister(name: str) -> None:
+    """Remove a kind (tests that register one of their own)."""
+    KINDS.pop(name, None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_smorest import abort
 
 from cbec_alliance.core.errors import forbidden, invalid, not_found
 from cbec_alliance.core.timeutil import utcnow
@@ -45,6 +47,57 @@ def get_visible(user: User | None, document_id: int) -> Document:
     return document
 
 
+def get_readable(user: User | None, document_id: int) -> Document:
+    """As `get_visible`, but nobody signed in gets 401 (log in) rather than 404 unless the
+    document is attached to a public object."""
+    document = db.session.get(Document, document_id)
+    if document is None or not visible(user, document):
+        if user is None:
+            abort(401, message=_("Log in or send a valid bearer token."))
+        not_found("document")
+    return document
+
+
+def seen_attachments(user: User | None, document: Document) -> list[Attachment]:
+    """The document's attachments whose object `user` may see (or made, or is public)."""
+    shown = []
+    for attachment in document.attachments:
+        kind = kinds.get(attachment.kind)
+        if kind is None:
+            continue
+        if (
+            (user is not None and attachment.created_by_id == user.id)
+            or (user is not None and kind.can_view(user, attachment.target_id))
+            or (kind.public is not None and kind.public(attachment.target_id))
+        ):
+            shown.append(attachment)
+    return shown
+
+
+def attached_listing(user: User, kind_name: str, target_id: int) -> sa.Select:
+    """The documents attached to a target `user` may see or that is public (422 for an
+    unknown kind, 404 for a target not seen), the last attached first."""
+    kind = kinds.get(kind_name)
+    if kind is None:
+        invalid("kind", "Unknown kind of attachment.")
+    public = kind.public is not None and kind.public(target_id)
+    if not public and not kind.can_view(user, target_id):
+        not_found(kind_name)
+    return (
+        sa.select(Document)
+        .join(Attachment)
+        .where(Attachment.kind == kind_name, Attachment.target_id == target_id)
+        .order_by(Attachment.id.desc())
+    )
+
+
+def uploads_of(user: User) -> sa.Select:
+    """The documents `user` uploaded, newest first."""
+    return (
+        sa.select(Document).where(Document.uploaded_by_id == user.id).order_by(Document.id.desc())
+    )
+
+
 def own_upload(user: User, document_id: int, field: str = "document_id") -> Document:
     """A document `user` uploaded, for attaching it: 422 naming `field` otherwise (another
     person's upload is never attached by someone who happens to see it)."""
@@ -57,7 +110,7 @@ def own_upload(user: User, document_id: int, field: str = "document_id") -> Docu
 def check_type(kind: kinds.Kind, document: Document, field: str = "document_id") -> None:
     """422 naming `field` when the document's detected type is not one the kind takes."""
     if document.type not in kind.types:
-        invalid(field, f"A {document.type} file cannot be attached here.")
+        invalid(field, _("A %(type)s file cannot be attached here.", type=document.type))
 
 
 def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Attachment:
