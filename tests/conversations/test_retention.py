@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cbec_alliance.conversations.models import ERASED_BODY, Participant
-from cbec_alliance.documents.models import Attachment
+from cbec_alliance.documents.models import Attachment, Document
 from cbec_alliance.extensions import db
 from tests import factories
 from tests.conversations.conftest import URL, open_thread
@@ -27,8 +27,8 @@ def test_erasure_blanks_the_users_messages_and_keeps_the_thread(as_user, applica
     student_user = application.parties["student"]
     student = as_user(student_user)
     staff = as_user(application.parties["enterprise"])
-    doc = DocumentFactory(uploaded_by_id=student_user.id)
-    tid = open_thread(student, application, body="我的电话是138xxxx", document_ids=[doc.id])
+    doc_id = DocumentFactory(uploaded_by_id=student_user.id).id
+    tid = open_thread(student, application, body="我的电话是138xxxx", document_ids=[doc_id])
     tid = tid.get_json()["id"]
     staff.post(f"{URL}/{tid}/messages", json={"body": "好的，稍后联系。"})
     resp = student.post(ERASE, json={"password": factories.PASSWORD})
@@ -47,6 +47,8 @@ def test_erasure_blanks_the_users_messages_and_keeps_the_thread(as_user, applica
         sa.select(Participant).where(Participant.user_id == student_user.id)
     ).all()
     assert not db.session.scalars(
-        sa.select(Attachment).where(Attachment.document_id == doc.id)
+        sa.select(Attachment).where(Attachment.document_id == doc_id)
     ).all()
+    # Attached to nothing any more, the upload goes with the person's other uploads.
+    assert db.session.get(Document, doc_id) is None
     assert "138xxxx" not in staff.get(f"{URL}/{tid}/messages").get_data(as_text=True)
