@@ -48,3 +48,17 @@ def test_a_page_costs_the_same_statements_whatever_its_size(app, as_user, applic
         assert all(m["documents"] for m in resp.get_json()["items"][1:])
         counts.append(len(sent))
     assert counts[0] == counts[1]
+
+
+def test_both_ways_of_writing_a_page_give_the_same_body(app, as_user, application):
+    """PostgreSQL writes the page as JSON text; elsewhere Python does: the same body."""
+    from cbec_alliance.conversations import listing
+    from cbec_alliance.conversations.models import Thread
+
+    student, tid = _thread_of(as_user, application, 5)
+    for query in ({"per_page": 1000}, {"per_page": 2, "page": 2}, {"after": 0}):
+        served = student.get(f"{URL}/{tid}/messages", query_string=query).get_json()
+        args = {"page": 1, "per_page": 50, **query}
+        with app.test_request_context():
+            portable = listing.messages(db.session.get(Thread, tid), args)
+        assert served == portable, query
