@@ -21,6 +21,7 @@ from cbec_alliance.accounts.services import authenticate
 from cbec_alliance.applications import services as applications
 from cbec_alliance.audit.services import record as audit
 from cbec_alliance.calendar import services as calendar
+from cbec_alliance.conversations import retention as conversations
 from cbec_alliance.core.errors import conflict, invalid
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.documents import uploads as documents
@@ -37,6 +38,9 @@ ERASERS: tuple[Callable[[int], None], ...] = (
     applications.erase_personal,
     notifications.erase_personal,
     calendar.erase_personal,
+    # Before documents: a message's attachments go with its text, so its uploads are left
+    # attached to nothing and erased with the person's other uploads.
+    conversations.erase_personal,
     # Uploads attached to nothing or only to the person's own objects (a résumé) go; those
     # attached to a shared object (an agreement, a course material) stay, without uploader.
     documents.erase_personal,
