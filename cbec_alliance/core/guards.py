@@ -243,12 +243,12 @@ def _has_body(environ) -> bool:
 
 def guard_request():
     """`before_request`: the head, then the body (when there is one)."""
-    rule = request.url_rule
-    if rule is not None and rule.endpoint in BODY_LIMITS:
-        # Flask 3.1: a per-request limit, which the form parser and the stream obey too.
-        request.max_content_length = current_app.config[BODY_LIMITS[rule.endpoint]]
     _check_request_head()
     if _has_body(request.environ):
+        rule = request.url_rule
+        if rule is not None and rule.endpoint in BODY_LIMITS:
+            # Flask 3.1: a per-request limit, which the form parser and the stream obey too.
+            request.max_content_length = current_app.config[BODY_LIMITS[rule.endpoint]]
         _check_body()
 
 

@@ -36,17 +36,21 @@ def select_locale() -> str:
     """
     if not has_request_context():
         return "en"
-    user = g.get("_login_user")
-    if user is None and _carries_credentials():
+    # g and the request once each: every proxy access is a context lookup (this runs for
+    # every response, through Content-Language).
+    here = g._get_current_object()
+    environ = request.environ
+    user = here.get("_login_user")
+    if user is None and _carries_credentials(environ):
         from flask_login import current_user
 
         user = current_user
-    setting = getattr(user, "ui_language", None) or g.get("console_language")
+    setting = getattr(user, "ui_language", None) or here.get("console_language")
     if setting in LOCALES:
         return LOCALES[setting]
-    header = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
+    header = environ.get("HTTP_ACCEPT_LANGUAGE", "")
     # The console (a page, not an API client) falls back to Chinese: it sets the fallback.
-    return (_accepted(header) if header else None) or g.get("fallback_locale", "en")
+    return (_accepted(header) if header else None) or here.get("fallback_locale", "en")
 
 
 # Accept-Language values seen, and the locale each asks for (None: no match). Browsers send a
@@ -68,8 +72,7 @@ def _accepted(header: str) -> str | None:
     return found
 
 
-def _carries_credentials() -> bool:
-    environ = request.environ
+def _carries_credentials(environ: dict) -> bool:
     if "HTTP_AUTHORIZATION" in environ:
         return True
     if "HTTP_COOKIE" not in environ:  # no cookie at all: nothing to parse

@@ -10,8 +10,8 @@ lines about that work carry it too. Logs are JSON lines (python-json-logger) unl
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,8 +26,9 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def new_request_id() -> str:
-    """A fresh id (32 hex digits)."""
-    return uuid.uuid4().hex
+    """A fresh id (32 hex digits: 128 random bits, as a UUID4 carries 122 of; a quarter of
+    the time of building a `uuid.UUID` on every request)."""
+    return os.urandom(16).hex()
 
 
 def accepted_id(value: str | None) -> str:
