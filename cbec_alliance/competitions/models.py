@@ -253,3 +253,9 @@ class SubmissionScore(Model):
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+rule(
+    "one score per judge and submission",
+    duplicates(SubmissionScore.__table__, "submission_id", "judge_id"),
+)

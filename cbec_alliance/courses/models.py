@@ -212,3 +212,9 @@ class CourseMaterial(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     document: Mapped[Document] = relationship(lazy="joined")
+
+
+rule(
+    "one course material per title and version",
+    duplicates(CourseMaterial.__table__, "course_id", "title", "version"),
+)

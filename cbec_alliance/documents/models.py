@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.extensions import Model
 
@@ -62,3 +63,9 @@ class Attachment(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
+
+
+rule(
+    "one attachment per document and object",
+    duplicates(Attachment.__table__, "document_id", "kind", "target_id"),
+)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cbec_alliance.core.integrity import duplicates, rule
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import Model
@@ -150,3 +151,9 @@ class StudentResume(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     document: Mapped[Document] = relationship(lazy="joined")
+
+
+rule(
+    "one default résumé per student",
+    duplicates(StudentResume.__table__, "student_id", where=StudentResume.__table__.c.is_default),
+)
