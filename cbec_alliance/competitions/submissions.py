@@ -155,12 +155,7 @@ def latest(user: User, competition: Competition) -> list[dict]:
     anyone else)."""
     if not insider(user, competition):
         not_found("submissions")
-    rows = db.session.execute(
-        sa.select(Submission, Team.name)
-        .join(Team, Team.id == Submission.team_id)
-        .where(Submission.id.in_(_latest_ids(competition.id)))
-        .order_by(Team.track, Team.name, Team.id)
-    ).all()
+    rows = _latest_rows(competition)
     scores: dict[int, list[SubmissionScore]] = {}
     for score in db.session.scalars(
         sa.select(SubmissionScore)
@@ -206,13 +201,20 @@ def public_entries(competition: Competition) -> list[dict]:
     """After publication, each team's latest entry the team allowed to show (else none)."""
     if competition.results_published_at is None:
         return []
-    rows = db.session.execute(
-        sa.select(Submission, Team.name)
-        .join(Team, Team.id == Submission.team_id)
-        .where(Submission.id.in_(_latest_ids(competition.id)), Submission.allow_public)
-        .order_by(Team.track, Team.name, Team.id)
-    ).all()
+    rows = _latest_rows(competition, Submission.allow_public.is_(True))
     return [{"submission": s, "team_name": name, "scores": []} for s, name in rows]
+
+
+def _latest_rows(competition: Competition, *where: sa.ColumnElement[bool]) -> list[sa.Row]:
+    # Each team's latest submission with the team's name, in the order of the results.
+    return list(
+        db.session.execute(
+            sa.select(Submission, Team.name)
+            .join(Team, Team.id == Submission.team_id)
+            .where(Submission.id.in_(_latest_ids(competition.id)), *where)
+            .order_by(Team.track, Team.name, Team.id)
+        ).all()
+    )
 
 
 def set_window(user: User, competition: Competition, data: dict) -> Competition:

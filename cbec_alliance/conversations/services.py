@@ -23,7 +23,7 @@ from cbec_alliance.core.events import emit
 from cbec_alliance.core.i18n import N_
 from cbec_alliance.core.timeutil import utcnow
 from cbec_alliance.documents import services as documents
-from cbec_alliance.documents.kinds import get as kind_named
+from cbec_alliance.documents.pick import own_of_kind
 from cbec_alliance.extensions import db
 
 from . import parties
@@ -97,14 +97,11 @@ def _place(thread: Thread, user: User) -> Participant:
 
 
 def _attachments(user: User, document_ids: list[int]) -> list[Document]:
-    kind = kind_named("message")
-    assert kind is not None  # registered by conversations.attachments
-    found = []
-    for document_id in dict.fromkeys(document_ids):  # in order, once each
-        document = documents.own_upload(user, document_id, "document_ids")
-        documents.check_type(kind, document, "document_ids")
-        found.append(document)
-    return found
+    # In order, once each; the poster's own uploads of a type the kind takes (422 otherwise).
+    return [
+        own_of_kind(user, document_id, "message", "document_ids")
+        for document_id in dict.fromkeys(document_ids)
+    ]
 
 
 def open_thread(user: User, data: dict) -> tuple[Thread, bool]:
