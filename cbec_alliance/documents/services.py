@@ -113,12 +113,10 @@ def check_type(kind: kinds.Kind, document: Document, field: str = "document_id")
         invalid(field, _("A %(type)s file cannot be attached here.", type=document.type))
 
 
-def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Attachment:
-    """Attach `user`'s own upload to a target (idempotent: the same triple is one row).
-
-    404 when the kind is unknown or the user may not see the target; 403 when they see it
-    but may not attach; 422 for a document not theirs or of a type the kind refuses.
-    """
+def attachable(user: User, kind_name: str, target_id: int) -> kinds.Kind:
+    """The kind, when `user` may attach to the target through the generic routes: 422 for
+    an unknown kind, 404 for a target they may not see, 403 for one they see but may not
+    attach to (or whose domain attaches its one file itself: `managed`)."""
     kind = kinds.get(kind_name)
     if kind is None:
         invalid("kind", "Unknown kind of attachment.")
@@ -126,6 +124,16 @@ def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Atta
         if kind.can_view(user, target_id):
             forbidden("You may not attach documents to this.")
         not_found(kind_name)
+    return kind
+
+
+def attach(user: User, document_id: int, kind_name: str, target_id: int) -> Attachment:
+    """Attach `user`'s own upload to a target (idempotent: the same triple is one row).
+
+    404 when the kind is unknown or the user may not see the target; 403 when they see it
+    but may not attach; 422 for a document not theirs or of a type the kind refuses.
+    """
+    kind = attachable(user, kind_name, target_id)
     document = own_upload(user, document_id)
     check_type(kind, document)
     return attach_as(user, document, kind_name, target_id)

@@ -49,14 +49,7 @@ def _check_target(user: User, kind_name: str | None, target_id: int | None) -> k
         invalid("kind", "Give the kind together with target_id.")
     if target_id is None:
         invalid("target_id", "Give target_id together with the kind.")
-    kind = kinds.get(kind_name)
-    if kind is None:
-        invalid("kind", "Unknown kind of attachment.")
-    if not kind.can_attach(user, target_id):
-        if kind.can_view(user, target_id):
-            forbidden("You may not attach documents to this.")
-        not_found(kind_name)
-    return kind
+    return services.attachable(user, kind_name, target_id)
 
 
 def upload(
@@ -97,7 +90,7 @@ def upload(
         db.session.add(document)
         db.session.flush()
         if kind is not None and target_id is not None:
-            services.attach(user, document.id, kind.name, target_id)
+            services.attach_as(user, document, kind.name, target_id)  # checked above
     except BaseException:
         # Refused after storing: the bytes go now (a crash is left to the sweep).
         store.delete(key)

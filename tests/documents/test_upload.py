@@ -246,7 +246,7 @@ def test_a_refusal_after_storing_deletes_the_bytes_at_once(
     def refuse(*_args, **_kwargs):
         conflict("The folder was closed meanwhile.")
 
-    monkeypatch.setattr(services, "attach", refuse)
+    monkeypatch.setattr(services, "attach_as", refuse)
     assert_problem(post_file(uploader, files.PDF, kind=KIND, target_id=uni.id), 409)
     assert _stored(store) == []
     assert _count() == 0

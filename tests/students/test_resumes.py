@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from cbec_alliance.documents.models import Document
 from cbec_alliance.extensions import db
 from cbec_alliance.students.models import StudentResume
 from tests import factories
 from tests.applications.factories import ApplicationFactory
+from tests.documents import files
+from tests.documents.conftest import post_file
 from tests.documents.factories import DocumentFactory
 from tests.documents.seen import who_sees
 from tests.helpers import assert_problem, validation_errors
@@ -145,6 +148,12 @@ def test_a_resume_is_attached_and_removed_only_through_its_own_route(as_user):
     held = c.get(f"/api/v1/documents/{document_id}").get_json()["attachments"]
     assert [a["kind"] for a in held] == ["student_resume"]
     assert_problem(c.delete(f"/api/v1/documents/{document_id}/attachments/{held[0]['id']}"), 403)
+    # Nor does an upload attach itself to the résumé at once; nothing is kept of it.
+    uploads = sa.select(sa.func.count()).select_from(Document)
+    before = db.session.scalar(uploads)
+    resp = post_file(c, files.PDF, kind="student_resume", target_id=resume["id"])
+    assert_problem(resp, 403)
+    assert db.session.scalar(uploads) == before
     resp = c.delete(f"/api/v1/documents/{document_id}")
     assert_problem(resp, 409)
     assert resp.get_json()["held_by"] == ["student_resume"]
